@@ -1,0 +1,65 @@
+package org.trainguard.core;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The trainer's exit codes, the contract between the trainer, the watchdog and any scheduler
+ * that supervises a run. Codes marked not restartable mean that running again would fail the same
+ * way until a person changes something.
+ */
+public enum ExitCode {
+    /** The run finished all its steps. */
+    COMPLETED(0, false, "completed"),
+    /** Something unexpected failed; restarting from the newest checkpoint may succeed. */
+    FAILURE(1, true, "unexpected failure"),
+    /** Bad command line or configuration. */
+    USAGE(2, false, "usage or configuration error"),
+    /** Bad training or validation data. */
+    DATA(3, false, "data error"),
+    /** The loss became NaN or infinite. */
+    DIVERGED(4, false, "training diverged"),
+    /** Another trainer holds the run lock of the output directory. */
+    LOCKED(5, false, "another trainer holds the run lock"),
+    /** Stopped by SIGHUP after the emergency checkpoint. */
+    HANGUP(129, true, "interrupted by SIGHUP"),
+    /** Stopped by SIGINT (Ctrl+C) after the emergency checkpoint. */
+    INTERRUPTED(130, true, "interrupted by SIGINT"),
+    /** Stopped by SIGTERM after the emergency checkpoint. */
+    TERMINATED(143, true, "interrupted by SIGTERM");
+
+    private final int code;
+    private final boolean restartable;
+    private final String description;
+
+    ExitCode(int code, boolean restartable, String description) {
+        this.code = code;
+        this.restartable = restartable;
+        this.description = description;
+    }
+
+    /** @return the process exit status */
+    public int code() {
+        return code;
+    }
+
+    /** @return whether a supervisor may restart the run after this code */
+    public boolean restartable() {
+        return restartable;
+    }
+
+    /** @return a short description for logs and notifications */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Looks a process exit status up.
+     *
+     * @param code the status a process ended with
+     * @return the matching code, empty for statuses outside the contract
+     */
+    public static Optional<ExitCode> of(int code) {
+        return Arrays.stream(values()).filter(c -> c.code == code).findFirst();
+    }
+}

@@ -1,0 +1,53 @@
+package org.trainguard.core.checkpoint;
+
+import java.util.Map;
+
+/**
+ * The content of a checkpoint's {@code training_state.json}: everything besides the network that a
+ * resumed run needs to continue exactly where the interrupted one stopped.
+ *
+ * @param formatVersion the checkpoint format version
+ * @param step optimizer steps done (the number of updates the parameters have seen)
+ * @param epoch the epoch the next step belongs to, counting from 0
+ * @param batchInEpoch how many batches of that epoch are done (the position in its shuffled order)
+ * @param samplesSeen training examples processed
+ * @param seed the run's seed; the data order and every step's random state derive from it and the step
+ * @param learningRate the learning rate of the last step (for people; the schedule is a function of the step)
+ * @param totalSteps steps of the whole run
+ * @param trainingSeconds wall time spent training so far, across resumes
+ * @param bestMetric the metric that ranks checkpoints, e.g. {@code f1_macro}
+ * @param bestValue the best value so far, NaN when nothing was evaluated yet
+ * @param bestStep the step of the best value, -1 when nothing was evaluated yet
+ * @param metrics the latest metrics
+ * @param fingerprints what the run depends on (config, labels, features, data, model shape), by name
+ */
+public record TrainingState(
+        int formatVersion,
+        long step,
+        int epoch,
+        long batchInEpoch,
+        long samplesSeen,
+        long seed,
+        double learningRate,
+        long totalSteps,
+        double trainingSeconds,
+        String bestMetric,
+        double bestValue,
+        long bestStep,
+        Map<String, Object> metrics,
+        Map<String, String> fingerprints) {
+
+    /** The name of the file inside a checkpoint folder. */
+    public static final String FILE_NAME = "training_state.json";
+
+    /** Defensive copies. */
+    public TrainingState {
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        fingerprints = fingerprints == null ? Map.of() : Map.copyOf(fingerprints);
+    }
+
+    /** @return whether an evaluation has set a best value */
+    public boolean hasBest() {
+        return bestStep >= 0 && !Double.isNaN(bestValue);
+    }
+}

@@ -1,0 +1,62 @@
+package org.trainguard.core.session;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.trainguard.core.io.AtomicFiles;
+import org.trainguard.core.io.Json;
+
+/**
+ * The content of {@code heartbeat.json}, rewritten by the trainer's working thread (every
+ * {@code session.heartbeat_interval} while steps or evaluation batches complete). A process that
+ * is alive but whose heartbeat stops changing is hung; the watchdog reads this file to tell.
+ *
+ * @param pid the trainer's process id
+ * @param status what it is doing
+ * @param step optimizer steps done
+ * @param progress a counter that grows with every training step and every evaluation batch
+ * @param updatedAt when the file was written
+ */
+public record Heartbeat(long pid, SessionStatus status, long step, long progress, Instant updatedAt) {
+
+    /** The file name inside the output folder. */
+    public static final String FILE_NAME = "heartbeat.json";
+
+    /**
+     * Writes a heartbeat atomically.
+     *
+     * @param outputDir the run's output folder
+     * @param beat the heartbeat
+     * @throws IOException when it cannot be written
+     */
+    public static void write(Path outputDir, Heartbeat beat) throws IOException {
+        AtomicFiles.write(outputDir.resolve(FILE_NAME), Json.mapper().writeValueAsBytes(beat));
+    }
+
+    /**
+     * @param outputDir the run's output folder
+     * @return the last heartbeat, empty when there is none or it cannot be read
+     */
+    public static Optional<Heartbeat> read(Path outputDir) {
+        Path f = outputDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(f.toFile(), Heartbeat.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param now the current time
+     * @return how long ago this heartbeat was written
+     */
+    public Duration age(Instant now) {
+        return Duration.between(updatedAt, now);
+    }
+}

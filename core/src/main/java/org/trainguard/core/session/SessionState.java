@@ -1,0 +1,228 @@
+package org.trainguard.core.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The content of {@code training_session.json} (schema version 1): what a person, the
+ * {@code trainer status} command or the watchdog needs to know about a run without loading a model.
+ *
+ * @param schemaVersion the file format version, {@link #SCHEMA_VERSION}
+ * @param sessionId a UUID made when the run first starts, kept across resumes
+ * @param status where the run stands
+ * @param pid the process id of the trainer that wrote the file
+ * @param host the host name of that trainer
+ * @param configPath the absolute path of the configuration file
+ * @param configSha256 the SHA-256 of that file
+ * @param startedAt when the run first started
+ * @param updatedAt when this file was written
+ * @param step optimizer steps done
+ * @param totalSteps optimizer steps of the whole run
+ * @param epoch the current epoch, counting from 0
+ * @param totalEpochs epochs of the whole run
+ * @param samplesSeen training examples processed
+ * @param stepsPerSecond recent throughput
+ * @param eta the expected end time, when known
+ * @param lastCheckpoint the newest committed checkpoint
+ * @param best the best evaluation so far
+ * @param lastMetrics the latest logged metrics
+ * @param restarts how many times the run was started again after a process ended abnormally
+ * @param resumes every resume with its time and step
+ * @param exit how the last process ended, once it has
+ */
+public record SessionState(
+        int schemaVersion,
+        String sessionId,
+        SessionStatus status,
+        long pid,
+        String host,
+        String configPath,
+        String configSha256,
+        Instant startedAt,
+        Instant updatedAt,
+        long step,
+        long totalSteps,
+        int epoch,
+        int totalEpochs,
+        long samplesSeen,
+        double stepsPerSecond,
+        Instant eta,
+        CheckpointRef lastCheckpoint,
+        Best best,
+        Map<String, Object> lastMetrics,
+        int restarts,
+        List<Resume> resumes,
+        Exit exit) {
+
+    /** The schema version this build writes and the newest it reads. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** Defensive copies of the collections. */
+    public SessionState {
+        lastMetrics = lastMetrics == null ? Map.of() : Map.copyOf(lastMetrics);
+        resumes = resumes == null ? List.of() : List.copyOf(resumes);
+    }
+
+    /**
+     * A reference to a committed checkpoint.
+     *
+     * @param step the step it holds
+     * @param path its folder
+     * @param at when it was committed
+     */
+    public record CheckpointRef(long step, String path, Instant at) {
+    }
+
+    /**
+     * The best evaluation so far.
+     *
+     * @param metric the metric's name, e.g. {@code f1_macro}
+     * @param value its value
+     * @param step the step it was measured at
+     */
+    public record Best(String metric, double value, long step) {
+    }
+
+    /**
+     * One resume of the run.
+     *
+     * @param at when the run resumed
+     * @param fromStep the step of the checkpoint it resumed from
+     */
+    public record Resume(Instant at, long fromStep) {
+    }
+
+    /**
+     * How a trainer process ended.
+     *
+     * @param code its exit status
+     * @param reason a sentence for people
+     */
+    public record Exit(int code, String reason) {
+    }
+
+    /** @return the newest checkpoint, if any */
+    public Optional<CheckpointRef> lastCheckpointRef() {
+        return Optional.ofNullable(lastCheckpoint);
+    }
+
+    /** @return the best evaluation, if any */
+    public Optional<Best> bestSoFar() {
+        return Optional.ofNullable(best);
+    }
+
+    /** @return how the last process ended, if it has */
+    public Optional<Exit> exitInfo() {
+        return Optional.ofNullable(exit);
+    }
+
+    /** @return a builder holding this state's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * @param sessionId the new run's id
+     * @return a builder for a new run's first state
+     */
+    public static Builder builder(String sessionId) {
+        Instant now = Instant.now();
+        return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null));
+    }
+
+    /** Changes a few fields of a state without a long constructor call. */
+    public static final class Builder {
+        private String sessionId;
+        private SessionStatus status;
+        private long pid;
+        private String host;
+        private String configPath;
+        private String configSha256;
+        private Instant startedAt;
+        private long step;
+        private long totalSteps;
+        private int epoch;
+        private int totalEpochs;
+        private long samplesSeen;
+        private double stepsPerSecond;
+        private Instant eta;
+        private CheckpointRef lastCheckpoint;
+        private Best best;
+        private Map<String, Object> lastMetrics;
+        private int restarts;
+        private List<Resume> resumes;
+        private Exit exit;
+
+        private Builder(SessionState s) {
+            sessionId = s.sessionId;
+            status = s.status;
+            pid = s.pid;
+            host = s.host;
+            configPath = s.configPath;
+            configSha256 = s.configSha256;
+            startedAt = s.startedAt;
+            step = s.step;
+            totalSteps = s.totalSteps;
+            epoch = s.epoch;
+            totalEpochs = s.totalEpochs;
+            samplesSeen = s.samplesSeen;
+            stepsPerSecond = s.stepsPerSecond;
+            eta = s.eta;
+            lastCheckpoint = s.lastCheckpoint;
+            best = s.best;
+            lastMetrics = s.lastMetrics;
+            restarts = s.restarts;
+            resumes = s.resumes;
+            exit = s.exit;
+        }
+
+        /** @param v value @return this */
+        public Builder status(SessionStatus v) { status = v; return this; }
+        /** @param v value @return this */
+        public Builder pid(long v) { pid = v; return this; }
+        /** @param v value @return this */
+        public Builder host(String v) { host = v; return this; }
+        /** @param v value @return this */
+        public Builder configPath(String v) { configPath = v; return this; }
+        /** @param v value @return this */
+        public Builder configSha256(String v) { configSha256 = v; return this; }
+        /** @param v value @return this */
+        public Builder startedAt(Instant v) { startedAt = v; return this; }
+        /** @param v value @return this */
+        public Builder step(long v) { step = v; return this; }
+        /** @param v value @return this */
+        public Builder totalSteps(long v) { totalSteps = v; return this; }
+        /** @param v value @return this */
+        public Builder epoch(int v) { epoch = v; return this; }
+        /** @param v value @return this */
+        public Builder totalEpochs(int v) { totalEpochs = v; return this; }
+        /** @param v value @return this */
+        public Builder samplesSeen(long v) { samplesSeen = v; return this; }
+        /** @param v value @return this */
+        public Builder stepsPerSecond(double v) { stepsPerSecond = v; return this; }
+        /** @param v value, null when unknown @return this */
+        public Builder eta(Instant v) { eta = v; return this; }
+        /** @param v value @return this */
+        public Builder lastCheckpoint(CheckpointRef v) { lastCheckpoint = v; return this; }
+        /** @param v value @return this */
+        public Builder best(Best v) { best = v; return this; }
+        /** @param v value @return this */
+        public Builder lastMetrics(Map<String, Object> v) { lastMetrics = v; return this; }
+        /** @param v value @return this */
+        public Builder restarts(int v) { restarts = v; return this; }
+        /** @param v value @return this */
+        public Builder resumes(List<Resume> v) { resumes = v; return this; }
+        /** @param v value, null while running @return this */
+        public Builder exit(Exit v) { exit = v; return this; }
+
+        /** @return the state, stamped with the current time */
+        public SessionState build() {
+            return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
+                    Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
+                    best, lastMetrics, restarts, resumes, exit);
+        }
+    }
+}

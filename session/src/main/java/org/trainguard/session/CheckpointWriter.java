@@ -1,0 +1,144 @@
+package org.trainguard.session;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.checkpoint.TrainingState;
+import org.trainguard.core.io.AtomicFiles;
+import org.trainguard.core.io.Json;
+
+/**
+ * Writes checkpoints on a background thread. The training thread only copies the parameters and
+ * updater state into a second network held for reuse, then goes on; at most one write is in
+ * flight, and a new capture waits for it rather than piling up.
+ */
+final class CheckpointWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
+
+    private final NetworkAdapter net;
+    private final CheckpointStore store;
+    private final int maxFailures;
+    private final ExecutorService executor;
+    private NetworkAdapter shadow;
+    private Future<?> inFlight;
+    private int failuresInRow;
+    private Throwable lastFailure;
+    private long lastCaptureNanos;
+
+    CheckpointWriter(NetworkAdapter net, CheckpointStore store, int maxFailures) {
+        this.net = net;
+        this.store = store;
+        this.maxFailures = maxFailures;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "trainguard-checkpoint-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Copies the network's state and hands it to the writer thread.
+     *
+     * @param state the training state to store beside the model
+     * @param provenance the manifest's provenance
+     * @param onCommitted called on the writer thread once the checkpoint is committed
+     * @throws CheckpointWriteException when the last {@code maxFailures} writes all failed
+     */
+    void capture(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
+        awaitIdle();
+        if (failuresInRow >= maxFailures) {
+            throw new CheckpointWriteException(failuresInRow + " checkpoint writes in a row failed in " + store.dir()
+                    + "; the last: " + lastFailure + ". Free disk space or fix permissions, then start the run again", lastFailure);
+        }
+        long t0 = System.nanoTime();
+        if (shadow == null) {
+            shadow = net.copy();
+        }
+        shadow.params().assign(net.params());
+        shadow.updaterState().assign(net.updaterState());
+        shadow.setIterationCount((int) state.step());
+        shadow.setEpochCount(state.epoch());
+        lastCaptureNanos = System.nanoTime() - t0;
+        inFlight = executor.submit(() -> write(state, provenance, onCommitted));
+    }
+
+    private void write(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
+        long t0 = System.nanoTime();
+        Path tmp = null;
+        try {
+            tmp = store.begin(state.step());
+            Path zip = tmp.resolve("model.zip");
+            shadow.write(zip);
+            try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            byte[] json = Json.mapper().writeValueAsBytes(state);
+            AtomicFiles.writeDurably(tmp.resolve(TrainingState.FILE_NAME), out -> out.write(json));
+            CheckpointStore.Checkpoint c = store.commit(tmp, state.step(), provenance);
+            tmp = null;
+            failuresInRow = 0;
+            LOG.info("checkpoint {} committed in {} ms (training blocked {} ms)", c.name(), (System.nanoTime() - t0) / 1_000_000,
+                    lastCaptureNanos / 1_000_000);
+            onCommitted.accept(c);
+        } catch (IOException | RuntimeException e) {
+            failuresInRow++;
+            lastFailure = e;
+            LOG.error("checkpoint at step {} failed ({} of {} allowed in a row): {}; the previous checkpoints are intact, "
+                    + "the next checkpoint will try again", state.step(), failuresInRow, maxFailures, e.toString());
+            if (tmp != null) {
+                store.abort(tmp);
+            }
+        }
+    }
+
+    /** Waits for the write in flight, if any. */
+    void awaitIdle() {
+        Future<?> f = inFlight;
+        if (f == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break; // write() logs its own failures
+            }
+        }
+        inFlight = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return how many writes in a row failed */
+    int failuresInRow() {
+        return failuresInRow;
+    }
+
+    /** @return how long the last capture blocked the training thread, in nanoseconds */
+    long lastCaptureNanos() {
+        return lastCaptureNanos;
+    }
+
+    /** Waits for the write in flight and stops the thread. */
+    @Override
+    public void close() {
+        awaitIdle();
+        executor.shutdown();
+    }
+}

@@ -1,0 +1,244 @@
+package org.trainguard.session;
+
+import java.io.File;
+import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.trainguard.core.io.Hashing;
+
+/**
+ * What trainguard needs from a network, so that a {@link MultiLayerNetwork} and a
+ * {@link ComputationGraph} are handled by one code path.
+ */
+public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, NetworkAdapter.Graph {
+
+    /**
+     * @param model a {@link MultiLayerNetwork} or {@link ComputationGraph}
+     * @return its adapter
+     * @throws IllegalArgumentException for any other model
+     */
+    static NetworkAdapter of(Model model) {
+        if (model instanceof MultiLayerNetwork mln) {
+            return new MultiLayer(mln);
+        }
+        if (model instanceof ComputationGraph cg) {
+            return new Graph(cg);
+        }
+        throw new IllegalArgumentException("trainguard trains a MultiLayerNetwork or a ComputationGraph, found "
+                + (model == null ? "null" : model.getClass().getName()));
+    }
+
+    /** @return the wrapped network */
+    Model model();
+
+    /** @return the flattened parameters (a view: writes change the network) */
+    default INDArray params() {
+        return model().params();
+    }
+
+    /** @return the flattened updater state (a view), initializing the updater if needed */
+    INDArray updaterState();
+
+    /** @param ds one batch to train on (one optimizer step) */
+    void fit(DataSet ds);
+
+    /** @return the network's iteration counter */
+    int iterationCount();
+
+    /** @param n the new iteration counter (the schedules read it) */
+    void setIterationCount(int n);
+
+    /** @param n the new epoch counter */
+    void setEpochCount(int n);
+
+    /** @param listener a listener to add */
+    void addListener(TrainingListener listener);
+
+    /** @param listener a listener to remove */
+    void removeListener(TrainingListener listener);
+
+    /** @return a copy with its own parameters and updater state */
+    NetworkAdapter copy();
+
+    /** @return the configuration as JSON, counters zeroed, for fingerprints */
+    String architectureJson();
+
+    /**
+     * Restores a model zip written by DL4J's {@code ModelSerializer}.
+     *
+     * @param zip the file
+     * @return the restored network with its updater state
+     * @throws IOException when the file cannot be read
+     */
+    NetworkAdapter restore(Path zip) throws IOException;
+
+    /**
+     * Writes the network with its updater state in DL4J's {@code ModelSerializer} format.
+     *
+     * @param zip the file to write
+     * @throws IOException when writing fails
+     */
+    default void write(Path zip) throws IOException {
+        ModelSerializer.writeModel(model(), zip.toFile(), true);
+    }
+
+    /**
+     * @return the SHA-256 of the configuration without its seeds and counters: what a checkpoint's
+     *     parameters must fit
+     */
+    default String architectureFingerprint() {
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode tree = mapper.readTree(architectureJson());
+            stripVolatile(tree);
+            return Hashing.sha256(mapper.writeValueAsString(tree));
+        } catch (IOException e) {
+            return Hashing.sha256(architectureJson());
+        }
+    }
+
+    private static void stripVolatile(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.remove(List.of("seed", "iterationCount", "epochCount"));
+            o.forEach(NetworkAdapter::stripVolatile);
+        } else if (node.isArray()) {
+            node.forEach(NetworkAdapter::stripVolatile);
+        }
+    }
+
+    /** A {@link MultiLayerNetwork}. */
+    record MultiLayer(MultiLayerNetwork net) implements NetworkAdapter {
+        @Override
+        public Model model() {
+            return net;
+        }
+
+        @Override
+        public INDArray updaterState() {
+            return net.getUpdater(true).getStateViewArray();
+        }
+
+        @Override
+        public void fit(DataSet ds) {
+            net.fit(ds);
+        }
+
+        @Override
+        public int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        public void setIterationCount(int n) {
+            net.setIterationCount(n);
+        }
+
+        @Override
+        public void setEpochCount(int n) {
+            net.setEpochCount(n);
+        }
+
+        @Override
+        public void addListener(TrainingListener listener) {
+            net.addListeners(listener);
+        }
+
+        @Override
+        public void removeListener(TrainingListener listener) {
+            net.getListeners().remove(listener);
+        }
+
+        @Override
+        public NetworkAdapter copy() {
+            MultiLayerNetwork c = net.clone();
+            c.setListeners();
+            return new MultiLayer(c);
+        }
+
+        @Override
+        public String architectureJson() {
+            var conf = net.getLayerWiseConfigurations().clone();
+            conf.setIterationCount(0);
+            conf.setEpochCount(0);
+            return conf.toJson();
+        }
+
+        @Override
+        public NetworkAdapter restore(Path zip) throws IOException {
+            return new MultiLayer(ModelSerializer.restoreMultiLayerNetwork(new File(zip.toString()), true));
+        }
+    }
+
+    /** A {@link ComputationGraph}. */
+    record Graph(ComputationGraph net) implements NetworkAdapter {
+        @Override
+        public Model model() {
+            return net;
+        }
+
+        @Override
+        public INDArray updaterState() {
+            return net.getUpdater(true).getStateViewArray();
+        }
+
+        @Override
+        public void fit(DataSet ds) {
+            net.fit(ds);
+        }
+
+        @Override
+        public int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        public void setIterationCount(int n) {
+            net.getConfiguration().setIterationCount(n);
+        }
+
+        @Override
+        public void setEpochCount(int n) {
+            net.getConfiguration().setEpochCount(n);
+        }
+
+        @Override
+        public void addListener(TrainingListener listener) {
+            net.addListeners(listener);
+        }
+
+        @Override
+        public void removeListener(TrainingListener listener) {
+            net.getListeners().remove(listener);
+        }
+
+        @Override
+        public NetworkAdapter copy() {
+            ComputationGraph c = net.clone();
+            c.setListeners();
+            return new Graph(c);
+        }
+
+        @Override
+        public String architectureJson() {
+            var conf = net.getConfiguration().clone();
+            conf.setIterationCount(0);
+            conf.setEpochCount(0);
+            return conf.toJson();
+        }
+
+        @Override
+        public NetworkAdapter restore(Path zip) throws IOException {
+            return new Graph(ModelSerializer.restoreComputationGraph(new File(zip.toString()), true));
+        }
+    }
+}

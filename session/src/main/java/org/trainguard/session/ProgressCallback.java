@@ -1,0 +1,163 @@
+package org.trainguard.session;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DL4J {@link org.deeplearning4j.optimize.api.TrainingListener} that measures each step (loss,
+ * throughput, ETA) and shows progress: a live bar on a terminal, one plain line every
+ * {@code logEverySteps} steps otherwise. The {@link TrainingSessionManager} reads its figures to
+ * decide when to checkpoint, evaluate, autosave and beat the heartbeat.
+ */
+public final class ProgressCallback extends BaseTrainingListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressCallback.class);
+    private static final double SMOOTHING = 0.05;
+
+    private final long logEverySteps;
+    private final PrintStream terminal;
+    private long step;
+    private long totalSteps;
+    private int epoch;
+    private int totalEpochs;
+    private double loss = Double.NaN;
+    private double learningRate = Double.NaN;
+    private double secondsPerStep = Double.NaN;
+    private double samplesPerStep = Double.NaN;
+    private long lastNanos;
+    private long lastDrawNanos;
+
+    /**
+     * @param logEverySteps a plain progress line every this many steps
+     * @param terminal where to draw the live bar, or null to log lines instead
+     */
+    public ProgressCallback(long logEverySteps, PrintStream terminal) {
+        this.logEverySteps = logEverySteps;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Sets where the run stands (after a resume, and at the start of each epoch).
+     *
+     * @param step steps done
+     * @param totalSteps steps of the run
+     * @param epoch current epoch
+     * @param totalEpochs epochs of the run
+     */
+    public void position(long step, long totalSteps, int epoch, int totalEpochs) {
+        this.step = step;
+        this.totalSteps = totalSteps;
+        this.epoch = epoch;
+        this.totalEpochs = totalEpochs;
+        this.lastNanos = 0;
+    }
+
+    /** @param lr the learning rate of the step that just ran */
+    public void learningRate(double lr) {
+        this.learningRate = lr;
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int ep) {
+        long now = System.nanoTime();
+        step++;
+        loss = model.score();
+        int batch = Math.max(1, model.batchSize());
+        if (lastNanos != 0) {
+            double dt = (now - lastNanos) / 1e9;
+            secondsPerStep = Double.isNaN(secondsPerStep) ? dt : secondsPerStep + SMOOTHING * (dt - secondsPerStep);
+        }
+        samplesPerStep = Double.isNaN(samplesPerStep) ? batch : samplesPerStep + SMOOTHING * (batch - samplesPerStep);
+        lastNanos = now;
+        if (terminal != null) {
+            if (now - lastDrawNanos > 200_000_000L || step == totalSteps) {
+                lastDrawNanos = now;
+                terminal.print("\r" + bar() + (step == totalSteps ? System.lineSeparator() : ""));
+                terminal.flush();
+            }
+        } else if (step % logEverySteps == 0 || step == totalSteps) {
+            LOG.info("{}", line());
+        }
+    }
+
+    /** Ends the live bar's line before other output. */
+    public void breakLine() {
+        if (terminal != null && lastDrawNanos != 0) {
+            terminal.print(System.lineSeparator());
+            terminal.flush();
+            lastDrawNanos = 0;
+        }
+    }
+
+    /** @return the last step's loss */
+    public double loss() {
+        return loss;
+    }
+
+    /** @return steps done, as counted by this listener */
+    public long step() {
+        return step;
+    }
+
+    /** @return recent steps per second, 0 before two steps ran */
+    public double stepsPerSecond() {
+        return Double.isNaN(secondsPerStep) || secondsPerStep <= 0 ? 0 : 1 / secondsPerStep;
+    }
+
+    /** @return recent training examples per second */
+    public double samplesPerSecond() {
+        return stepsPerSecond() * (Double.isNaN(samplesPerStep) ? 0 : samplesPerStep);
+    }
+
+    /** @return expected seconds to the end, NaN while unknown */
+    public double etaSeconds() {
+        double sps = stepsPerSecond();
+        return sps == 0 ? Double.NaN : (totalSteps - step) / sps;
+    }
+
+    /** @return the figures as a {@link TrainingHooks.Progress} */
+    public TrainingHooks.Progress progress() {
+        return new TrainingHooks.Progress(step, totalSteps, epoch, totalEpochs, loss, learningRate, samplesPerSecond(), etaSeconds());
+    }
+
+    private String line() {
+        return String.format(Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f samples/s eta %s",
+                step, totalSteps, epoch + 1, totalEpochs, loss, learningRate, samplesPerSecond(), formatSeconds(etaSeconds()));
+    }
+
+    private String bar() {
+        int width = 30;
+        double frac = totalSteps == 0 ? 0 : Math.min(1, (double) step / totalSteps);
+        int filled = (int) Math.round(frac * width);
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < width; i++) {
+            sb.append(i < filled ? '=' : (i == filled ? '>' : ' '));
+        }
+        sb.append("] ");
+        sb.append(String.format(Locale.ROOT, "%3.0f%% %d/%d loss %.4f %.0f samples/s ETA %s   ",
+                frac * 100, step, totalSteps, loss, samplesPerSecond(), formatSeconds(etaSeconds())));
+        return sb.toString();
+    }
+
+    /**
+     * @param seconds a duration in seconds
+     * @return it as {@code 1h02m03s}, {@code 4m05s} or {@code 6s}; {@code ?} when unknown
+     */
+    public static String formatSeconds(double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds < 0) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
+        }
+        if (s >= 60) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+}

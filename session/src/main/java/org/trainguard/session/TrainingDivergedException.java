@@ -1,0 +1,22 @@
+package org.trainguard.session;
+
+/** The loss became NaN or infinite: training cannot go on (exit code 4). */
+public final class TrainingDivergedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long step;
+
+    /**
+     * @param step the step whose loss was not finite
+     * @param loss the loss found
+     */
+    public TrainingDivergedException(long step, double loss) {
+        super("training diverged at step " + step + ": the loss is " + loss
+                + "; lower training.learning_rate, set training.max_grad_norm, or check the data for extreme values");
+        this.step = step;
+    }
+
+    /** @return the step whose loss was not finite */
+    public long step() {
+        return step;
+    }
+}

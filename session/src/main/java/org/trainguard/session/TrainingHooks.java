@@ -1,0 +1,68 @@
+package org.trainguard.session;
+
+import java.util.Map;
+import java.util.Optional;
+import org.trainguard.core.checkpoint.CheckpointStore;
+
+/**
+ * What an application adds to a run: evaluation, and reactions to progress and checkpoints. Every
+ * method has a do-nothing default, so an application overrides only what it needs.
+ */
+public interface TrainingHooks {
+
+    /** Hooks that do nothing: training with checkpoints, sessions and signals only. */
+    TrainingHooks NONE = new TrainingHooks() {
+    };
+
+    /**
+     * Evaluates the network. Called every {@code evalEverySteps} steps and at the end of the run.
+     *
+     * @param ctx the step, and a way to report progress during a long evaluation
+     * @return metrics by name (must include the options' metric to rank checkpoints); empty when
+     *     this application does not evaluate
+     */
+    default Optional<Map<String, Double>> evaluate(EvalContext ctx) {
+        return Optional.empty();
+    }
+
+    /**
+     * Called every {@code logEverySteps} steps with the latest figures.
+     *
+     * @param p the figures
+     */
+    default void onProgress(Progress p) {
+    }
+
+    /**
+     * Called on the writer's thread after a checkpoint is committed.
+     *
+     * @param checkpoint the new checkpoint
+     */
+    default void onCheckpoint(CheckpointStore.Checkpoint checkpoint) {
+    }
+
+    /**
+     * The context of one evaluation.
+     *
+     * @param step optimizer steps done
+     * @param progress call it now and then (per batch) so the watchdog sees a long evaluation progress
+     */
+    record EvalContext(long step, Runnable progress) {
+    }
+
+    /**
+     * Figures of the run at a step.
+     *
+     * @param step optimizer steps done
+     * @param totalSteps steps of the whole run
+     * @param epoch the current epoch, from 0
+     * @param totalEpochs epochs of the run
+     * @param loss the last step's loss
+     * @param learningRate the learning rate of the last step
+     * @param samplesPerSecond recent throughput
+     * @param etaSeconds expected seconds to the end
+     */
+    record Progress(long step, long totalSteps, int epoch, int totalEpochs, double loss, double learningRate,
+                    double samplesPerSecond, double etaSeconds) {
+    }
+}

@@ -1,0 +1,731 @@
+package org.trainguard.session;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.core.ExitCode;
+import org.trainguard.core.checkpoint.BestCheckpoint;
+import org.trainguard.core.checkpoint.CheckpointManifest;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.checkpoint.TrainingState;
+import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.session.SessionStore;
+
+/**
+ * Runs training of any DL4J network so that it survives being killed: it owns the run lock, the
+ * session file and the checkpoints; resumes exactly where an interrupted run stopped; checkpoints,
+ * evaluates and autosaves on schedule; and turns SIGINT, SIGTERM and SIGHUP into an emergency
+ * checkpoint.
+ *
+ * <pre>{@code
+ * try (TrainingSessionManager session = TrainingSessionManager.open(net, SessionOptions.builder(dir).epochs(3).build())) {
+ *     TrainingSessionManager.Outcome outcome = session.fit(iterator);
+ * }
+ * }</pre>
+ */
+public final class TrainingSessionManager implements AutoCloseable {
+
+    /**
+     * How {@link #fit} ended.
+     *
+     * @param completed whether every step ran
+     * @param step steps done
+     * @param exitCode the exit status a command-line program should end with
+     * @param reason a sentence for people
+     */
+    public record Outcome(boolean completed, long step, int exitCode, String reason) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionManager.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final NetworkAdapter net;
+    private final SessionOptions options;
+    private final RunLock lock;
+    private final boolean ownsLock;
+    private final CheckpointStore store;
+    private final SessionStore sessionStore;
+    private final CheckpointWriter writer;
+    private final ProgressCallback progress;
+    private final SignalTrap signals;
+    private final Thread shutdownHook;
+    private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final Map<String, Object> provenance;
+
+    private SessionState session;
+    private long step;
+    private int epoch;
+    private long batchInEpoch;
+    private long samplesSeen;
+    private double trainingSeconds;
+    private long totalSteps;
+    private Optional<BestCheckpoint> best;
+    private Map<String, Object> lastMetrics = Map.of();
+    private long lastCheckpointStep = -1;
+    private long lastEvalStep = -1;
+    private long progressCounter;
+    private long lastHeartbeatNanos;
+    private long lastAutosaveNanos;
+    private long lastCheckpointNanos;
+    private volatile boolean stopRequested;
+    private volatile SignalTrap.StopSignal manualStop;
+    private volatile boolean loopRunning;
+    private boolean closed;
+
+    private TrainingSessionManager(NetworkAdapter net, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal) {
+        this.net = net;
+        this.options = options;
+        this.lock = lock;
+        this.ownsLock = ownsLock;
+        this.store = new CheckpointStore(options.outputDir());
+        this.sessionStore = new SessionStore(options.outputDir());
+        this.writer = new CheckpointWriter(net, store, options.maxFailedWrites());
+        this.progress = new ProgressCallback(options.logEverySteps(), terminal);
+        this.signals = options.handleSignals() ? SignalTrap.install(() -> stopRequested = true) : null;
+        this.provenance = new LinkedHashMap<>(options.provenance());
+        this.shutdownHook = new Thread(this::onShutdown, "trainguard-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Opens a run in {@code options.outputDir()}: takes the run lock, and resumes from the newest
+     * checkpoint that verifies unless told otherwise.
+     *
+     * @param model a {@link MultiLayerNetwork} or {@link ComputationGraph}, initialized
+     * @param options how to run
+     * @return the open session; close it to flush the session file and release the lock
+     * @throws RunLock.LockHeldException when another trainer runs in the folder
+     * @throws ResumeRefusedException when the checkpoint does not fit this network or configuration
+     * @throws IOException when the folder cannot be written
+     */
+    public static TrainingSessionManager open(Model model, SessionOptions options) throws RunLock.LockHeldException, IOException {
+        RunLock lock = RunLock.acquire(options.outputDir(), "");
+        try {
+            return open(model, options, lock, true, null);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a run with a lock the caller already holds (so a second trainer is refused before it
+     * spends time loading data), drawing a live progress bar on {@code terminal} when not null.
+     *
+     * @param model a {@link MultiLayerNetwork} or {@link ComputationGraph}, initialized
+     * @param options how to run
+     * @param lock the held run lock of {@code options.outputDir()}; the caller closes it
+     * @param terminal where to draw a live progress bar, or null to log plain lines
+     * @return the open session
+     * @throws IOException when the folder cannot be written
+     */
+    public static TrainingSessionManager open(Model model, SessionOptions options, RunLock lock, PrintStream terminal) throws IOException {
+        return open(model, options, lock, false, terminal);
+    }
+
+    private static TrainingSessionManager open(Model model, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal)
+            throws IOException {
+        TrainingSessionManager m = new TrainingSessionManager(NetworkAdapter.of(model), options, lock, ownsLock, terminal);
+        try {
+            m.start();
+        } catch (IOException | RuntimeException e) {
+            m.releaseHooks();
+            throw e;
+        }
+        return m;
+    }
+
+    // ------------------------------------------------------------------ start and resume
+
+    private void start() throws IOException {
+        Files.createDirectories(options.outputDir());
+        store.removeUnfinished();
+        SessionStore.ReadResult previous = sessionStore.read();
+        if (previous.corrupt()) {
+            LOG.warn("{}; rebuilding it from the checkpoints", previous.problem());
+        }
+        Optional<SessionState> prev = previous.state();
+        if (options.resume() == ResumeMode.NEVER) {
+            archivePreviousRun();
+            prev = Optional.empty();
+        }
+        Optional<CheckpointStore.Checkpoint> from = switch (options.resume()) {
+            case NEVER -> Optional.empty();
+            case AUTO -> store.newestVerified((c, why) -> LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why));
+            case PATH -> Optional.of(explicitCheckpoint(options.resumePath().orElseThrow()));
+        };
+        best = options.resume() == ResumeMode.NEVER ? Optional.empty() : store.readBest().filter(b -> b.metric().equals(options.metric()));
+
+        String sessionId = prev.map(SessionState::sessionId)
+                .or(() -> from.flatMap(this::sessionIdOf))
+                .orElseGet(() -> UUID.randomUUID().toString());
+        provenance.put("session_id", sessionId);
+        provenance.putIfAbsent("trainguard_version", Optional.ofNullable(TrainingSessionManager.class.getPackage().getImplementationVersion()).orElse("dev"));
+        provenance.put("java", System.getProperty("java.version"));
+        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        lock.updateSessionId(sessionId);
+
+        SessionState.Builder b = prev.map(SessionState::toBuilder).orElseGet(() -> SessionState.builder(sessionId))
+                .pid(ProcessHandle.current().pid()).host(lock.info().host())
+                .configPath(options.configPath()).configSha256(options.configSha256())
+                .status(SessionStatus.STARTING).exit(null);
+        if (prev.isPresent()) {
+            SessionState p = prev.get();
+            if (p.status().live()) {
+                LOG.warn("the previous trainer (pid {} on {}) ended without a clean stop while {}: counting a restart",
+                        p.pid(), p.host(), p.status());
+                b.restarts(p.restarts() + 1);
+            } else if (p.status() == SessionStatus.FAILED) {
+                LOG.info("the previous trainer failed ({}): counting a restart", p.exitInfo().map(SessionState.Exit::reason).orElse("unknown"));
+                b.restarts(p.restarts() + 1);
+            }
+        } else if (from.isPresent()) {
+            b.startedAt(Instant.now());
+        }
+        if (from.isPresent()) {
+            restore(from.get());
+            List<SessionState.Resume> resumes = new ArrayList<>(prev.map(SessionState::resumes).orElse(List.of()));
+            resumes.add(new SessionState.Resume(Instant.now(), step));
+            b.resumes(resumes);
+            b.lastCheckpoint(new SessionState.CheckpointRef(step, from.get().dir().toString(), Instant.now()));
+        } else if (prev.isPresent() && prev.get().step() > 0 && options.resume() == ResumeMode.AUTO) {
+            LOG.warn("{} says step {}, but no checkpoint verifies: starting from step 0", SessionStore.FILE_NAME, prev.get().step());
+            b.step(0).lastCheckpoint(null);
+        }
+        best.ifPresent(x -> b.best(new SessionState.Best(x.metric(), x.value(), x.step())));
+        session = b.build();
+        writeSession();
+    }
+
+    private Optional<String> sessionIdOf(CheckpointStore.Checkpoint c) {
+        return store.verify(c.dir()).manifest().map(CheckpointManifest::provenance)
+                .map(p -> p.get("session_id")).map(Object::toString);
+    }
+
+    private CheckpointStore.Checkpoint explicitCheckpoint(Path dir) {
+        CheckpointStore.Verification v = store.verify(dir);
+        if (!v.ok()) {
+            throw new ResumeRefusedException("cannot resume from " + dir + ": " + v.problem());
+        }
+        return new CheckpointStore.Checkpoint(v.manifest().orElseThrow().step(), dir);
+    }
+
+    private void archivePreviousRun() throws IOException {
+        Path out = options.outputDir();
+        List<Path> old = new ArrayList<>();
+        for (String name : List.of(CheckpointStore.DIR_NAME, SessionStore.FILE_NAME, "metrics.jsonl", "final", Heartbeat.FILE_NAME)) {
+            if (Files.exists(out.resolve(name))) {
+                old.add(out.resolve(name));
+            }
+        }
+        if (old.isEmpty()) {
+            return;
+        }
+        Path archive = out.resolve("previous").resolve(STAMP.format(Instant.now()));
+        Files.createDirectories(archive);
+        for (Path p : old) {
+            Files.move(p, archive.resolve(p.getFileName()));
+        }
+        LOG.info("--resume never: moved the earlier run's files to {}", out.relativize(archive));
+    }
+
+    private void restore(CheckpointStore.Checkpoint c) throws IOException {
+        TrainingState ts = store.readTrainingState(c);
+        checkFingerprints(c, ts);
+        NetworkAdapter restored = net.restore(c.dir().resolve("model.zip"));
+        if (restored.params().length() != net.params().length()) {
+            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": it holds " + restored.params().length()
+                    + " parameters, this network has " + net.params().length() + "; the model shape changed");
+        }
+        net.params().assign(restored.params());
+        net.updaterState().assign(restored.updaterState());
+        // DL4J's own counter in model.zip may lag by one (it is saved before it moves); trust ours.
+        net.setIterationCount((int) ts.step());
+        net.setEpochCount(ts.epoch());
+        step = ts.step();
+        epoch = ts.epoch();
+        batchInEpoch = ts.batchInEpoch();
+        samplesSeen = ts.samplesSeen();
+        trainingSeconds = ts.trainingSeconds();
+        lastMetrics = ts.metrics();
+        lastCheckpointStep = step;
+        if (ts.hasBest() && best.isEmpty()) {
+            best = Optional.of(new BestCheckpoint(ts.bestMetric(), ts.bestValue(), ts.bestStep(), CheckpointStore.PREFIX + ts.bestStep(),
+                    options.greaterIsBetter()));
+        }
+        LOG.info("resuming from {} (step {}, epoch {}, batch {} of the epoch)", c.name(), step, epoch + 1, batchInEpoch);
+    }
+
+    private void checkFingerprints(CheckpointStore.Checkpoint c, TrainingState ts) {
+        Map<String, String> saved = ts.fingerprints();
+        List<String> changed = new ArrayList<>();
+        Map<String, String> mine = new LinkedHashMap<>(options.fingerprints());
+        mine.put("architecture", net.architectureFingerprint());
+        for (Map.Entry<String, String> e : mine.entrySet()) {
+            String old = saved.get(e.getKey());
+            if (old != null && !old.equals(e.getValue())) {
+                changed.add(e.getKey());
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join(", ", changed)
+                    + (changed.size() == 1 ? " changed" : " changed") + " since the checkpoint was written. Restore the earlier setting, "
+                    + "or start a new run (another training.output_dir, or --resume never, which archives this run)");
+        }
+        for (Map.Entry<String, String> e : options.advisoryFingerprints().entrySet()) {
+            String old = saved.get(e.getKey());
+            if (old != null && !old.equals(e.getValue())) {
+                LOG.warn("{} changed since {} was written; resuming with the new value, so the result will differ from an "
+                        + "uninterrupted run", e.getKey(), c.name());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ training
+
+    /**
+     * Trains without evaluation.
+     *
+     * @param data the training batches
+     * @return how the run ended
+     */
+    public Outcome fit(DataSetIterator data) {
+        return fit(data, TrainingHooks.NONE);
+    }
+
+    /**
+     * Trains to the end (or until a stop signal), resuming at the restored position.
+     *
+     * @param data the training batches; a {@link ResumableDataSetIterator} seeks directly
+     * @param hooks evaluation and progress reactions
+     * @return how the run ended
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite
+     * @throws CheckpointWriteException when checkpoints keep failing to write
+     */
+    public Outcome fit(DataSetIterator data, TrainingHooks hooks) {
+        loopRunning = true;
+        try {
+            return runLoop(data, hooks);
+        } finally {
+            loopRunning = false;
+            loopDone.countDown();
+        }
+    }
+
+    private Outcome runLoop(DataSetIterator data, TrainingHooks hooks) {
+        long batchesPerEpoch = data instanceof ResumableDataSetIterator r ? r.batchesPerEpoch() : countBatches(data);
+        if (batchesPerEpoch == 0) {
+            throw new IllegalArgumentException("the training data yields no batches");
+        }
+        long all = batchesPerEpoch * options.epochs();
+        totalSteps = options.maxSteps().isPresent() ? Math.min(all, options.maxSteps().getAsLong()) : all;
+        net.addListener(progress);
+        progress.position(step, totalSteps, epoch, options.epochs());
+        lastAutosaveNanos = lastCheckpointNanos = lastHeartbeatNanos = System.nanoTime();
+        update(b -> b.status(SessionStatus.RUNNING).totalSteps(totalSteps).totalEpochs(options.epochs()));
+        writeSession();
+        beat(SessionStatus.RUNNING);
+        LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
+                step > 0 ? ", starting at step " + step : "");
+        long loopStart = System.nanoTime();
+        double secondsBefore = trainingSeconds;
+        try {
+            while (step < totalSteps) {
+                if (batchInEpoch >= batchesPerEpoch) {
+                    epoch++;
+                    batchInEpoch = 0;
+                    net.setEpochCount(epoch);
+                    progress.position(step, totalSteps, epoch, options.epochs());
+                }
+                position(data, epoch, batchInEpoch);
+                while (step < totalSteps && batchInEpoch < batchesPerEpoch && data.hasNext()) {
+                    if (stopRequested) {
+                        return emergencyStop(hooks);
+                    }
+                    DataSet ds = data.next();
+                    Nd4j.getRandom().setSeed(StepRandom.seedFor(options.seed(), step));
+                    progress.learningRate(learningRate());
+                    net.fit(ds);
+                    step++;
+                    batchInEpoch++;
+                    samplesSeen += ds.numExamples();
+                    progressCounter++;
+                    trainingSeconds = secondsBefore + (System.nanoTime() - loopStart) / 1e9;
+                    double loss = progress.loss();
+                    if (!Double.isFinite(loss)) {
+                        throw new TrainingDivergedException(step, loss);
+                    }
+                    afterStep(hooks);
+                }
+                if (batchInEpoch < batchesPerEpoch && step < totalSteps) {
+                    // the iterator ran dry early: treat it as the end of the epoch
+                    batchInEpoch = batchesPerEpoch;
+                }
+            }
+            if (stopRequested) {
+                return emergencyStop(hooks);
+            }
+            return complete(hooks);
+        } finally {
+            net.removeListener(progress);
+            progress.breakLine();
+        }
+    }
+
+    private void afterStep(TrainingHooks hooks) {
+        long now = System.nanoTime();
+        if (step % options.logEverySteps() == 0) {
+            hooks.onProgress(progress.progress());
+        }
+        boolean evaluated = false;
+        boolean improved = false;
+        if (step % options.evalEverySteps() == 0 && step < totalSteps) {
+            improved = evaluate(hooks);
+            evaluated = true;
+        }
+        boolean intervalDue = options.checkpointEveryInterval().map(d -> now - lastCheckpointNanos >= d.toNanos()).orElse(false);
+        if ((step % options.checkpointEverySteps() == 0 || intervalDue || improved) && step < totalSteps) {
+            checkpoint(SessionStatus.RUNNING);
+        } else if (evaluated || now - lastAutosaveNanos >= options.autosaveInterval().toNanos()) {
+            update(b -> b.status(SessionStatus.RUNNING));
+            writeSession();
+        }
+        if (now - lastHeartbeatNanos >= options.heartbeatInterval().toNanos()) {
+            beat(SessionStatus.RUNNING);
+        }
+    }
+
+    private boolean evaluate(TrainingHooks hooks) {
+        progress.breakLine();
+        update(b -> b.status(SessionStatus.EVALUATING));
+        beat(SessionStatus.EVALUATING);
+        long[] lastBeat = {System.nanoTime()};
+        Optional<Map<String, Double>> metrics = hooks.evaluate(new TrainingHooks.EvalContext(step, () -> {
+            progressCounter++;
+            if (System.nanoTime() - lastBeat[0] >= options.heartbeatInterval().toNanos()) {
+                lastBeat[0] = System.nanoTime();
+                beat(SessionStatus.EVALUATING);
+            }
+        }));
+        lastEvalStep = step;
+        if (metrics.isEmpty()) {
+            update(b -> b.status(SessionStatus.RUNNING));
+            return false;
+        }
+        lastMetrics = Map.copyOf(metrics.get());
+        Double value = metrics.get().get(options.metric());
+        boolean improved = false;
+        if (value != null && !value.isNaN()) {
+            improved = best.map(b -> b.improvedBy(value)).orElse(true);
+            if (improved) {
+                best = Optional.of(new BestCheckpoint(options.metric(), value, step, CheckpointStore.PREFIX + step, options.greaterIsBetter()));
+                LOG.info("new best {} = {} at step {}", options.metric(), value, step);
+            }
+        } else {
+            LOG.warn("the evaluation returned no {} (got {}); checkpoints are not ranked", options.metric(), metrics.get().keySet());
+        }
+        update(b -> b.status(SessionStatus.RUNNING).lastMetrics(lastMetrics)
+                .best(best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step())).orElse(null)));
+        return improved && options.keepBest();
+    }
+
+    private void checkpoint(SessionStatus during) {
+        progress.breakLine();
+        update(b -> b.status(SessionStatus.CHECKPOINTING));
+        TrainingState ts = trainingState();
+        lastCheckpointStep = step;
+        lastCheckpointNanos = System.nanoTime();
+        writer.capture(ts, Map.copyOf(provenance), this::onCommitted);
+        update(b -> b.status(during));
+        writeSession();
+    }
+
+    private void onCommitted(CheckpointStore.Checkpoint c) {
+        synchronized (this) {
+            session = session.toBuilder().lastCheckpoint(new SessionState.CheckpointRef(c.step(), c.dir().toString(), Instant.now())).build();
+        }
+        try {
+            Optional<BestCheckpoint> b = best;
+            if (b.isPresent() && b.get().step() == c.step()) {
+                store.writeBest(b.get());
+            }
+            OptionalLong keep = b.filter(x -> options.keepBest()).map(x -> OptionalLong.of(x.step())).orElse(OptionalLong.empty());
+            for (Path p : store.prune(options.keepLast(), keep)) {
+                LOG.info("rotated out old checkpoint {}", p.getFileName());
+            }
+            writeSession();
+        } catch (IOException e) {
+            LOG.warn("checkpoint {} is committed, but recording it failed: {}", c.name(), e.toString());
+        }
+    }
+
+    private TrainingState trainingState() {
+        Map<String, String> fp = new LinkedHashMap<>(options.fingerprints());
+        fp.putAll(options.advisoryFingerprints());
+        fp.put("architecture", net.architectureFingerprint());
+        BestCheckpoint b = best.orElse(null);
+        return new TrainingState(CheckpointManifest.FORMAT_VERSION, step, epoch, batchInEpoch, samplesSeen, options.seed(), learningRate(),
+                totalSteps, trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(), b == null ? -1 : b.step(), lastMetrics, fp);
+    }
+
+    private Outcome emergencyStop(TrainingHooks hooks) {
+        progress.breakLine();
+        SignalTrap.StopSignal s = signals == null ? manualStop : signals.requested().orElse(manualStop);
+        String name = s == null ? "a shutdown" : "SIG" + s.name();
+        int code = s == null ? ExitCode.FAILURE.code() : s.exitCode();
+        if (step > lastCheckpointStep && step > 0) {
+            LOG.warn("{}: writing an emergency checkpoint at step {}", name, step);
+            writer.awaitIdle();
+            try {
+                checkpoint(SessionStatus.INTERRUPTED);
+            } catch (CheckpointWriteException e) {
+                LOG.error("emergency checkpoint not possible: {}", e.getMessage());
+            }
+            writer.awaitIdle();
+            if (writer.failuresInRow() > 0) {
+                LOG.error("the emergency checkpoint at step {} failed; a resume starts from step {}", step,
+                        store.list().stream().mapToLong(CheckpointStore.Checkpoint::step).max().orElse(0));
+            }
+        } else {
+            writer.awaitIdle();
+        }
+        String reason = "interrupted by " + name + " at step " + step;
+        finish(SessionStatus.INTERRUPTED, code, reason);
+        LOG.warn("{}; resume with the same command", reason);
+        return new Outcome(false, step, code, reason);
+    }
+
+    private Outcome complete(TrainingHooks hooks) {
+        if (lastEvalStep != step) {
+            evaluate(hooks);
+        }
+        writer.awaitIdle();
+        if (lastCheckpointStep != step) {
+            checkpoint(SessionStatus.RUNNING);
+            writer.awaitIdle();
+        }
+        String reason = "completed " + step + " steps";
+        finish(SessionStatus.COMPLETED, ExitCode.COMPLETED.code(), reason);
+        return new Outcome(true, step, ExitCode.COMPLETED.code(), reason);
+    }
+
+    private void position(DataSetIterator data, int ep, long skip) {
+        if (data instanceof ResumableDataSetIterator r) {
+            r.seek(ep, skip);
+            return;
+        }
+        data.reset();
+        for (long i = 0; i < skip && data.hasNext(); i++) {
+            data.next();
+        }
+    }
+
+    private static long countBatches(DataSetIterator data) {
+        data.reset();
+        long n = 0;
+        while (data.hasNext()) {
+            data.next();
+            n++;
+        }
+        data.reset();
+        return n;
+    }
+
+    private double learningRate() {
+        Model m = net.model();
+        int iteration = net.iterationCount();
+        if (m instanceof MultiLayerNetwork mln) {
+            for (int i = 0; i < mln.getnLayers(); i++) {
+                if (mln.getLayerWiseConfigurations().getConf(i).getLayer() instanceof BaseLayer bl && bl.getIUpdater() != null) {
+                    return bl.getIUpdater().getLearningRate(iteration, epoch);
+                }
+            }
+        } else if (m instanceof ComputationGraph cg) {
+            for (var layer : cg.getLayers()) {
+                if (layer.conf().getLayer() instanceof BaseLayer bl && bl.getIUpdater() != null) {
+                    return bl.getIUpdater().getLearningRate(iteration, epoch);
+                }
+            }
+        }
+        return Double.NaN;
+    }
+
+    // ------------------------------------------------------------------ session file and heartbeat
+
+    private synchronized void update(java.util.function.UnaryOperator<SessionState.Builder> change) {
+        double sps = progress.stepsPerSecond();
+        double eta = progress.etaSeconds();
+        session = change.apply(session.toBuilder().step(step).epoch(epoch).samplesSeen(samplesSeen).stepsPerSecond(sps)
+                .eta(Double.isNaN(eta) ? null : Instant.now().plusMillis((long) (eta * 1000)))).build();
+    }
+
+    private synchronized void writeSession() {
+        try {
+            sessionStore.write(session);
+            lastAutosaveNanos = System.nanoTime();
+        } catch (IOException e) {
+            LOG.error("cannot write {}: {}; will retry at the next save", sessionStore.file(), e.toString());
+        }
+    }
+
+    private void beat(SessionStatus status) {
+        lastHeartbeatNanos = System.nanoTime();
+        try {
+            Heartbeat.write(options.outputDir(), new Heartbeat(ProcessHandle.current().pid(), status, step, progressCounter, Instant.now()));
+        } catch (IOException e) {
+            LOG.debug("cannot write the heartbeat: {}", e.toString());
+        }
+    }
+
+    private void finish(SessionStatus status, int code, String reason) {
+        update(b -> b.status(status).exit(new SessionState.Exit(code, reason)).eta(null));
+        writeSession();
+        beat(status);
+    }
+
+    /**
+     * Records that the run failed (the caller maps the error to an exit code).
+     *
+     * @param code the exit status the process will end with
+     * @param reason a sentence for people
+     */
+    public void fail(int code, String reason) {
+        writer.awaitIdle();
+        finish(SessionStatus.FAILED, code, reason);
+    }
+
+    /** @return the session state as last recorded */
+    public synchronized SessionState state() {
+        return session;
+    }
+
+    /** @return steps done */
+    public long step() {
+        return step;
+    }
+
+    /** @return the best evaluation so far */
+    public Optional<BestCheckpoint> best() {
+        return best;
+    }
+
+    /** @return the checkpoint store of this run */
+    public CheckpointStore checkpoints() {
+        return store;
+    }
+
+    /** @return the progress listener attached to the network while {@link #fit} runs */
+    public ProgressCallback progressCallback() {
+        return progress;
+    }
+
+    /** @return how long the last checkpoint blocked the training thread, in nanoseconds */
+    public long lastCaptureNanos() {
+        return writer.lastCaptureNanos();
+    }
+
+    /**
+     * Asks the training loop to stop after the current step with an emergency checkpoint, as
+     * SIGTERM would.
+     */
+    public void requestStop() {
+        manualStop = new SignalTrap.StopSignal("TERM", ExitCode.TERMINATED.code());
+        stopRequested = true;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    private void onShutdown() {
+        if (closed) {
+            return;
+        }
+        if (loopRunning) {
+            // The JVM is going down for a reason that is not one of our signals: let the loop
+            // write its emergency checkpoint, within reason.
+            stopRequested = true;
+            try {
+                loopDone.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writer.close();
+        SessionState s = state();
+        if (s.status().live()) {
+            finish(SessionStatus.FAILED, ExitCode.FAILURE.code(), "the process ended at step " + step + " without completing");
+        }
+    }
+
+    private void releaseHooks() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+        if (signals != null) {
+            signals.close();
+        }
+        writer.close();
+    }
+
+    /**
+     * Joins the checkpoint writer, records a final session state if the run is still marked live,
+     * restores signal handlers and releases the run lock if this session took it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        writer.close();
+        if (state().status().live()) {
+            finish(SessionStatus.FAILED, ExitCode.FAILURE.code(), "closed at step " + step + " before completing");
+        }
+        closed = true;
+        releaseHooks();
+        if (ownsLock) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** @return the output folder */
+    public Path outputDir() {
+        return options.outputDir();
+    }
+
+    /** @return the wall time spent training, across resumes */
+    public Duration trainingTime() {
+        return Duration.ofMillis((long) (trainingSeconds * 1000));
+    }
+}

@@ -1,0 +1,117 @@
+package org.trainguard.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.session.SessionStore;
+
+class TrainingSessionManagerTest {
+
+    private static SessionOptions.Builder options(Path dir) {
+        return SessionOptions.builder(dir).seed(7).epochs(3).checkpointEverySteps(10).keepLast(2).logEverySteps(1000).handleSignals(false);
+    }
+
+    private static float[] train(Path dir, int stopAt) throws Exception {
+        MultiLayerNetwork net = TinyNetworks.mlp(1);
+        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).build())) {
+            TrainingHooks hooks = stopAt < 0 ? TrainingHooks.NONE : new TrainingHooks() {
+                @Override
+                public void onProgress(Progress p) {
+                    if (p.step() == stopAt) {
+                        s.requestStop();
+                    }
+                }
+            };
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), hooks);
+            if (stopAt < 0) {
+                assertTrue(o.completed());
+            }
+        }
+        return net.params().toFloatVector();
+    }
+
+    @Test
+    void stoppedAndResumedRunEndsBitwiseEqualToUninterruptedOne(@TempDir Path tmp) throws Exception {
+        // a run of 3 epochs x 13 batches with dropout, stopped twice (mid-epoch and across an epoch end)
+        float[] straight = train(tmp.resolve("a"), -1);
+        Path b = tmp.resolve("b");
+        // onProgress fires every logEverySteps=1000 steps, so use a small log interval here
+        MultiLayerNetwork net = TinyNetworks.mlp(1);
+        for (int stop : new int[] {7, 23}) {
+            // the first part starts like the straight run; later parts get a differently initialized
+            // network, so everything must come from the checkpoint
+            net = TinyNetworks.mlp(stop == 7 ? 1 : 99);
+            try (TrainingSessionManager s = TrainingSessionManager.open(net, options(b).logEverySteps(1).build())) {
+                int at = stop;
+                TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
+                    @Override
+                    public void onProgress(Progress p) {
+                        if (p.step() == at) {
+                            s.requestStop();
+                        }
+                    }
+                });
+                assertFalse(o.completed());
+                assertEquals(at, o.step(), "the stop is honoured right after the step during which it came");
+                assertEquals(SessionStatus.INTERRUPTED, s.state().status());
+            }
+        }
+        net = TinyNetworks.mlp(5);
+        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(b).build())) {
+            assertTrue(s.fit(TinyNetworks.data(200, 16, 3)).completed());
+            SessionState st = s.state();
+            assertEquals(2, st.resumes().size());
+            assertEquals(39, st.step());
+        }
+        assertArrayEquals(straight, net.params().toFloatVector());
+        SessionState saved = new SessionStore(b).read().state().orElseThrow();
+        assertEquals(SessionStatus.COMPLETED, saved.status());
+        // rotation kept the newest 2
+        List<CheckpointStore.Checkpoint> left = new CheckpointStore(b).list();
+        assertEquals(2, left.size());
+        assertEquals(39, left.get(1).step());
+        // DL4J itself can load a checkpoint's model.zip
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(left.get(1).dir().resolve("model.zip").toFile(), true);
+        assertArrayEquals(straight, loaded.params().toFloatVector());
+    }
+
+    @Test
+    void secondSessionOnTheSameFolderIsRefused(@TempDir Path tmp) throws Exception {
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build())) {
+            RunLock.LockHeldException e = assertThrows(RunLock.LockHeldException.class,
+                    () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build()));
+            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+        }
+    }
+
+    @Test
+    void brokenNewestCheckpointIsMovedAsideAndThePreviousOneUsed(@TempDir Path tmp) throws Exception {
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
+            s.fit(TinyNetworks.data(200, 16, 3));
+        }
+        CheckpointStore store = new CheckpointStore(tmp);
+        CheckpointStore.Checkpoint newest = store.list().get(store.list().size() - 1);
+        Path zip = newest.dir().resolve("model.zip");
+        byte[] bytes = Files.readAllBytes(zip);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(zip, bytes);
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
+            assertEquals(20, s.step());
+        }
+        assertTrue(Files.isDirectory(store.dir().resolve(CheckpointStore.BROKEN_DIR_NAME)));
+    }
+}

@@ -1,0 +1,311 @@
+package org.trainguard.trainer.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The metrics of one evaluation pass: the confusion matrix and everything derived from it.
+ *
+ * <p>Arrays are indexed by label position in {@link #labels()}; {@code confusion[t][p]} counts the
+ * examples whose true label is {@code t} and whose predicted label is {@code p}. The record copies
+ * every array it is given and every accessor returns a copy, so a result never changes after it is
+ * made, even when the accumulator that produced it keeps counting.
+ *
+ * <p>{@code loss} is {@link Double#NaN} when no loss was recorded for the pass (and also when
+ * training diverged: a NaN loss is reported, not hidden). {@code falseAllowRate} is 0 when the pass
+ * held no harmful examples; check {@link #harmfulCount()} before reading it as "no harm let through".
+ *
+ * @param step           training step at which the evaluation ran
+ * @param labels         label names, in model output order
+ * @param confusion      counts, {@code [true][predicted]}
+ * @param loss           mean loss over the evaluated examples, NaN when not recorded
+ * @param accuracy       share of examples predicted correctly
+ * @param f1Macro        unweighted mean of the per-class F1 over all labels
+ * @param precision      per-class precision, 0 for a class that was never predicted
+ * @param recall         per-class recall, 0 for a class with no examples
+ * @param f1             per-class F1, 0 where precision and recall are both 0
+ * @param support        per-class number of examples whose true label is that class
+ * @param falseAllowRate {@code falseAllowCount / harmfulCount}, 0 when {@code harmfulCount == 0}
+ * @param falseAllowCount harmful examples that were predicted as the allow label
+ * @param harmfulCount   examples whose true label is one of the harmful labels
+ */
+public record EvalResult(
+        int step,
+        List<String> labels,
+        long[][] confusion,
+        double loss,
+        double accuracy,
+        double f1Macro,
+        double[] precision,
+        double[] recall,
+        double[] f1,
+        long[] support,
+        double falseAllowRate,
+        long falseAllowCount,
+        long harmfulCount) {
+
+    /** Validates the shapes and takes private copies of every array. */
+    public EvalResult {
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(confusion, "confusion");
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("an evaluation needs at least one label, found none");
+        }
+        labels = List.copyOf(labels);
+        int n = labels.size();
+        if (confusion.length != n) {
+            throw new IllegalArgumentException("confusion matrix has " + confusion.length
+                    + " rows but there are " + n + " labels " + labels);
+        }
+        long[][] copy = new long[n][];
+        for (int t = 0; t < n; t++) {
+            if (confusion[t] == null || confusion[t].length != n) {
+                throw new IllegalArgumentException("confusion matrix row " + t + " (" + labels.get(t)
+                        + ") has " + (confusion[t] == null ? 0 : confusion[t].length)
+                        + " columns but there are " + n + " labels");
+            }
+            copy[t] = confusion[t].clone();
+        }
+        confusion = copy;
+        precision = checkedCopy("precision", precision, n);
+        recall = checkedCopy("recall", recall, n);
+        f1 = checkedCopy("f1", f1, n);
+        Objects.requireNonNull(support, "support");
+        if (support.length != n) {
+            throw new IllegalArgumentException("support has " + support.length + " entries but there are "
+                    + n + " labels");
+        }
+        support = support.clone();
+        if (falseAllowCount < 0 || harmfulCount < 0 || falseAllowCount > harmfulCount) {
+            throw new IllegalArgumentException("false-allow count must lie in 0.." + harmfulCount
+                    + " (the harmful count), found " + falseAllowCount);
+        }
+    }
+
+    private static double[] checkedCopy(String name, double[] values, int n) {
+        Objects.requireNonNull(values, name);
+        if (values.length != n) {
+            throw new IllegalArgumentException(name + " has " + values.length + " entries but there are "
+                    + n + " labels");
+        }
+        return values.clone();
+    }
+
+    /** Returns a copy of the confusion matrix, {@code [true][predicted]}. */
+    @Override
+    public long[][] confusion() {
+        long[][] copy = new long[confusion.length][];
+        for (int t = 0; t < confusion.length; t++) {
+            copy[t] = confusion[t].clone();
+        }
+        return copy;
+    }
+
+    /** Returns a copy of the per-class precision. */
+    @Override
+    public double[] precision() {
+        return precision.clone();
+    }
+
+    /** Returns a copy of the per-class recall. */
+    @Override
+    public double[] recall() {
+        return recall.clone();
+    }
+
+    /** Returns a copy of the per-class F1. */
+    @Override
+    public double[] f1() {
+        return f1.clone();
+    }
+
+    /** Returns a copy of the per-class support. */
+    @Override
+    public long[] support() {
+        return support.clone();
+    }
+
+    /** Returns how many examples were evaluated (the sum of the confusion matrix). */
+    public long exampleCount() {
+        long total = 0;
+        for (long s : support) {
+            total += s;
+        }
+        return total;
+    }
+
+    /**
+     * Returns the metrics.jsonl form of this result, keys in a stable order: {@code type} ("eval"),
+     * {@code step}, {@code loss}, {@code accuracy}, {@code f1_macro}, {@code false_allow_rate},
+     * {@code false_allow_count}, {@code harmful_count}, {@code labels}, {@code per_class} (label ->
+     * precision, recall, f1, support) and {@code confusion} ({@code [true][predicted]}).
+     * {@link #fromMap(Map)} reads it back.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("type", "eval");
+        map.put("step", step);
+        map.put("loss", loss);
+        map.put("accuracy", accuracy);
+        map.put("f1_macro", f1Macro);
+        map.put("false_allow_rate", falseAllowRate);
+        map.put("false_allow_count", falseAllowCount);
+        map.put("harmful_count", harmfulCount);
+        map.put("labels", labels);
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("precision", precision[i]);
+            one.put("recall", recall[i]);
+            one.put("f1", f1[i]);
+            one.put("support", support[i]);
+            perClass.put(labels.get(i), one);
+        }
+        map.put("per_class", perClass);
+        List<List<Long>> rows = new ArrayList<>();
+        for (long[] row : confusion) {
+            rows.add(Arrays.stream(row).boxed().toList());
+        }
+        map.put("confusion", rows);
+        return map;
+    }
+
+    /** Returns {@link #toMap()} as one line of JSON (no line break), as written to metrics.jsonl. */
+    public String toJson() {
+        return MetricsJson.write(toMap());
+    }
+
+    /**
+     * Rebuilds a result from its {@link #toMap()} form, for instance a line read back by
+     * {@link MetricsLog#read(java.nio.file.Path)}. Extra keys (such as {@code time}) are ignored.
+     *
+     * @throws IllegalArgumentException naming the key when one is missing or has the wrong type
+     */
+    public static EvalResult fromMap(Map<String, Object> map) {
+        Objects.requireNonNull(map, "map");
+        Object type = map.get("type");
+        if (!"eval".equals(type)) {
+            throw new IllegalArgumentException("expected a line with \"type\":\"eval\", found type " + type);
+        }
+        Map<String, Object> perClass = asMap(map.get("per_class"), "per_class");
+        List<String> labels = new ArrayList<>();
+        if (map.containsKey("labels")) {
+            for (Object label : asList(map.get("labels"), "labels")) {
+                labels.add(String.valueOf(label));
+            }
+        } else {
+            labels.addAll(perClass.keySet());
+        }
+        int n = labels.size();
+        double[] precision = new double[n];
+        double[] recall = new double[n];
+        double[] f1 = new double[n];
+        long[] support = new long[n];
+        for (int i = 0; i < n; i++) {
+            String label = labels.get(i);
+            String where = "per_class." + label;
+            Map<String, Object> one = asMap(perClass.get(label), where);
+            precision[i] = number(one, "precision", where).doubleValue();
+            recall[i] = number(one, "recall", where).doubleValue();
+            f1[i] = number(one, "f1", where).doubleValue();
+            support[i] = number(one, "support", where).longValue();
+        }
+        List<Object> rows = asList(map.get("confusion"), "confusion");
+        long[][] confusion = new long[rows.size()][];
+        for (int t = 0; t < rows.size(); t++) {
+            List<Object> row = asList(rows.get(t), "confusion[" + t + "]");
+            confusion[t] = new long[row.size()];
+            for (int p = 0; p < row.size(); p++) {
+                if (!(row.get(p) instanceof Number count)) {
+                    throw new IllegalArgumentException("confusion[" + t + "][" + p
+                            + "] must be a number, found " + row.get(p));
+                }
+                confusion[t][p] = count.longValue();
+            }
+        }
+        long harmful = optionalNumber(map, "harmful_count", 0).longValue();
+        long falseAllow = optionalNumber(map, "false_allow_count", 0).longValue();
+        return new EvalResult(
+                number(map, "step", "").intValue(), labels, confusion,
+                number(map, "loss", "").doubleValue(),
+                number(map, "accuracy", "").doubleValue(),
+                number(map, "f1_macro", "").doubleValue(),
+                precision, recall, f1, support,
+                number(map, "false_allow_rate", "").doubleValue(), falseAllow, harmful);
+    }
+
+    private static Number number(Map<String, Object> map, String key, String where) {
+        Object value = map.get(key);
+        String path = where.isEmpty() ? key : where + "." + key;
+        if (value instanceof Number number) {
+            return number;
+        }
+        throw new IllegalArgumentException(path + " must be a number, found " + value);
+    }
+
+    private static Number optionalNumber(Map<String, Object> map, String key, long fallback) {
+        return map.containsKey(key) ? number(map, key, "") : Long.valueOf(fallback);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value, String path) {
+        if (value instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException(path + " must be an object, found " + value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object value, String path) {
+        if (value instanceof List<?> list) {
+            return (List<Object>) list;
+        }
+        throw new IllegalArgumentException(path + " must be a list, found " + value);
+    }
+
+    /** Compares every component, arrays by content and doubles as {@link Double#compare} does. */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof EvalResult that)) {
+            return false;
+        }
+        return step == that.step
+                && labels.equals(that.labels)
+                && Arrays.deepEquals(confusion, that.confusion)
+                && Double.compare(loss, that.loss) == 0
+                && Double.compare(accuracy, that.accuracy) == 0
+                && Double.compare(f1Macro, that.f1Macro) == 0
+                && Arrays.equals(precision, that.precision)
+                && Arrays.equals(recall, that.recall)
+                && Arrays.equals(f1, that.f1)
+                && Arrays.equals(support, that.support)
+                && Double.compare(falseAllowRate, that.falseAllowRate) == 0
+                && falseAllowCount == that.falseAllowCount
+                && harmfulCount == that.harmfulCount;
+    }
+
+    /** Hashes by content, consistent with {@link #equals(Object)}. */
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(step, labels, loss, accuracy, f1Macro, falseAllowRate, falseAllowCount,
+                harmfulCount);
+        h = 31 * h + Arrays.deepHashCode(confusion);
+        h = 31 * h + Arrays.hashCode(precision);
+        h = 31 * h + Arrays.hashCode(recall);
+        h = 31 * h + Arrays.hashCode(f1);
+        return 31 * h + Arrays.hashCode(support);
+    }
+
+    /** Returns the one-line JSON form, which shows every value. */
+    @Override
+    public String toString() {
+        return "EvalResult" + toJson();
+    }
+}

@@ -1,0 +1,356 @@
+package org.trainguard.trainer.features;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.trainer.data.Example;
+import org.trainguard.trainer.data.FileDigest;
+import org.trainguard.trainer.data.LabeledData;
+
+/**
+ * Featurises a data set once and keeps the ids in a cache directory for the next run (a restart
+ * after a crash should not spend minutes featurising again).
+ *
+ * <p>A cache file is found by a key over everything that decides its content: the data file's
+ * SHA-256, {@link FeatureSettings#fingerprint()}, the label names, the examples themselves (so the
+ * training and validation parts of one file get separate entries) and a caller's extra key (text
+ * and label fields, label map, anything else the caller considers). A file is never trusted as
+ * is: its header carries a magic number, format version, the key, the example count, the payload
+ * length and a CRC32C of the payload; a file that fails any check is rebuilt with a warning. Files
+ * are written atomically. A cache that cannot be written costs a warning, not the run.
+ *
+ * <h2>File format (version {@value #FORMAT_VERSION}, big-endian)</h2>
+ * <pre>
+ * int   magic 0x54474643 ("TGFC")
+ * int   format version
+ * byte[32] key (SHA-256)
+ * int   example count
+ * long  payload length in bytes
+ * long  CRC32C of the payload
+ * payload: per example: int label index, int id count, that many int ids
+ * </pre>
+ */
+public final class FeatureCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
+
+    /** Version of the cache file layout; files of another version are rebuilt. */
+    public static final int FORMAT_VERSION = 1;
+
+    static final int MAGIC = 0x54474643;
+    static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 8 + 8;
+    static final String SUFFIX = ".features";
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    private FeatureCache() {
+    }
+
+    /**
+     * The features of a data set, from the cache when a valid entry exists, otherwise computed
+     * and stored.
+     *
+     * @param cacheDir   directory of cache files (created when missing)
+     * @param data       the examples to featurise
+     * @param dataFile   the file they were read from (its bytes are part of the key)
+     * @param settings   the feature settings (must be the featuriser's)
+     * @param featurizer the featuriser
+     * @param extraKey   anything else that changed how {@code data} was read (fields, label map);
+     *                   may be empty
+     * @return the features; {@link FeaturizedData#fromCache()} says whether the cache was used
+     * @throws IllegalArgumentException when {@code settings} are not the featuriser's
+     */
+    public static FeaturizedData load(Path cacheDir, LabeledData data, Path dataFile, FeatureSettings settings,
+                                      Featurizer featurizer, String extraKey) {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(extraKey, "extraKey");
+        if (!featurizer.settings().equals(settings)) {
+            throw new IllegalArgumentException("feature settings " + settings
+                    + " differ from the featurizer's " + featurizer.settings());
+        }
+        byte[] key = cacheKey(data, dataFile, settings, extraKey);
+        Path file = cacheFile(cacheDir, dataFile, key);
+        if (Files.exists(file)) {
+            try {
+                FeaturizedData cached = read(file, key, data, settings);
+                LOG.info("Loaded features of {} examples from cache {}", cached.size(), file);
+                return cached;
+            } catch (CorruptCacheException e) {
+                LOG.warn("Feature cache {} is unusable ({}); rebuilding it", file, e.getMessage());
+            } catch (NoSuchFileException e) {
+                // removed between the check and the read: build it like any missing entry
+            } catch (IOException e) {
+                LOG.warn("Feature cache {} cannot be read ({}); rebuilding it", file, e.toString());
+            }
+        }
+        FeaturizedData built = featurize(data, featurizer);
+        try {
+            write(file, key, built);
+            LOG.info("Stored features of {} examples in cache {}", built.size(), file);
+        } catch (IOException e) {
+            LOG.warn("Could not write feature cache {} ({}); going on without it, the next run will "
+                    + "featurise again", file, e.toString());
+        }
+        return built;
+    }
+
+    /**
+     * Featurises every example, without any cache; texts are featurised in parallel.
+     *
+     * @param data       the examples
+     * @param featurizer the featuriser
+     * @return ids and labels in example order, {@code fromCache()} false
+     */
+    public static FeaturizedData featurize(LabeledData data, Featurizer featurizer) {
+        long started = System.nanoTime();
+        List<Example> examples = data.examples();
+        int[][] ids = new int[examples.size()][];
+        int[] labels = new int[examples.size()];
+        // each index writes only its own slot, so the parallel result equals the sequential one
+        IntStream.range(0, examples.size()).parallel().forEach(i -> {
+            ids[i] = featurizer.featurize(examples.get(i).text());
+            labels[i] = examples.get(i).label();
+        });
+        FeaturizedData result = new FeaturizedData(ids, labels, false);
+        int maxLength = featurizer.settings().maxLength();
+        long atLimit = Arrays.stream(ids).filter(example -> example.length == maxLength).count();
+        LOG.info("Featurised {} examples of {} in {} ms: {} ids per text on average, {} at max_length {}",
+                result.size(), data.source(), (System.nanoTime() - started) / 1_000_000,
+                result.size() == 0 ? 0 : String.format("%.1f", (double) result.totalIds() / result.size()),
+                atLimit, maxLength);
+        return result;
+    }
+
+    /**
+     * The cache key of a data set: SHA-256 over the data file's SHA-256, the settings fingerprint,
+     * the label names, the extra key and every example's label and text.
+     *
+     * @param data     the examples
+     * @param dataFile the file they came from
+     * @param settings the feature settings
+     * @param extraKey caller's additions
+     * @return the 32 key bytes
+     */
+    public static byte[] cacheKey(LabeledData data, Path dataFile, FeatureSettings settings, String extraKey) {
+        MessageDigest digest = FileDigest.newSha256();
+        // every string is length-prefixed, so no two different inputs give the same byte stream
+        putString(digest, "trainguard-feature-cache/" + FORMAT_VERSION);
+        putString(digest, FileDigest.sha256(dataFile));
+        putString(digest, settings.fingerprint());
+        putInt(digest, data.labels().size());
+        for (String label : data.labels()) {
+            putString(digest, label);
+        }
+        putString(digest, extraKey);
+        putInt(digest, data.size());
+        for (Example example : data.examples()) {
+            putInt(digest, example.label());
+            putString(digest, example.text());
+        }
+        return digest.digest();
+    }
+
+    /**
+     * Where the cache entry of a key lives: {@code <data file name>-<key prefix>.features}.
+     *
+     * @param cacheDir the cache directory
+     * @param dataFile the data file (its name makes the cache directory readable)
+     * @param key      the cache key
+     * @return the cache file path
+     */
+    public static Path cacheFile(Path cacheDir, Path dataFile, byte[] key) {
+        Path name = dataFile.getFileName();
+        String stem = name == null ? "data" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return cacheDir.resolve(stem + "-" + HexFormat.of().formatHex(key, 0, 12) + SUFFIX);
+    }
+
+    private static void putString(MessageDigest digest, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        putInt(digest, bytes.length);
+        digest.update(bytes);
+    }
+
+    private static void putInt(MessageDigest digest, int value) {
+        digest.update(ByteBuffer.allocate(4).putInt(value).array());
+    }
+
+    static void write(Path file, byte[] key, FeaturizedData data) throws IOException {
+        AtomicFiles.write(file, channel -> {
+            channel.position(HEADER_BYTES);
+            CRC32C crc = new CRC32C();
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+            long payload = 0;
+            for (int i = 0; i < data.size(); i++) {
+                int[] ids = data.ids(i);
+                payload += 8L + 4L * ids.length;
+                buffer = put(channel, crc, buffer, data.label(i));
+                buffer = put(channel, crc, buffer, ids.length);
+                for (int id : ids) {
+                    buffer = put(channel, crc, buffer, id);
+                }
+            }
+            drain(channel, crc, buffer);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            header.putInt(MAGIC).putInt(FORMAT_VERSION).put(key).putInt(data.size()).putLong(payload)
+                    .putLong(crc.getValue()).flip();
+            long at = 0;
+            while (header.hasRemaining()) {
+                at += channel.write(header, at);
+            }
+        });
+    }
+
+    private static ByteBuffer put(FileChannel channel, CRC32C crc, ByteBuffer buffer, int value) throws IOException {
+        if (buffer.remaining() < 4) {
+            drain(channel, crc, buffer);
+        }
+        return buffer.putInt(value);
+    }
+
+    private static void drain(FileChannel channel, CRC32C crc, ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        crc.update(buffer.duplicate());
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    static FeaturizedData read(Path file, byte[] key, LabeledData data, FeatureSettings settings)
+            throws IOException, CorruptCacheException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < HEADER_BYTES) {
+                throw new CorruptCacheException("truncated: " + size + " bytes, shorter than the "
+                        + HEADER_BYTES + "-byte header");
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            while (header.hasRemaining()) {
+                if (channel.read(header, header.position()) < 0) {
+                    throw new CorruptCacheException("truncated header");
+                }
+            }
+            header.flip();
+            int magic = header.getInt();
+            if (magic != MAGIC) {
+                throw new CorruptCacheException("not a feature cache file (magic 0x" + Integer.toHexString(magic) + ")");
+            }
+            int version = header.getInt();
+            if (version != FORMAT_VERSION) {
+                throw new CorruptCacheException("format " + version + ", this build reads " + FORMAT_VERSION);
+            }
+            byte[] storedKey = new byte[32];
+            header.get(storedKey);
+            if (!MessageDigest.isEqual(storedKey, key)) {
+                throw new CorruptCacheException("built for other data or settings (key differs)");
+            }
+            int count = header.getInt();
+            if (count != data.size()) {
+                throw new CorruptCacheException("holds " + count + " examples, expected " + data.size());
+            }
+            long payload = header.getLong();
+            long expectedCrc = header.getLong();
+            if (size != HEADER_BYTES + payload) {
+                throw new CorruptCacheException("truncated or padded: " + size + " bytes, header says "
+                        + (HEADER_BYTES + payload));
+            }
+            IntReader in = new IntReader(channel, HEADER_BYTES);
+            int[][] ids = new int[count][];
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = in.next();
+                if (labels[i] != data.examples().get(i).label()) {
+                    throw new CorruptCacheException("example " + i + " has label " + labels[i] + ", expected "
+                            + data.examples().get(i).label());
+                }
+                int length = in.next();
+                if (length < 1 || length > settings.maxLength()) {
+                    throw new CorruptCacheException("example " + i + " has " + length + " ids, expected 1 to "
+                            + settings.maxLength());
+                }
+                int[] example = new int[length];
+                for (int k = 0; k < length; k++) {
+                    int id = in.next();
+                    if (id < 1 || id >= settings.buckets()) {
+                        throw new CorruptCacheException("example " + i + " has id " + id + " outside [1, "
+                                + settings.buckets() + ")");
+                    }
+                    example[k] = id;
+                }
+                ids[i] = example;
+            }
+            if (in.consumed() != payload) {
+                throw new CorruptCacheException("payload is " + payload + " bytes but the examples use "
+                        + in.consumed());
+            }
+            if (in.crc() != expectedCrc) {
+                throw new CorruptCacheException("checksum mismatch (CRC32C 0x" + Long.toHexString(in.crc())
+                        + ", header says 0x" + Long.toHexString(expectedCrc) + ")");
+            }
+            return new FeaturizedData(ids, labels, true);
+        } catch (EOFException e) {
+            throw new CorruptCacheException("ends in the middle of an example");
+        }
+    }
+
+    /** Reads big-endian ints from a channel, checksumming the bytes as they arrive. */
+    private static final class IntReader {
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+        private final CRC32C crc = new CRC32C();
+        private long position;
+        private long consumed;
+
+        IntReader(FileChannel channel, long start) {
+            this.channel = channel;
+            this.position = start;
+            buffer.flip();
+        }
+
+        int next() throws IOException {
+            while (buffer.remaining() < 4) {
+                buffer.compact();
+                int read = channel.read(buffer, position);
+                buffer.flip();
+                if (read < 0) {
+                    throw new EOFException();
+                }
+                crc.update(buffer.duplicate().position(buffer.limit() - read));
+                position += read;
+            }
+            consumed += 4;
+            return buffer.getInt();
+        }
+
+        long consumed() {
+            return consumed;
+        }
+
+        long crc() {
+            return crc.getValue();
+        }
+    }
+
+    /** A cache file failed a check; it will be rebuilt. */
+    static final class CorruptCacheException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CorruptCacheException(String reason) {
+            super(reason);
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package org.trainguard.trainer.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.trainer.eval.EvalResult;
+import org.trainguard.trainer.eval.EvalTables;
+import org.trainguard.trainer.eval.MetricsLog;
+
+/**
+ * Draws the run's report folder: {@code loss.png}, {@code learning_rate.png},
+ * {@code eval_metrics.png}, {@code confusion_matrix.png} and an {@code index.html} that shows them
+ * with the latest tables.
+ *
+ * <p>Each file is replaced atomically, so the folder can be watched while training runs. A plot
+ * with nothing to draw yet (no evaluation before the first eval step) is skipped, not drawn empty;
+ * a file from an earlier call stays until it is redrawn. Charts are drawn without a display
+ * ({@code java.awt.headless}), so this works on servers.
+ */
+public final class ReportWriter {
+
+    /** Width of every plot, in pixels. */
+    public static final int WIDTH = 800;
+    /** Height of every plot, in pixels. */
+    public static final int HEIGHT = 500;
+
+    /** File names written into the report folder. */
+    public static final String LOSS_PNG = "loss.png";
+    /** Learning-rate plot file name. */
+    public static final String LEARNING_RATE_PNG = "learning_rate.png";
+    /** Evaluation-metrics plot file name. */
+    public static final String EVAL_METRICS_PNG = "eval_metrics.png";
+    /** Confusion-matrix heat map file name. */
+    public static final String CONFUSION_MATRIX_PNG = "confusion_matrix.png";
+    /** Report page file name. */
+    public static final String INDEX_HTML = "index.html";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    // More points than pixels only slows drawing down.
+    private static final int MAX_POINTS = 2000;
+    // Sparse series (evaluations) get markers so single points stay visible.
+    private static final int MARKER_LIMIT = 40;
+
+    static {
+        // Only when the user has not chosen: a desktop application embedding this keeps its display.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private final Path reportDir;
+    private final Clock clock;
+
+    /** Creates a writer for {@code reportDir}; the folder is created on the first write. */
+    public ReportWriter(Path reportDir) {
+        this(reportDir, Clock.systemUTC());
+    }
+
+    /** Creates a writer for {@code reportDir} that stamps the page with {@code clock}'s time. */
+    public ReportWriter(Path reportDir, Clock clock) {
+        this.reportDir = Objects.requireNonNull(reportDir, "reportDir");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Returns the folder this writer draws into. */
+    public Path reportDir() {
+        return reportDir;
+    }
+
+    /**
+     * Redraws the report from a metrics.jsonl file: its lines, and its last evaluation for the
+     * confusion matrix and tables.
+     *
+     * @return the files written, as {@link #write} returns them
+     * @throws IOException when the log cannot be read or a file cannot be written
+     */
+    public List<Path> writeFrom(Path metricsJsonl) throws IOException {
+        List<Map<String, Object>> lines = MetricsLog.read(metricsJsonl);
+        Optional<EvalResult> latest = MetricsHistory.of(lines).last("eval").map(EvalResult::fromMap);
+        return write(lines, latest);
+    }
+
+    /**
+     * Redraws the report.
+     *
+     * @param metricsLines lines of metrics.jsonl in file order, as {@link MetricsLog#read} returns them
+     * @param latest       the latest evaluation, for the confusion matrix and the tables
+     * @return the files written, plots first and {@code index.html} last
+     * @throws IOException when a file cannot be written; training can carry on without a report,
+     *                     so callers in the training loop should log this and continue
+     */
+    public List<Path> write(List<Map<String, Object>> metricsLines, Optional<EvalResult> latest)
+            throws IOException {
+        Objects.requireNonNull(metricsLines, "metricsLines");
+        Objects.requireNonNull(latest, "latest");
+        long started = System.nanoTime();
+        Files.createDirectories(reportDir);
+        MetricsHistory history = MetricsHistory.of(metricsLines);
+        List<Path> written = new ArrayList<>();
+        Optional<XYChart> loss = lossChart(history);
+        if (loss.isPresent()) {
+            written.add(savePng(loss.get(), LOSS_PNG));
+        }
+        Optional<XYChart> learningRate = learningRateChart(history);
+        if (learningRate.isPresent()) {
+            written.add(savePng(learningRate.get(), LEARNING_RATE_PNG));
+        }
+        Optional<XYChart> evalMetrics = evalMetricsChart(history);
+        if (evalMetrics.isPresent()) {
+            written.add(savePng(evalMetrics.get(), EVAL_METRICS_PNG));
+        }
+        if (latest.isPresent()) {
+            written.add(savePng(confusionChart(latest.get()), CONFUSION_MATRIX_PNG));
+        }
+        written.add(writeIndex(history, latest, written));
+        LOG.info("report written to {}: {} plots from {} metrics lines in {} ms", reportDir,
+                written.size() - 1, metricsLines.size(), (System.nanoTime() - started) / 1_000_000);
+        return Collections.unmodifiableList(written);
+    }
+
+    private static Optional<XYChart> lossChart(MetricsHistory history) {
+        MetricsHistory.Series train = history.series("train", "loss");
+        MetricsHistory.Series eval = history.series("eval", "loss");
+        if (train.isEmpty() && eval.isEmpty()) {
+            return Optional.empty();
+        }
+        XYChart chart = lineChart("Loss", "loss");
+        addLine(chart, "train loss", train);
+        addLine(chart, "eval loss", eval);
+        return Optional.of(chart);
+    }
+
+    private static Optional<XYChart> learningRateChart(MetricsHistory history) {
+        MetricsHistory.Series rate = history.series("train", "learning_rate");
+        if (rate.isEmpty()) {
+            return Optional.empty();
+        }
+        XYChart chart = lineChart("Learning rate", "learning rate");
+        chart.getStyler().setLegendVisible(false);
+        // Rates like 1e-4 read as 0.0001 or 0.0 in plain decimals.
+        chart.getStyler().setYAxisDecimalPattern("0.0#E0");
+        chart.getStyler().setYAxisMin(0.0);
+        addLine(chart, "learning rate", rate);
+        return Optional.of(chart);
+    }
+
+    private static Optional<XYChart> evalMetricsChart(MetricsHistory history) {
+        MetricsHistory.Series accuracy = history.series("eval", "accuracy");
+        MetricsHistory.Series f1Macro = history.series("eval", "f1_macro");
+        if (accuracy.isEmpty() && f1Macro.isEmpty()) {
+            return Optional.empty();
+        }
+        XYChart chart = lineChart("Evaluation", "value");
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        addLine(chart, "accuracy", accuracy);
+        addLine(chart, "macro-F1", f1Macro);
+        addLine(chart, "false-allow rate", falseAllowSeries(history));
+        return Optional.of(chart);
+    }
+
+    /** The false-allow rate only where the evaluation held harmful examples; elsewhere it is undefined. */
+    private static MetricsHistory.Series falseAllowSeries(MetricsHistory history) {
+        List<Map<String, Object>> defined = new ArrayList<>();
+        for (Map<String, Object> line : history.lines()) {
+            boolean noHarmful = line.get("harmful_count") instanceof Number harmful && harmful.longValue() == 0;
+            if (!noHarmful) {
+                defined.add(line);
+            }
+        }
+        return MetricsHistory.of(defined).series("eval", "false_allow_rate");
+    }
+
+    private static XYChart lineChart(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("step").yAxisTitle(yTitle).build();
+        Styler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        // Below the plot, because inside it the legend hides the latest points, which matter most.
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLegendBorderColor(Color.LIGHT_GRAY);
+        styler.setChartTitleBoxVisible(false);
+        styler.setPlotBorderVisible(true);
+        styler.setPlotBorderColor(Color.LIGHT_GRAY);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
+        chart.getStyler().setPlotGridLinesStroke(new BasicStroke(1f));
+        return chart;
+    }
+
+    private static void addLine(XYChart chart, String name, MetricsHistory.Series series) {
+        if (series.isEmpty()) {
+            return;
+        }
+        MetricsHistory.Series shown = series.thinnedTo(MAX_POINTS);
+        XYSeries line = chart.addSeries(name, shown.steps(), shown.values());
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(shown.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
+    private static HeatMapChart confusionChart(EvalResult result) {
+        List<String> labels = result.labels();
+        long[][] confusion = result.confusion();
+        int n = labels.size();
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Confusion matrix at step " + result.step())
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        // The heat map puts its first row at the bottom; rows are reversed so the first label
+        // reads at the top, as in the text table.
+        List<String> rowLabels = new ArrayList<>(labels);
+        Collections.reverse(rowLabels);
+        List<Number[]> cells = new ArrayList<>();
+        long max = 1;
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < n; p++) {
+                cells.add(new Number[] {p, n - 1 - t, confusion[t][p]});
+                max = Math.max(max, confusion[t][p]);
+            }
+        }
+        chart.addSeries("examples", labels, rowLabels, cells);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        chart.getStyler().setValueFontColor(Color.BLACK);
+        chart.getStyler().setHeatMapValueDecimalPattern("0");
+        chart.getStyler().setMin(0);
+        chart.getStyler().setMax(max);
+        // Light colours keep the black counts readable on every cell.
+        chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214)});
+        chart.getStyler().setDrawBorder(true);
+        // Every cell carries its count, so a colour scale would only repeat them (and XChart 3.8.8
+        // labels its ends as decimals, "205.0").
+        chart.getStyler().setLegendVisible(false);
+        return chart;
+    }
+
+    private Path savePng(Chart<?, ?> chart, String fileName) throws IOException {
+        Path target = reportDir.resolve(fileName);
+        AtomicFiles.write(target, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return target;
+    }
+
+    private Path writeIndex(MetricsHistory history, Optional<EvalResult> latest, List<Path> plots)
+            throws IOException {
+        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                // The page sits beside a running training; reloading shows new evaluations.
+                .append("<meta http-equiv=\"refresh\" content=\"60\">\n")
+                .append("<title>Training report</title>\n")
+                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}")
+                .append("pre{background:#f6f8fa;padding:1em;overflow-x:auto}")
+                .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}</style>\n")
+                .append("</head>\n<body>\n<h1>Training report</h1>\n")
+                .append("<p>Updated ").append(escape(now.toString())).append(" (UTC)</p>\n");
+        Optional<Map<String, Object>> lastTrain = history.last("train");
+        if (lastTrain.isPresent()) {
+            html.append("<h2>Latest training step</h2>\n<pre>")
+                    .append(escape(trainSummary(lastTrain.get()))).append("</pre>\n");
+        }
+        if (latest.isPresent()) {
+            html.append("<h2>Latest evaluation</h2>\n<pre>")
+                    .append(escape(EvalTables.format(latest.get()))).append("</pre>\n");
+        } else {
+            html.append("<p>No evaluation yet.</p>\n");
+        }
+        if (plots.isEmpty()) {
+            html.append("<p>No metrics to plot yet.</p>\n");
+        }
+        // The query string changes with each refresh so browsers do not show a cached old plot.
+        long version = now.toEpochMilli();
+        for (Path plot : plots) {
+            String name = plot.getFileName().toString();
+            html.append("<h2>").append(escape(plotTitle(name))).append("</h2>\n")
+                    .append("<img src=\"").append(escape(name)).append("?v=").append(version)
+                    .append("\" alt=\"").append(escape(plotTitle(name))).append("\" width=\"")
+                    .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\">\n");
+        }
+        html.append("</body>\n</html>\n");
+        Path target = reportDir.resolve(INDEX_HTML);
+        AtomicFiles.write(target, out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            writer.write(html.toString());
+            writer.flush();
+        });
+        return target;
+    }
+
+    private static String trainSummary(Map<String, Object> line) {
+        return "step " + line.get("step")
+                + "  epoch " + line.getOrDefault("epoch", "n/a")
+                + "  loss " + number(line.get("loss"), "%.4f")
+                + "  learning rate " + number(line.get("learning_rate"), "%.3e")
+                + "  samples/s " + number(line.get("samples_per_second"), "%.1f")
+                + (line.get("time") == null ? "" : "  at " + line.get("time"));
+    }
+
+    private static String number(Object value, String format) {
+        return value instanceof Number number ? String.format(Locale.ROOT, format, number.doubleValue()) : "n/a";
+    }
+
+    private static String plotTitle(String fileName) {
+        return switch (fileName) {
+            case LOSS_PNG -> "Loss";
+            case LEARNING_RATE_PNG -> "Learning rate";
+            case EVAL_METRICS_PNG -> "Evaluation metrics";
+            case CONFUSION_MATRIX_PNG -> "Confusion matrix";
+            default -> fileName;
+        };
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
