@@ -1,0 +1,43 @@
+package org.trainguard.core.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * When checkpoints are written and how many are kept ({@code checkpoint}).
+ *
+ * @param everySteps    optimizer steps between checkpoints, &gt; 0
+ * @param everyInterval also checkpoint when this much time has passed since the last one; empty for steps only
+ * @param keepLast      how many of the newest checkpoints are kept, &ge; 1
+ * @param keepBest      whether the best checkpoint by {@code eval.metric} is kept as well
+ */
+public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
+
+    /** Checks every range; a {@link ConfigException} names the key and the value. */
+    public CheckpointConfig {
+        Checks.positive("checkpoint.every_steps", everySteps);
+        Checks.notNull("checkpoint.every_interval", everyInterval)
+                .ifPresent(interval -> Checks.positive("checkpoint.every_interval", interval));
+        Checks.positive("checkpoint.keep_last", keepLast);
+    }
+
+    /**
+     * The documented defaults: every 1458 steps, no time trigger, keep the newest 5 and the best.
+     *
+     * @return the default checkpoint settings
+     */
+    public static CheckpointConfig defaults() {
+        return new CheckpointConfig(1458, Optional.empty(), 5, true);
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("every_steps", everySteps);
+        map.put("every_interval", everyInterval.map(Durations::format).orElse(null));
+        map.put("keep_last", keepLast);
+        map.put("keep_best", keepBest);
+        return map;
+    }
+}

@@ -1,0 +1,54 @@
+package org.trainguard.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The network ({@code model}).
+ *
+ * @param type           fastText-style averaging or a CNN
+ * @param embeddingDim   size of each feature embedding, &gt; 0
+ * @param dropout        dropout applied before the output layer, 0 &le; x &lt; 1
+ * @param convFilters    CNN only: number of convolution filters, &gt; 0
+ * @param convKernelSize CNN only: convolution width in feature ids, &gt; 0 and at most
+ *                       {@code features.maxLength}
+ * @param features       how text becomes feature ids
+ */
+public record ModelConfig(ModelType type, int embeddingDim, double dropout, int convFilters, int convKernelSize,
+                          FeaturesConfig features) {
+
+    /** Checks every range, and that a CNN's kernel fits in the longest text. */
+    public ModelConfig {
+        Checks.notNull("model.type", type);
+        Checks.positive("model.embedding_dim", embeddingDim);
+        Checks.fraction("model.dropout", dropout);
+        Checks.positive("model.conv_filters", convFilters);
+        Checks.positive("model.conv_kernel_size", convKernelSize);
+        Checks.notNull("model.features", features);
+        if (type == ModelType.CNN && convKernelSize > features.maxLength()) {
+            throw new ConfigException("model.conv_kernel_size",
+                    "model.conv_kernel_size must be <= model.features.max_length (" + features.maxLength()
+                            + ") for a cnn, found " + convKernelSize);
+        }
+    }
+
+    /**
+     * The documented defaults: fastText, 64 dimensions, dropout 0.1, 128 filters of width 3.
+     *
+     * @return the default model settings
+     */
+    public static ModelConfig defaults() {
+        return new ModelConfig(ModelType.FASTTEXT, 64, 0.1, 128, 3, FeaturesConfig.defaults());
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("type", Checks.yamlName(type));
+        map.put("embedding_dim", embeddingDim);
+        map.put("dropout", dropout);
+        map.put("conv_filters", convFilters);
+        map.put("conv_kernel_size", convKernelSize);
+        map.put("features", features.toMap());
+        return map;
+    }
+}
