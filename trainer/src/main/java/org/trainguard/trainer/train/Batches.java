@@ -1,0 +1,62 @@
+package org.trainguard.trainer.train;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns featurized examples into DL4J batches: feature ids padded to the longest example of the
+ * batch, with a mask that hides the padding from the pooling layer.
+ */
+public final class Batches {
+
+    private Batches() {
+    }
+
+    /**
+     * @param ids every example's feature ids
+     * @param labels every example's class, or null for unlabeled input
+     * @param order which examples, in which order
+     * @param from the first position in {@code order}
+     * @param to one past the last position
+     * @param classes the number of classes
+     * @return the batch (labels absent when {@code labels} is null)
+     */
+    public static DataSet batch(int[][] ids, int[] labels, int[] order, int from, int to, int classes) {
+        int n = to - from;
+        int len = 1;
+        for (int i = from; i < to; i++) {
+            len = Math.max(len, ids[order[i]].length);
+        }
+        float[] features = new float[n * len];
+        float[] mask = new float[n * len];
+        float[] oneHot = labels == null ? null : new float[n * classes];
+        for (int r = 0; r < n; r++) {
+            int[] x = ids[order[from + r]];
+            for (int j = 0; j < x.length; j++) {
+                features[r * len + j] = x[j];
+                mask[r * len + j] = 1f;
+            }
+            if (oneHot != null) {
+                oneHot[r * classes + labels[order[from + r]]] = 1f;
+            }
+        }
+        INDArray f = Nd4j.create(features, new long[] {n, len}, DataType.FLOAT);
+        INDArray m = Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT);
+        INDArray l = oneHot == null ? null : Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
+        return new DataSet(f, l, m, null);
+    }
+
+    /**
+     * @param n how many
+     * @return 0..n-1
+     */
+    public static int[] identity(int n) {
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        return o;
+    }
+}
