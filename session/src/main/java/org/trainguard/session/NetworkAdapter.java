@@ -2,11 +2,9 @@ package org.trainguard.session;
 
 import java.io.File;
 import java.io.IOException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -93,27 +91,13 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     }
 
     /**
-     * @return the SHA-256 of the configuration without its seeds and counters: what a checkpoint's
-     *     parameters must fit
+     * @return the SHA-256 of every parameter's name and shape: what a checkpoint's parameters must
+     *     fit (learning rate, schedule and other settings may change without changing it)
      */
     default String architectureFingerprint() {
-        try {
-            ObjectMapper mapper = new ObjectMapper();
-            JsonNode tree = mapper.readTree(architectureJson());
-            stripVolatile(tree);
-            return Hashing.sha256(mapper.writeValueAsString(tree));
-        } catch (IOException e) {
-            return Hashing.sha256(architectureJson());
-        }
-    }
-
-    private static void stripVolatile(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            o.remove(List.of("seed", "iterationCount", "epochCount"));
-            o.forEach(NetworkAdapter::stripVolatile);
-        } else if (node.isArray()) {
-            node.forEach(NetworkAdapter::stripVolatile);
-        }
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(model().paramTable()).forEach((name, arr) -> sb.append(name).append(Arrays.toString(arr.shape())).append(';'));
+        return Hashing.sha256(sb.toString());
     }
 
     /** A {@link MultiLayerNetwork}. */

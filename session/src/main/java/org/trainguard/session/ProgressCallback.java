@@ -25,6 +25,9 @@ public final class ProgressCallback extends BaseTrainingListener {
     private int epoch;
     private int totalEpochs;
     private double loss = Double.NaN;
+    private double score = Double.NaN;
+    private boolean lossStale;
+    private Model lastModel;
     private double learningRate = Double.NaN;
     private double secondsPerStep = Double.NaN;
     private double samplesPerStep = Double.NaN;
@@ -65,7 +68,9 @@ public final class ProgressCallback extends BaseTrainingListener {
     public void iterationDone(Model model, int iteration, int ep) {
         long now = System.nanoTime();
         step++;
-        loss = model.score();
+        score = model.score();
+        lossStale = true;
+        lastModel = model;
         int batch = Math.max(1, model.batchSize());
         if (lastNanos != 0) {
             double dt = (now - lastNanos) / 1e9;
@@ -93,9 +98,27 @@ public final class ProgressCallback extends BaseTrainingListener {
         }
     }
 
-    /** @return the last step's loss */
+    /**
+     * @return the last step's data loss: DL4J's score less the regularization term (weight decay
+     *     adds a large constant-looking part that hides progress)
+     */
     public double loss() {
+        if (lossStale) {
+            lossStale = false;
+            double reg = 0;
+            if (lastModel instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln) {
+                reg = mln.calcRegularizationScore(true);
+            } else if (lastModel instanceof org.deeplearning4j.nn.graph.ComputationGraph cg) {
+                reg = cg.calcRegularizationScore(true);
+            }
+            loss = score - reg;
+        }
         return loss;
+    }
+
+    /** @return the last step's score as DL4J reports it (loss plus regularization); NaN or infinite when diverged */
+    public double score() {
+        return score;
     }
 
     /** @return steps done, as counted by this listener */
@@ -121,12 +144,12 @@ public final class ProgressCallback extends BaseTrainingListener {
 
     /** @return the figures as a {@link TrainingHooks.Progress} */
     public TrainingHooks.Progress progress() {
-        return new TrainingHooks.Progress(step, totalSteps, epoch, totalEpochs, loss, learningRate, samplesPerSecond(), etaSeconds());
+        return new TrainingHooks.Progress(step, totalSteps, epoch, totalEpochs, loss(), learningRate, samplesPerSecond(), etaSeconds());
     }
 
     private String line() {
         return String.format(Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f samples/s eta %s",
-                step, totalSteps, epoch + 1, totalEpochs, loss, learningRate, samplesPerSecond(), formatSeconds(etaSeconds()));
+                step, totalSteps, epoch + 1, totalEpochs, loss(), learningRate, samplesPerSecond(), formatSeconds(etaSeconds()));
     }
 
     private String bar() {
@@ -139,7 +162,7 @@ public final class ProgressCallback extends BaseTrainingListener {
         }
         sb.append("] ");
         sb.append(String.format(Locale.ROOT, "%3.0f%% %d/%d loss %.4f %.0f samples/s ETA %s   ",
-                frac * 100, step, totalSteps, loss, samplesPerSecond(), formatSeconds(etaSeconds())));
+                frac * 100, step, totalSteps, loss(), samplesPerSecond(), formatSeconds(etaSeconds())));
         return sb.toString();
     }
 

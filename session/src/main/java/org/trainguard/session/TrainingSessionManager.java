@@ -378,7 +378,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     samplesSeen += ds.numExamples();
                     progressCounter++;
                     trainingSeconds = secondsBefore + (System.nanoTime() - loopStart) / 1e9;
-                    double loss = progress.loss();
+                    double loss = progress.score();
                     if (!Double.isFinite(loss)) {
                         throw new TrainingDivergedException(step, loss);
                     }

@@ -1,0 +1,80 @@
+package org.trainguard.trainer.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.trainguard.core.checkpoint.BestCheckpoint;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStore;
+import org.trainguard.session.ProgressCallback;
+
+/** Reads a run's output folder without touching it: session, lock, checkpoints. */
+final class RunInspector {
+
+    private RunInspector() {
+    }
+
+    static List<Map<String, Object>> checkpoints(Path outputDir) {
+        CheckpointStore store = new CheckpointStore(outputDir);
+        Optional<BestCheckpoint> best = store.readBest();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CheckpointStore.Checkpoint c : store.list()) {
+            CheckpointStore.Verification v = store.verify(c.dir());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", c.step());
+            m.put("path", c.dir().toString());
+            m.put("verified", v.ok());
+            m.put("problem", v.problem());
+            m.put("created_at", v.manifest().map(x -> x.createdAt().toString()).orElse(""));
+            m.put("best", best.map(b -> b.step() == c.step()).orElse(false));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> status(Path outputDir) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output_dir", outputDir.toString());
+        SessionStore.ReadResult r = new SessionStore(outputDir).read();
+        Optional<RunLock.LockInfo> holder = RunLock.holder(outputDir);
+        m.put("trainer_running", holder.isPresent());
+        holder.ifPresent(h -> m.put("trainer_pid", h.pid()));
+        if (r.state().isEmpty()) {
+            m.put("status", "NONE");
+            m.put("problem", r.problem());
+        } else {
+            SessionState s = r.state().get();
+            String status = s.status().name();
+            if (s.status().live() && holder.isEmpty()) {
+                status = status + " (trainer pid " + s.pid() + " is gone: the run was killed; it resumes at the next start)";
+            }
+            m.put("status", status);
+            m.put("session_id", s.sessionId());
+            m.put("step", s.step());
+            m.put("total_steps", s.totalSteps());
+            m.put("epoch", s.epoch() + 1);
+            m.put("total_epochs", s.totalEpochs());
+            m.put("steps_per_second", s.stepsPerSecond());
+            m.put("eta", s.eta() == null ? "" : s.eta().toString());
+            m.put("updated_at", s.updatedAt().toString());
+            s.lastCheckpointRef().ifPresent(c -> {
+                m.put("last_checkpoint", c.path());
+                m.put("last_checkpoint_step", c.step());
+                m.put("last_checkpoint_age", ProgressCallback.formatSeconds(Duration.between(c.at(), Instant.now()).toSeconds()));
+            });
+            s.bestSoFar().ifPresent(b -> m.put("best", Map.of("metric", b.metric(), "value", b.value(), "step", b.step())));
+            m.put("restarts", s.restarts());
+            m.put("resumes", s.resumes().size());
+            s.exitInfo().ifPresent(e -> m.put("exit", Map.of("code", e.code(), "reason", e.reason())));
+        }
+        m.put("checkpoints", checkpoints(outputDir));
+        return m;
+    }
+}

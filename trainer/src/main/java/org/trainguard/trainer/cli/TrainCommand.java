@@ -1,0 +1,76 @@
+package org.trainguard.trainer.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.core.config.ConfigLoader;
+import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.session.ResumeMode;
+import org.trainguard.trainer.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trainer train --config F}: trains, resuming automatically. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train (resuming from the newest good checkpoint).")
+final class TrainCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "auto|never|PATH", defaultValue = "auto",
+            description = "auto (default), never, or a checkpoint folder.")
+    String resume;
+
+    @Option(names = {"-v", "--verbose"}, description = "More logging.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return train(config, resume, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    static int train(Path configFile, String resume, boolean verbose, PrintWriter out, PrintWriter err) throws Exception {
+        LogSetup.verbosity(verbose);
+        TrainguardConfig config = ConfigLoader.load(configFile);
+        ResumeMode mode;
+        Optional<Path> path = Optional.empty();
+        switch (resume.toLowerCase(Locale.ROOT)) {
+            case "auto" -> mode = ResumeMode.AUTO;
+            case "never" -> mode = ResumeMode.NEVER;
+            default -> {
+                Path p = Path.of(resume).toAbsolutePath();
+                if (!Files.isDirectory(p)) {
+                    throw new TrainerCli.UsageException("--resume must be auto, never or a checkpoint folder, found \"" + resume + "\"");
+                }
+                mode = ResumeMode.PATH;
+                path = Optional.of(p);
+            }
+        }
+        Files.createDirectories(config.training().outputDir());
+        LogSetup.fileLog(config.training().outputDir());
+        LOG.info("trainguard trainer {} on {}: config {}, output {}",
+                Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),
+                Doctor.backendLine(), configFile.toAbsolutePath(), config.training().outputDir());
+        PrintStream stdout = new PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream terminal = System.console() != null && System.getenv("CI") == null ? System.err : null;
+        TrainingRun.Result r = new TrainingRun(config, mode, path, stdout, terminal).run();
+        stdout.flush();
+        if (r.exitCode() != 0) {
+            err.println(r.reason());
+        }
+        return r.exitCode();
+    }
+}
