@@ -1,0 +1,257 @@
+package org.trainguard.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.session.SessionStore;
+import org.trainguard.trainer.eval.MetricsLog;
+
+/**
+ * Real trainer processes, real signals, real files: the run survives SIGKILL, SIGTERM, SIGINT,
+ * broken checkpoints, a broken session file, a second trainer and a full disk.
+ */
+class TrainerProcessIT {
+
+    private static final int EPOCHS = 3; // 3 x 75 = 225 steps
+    private static float[] uninterrupted;
+
+    @TempDir
+    static Path shared;
+
+    @BeforeAll
+    static void uninterruptedRun() throws Exception {
+        TrainerFixture f = TrainerFixture.create(shared, EPOCHS, "", "");
+        Process p = start(f, "straight");
+        assertEquals(0, p.waitFor(), () -> log(f, "straight"));
+        uninterrupted = TrainerFixture.finalParams(f.output);
+    }
+
+    @Test
+    void killedWithSigkillAtFiveRandomStepsEndsBitwiseEqual(@TempDir Path tmp) throws Exception {
+        TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", "");
+        Random random = new Random();
+        long seed = random.nextLong();
+        random.setSeed(seed);
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            targets.add(10 + random.nextInt(200));
+        }
+        targets.sort(null);
+        List<Long> killedAt = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            int target = targets.get(i);
+            String name = "kill" + i;
+            Process p = start(f, name);
+            waitFor(() -> currentStep(f) >= target || !p.isAlive(), 120, "step " + target);
+            assertTrue(p.isAlive(), () -> "trainer ended before step " + target + ": " + log(f, name));
+            p.destroyForcibly(); // SIGKILL
+            assertEquals(137, p.waitFor());
+            killedAt.add(currentStep(f));
+        }
+        SessionState afterKill = new SessionStore(f.output).read().state().orElseThrow();
+        assertTrue(afterKill.status().live(), "SIGKILL leaves the session marked live: " + afterKill.status());
+
+        Process last = start(f, "last");
+        assertEquals(0, last.waitFor(), () -> log(f, "last"));
+        assertTrue(log(f, "last").contains("ended without a clean stop"), () -> log(f, "last"));
+        SessionState s = new SessionStore(f.output).read().state().orElseThrow();
+        assertEquals(SessionStatus.COMPLETED, s.status());
+        assertTrue(s.restarts() >= 5, "restarts " + s.restarts());
+        assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output),
+                "killed at steps " + killedAt + " (random seed " + seed + ")");
+    }
+
+    @Test
+    void sigtermWritesEmergencyCheckpointAndResumeLosesNoStep(@TempDir Path tmp) throws Exception {
+        stopWithSignal(tmp, "TERM", 143);
+    }
+
+    @Test
+    void sigintWritesEmergencyCheckpointAndResumeLosesNoStep(@TempDir Path tmp) throws Exception {
+        stopWithSignal(tmp, "INT", 130);
+    }
+
+    private void stopWithSignal(Path tmp, String signal, int expectedCode) throws Exception {
+        TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", "");
+        Process p = start(f, "signal");
+        waitFor(() -> currentStep(f) >= 60 || !p.isAlive(), 120, "step 60");
+        kill(signal, p.pid());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(expectedCode, p.exitValue(), () -> log(f, "signal"));
+        SessionState s = new SessionStore(f.output).read().state().orElseThrow();
+        assertEquals(SessionStatus.INTERRUPTED, s.status());
+        long stoppedAt = s.step();
+        assertTrue(stoppedAt >= 60, "stopped at " + stoppedAt);
+        assertEquals(stoppedAt, s.lastCheckpointRef().orElseThrow().step(), "the emergency checkpoint holds the current step");
+        assertTrue(Files.isDirectory(f.output.resolve("checkpoints/checkpoint-" + stoppedAt)));
+        assertTrue(log(f, "signal").contains("SIG" + signal), () -> log(f, "signal"));
+
+        Process resumed = start(f, "resumed");
+        assertEquals(0, resumed.waitFor(), () -> log(f, "resumed"));
+        assertTrue(log(f, "resumed").contains("resuming from checkpoint-" + stoppedAt + " (step " + stoppedAt + ","), () -> log(f, "resumed"));
+        assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output));
+    }
+
+    @Test
+    void brokenNewestCheckpointAndTruncatedSessionFileAreSurvived(@TempDir Path tmp) throws Exception {
+        TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", "");
+        Process p = start(f, "first");
+        waitFor(() -> new CheckpointStore(f.output).list().size() >= 3 || !p.isAlive(), 120, "three checkpoints");
+        p.destroyForcibly();
+        p.waitFor();
+        List<CheckpointStore.Checkpoint> cps = new CheckpointStore(f.output).list();
+        CheckpointStore.Checkpoint newest = cps.get(cps.size() - 1);
+        CheckpointStore.Checkpoint previous = cps.get(cps.size() - 2);
+        // flip one byte of the newest model, truncate the one before
+        Path zip = newest.dir().resolve("model.zip");
+        byte[] b = Files.readAllBytes(zip);
+        b[b.length / 3] ^= 0x10;
+        Files.write(zip, b);
+        try (FileChannel ch = FileChannel.open(previous.dir().resolve("model.zip"), StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() / 2);
+        }
+        Path session = f.output.resolve(SessionStore.FILE_NAME);
+        Files.write(session, java.util.Arrays.copyOf(Files.readAllBytes(session), 40));
+
+        Process resumed = start(f, "resumed");
+        assertEquals(0, resumed.waitFor(), () -> log(f, "resumed"));
+        String log = log(f, "resumed");
+        assertTrue(log.contains("checkpoint-" + newest.step() + " does not verify"), log);
+        assertTrue(log.contains("checkpoint-" + previous.step() + " does not verify"), log);
+        assertTrue(log.contains("rebuilding it from the checkpoints"), log);
+        assertTrue(log.contains("resuming from checkpoint-" + cps.get(cps.size() - 3).step()), log);
+        File[] broken = f.output.resolve("checkpoints/broken").toFile().listFiles();
+        assertEquals(2, broken.length, "both broken checkpoints are kept aside, not deleted");
+        assertTrue(Files.readString(broken[0].toPath().resolve("REASON.txt")).contains("model.zip"));
+        assertEquals(SessionStatus.COMPLETED, new SessionStore(f.output).read().state().orElseThrow().status());
+        assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output));
+    }
+
+    @Test
+    void secondTrainerOnTheSameFolderExitsFive(@TempDir Path tmp) throws Exception {
+        TrainerFixture f = TrainerFixture.create(tmp, 200, "", "");
+        Process first = start(f, "first");
+        try {
+            waitFor(() -> RunLock.holder(f.output).isPresent() || !first.isAlive(), 120, "the run lock");
+            Process second = start(f, "second");
+            assertEquals(5, second.waitFor(), () -> log(f, "second"));
+            assertTrue(log(f, "second").contains("another trainer holds") && log(f, "second").contains("pid " + first.pid()),
+                    () -> log(f, "second"));
+        } finally {
+            first.destroy();
+            first.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertEquals(143, first.exitValue());
+    }
+
+    @Test
+    void fullDiskGivesClearErrorAndKeepsOlderCheckpoints(@TempDir Path tmp) throws Exception {
+        Path mount = tmp.resolve("small-disk");
+        Files.createDirectories(mount);
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString()).redirectErrorStream(true).start();
+        boolean mounted = m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0;
+        Assumptions.assumeTrue(mounted, "needs permission to mount a tmpfs (root); " + new String(m.getInputStream().readAllBytes()));
+        try {
+            TrainerFixture f = TrainerFixture.create(mount, 200, "", "");
+            Process p = start(f, "full");
+            waitFor(() -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(), 120, "the first checkpoint");
+            assertTrue(p.isAlive(), () -> log(f, "full"));
+            CheckpointStore.Checkpoint good = new CheckpointStore(f.output).list().get(0);
+            // fill the disk
+            Path filler = mount.resolve("filler");
+            try (var out = Files.newOutputStream(filler)) {
+                byte[] mb = new byte[1 << 16];
+                while (true) {
+                    out.write(mb);
+                }
+            } catch (IOException expected) {
+                // no space left
+            }
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops by itself");
+            assertEquals(1, p.exitValue(), () -> log(f, "full"));
+            String log = log(f, "full");
+            assertTrue(log.contains("No space left on device") || log.contains("no space"), log);
+            assertTrue(log.contains("checkpoint writes in a row failed"), log);
+            assertTrue(new CheckpointStore(f.output).verify(good.dir()).ok(), "the older checkpoint is intact");
+        } finally {
+            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Process start(TrainerFixture f, String name) throws IOException {
+        return startWith(f, name, List.of());
+    }
+
+    private static Process startWith(TrainerFixture f, String name, List<String> prefix) throws IOException {
+        ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(pb.command());
+        // A JVM started from a non-interactive shell may inherit SIGINT as ignored; env resets it.
+        if (new File("/usr/bin/env").canExecute()) {
+            cmd.addAll(0, List.of("/usr/bin/env", "--default-signal=INT"));
+        }
+        pb.command(cmd);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(f.dir.resolve(name + ".log").toFile());
+        return pb.start();
+    }
+
+    private static String log(TrainerFixture f, String name) {
+        try {
+            return Files.readString(f.dir.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static long currentStep(TrainerFixture f) {
+        try {
+            List<Map<String, Object>> lines = MetricsLog.read(f.output.resolve("metrics.jsonl"));
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if ("train".equals(lines.get(i).get("type"))) {
+                    return ((Number) lines.get(i).get("step")).longValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not there yet, or being appended
+        }
+        return 0;
+    }
+
+    private static void kill(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
+    }
+
+    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
