@@ -86,9 +86,9 @@ public final class TrainingSessionManager implements AutoCloseable {
     private long samplesSeen;
     private double trainingSeconds;
     private long totalSteps;
-    private Optional<BestCheckpoint> best;
+    private volatile Optional<BestCheckpoint> best;
     private Map<String, Object> lastMetrics = Map.of();
-    private long lastCheckpointStep = -1;
+    private volatile long lastCheckpointStep = -1;
     private long lastEvalStep = -1;
     private long progressCounter;
     private long lastHeartbeatNanos;
@@ -460,7 +460,6 @@ public final class TrainingSessionManager implements AutoCloseable {
         progress.breakLine();
         update(b -> b.status(SessionStatus.CHECKPOINTING));
         TrainingState ts = trainingState();
-        lastCheckpointStep = step;
         lastCheckpointNanos = System.nanoTime();
         writer.capture(ts, Map.copyOf(provenance), this::onCommitted);
         update(b -> b.status(during));
@@ -468,6 +467,7 @@ public final class TrainingSessionManager implements AutoCloseable {
     }
 
     private void onCommitted(CheckpointStore.Checkpoint c) {
+        lastCheckpointStep = Math.max(lastCheckpointStep, c.step());
         synchronized (this) {
             session = session.toBuilder().lastCheckpoint(new SessionState.CheckpointRef(c.step(), c.dir().toString(), Instant.now())).build();
         }
@@ -500,21 +500,18 @@ public final class TrainingSessionManager implements AutoCloseable {
         SignalTrap.StopSignal s = signals == null ? manualStop : signals.requested().orElse(manualStop);
         String name = s == null ? "a shutdown" : "SIG" + s.name();
         int code = s == null ? ExitCode.FAILURE.code() : s.exitCode();
+        writer.awaitIdle();
         if (step > lastCheckpointStep && step > 0) {
             LOG.warn("{}: writing an emergency checkpoint at step {}", name, step);
-            writer.awaitIdle();
             try {
                 checkpoint(SessionStatus.INTERRUPTED);
             } catch (CheckpointWriteException e) {
                 LOG.error("emergency checkpoint not possible: {}", e.getMessage());
             }
             writer.awaitIdle();
-            if (writer.failuresInRow() > 0) {
-                LOG.error("the emergency checkpoint at step {} failed; a resume starts from step {}", step,
-                        store.list().stream().mapToLong(CheckpointStore.Checkpoint::step).max().orElse(0));
+            if (lastCheckpointStep < step) {
+                LOG.error("the emergency checkpoint at step {} failed; a resume starts from step {}", step, Math.max(0, lastCheckpointStep));
             }
-        } else {
-            writer.awaitIdle();
         }
         String reason = "interrupted by " + name + " at step " + step;
         finish(SessionStatus.INTERRUPTED, code, reason);
