@@ -114,4 +114,28 @@ class TrainingSessionManagerTest {
         }
         assertTrue(Files.isDirectory(store.dir().resolve(CheckpointStore.BROKEN_DIR_NAME)));
     }
+
+    @Test
+    void resumeNeverArchivesTheEarlierRunInsteadOfDeletingIt(@TempDir Path tmp) throws Exception {
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).build())) {
+            s.fit(TinyNetworks.data(200, 16, 3));
+        }
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).resume(ResumeMode.NEVER).build())) {
+            assertEquals(0, s.step());
+            assertTrue(s.state().resumes().isEmpty());
+        }
+        Path previous = Files.list(tmp.resolve("previous")).findFirst().orElseThrow();
+        assertEquals(2, new CheckpointStore(previous).list().size(), "the earlier checkpoints are kept under previous/");
+        assertTrue(Files.exists(previous.resolve(SessionStore.FILE_NAME)));
+    }
+
+    @Test
+    void checkpointAfterAnIncompatibleChangeIsRefusedNamingWhatChanged(@TempDir Path tmp) throws Exception {
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).fingerprint("labels", "a").build())) {
+            s.fit(TinyNetworks.data(200, 16, 3));
+        }
+        ResumeRefusedException e = assertThrows(ResumeRefusedException.class,
+                () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).fingerprint("labels", "b").build()));
+        assertTrue(e.getMessage().contains("labels changed"), e.getMessage());
+    }
 }
