@@ -1,0 +1,70 @@
+package org.trainguard.watchdog.supervise;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts the trainer as a child process: {@code java [java_opts] -jar trainer.jar --config F [--resume PATH]},
+ * in the config file's folder, with its output appended to {@code logs/trainer-console.log}. Without
+ * {@code --resume} the trainer continues from the newest checkpoint that verifies; a path rolls back to an older
+ * one.
+ */
+final class TrainerLauncher {
+
+    private final SupervisorSettings settings;
+    private final ConsoleLog console;
+
+    /**
+     * @param settings what to run
+     * @param console  where its output goes
+     */
+    TrainerLauncher(SupervisorSettings settings, ConsoleLog console) {
+        this.settings = settings;
+        this.console = console;
+    }
+
+    /**
+     * @param resumeFrom a checkpoint folder to resume from instead of the newest
+     * @return the command line
+     */
+    List<String> command(Optional<Path> resumeFrom) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(settings.javaBinary().toString());
+        cmd.addAll(settings.watchdog().javaOpts());
+        cmd.add("-jar");
+        cmd.add(settings.trainerJar().toString());
+        cmd.add("--config");
+        cmd.add(settings.configFile().toString());
+        resumeFrom.ifPresent(p -> {
+            cmd.add("--resume");
+            cmd.add(p.toAbsolutePath().toString());
+        });
+        return cmd;
+    }
+
+    /**
+     * Starts the trainer.
+     *
+     * @param resumeFrom a checkpoint folder to resume from instead of the newest
+     * @param attempt    which start this is, for the console log's marker line
+     * @return the running process
+     * @throws IOException when the process cannot be started (no such java, no permission)
+     */
+    TrainerProcess start(Optional<Path> resumeFrom, int attempt) throws IOException {
+        List<String> cmd = command(resumeFrom);
+        console.beginSection("----- " + Instant.now() + " watchdog pid " + ProcessHandle.current().pid()
+                + " starts the trainer (attempt " + attempt + "): " + String.join(" ", cmd) + " -----");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(settings.configFile().getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.file().toFile()));
+        Process process = pb.start();
+        // The trainer reads nothing from stdin; closing it gives a clean EOF instead of a pipe nobody writes.
+        process.getOutputStream().close();
+        return new TrainerProcess(process.toHandle(), Optional.of(process), attempt);
+    }
+}

@@ -1,0 +1,98 @@
+package org.trainguard.watchdog.install;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+class TaskSchedulerXmlTest {
+
+    private static final String TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task";
+
+    private static Document parse(byte[] bytes) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(bytes));
+    }
+
+    private static String text(Document doc, String element) {
+        assertEquals(1, doc.getElementsByTagNameNS(TASK_NAMESPACE, element).getLength(), element);
+        return doc.getElementsByTagNameNS(TASK_NAMESPACE, element).item(0).getTextContent();
+    }
+
+    private static ServiceLocations windows(Fixture run) {
+        return ServiceLocations.of(Platform.WINDOWS, run.home, false, Map.of());
+    }
+
+    @Test
+    void theTaskIsUtf16WithBomAndHasTheLongRunSettings(@TempDir Path dir) throws Exception {
+        Fixture run = new Fixture(dir);
+        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Program Files\\Java\\bin\\java.exe",
+                "--watchdog-jar", "C:\\trainguard\\watchdog.jar");
+        assertEquals(0, result.exitCode(), result.toString());
+        byte[] bytes = Files.readAllBytes(windows(run).taskXml("train_four_class"));
+
+        assertEquals((byte) 0xFF, bytes[0]);
+        assertEquals((byte) 0xFE, bytes[1]);
+        assertTrue(new String(bytes, StandardCharsets.UTF_16LE).contains("encoding=\"UTF-16\""));
+        Document doc = parse(bytes);
+        assertEquals(TASK_NAMESPACE, doc.getDocumentElement().getNamespaceURI());
+        assertEquals("Task", doc.getDocumentElement().getLocalName());
+
+        assertEquals(1, doc.getElementsByTagNameNS(TASK_NAMESPACE, "LogonTrigger").getLength());
+        assertEquals("PT0S", text(doc, "ExecutionTimeLimit"));
+        Element restart = (Element) doc.getElementsByTagNameNS(TASK_NAMESPACE, "RestartOnFailure").item(0);
+        assertEquals("PT1M", restart.getElementsByTagNameNS(TASK_NAMESPACE, "Interval").item(0).getTextContent());
+        assertEquals("999", restart.getElementsByTagNameNS(TASK_NAMESPACE, "Count").item(0).getTextContent());
+        assertEquals("IgnoreNew", text(doc, "MultipleInstancesPolicy"));
+        assertEquals("false", text(doc, "DisallowStartIfOnBatteries"));
+        assertEquals("false", text(doc, "StopIfGoingOnBatteries"));
+        assertEquals("\\trainguard\\train_four_class", text(doc, "URI"));
+        assertEquals("\"C:\\Program Files\\Java\\bin\\java.exe\"", text(doc, "Command"));
+        assertEquals("-jar \"C:\\trainguard\\watchdog.jar\" run --config \"" + run.config + "\"",
+                text(doc, "Arguments"));
+        assertEquals(run.config.getParent().toString(), text(doc, "WorkingDirectory"));
+    }
+
+    @Test
+    void pathsWithMarkupAndPercentCharactersStayIntact(@TempDir Path dir) throws Exception {
+        Fixture run = new Fixture(dir, "R&D <runs> 100%");
+        Fixture.Result result = run.install("--platform", "windows", "--java", Fixture.java());
+        assertEquals(0, result.exitCode(), result.toString());
+
+        Document doc = parse(Files.readAllBytes(windows(run).taskXml("train_four_class")));
+        assertEquals(run.config.getParent().toString(), text(doc, "WorkingDirectory"));
+        assertTrue(text(doc, "Arguments").endsWith("--config \"" + run.config + "\""), text(doc, "Arguments"));
+
+        // cmd.exe reads %...% as a variable even inside quotes, so the launcher doubles it.
+        String launcher = Files.readString(windows(run).startupLauncher("train_four_class"));
+        assertTrue(launcher.contains("R&D <runs> 100%%"), launcher);
+    }
+
+    @Test
+    void theStartupLauncherStartsTheWatchdogMinimized(@TempDir Path dir) throws Exception {
+        Fixture run = new Fixture(dir);
+        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe",
+                "--watchdog-jar", "C:\\trainguard\\watchdog.jar", "--java-opt", "-Xmx8g");
+        assertEquals(0, result.exitCode(), result.toString());
+        Path launcher = windows(run).startupLauncher("train_four_class");
+
+        assertTrue(launcher.toString().replace('\\', '/').endsWith(
+                "home/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup/trainguard-watchdog-"
+                        + "train_four_class.cmd"), launcher.toString());
+        String text = Files.readString(launcher);
+        assertTrue(text.contains("\r\nstart \"\" /min \"C:\\Java\\bin\\java.exe\" -jar \"C:\\trainguard\\watchdog.jar\" "
+                + "run --config \"" + run.config + "\" --java-opt=-Xmx8g\r\n"), text);
+        assertTrue(text.contains("\r\ncd /d \"" + run.config.getParent() + "\"\r\n"), text);
+        assertTrue(text.startsWith("@echo off\r\n"), text);
+    }
+}
