@@ -144,8 +144,10 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter copy() {
-            MultiLayerNetwork c = net.clone();
-            c.setListeners();
+            // Built from the configuration rather than clone(), which may share the listener list
+            // with the original: the copy is only ever written, and the caller copies the state in.
+            MultiLayerNetwork c = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+            c.init(net.params().dup(), false);
             return new MultiLayer(c);
         }
 
@@ -207,8 +209,10 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter copy() {
-            ComputationGraph c = net.clone();
-            c.setListeners();
+            // ComputationGraph.clone() shares the listener list with the original, so clearing the
+            // copy's listeners would remove the caller's: build the copy from the configuration.
+            ComputationGraph c = new ComputationGraph(net.getConfiguration().clone());
+            c.init(net.params().dup(), false);
             return new Graph(c);
         }
 

@@ -296,8 +296,8 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
         if (!changed.isEmpty()) {
             throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join(", ", changed)
-                    + (changed.size() == 1 ? " changed" : " changed") + " since the checkpoint was written. Restore the earlier setting, "
-                    + "or start a new run (another training.output_dir, or --resume never, which archives this run)");
+                    + " changed since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
+                    + "folder (training.output_dir), or resume never (the trainer's --resume never), which archives this run");
         }
         for (Map.Entry<String, String> e : options.advisoryFingerprints().entrySet()) {
             String old = saved.get(e.getKey());

@@ -34,6 +34,22 @@ final class TinyNetworks {
         return net;
     }
 
+    static org.deeplearning4j.nn.graph.ComputationGraph graph(long seed) {
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(1e-2))
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("hidden", new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).dropOut(0.8).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX)
+                        .build(), "hidden")
+                .setOutputs("out")
+                .build();
+        var net = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        net.init();
+        return net;
+    }
+
     static ListDataSetIterator<DataSet> data(int examples, int batch, long seed) {
         Random r = new Random(seed);
         List<DataSet> list = new ArrayList<>();

@@ -138,4 +138,21 @@ class TrainingSessionManagerTest {
                 () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).fingerprint("labels", "b").build()));
         assertTrue(e.getMessage().contains("labels changed"), e.getMessage());
     }
+
+    @Test
+    void checkpointsOfAComputationGraphKeepTheCallersListeners(@TempDir Path tmp) throws Exception {
+        var net = TinyNetworks.graph(1);
+        int[] calls = {0};
+        net.addListeners(new org.deeplearning4j.optimize.api.BaseTrainingListener() {
+            @Override
+            public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+                calls[0]++;
+            }
+        });
+        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(tmp).epochs(1).checkpointEverySteps(3).build())) {
+            assertTrue(s.fit(TinyNetworks.data(200, 16, 3)).completed());
+        }
+        assertEquals(13, calls[0], "the listener saw every step, across checkpoints");
+        assertEquals(1, net.getListeners().size(), "trainguard removed only its own listener");
+    }
 }
