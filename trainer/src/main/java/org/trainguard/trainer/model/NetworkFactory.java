@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -72,7 +73,12 @@ public final class NetworkFactory {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
                 .updater(updater(t, totalSteps))
-                .weightInit(WeightInit.XAVIER);
+                .weightInit(WeightInit.XAVIER)
+                // Batches are padded to their longest example, so shapes change from step to step;
+                // DL4J's workspaces re-learn their size at every new shape, which measured slower
+                // than plain allocation here.
+                .trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE);
         if (t.weightDecay() > 0) {
             // decoupled weight decay scaled by the learning rate, as AdamW; biases are not decayed
             b.weightDecay(t.weightDecay(), true);
