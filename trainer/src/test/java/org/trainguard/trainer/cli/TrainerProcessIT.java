@@ -60,10 +60,11 @@ class TrainerProcessIT {
         targets.sort(null);
         List<Long> killedAt = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
-            int target = targets.get(i);
+            long target = Math.max(targets.get(i), killedAt.isEmpty() ? 0 : killedAt.get(killedAt.size() - 1) + 5);
             String name = "kill" + i;
             Process p = start(f, name);
-            waitFor(() -> currentStep(f) >= target || !p.isAlive(), 120, "step " + target);
+            // this process's own progress: its session file, then a step past the target
+            waitFor(() -> (ownSession(f, p) && currentStep(f) >= target) || !p.isAlive(), 120, "step " + target);
             assertTrue(p.isAlive(), () -> "trainer ended before step " + target + ": " + log(f, name));
             p.destroyForcibly(); // SIGKILL
             assertEquals(137, p.waitFor());
@@ -239,6 +240,10 @@ class TrainerProcessIT {
             // not there yet, or being appended
         }
         return 0;
+    }
+
+    private static boolean ownSession(TrainerFixture f, Process p) {
+        return new SessionStore(f.output).read().state().map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING).orElse(false);
     }
 
     private static void kill(String signal, long pid) throws Exception {
