@@ -30,7 +30,71 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Something that writes the content of a file through its channel (for positioned writes). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        /**
+         * Writes the content.
+         *
+         * @param channel the temporary file's channel; closed by the caller
+         * @throws IOException when writing fails
+         */
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     private AtomicFiles() {
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes through the file's channel,
+     * atomically and durably.
+     *
+     * @param target the file to write
+     * @param content writes the new content
+     * @throws IOException when the file cannot be written; the old content is then untouched
+     */
+    public static void writeChannel(Path target, ChannelContent content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = temporaryBeside(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.writeTo(ch);
+                ch.force(true);
+            }
+            moveAtomically(tmp, target);
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Replaces {@code target} atomically but without fsync: for files that are redrawn often and
+     * cost nothing to lose in a power cut (plots, a heartbeat), where syncing would only slow work.
+     *
+     * @param target the file to write
+     * @param content writes the new content
+     * @throws IOException when the file cannot be written; the old content is then untouched
+     */
+    public static void replace(Path target, Content content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = temporaryBeside(target);
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.writeTo(out);
+            }
+            moveAtomically(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path temporaryBeside(Path target) {
+        // Not Files.createTempFile: its owner-only permissions would differ from the target's.
+        return target.toAbsolutePath().getParent()
+                .resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
     /**
@@ -54,7 +118,7 @@ public final class AtomicFiles {
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = temporaryBeside(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = Channels.newOutputStream(ch);

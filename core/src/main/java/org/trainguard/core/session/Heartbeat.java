@@ -33,7 +33,9 @@ public record Heartbeat(long pid, SessionStatus status, long step, long progress
      * @throws IOException when it cannot be written
      */
     public static void write(Path outputDir, Heartbeat beat) throws IOException {
-        AtomicFiles.write(outputDir.resolve(FILE_NAME), Json.mapper().writeValueAsBytes(beat));
+        byte[] bytes = Json.mapper().writeValueAsBytes(beat);
+        // Not fsynced: it is rewritten every few seconds and only matters while the process lives.
+        AtomicFiles.replace(outputDir.resolve(FILE_NAME), out -> out.write(bytes));
     }
 
     /**

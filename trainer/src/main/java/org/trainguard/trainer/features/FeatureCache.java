@@ -1,5 +1,7 @@
 package org.trainguard.trainer.features;
 
+import org.trainguard.core.io.AtomicFiles;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -189,7 +191,7 @@ public final class FeatureCache {
     }
 
     static void write(Path file, byte[] key, FeaturizedData data) throws IOException {
-        AtomicFiles.write(file, channel -> {
+        AtomicFiles.writeChannel(file, channel -> {
             channel.position(HEADER_BYTES);
             CRC32C crc = new CRC32C();
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);

@@ -1,5 +1,7 @@
 package org.trainguard.trainer.report;
 
+import org.trainguard.core.io.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -268,7 +270,7 @@ public final class ReportWriter {
 
     private Path savePng(Chart<?, ?> chart, String fileName) throws IOException {
         Path target = reportDir.resolve(fileName);
-        AtomicFiles.write(target, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.replace(target, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
         return target;
     }
 
@@ -310,7 +312,7 @@ public final class ReportWriter {
         }
         html.append("</body>\n</html>\n");
         Path target = reportDir.resolve(INDEX_HTML);
-        AtomicFiles.write(target, out -> {
+        AtomicFiles.replace(target, out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             writer.write(html.toString());
             writer.flush();
