@@ -51,6 +51,7 @@ class CheckpointBenchmarkTest {
         CheckpointBenchmark.ThroughputResult t = r.throughput().get(0);
         assertEquals(10, t.steps());
         assertTrue(t.plain()[0] > 0 && t.session()[0] > 0 && t.plainCpu()[0] > 0 && t.sessionCpu()[0] > 0, printed);
+        assertTrue(t.plainStepMillis()[0] > 0 && t.sessionStepMillis()[0] > 0 && t.sessionAfterMicros()[0] > 0, printed);
         assertEquals(t.session()[0] / t.plain()[0], t.ratio(), 1e-12);
         assertTrue(printed.contains("target <= 1/50") && printed.contains("target < 1%"), printed);
         // the checkpoints it wrote are gone again
