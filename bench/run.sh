@@ -30,6 +30,6 @@ if [ "$which" = agnews ] && ! printf '%s\n' "$@" | grep -q -- '^--fasttext$' && 
   exit 2
 fi
 
-mvn -o -q -pl bench compile
+mvn -o -q -B -pl bench compile
 # The 16M-parameter network, its copy for the background writer and DL4J's serializer need about 1 GiB.
 exec java -Xmx2g -cp "bench/target/classes:$jar" "$main" "$@"

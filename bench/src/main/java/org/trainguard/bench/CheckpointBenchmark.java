@@ -780,8 +780,4 @@ public final class CheckpointBenchmark {
             throw new BenchmarkException("cannot delete " + dir + ": " + e, e);
         }
     }
-
-    static Optional<ModelSize> size(String name) {
-        return SIZES.stream().filter(s -> s.name().equals(name)).findFirst();
-    }
 }

@@ -66,7 +66,10 @@ final class CheckpointWriter implements AutoCloseable {
             shadow = net.copy();
         }
         shadow.params().assign(net.params());
-        shadow.updaterState().assign(net.updaterState());
+        // SGD and other stateless updaters have no state array
+        if (net.updaterState() != null && shadow.updaterState() != null) {
+            shadow.updaterState().assign(net.updaterState());
+        }
         shadow.setIterationCount((int) state.step());
         shadow.setEpochCount(state.epoch());
         lastCaptureNanos = System.nanoTime() - t0;

@@ -265,7 +265,9 @@ public final class TrainingSessionManager implements AutoCloseable {
                     + " parameters, this network has " + net.params().length() + "; the model shape changed");
         }
         net.params().assign(restored.params());
-        net.updaterState().assign(restored.updaterState());
+        if (net.updaterState() != null && restored.updaterState() != null) {
+            net.updaterState().assign(restored.updaterState());
+        }
         // DL4J's own counter in model.zip may lag by one (it is saved before it moves); trust ours.
         net.setIterationCount((int) ts.step());
         net.setEpochCount(ts.epoch());
