@@ -81,14 +81,18 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     NetworkAdapter restore(Path zip) throws IOException;
 
     /**
-     * Writes the network with its updater state in DL4J's {@code ModelSerializer} format.
+     * Writes the network with its updater state in DL4J's {@code ModelSerializer} layout, uncompressed
+     * (see {@link ModelZip}).
      *
      * @param zip the file to write
      * @throws IOException when writing fails
      */
     default void write(Path zip) throws IOException {
-        ModelSerializer.writeModel(model(), zip.toFile(), true);
+        ModelZip.write(this, zip);
     }
+
+    /** @return the configuration as DL4J writes it into a model zip (counters included) */
+    String configurationJson();
 
     /**
      * @return the SHA-256 of every parameter's name and shape: what a checkpoint's parameters must
@@ -149,6 +153,11 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
             MultiLayerNetwork c = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
             c.init(net.params().dup(), false);
             return new MultiLayer(c);
+        }
+
+        @Override
+        public String configurationJson() {
+            return net.getLayerWiseConfigurations().toJson();
         }
 
         @Override
@@ -214,6 +223,11 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
             ComputationGraph c = new ComputationGraph(net.getConfiguration().clone());
             c.init(net.params().dup(), false);
             return new Graph(c);
+        }
+
+        @Override
+        public String configurationJson() {
+            return net.getConfiguration().toJson();
         }
 
         @Override

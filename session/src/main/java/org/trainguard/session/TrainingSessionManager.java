@@ -259,14 +259,26 @@ public final class TrainingSessionManager implements AutoCloseable {
     private void restore(CheckpointStore.Checkpoint c) throws IOException {
         TrainingState ts = store.readTrainingState(c);
         checkFingerprints(c, ts);
-        NetworkAdapter restored = net.restore(c.dir().resolve("model.zip"));
-        if (restored.params().length() != net.params().length()) {
-            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": it holds " + restored.params().length()
-                    + " parameters, this network has " + net.params().length() + "; the model shape changed");
+        Path zip = c.dir().resolve("model.zip");
+        ModelZip.ReadResult read;
+        try {
+            read = ModelZip.readInto(zip, net.params(), net.updaterState());
+        } catch (ModelZip.LengthMismatchException e) {
+            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage() + "; the model shape changed");
         }
-        net.params().assign(restored.params());
-        if (net.updaterState() != null && restored.updaterState() != null) {
-            net.updaterState().assign(restored.updaterState());
+        if (read == ModelZip.ReadResult.UNSUPPORTED) {
+            // an array layout the bulk reader does not know (another DL4J version wrote it): DL4J reads it
+            NetworkAdapter restored = net.restore(zip);
+            if (restored.params().length() != net.params().length()) {
+                throw new ResumeRefusedException("cannot resume from " + c.dir() + ": it holds " + restored.params().length()
+                        + " parameters, this network has " + net.params().length() + "; the model shape changed");
+            }
+            net.params().assign(restored.params());
+            if (net.updaterState() != null && restored.updaterState() != null) {
+                net.updaterState().assign(restored.updaterState());
+            }
+        } else if (read == ModelZip.ReadResult.NO_UPDATER_STATE) {
+            LOG.warn("{} holds no optimizer state: the optimizer starts afresh from {}", zip, c.name());
         }
         // DL4J's own counter in model.zip may lag by one (it is saved before it moves); trust ours.
         net.setIterationCount((int) ts.step());

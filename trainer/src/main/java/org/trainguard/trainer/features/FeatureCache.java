@@ -2,9 +2,9 @@ package org.trainguard.trainer.features;
 
 import org.trainguard.core.io.AtomicFiles;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -86,20 +88,34 @@ public final class FeatureCache {
         }
         byte[] key = cacheKey(data, dataFile, settings, extraKey);
         Path file = cacheFile(cacheDir, dataFile, key);
-        if (Files.exists(file)) {
-            try {
-                FeaturizedData cached = read(file, key, data, settings);
-                LOG.info("Loaded features of {} examples from cache {}", cached.size(), file);
-                return cached;
-            } catch (CorruptCacheException e) {
-                LOG.warn("Feature cache {} is unusable ({}); rebuilding it", file, e.getMessage());
-            } catch (NoSuchFileException e) {
-                // removed between the check and the read: build it like any missing entry
-            } catch (IOException e) {
-                LOG.warn("Feature cache {} cannot be read ({}); rebuilding it", file, e.toString());
-            }
+        Optional<FeaturizedData> cached = readIfValid(file, key, Optional.of(data), settings);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         FeaturizedData built = featurize(data, featurizer);
+        store(file, key, built);
+        return built;
+    }
+
+    private static Optional<FeaturizedData> readIfValid(Path file, byte[] key, Optional<LabeledData> data, FeatureSettings settings) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            FeaturizedData cached = read(file, key, data, settings);
+            LOG.info("Loaded features of {} examples from cache {}", cached.size(), file);
+            return Optional.of(cached);
+        } catch (CorruptCacheException e) {
+            LOG.warn("Feature cache {} is unusable ({}); rebuilding it", file, e.getMessage());
+        } catch (NoSuchFileException e) {
+            // removed between the check and the read: build it like any missing entry
+        } catch (IOException e) {
+            LOG.warn("Feature cache {} cannot be read ({}); rebuilding it", file, e.toString());
+        }
+        return Optional.empty();
+    }
+
+    private static void store(Path file, byte[] key, FeaturizedData built) {
         try {
             write(file, key, built);
             LOG.info("Stored features of {} examples in cache {}", built.size(), file);
@@ -107,6 +123,44 @@ public final class FeatureCache {
             LOG.warn("Could not write feature cache {} ({}); going on without it, the next run will "
                     + "featurise again", file, e.toString());
         }
+    }
+
+    /**
+     * The features stored under a key the caller computed without reading the data, or, when no
+     * valid entry exists, the features of the data {@code read} supplies, computed and stored.
+     *
+     * <p>This is the restart path: the key covers everything that decides the examples (the data
+     * file's SHA-256, how it is read and split, the labels) and the feature settings, so a valid
+     * entry makes reading and parsing the data file unnecessary. The entry's checksum and key are
+     * still checked; the example count and labels cannot be, as the examples are not read.
+     *
+     * @param cacheDir   directory of cache files (created when missing)
+     * @param dataFile   the file the examples come from (names the cache file)
+     * @param key        32 bytes, e.g. a SHA-256 over everything that decides the examples
+     * @param settings   the feature settings (must be the featuriser's)
+     * @param featurizer the featuriser
+     * @param read       reads the examples; called only when the cache has no valid entry
+     * @return the features; {@link FeaturizedData#fromCache()} says whether the cache was used
+     * @throws IllegalArgumentException when {@code settings} are not the featuriser's or the key is not 32 bytes
+     */
+    public static FeaturizedData load(Path cacheDir, Path dataFile, byte[] key, FeatureSettings settings, Featurizer featurizer,
+                                      Supplier<LabeledData> read) {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(read, "read");
+        if (!featurizer.settings().equals(settings)) {
+            throw new IllegalArgumentException("feature settings " + settings
+                    + " differ from the featurizer's " + featurizer.settings());
+        }
+        if (key.length != 32) {
+            throw new IllegalArgumentException("a cache key has 32 bytes, found " + key.length);
+        }
+        Path file = cacheFile(cacheDir, dataFile, key);
+        Optional<FeaturizedData> cached = readIfValid(file, key, Optional.empty(), settings);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        FeaturizedData built = featurize(read.get(), featurizer);
+        store(file, key, built);
         return built;
     }
 
@@ -234,6 +288,15 @@ public final class FeatureCache {
 
     static FeaturizedData read(Path file, byte[] key, LabeledData data, FeatureSettings settings)
             throws IOException, CorruptCacheException {
+        return read(file, key, Optional.of(data), settings);
+    }
+
+    /**
+     * Reads and checks a cache file. The payload is read in one piece and decoded with bulk
+     * copies: this runs at every restart, in a JVM that has not compiled any of it yet.
+     */
+    static FeaturizedData read(Path file, byte[] key, Optional<LabeledData> data, FeatureSettings settings)
+            throws IOException, CorruptCacheException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < HEADER_BYTES) {
@@ -241,11 +304,7 @@ public final class FeatureCache {
                         + HEADER_BYTES + "-byte header");
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            while (header.hasRemaining()) {
-                if (channel.read(header, header.position()) < 0) {
-                    throw new CorruptCacheException("truncated header");
-                }
-            }
+            readFully(channel, header, 0);
             header.flip();
             int magic = header.getInt();
             if (magic != MAGIC) {
@@ -261,8 +320,9 @@ public final class FeatureCache {
                 throw new CorruptCacheException("built for other data or settings (key differs)");
             }
             int count = header.getInt();
-            if (count != data.size()) {
-                throw new CorruptCacheException("holds " + count + " examples, expected " + data.size());
+            if (count < 0 || (data.isPresent() && count != data.get().size())) {
+                throw new CorruptCacheException("holds " + count + " examples, expected "
+                        + data.map(d -> String.valueOf(d.size())).orElse("a count >= 0"));
             }
             long payload = header.getLong();
             long expectedCrc = header.getLong();
@@ -270,80 +330,65 @@ public final class FeatureCache {
                 throw new CorruptCacheException("truncated or padded: " + size + " bytes, header says "
                         + (HEADER_BYTES + payload));
             }
-            IntReader in = new IntReader(channel, HEADER_BYTES);
+            if (payload > Integer.MAX_VALUE - 8 || payload % 4 != 0) {
+                throw new CorruptCacheException("payload of " + payload + " bytes is not a whole number of ids below 2 GiB");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) payload);
+            readFully(channel, bytes, HEADER_BYTES);
+            bytes.flip();
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.duplicate());
+            if (crc.getValue() != expectedCrc) {
+                throw new CorruptCacheException("checksum mismatch (CRC32C 0x" + Long.toHexString(crc.getValue())
+                        + ", header says 0x" + Long.toHexString(expectedCrc) + ")");
+            }
+            IntBuffer in = bytes.asIntBuffer();
             int[][] ids = new int[count][];
             int[] labels = new int[count];
+            int labelCount = data.map(d -> d.labels().size()).orElse(Integer.MAX_VALUE);
             for (int i = 0; i < count; i++) {
-                labels[i] = in.next();
-                if (labels[i] != data.examples().get(i).label()) {
-                    throw new CorruptCacheException("example " + i + " has label " + labels[i] + ", expected "
-                            + data.examples().get(i).label());
+                if (in.remaining() < 2) {
+                    throw new CorruptCacheException("ends in the middle of example " + i);
                 }
-                int length = in.next();
-                if (length < 1 || length > settings.maxLength()) {
+                labels[i] = in.get();
+                if (data.isPresent() && labels[i] != data.get().examples().get(i).label()) {
+                    throw new CorruptCacheException("example " + i + " has label " + labels[i] + ", expected "
+                            + data.get().examples().get(i).label());
+                }
+                if (labels[i] < 0 || labels[i] >= labelCount) {
+                    throw new CorruptCacheException("example " + i + " has label index " + labels[i]);
+                }
+                int length = in.get();
+                if (length < 1 || length > settings.maxLength() || length > in.remaining()) {
                     throw new CorruptCacheException("example " + i + " has " + length + " ids, expected 1 to "
-                            + settings.maxLength());
+                            + Math.min(settings.maxLength(), in.remaining()));
                 }
                 int[] example = new int[length];
+                in.get(example);
                 for (int k = 0; k < length; k++) {
-                    int id = in.next();
-                    if (id < 1 || id >= settings.buckets()) {
-                        throw new CorruptCacheException("example " + i + " has id " + id + " outside [1, "
+                    if (example[k] < 1 || example[k] >= settings.buckets()) {
+                        throw new CorruptCacheException("example " + i + " has id " + example[k] + " outside [1, "
                                 + settings.buckets() + ")");
                     }
-                    example[k] = id;
                 }
                 ids[i] = example;
             }
-            if (in.consumed() != payload) {
+            if (in.hasRemaining()) {
                 throw new CorruptCacheException("payload is " + payload + " bytes but the examples use "
-                        + in.consumed());
-            }
-            if (in.crc() != expectedCrc) {
-                throw new CorruptCacheException("checksum mismatch (CRC32C 0x" + Long.toHexString(in.crc())
-                        + ", header says 0x" + Long.toHexString(expectedCrc) + ")");
+                        + 4L * in.position());
             }
             return new FeaturizedData(ids, labels, true);
-        } catch (EOFException e) {
-            throw new CorruptCacheException("ends in the middle of an example");
         }
     }
 
-    /** Reads big-endian ints from a channel, checksumming the bytes as they arrive. */
-    private static final class IntReader {
-        private final FileChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-        private final CRC32C crc = new CRC32C();
-        private long position;
-        private long consumed;
-
-        IntReader(FileChannel channel, long start) {
-            this.channel = channel;
-            this.position = start;
-            buffer.flip();
-        }
-
-        int next() throws IOException {
-            while (buffer.remaining() < 4) {
-                buffer.compact();
-                int read = channel.read(buffer, position);
-                buffer.flip();
-                if (read < 0) {
-                    throw new EOFException();
-                }
-                crc.update(buffer.duplicate().position(buffer.limit() - read));
-                position += read;
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException, CorruptCacheException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                throw new CorruptCacheException("truncated: the file ended after " + at + " bytes");
             }
-            consumed += 4;
-            return buffer.getInt();
-        }
-
-        long consumed() {
-            return consumed;
-        }
-
-        long crc() {
-            return crc.getValue();
+            at += read;
         }
     }
 

@@ -3,6 +3,7 @@ package org.trainguard.trainer.train;
 import java.nio.file.Path;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.DataConfig;
@@ -57,7 +58,15 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
     }
 
     /**
-     * Reads and featurizes the data.
+     * Version of how examples are read and split; part of the feature cache key, so a change in
+     * reading invalidates entries that were looked up without reading the data.
+     */
+    static final int READING_VERSION = 1;
+
+    /**
+     * Reads and featurizes the data. When the feature cache holds both parts for exactly these data
+     * files, reading settings, split and feature settings, the data files are only hashed, not
+     * read again: a restart after a crash gets its data in a fraction of a second.
      *
      * @param config the run's configuration
      * @return the data
@@ -66,31 +75,63 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
         DataConfig d = config.data();
         FeatureSettings settings = featureSettings(config);
         Featurizer featurizer = new Featurizer(settings);
-        LabeledData train = read(config, d.train());
-        Optional<LabeledData> val = d.validation().map(v -> read(config, v));
-        String fp;
         String trainSha = sha(d.train());
-        if (val.isEmpty() && d.validationSplit() > 0) {
-            Splits.Split split = Splits.holdOut(train, d.validationSplit(), config.training().seed());
-            LOG.info("held out {} of {} examples of {} for validation (validation_split {})", split.validation().size(), train.size(),
-                    d.train().getFileName(), d.validationSplit());
-            train = split.train();
-            val = Optional.of(split.validation());
-            fp = Hashing.sha256(trainSha + "|split=" + d.validationSplit() + "|seed=" + config.training().seed());
-        } else {
-            fp = Hashing.sha256(trainSha + "|val=" + d.validation().map(RunData::sha).orElse("none"));
-        }
+        Optional<String> valSha = d.validation().map(RunData::sha);
+        boolean split = d.validation().isEmpty() && d.validationSplit() > 0;
+        String splitKey = "split=" + d.validationSplit() + "|seed=" + config.training().seed();
+        String fp = split ? Hashing.sha256(trainSha + "|" + splitKey) : Hashing.sha256(trainSha + "|val=" + valSha.orElse("none"));
         String extra = String.join(",", config.labels()) + "|" + d.textField() + "|" + d.labelField() + "|" + d.labelMap() + "|" + d.csv();
-        FeaturizedData trainF = FeatureCache.load(d.cacheDir(), train, d.train(), settings, featurizer, extra);
+        String reading = "trainguard-run-data/" + READING_VERSION + "|" + extra + "|skip_bad_records=" + d.skipBadRecords()
+                + "|features=" + settings.fingerprint();
+        Supplier<Parts> parts = memoize(() -> readParts(config, split));
+
+        byte[] trainKey = key(reading + "|train|" + d.formatOf(d.train()) + "|" + trainSha + "|" + (split ? splitKey : "whole"));
+        FeaturizedData trainF = FeatureCache.load(d.cacheDir(), d.train(), trainKey, settings, featurizer, () -> parts.get().train());
         LOG.info("training data: {} examples from {}{}, {} feature ids per example on average", trainF.size(), d.train().getFileName(),
                 trainF.fromCache() ? " (featurized cache)" : "", trainF.size() == 0 ? 0 : trainF.totalIds() / trainF.size());
         Optional<FeaturizedData> valF = Optional.empty();
-        if (val.isPresent()) {
+        if (split || d.validation().isPresent()) {
             Path source = d.validation().orElse(d.train());
-            valF = Optional.of(FeatureCache.load(d.cacheDir(), val.get(), source, settings, featurizer, extra + "|validation"));
+            byte[] valKey = key(reading + "|validation|" + d.formatOf(source) + "|" + (split ? trainSha + "|" + splitKey : valSha.orElseThrow()));
+            valF = Optional.of(FeatureCache.load(d.cacheDir(), source, valKey, settings, featurizer,
+                    () -> parts.get().validation().orElseThrow()));
             LOG.info("validation data: {} examples", valF.get().size());
         }
         return new RunData(trainF, valF, settings, fp);
+    }
+
+    /** The examples of both parts, read only when the feature cache cannot serve them. */
+    private record Parts(LabeledData train, Optional<LabeledData> validation) {
+    }
+
+    private static Parts readParts(TrainguardConfig config, boolean split) {
+        DataConfig d = config.data();
+        LabeledData train = read(config, d.train());
+        if (split) {
+            Splits.Split s = Splits.holdOut(train, d.validationSplit(), config.training().seed());
+            LOG.info("held out {} of {} examples of {} for validation (validation_split {})", s.validation().size(), train.size(),
+                    d.train().getFileName(), d.validationSplit());
+            return new Parts(s.train(), Optional.of(s.validation()));
+        }
+        return new Parts(train, d.validation().map(v -> read(config, v)));
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    private static byte[] key(String text) {
+        return java.util.HexFormat.of().parseHex(Hashing.sha256(text));
     }
 
     private static LabeledData read(TrainguardConfig config, Path file) {
