@@ -164,6 +164,9 @@ public final class TrainingSessionManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ start and resume
 
+    /** The hooks of the running {@link #fit}; the writer's thread reads them. */
+    private volatile TrainingHooks activeHooks = TrainingHooks.NONE;
+
     private void start() throws IOException {
         Files.createDirectories(options.outputDir());
         store.removeUnfinished();
@@ -345,9 +348,12 @@ public final class TrainingSessionManager implements AutoCloseable {
      */
     public Outcome fit(DataSetIterator data, TrainingHooks hooks) {
         loopRunning = true;
+        activeHooks = hooks;
         try {
             return runLoop(data, hooks);
         } finally {
+            writer.awaitIdle(); // so onCheckpoint is not called after fit returns
+            activeHooks = TrainingHooks.NONE;
             loopRunning = false;
             loopDone.countDown();
         }
@@ -497,6 +503,11 @@ public final class TrainingSessionManager implements AutoCloseable {
             writeSession();
         } catch (IOException e) {
             LOG.warn("checkpoint {} is committed, but recording it failed: {}", c.name(), e.toString());
+        }
+        try {
+            activeHooks.onCheckpoint(c);
+        } catch (RuntimeException e) {
+            LOG.warn("the onCheckpoint hook failed for {}: {}", c.name(), e.toString());
         }
     }
 

@@ -90,6 +90,25 @@ class TrainingSessionManagerTest {
     }
 
     @Test
+    void onCheckpointHearsEveryCommittedCheckpointBeforeFitReturns(@TempDir Path tmp) throws Exception {
+        List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).keepLast(5).build())) {
+            s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
+                @Override
+                public void onCheckpoint(org.trainguard.core.checkpoint.CheckpointStore.Checkpoint c) {
+                    assertTrue(java.nio.file.Files.isRegularFile(c.dir().resolve("MANIFEST.json")), c.dir() + " is committed");
+                    heard.add(c.step());
+                    threads.add(Thread.currentThread().getName());
+                }
+            });
+        }
+        // 13 batches, a checkpoint every 10 steps and one at the end
+        assertEquals(List.of(10L, 13L), heard);
+        assertTrue(threads.stream().noneMatch("main"::equals), threads.toString());
+    }
+
+    @Test
     void secondSessionOnTheSameFolderIsRefused(@TempDir Path tmp) throws Exception {
         try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build())) {
             RunLock.LockHeldException e = assertThrows(RunLock.LockHeldException.class,

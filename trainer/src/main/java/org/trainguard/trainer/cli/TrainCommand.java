@@ -13,6 +13,7 @@ import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.trainer.train.TrainingRun;
+import org.trainguard.trainer.train.Warmup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,7 @@ final class TrainCommand implements Callable<Integer> {
 
     static int train(Path configFile, String resume, boolean verbose, PrintWriter out, PrintWriter err) throws Exception {
         LogSetup.verbosity(verbose);
+        Warmup warmup = Warmup.start();
         TrainguardConfig config = ConfigLoader.load(configFile);
         ResumeMode mode;
         Optional<Path> path = Optional.empty();
@@ -61,12 +63,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(config.training().outputDir());
         LogSetup.fileLog(config.training().outputDir());
-        LOG.info("trainguard trainer {} on {}: config {}, output {}",
+        LOG.info("trainguard trainer {}: config {}, output {}",
                 Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),
-                Doctor.backendLine(), configFile.toAbsolutePath(), config.training().outputDir());
+                configFile.toAbsolutePath(), config.training().outputDir());
         PrintStream stdout = new PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8);
         PrintStream terminal = System.console() != null && System.getenv("CI") == null ? System.err : null;
-        TrainingRun.Result r = new TrainingRun(config, mode, path, stdout, terminal).run();
+        TrainingRun.Result r = new TrainingRun(config, mode, path, stdout, terminal, warmup).run();
         stdout.flush();
         if (r.exitCode() != 0) {
             err.println(r.reason());

@@ -52,6 +52,7 @@ public final class TrainingRun {
     private final Optional<Path> resumePath;
     private final PrintStream out;
     private final PrintStream terminal;
+    private final Warmup warmup;
 
     /**
      * @param config the run's configuration
@@ -61,6 +62,20 @@ public final class TrainingRun {
      * @param terminal where a live progress bar is drawn, or null for plain log lines
      */
     public TrainingRun(TrainguardConfig config, ResumeMode resume, Optional<Path> resumePath, PrintStream out, PrintStream terminal) {
+        this(config, resume, resumePath, out, terminal, null);
+    }
+
+    /**
+     * @param config the run's configuration
+     * @param resume how to start when the folder holds a run
+     * @param resumePath the checkpoint for {@link ResumeMode#PATH}
+     * @param out where evaluation tables are printed
+     * @param terminal where a live progress bar is drawn, or null for plain log lines
+     * @param warmup ND4J starting in the background (see {@link Warmup}), or null to start it here
+     */
+    public TrainingRun(TrainguardConfig config, ResumeMode resume, Optional<Path> resumePath, PrintStream out, PrintStream terminal,
+                       Warmup warmup) {
+        this.warmup = warmup;
         this.config = config;
         this.resume = resume;
         this.resumePath = resumePath;
@@ -85,9 +100,10 @@ public final class TrainingRun {
             if (config.training().maxSteps().isPresent()) {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
+            String backend = (warmup == null ? Warmup.start() : warmup).backend();
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
-            LOG.info("{} network: {} parameters, {} classes ({})", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
-                    net.numParams(), config.labels().size(), String.join(", ", config.labels()));
+            LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
+                    net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
                 if (session.step() >= totalSteps) {

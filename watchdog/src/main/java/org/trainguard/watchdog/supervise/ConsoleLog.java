@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code logs/trainer-console.log}: everything the trainer process prints (its stdout and stderr, and the thread
@@ -105,6 +106,28 @@ final class ConsoleLog {
             }
         }
         return List.copyOf(last);
+    }
+
+    /**
+     * The last line the current trainer printed, for a failure it could not record in its session file
+     * (the CLI prints its error message last).
+     *
+     * @return the last non-blank line after the newest start marker, without stack-trace lines; empty when
+     *     the trainer printed nothing
+     */
+    Optional<String> lastMessage() {
+        List<String> lines = tail(40);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("----- ") && line.endsWith(" -----")) {
+                return Optional.empty();
+            }
+            if (line.startsWith("at ") || line.startsWith("... ") || line.startsWith("Caused by")) {
+                continue;
+            }
+            return Optional.of(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+        }
+        return Optional.empty();
     }
 
     private void rotate() throws IOException {

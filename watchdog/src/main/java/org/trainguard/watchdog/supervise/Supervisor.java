@@ -415,7 +415,16 @@ public final class Supervisor {
                 .ifPresent(b -> noteStep(b.step()));
         Optional<SessionState> session = readSession().filter(s -> trainerPids.contains(s.pid()));
         session.ifPresent(s -> noteStep(s.step()));
-        TrainerEnd end = TrainerEnd.classify(code, session);
+        TrainerEnd classified = TrainerEnd.classify(code, session);
+        TrainerEnd end = classified;
+        if (end.kind() == TrainerEnd.Kind.NOT_RESTARTABLE && !trainer.attached()
+                && session.flatMap(SessionState::exitInfo).filter(e -> classified.exitCode().equals(OptionalInt.of(e.code()))).isEmpty()) {
+            // It failed before its session was open (a refused resume, a data error): its own words are on its console.
+            Optional<String> said = console.lastMessage();
+            if (said.isPresent()) {
+                end = new TrainerEnd(end.kind(), end.exitCode(), end.signal(), said.get());
+            }
+        }
         LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), describe(attemptStep), end.reason());
         String what = end.describeExit() + ": " + end.reason();
         switch (end.kind()) {

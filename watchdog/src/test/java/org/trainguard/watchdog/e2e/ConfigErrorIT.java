@@ -65,6 +65,9 @@ class ConfigErrorIT {
             assertEquals(2, state.exitCode());
             assertEquals(2, state.lastFailure().exitCode());
             assertTrue(run.trainerConsole().contains("batching changed since the checkpoint was written"), run.trainerConsole());
+            // the trainer refused before its session was open; its message reaches the log, state and notification
+            assertTrue(state.lastFailure().reason().contains("batching changed since the checkpoint was written"), state.lastFailure().reason());
+            assertTrue(log.contains("ended: exit 2 at step"), log);
         }
     }
 }
