@@ -82,6 +82,7 @@ public final class Supervisor {
     private final TrainerLauncher launcher;
     private final HangDetector hang;
     private final Path stopFile;
+    private final ClassDataArchive classData;
     private final BlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
     private final AtomicReference<String> stopSource = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -121,6 +122,7 @@ public final class Supervisor {
         this.sessions = new SessionStore(settings.outputDir());
         this.console = new ConsoleLog(settings.outputDir());
         this.launcher = new TrainerLauncher(settings, console);
+        this.classData = ClassDataArchive.of(settings);
         this.hang = new HangDetector(config.hangTimeout(), clock);
         this.stopFile = settings.outputDir().resolve(STOP_FILE);
     }
@@ -286,10 +288,10 @@ public final class Supervisor {
             return OptionalInt.of(stop());
         }
         int attempt = ++attempts;
-        List<String> cmd = launcher.command(resumeFrom);
+        List<String> cmd = launcher.command(resumeFrom, classData.jvmOptions());
         TrainerProcess trainer;
         try {
-            trainer = launcher.start(resumeFrom, attempt);
+            trainer = launcher.start(cmd, attempt);
         } catch (IOException e) {
             String why = "cannot start the trainer: " + e.getMessage() + " (command: " + String.join(" ", cmd)
                     + "); check --java, --trainer-jar and watchdog.java_opts";
@@ -336,7 +338,9 @@ public final class Supervisor {
         if (hang.observe(beat)) {
             trainerPids.add(beat.get().pid());
             noteStep(beat.get().step());
+            classData.buildIfReady();
         }
+        classData.poll();
         if (hang.hung()) {
             return onHang();
         }
@@ -411,6 +415,7 @@ public final class Supervisor {
     private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) {
         endHandled = true;
         current = null;
+        classData.buildIfReady();
         Heartbeat.read(settings.outputDir()).filter(b -> trainerPids.contains(b.pid()) || trainer.owns(b.pid()))
                 .ifPresent(b -> noteStep(b.step()));
         Optional<SessionState> session = readSession().filter(s -> trainerPids.contains(s.pid()));
@@ -568,6 +573,7 @@ public final class Supervisor {
     }
 
     private void onJvmShutdown() {
+        classData.close();
         if (finished.getCount() == 0) {
             return;
         }
@@ -583,6 +589,7 @@ public final class Supervisor {
     // ------------------------------------------------------------------ bookkeeping
 
     private int finish(Phase end, int code, String action, Optional<EventKind> event, String reason) {
+        classData.close();
         phase = end;
         nextAction = action;
         exitCode = code;
@@ -660,6 +667,7 @@ public final class Supervisor {
                 config.audio() ? config.sound().map(p -> "on (" + p + ")").orElse("on") : "off",
                 config.webhook().map(WebhookUrls::redact).orElse("none"), config.javaOpts());
         LOG.info("trainer: {} with {}", settings.trainerJar(), settings.javaBinary());
+        LOG.info("{}", classData.describe());
     }
 
     private static String describe(OptionalLong step) {

@@ -32,8 +32,18 @@ final class TrainerLauncher {
      * @return the command line
      */
     List<String> command(Optional<Path> resumeFrom) {
+        return command(resumeFrom, List.of());
+    }
+
+    /**
+     * @param resumeFrom a checkpoint folder to resume from instead of the newest
+     * @param jvmOptions JVM options of the watchdog's own (class-data sharing), before the user's {@code java_opts}
+     * @return the command line
+     */
+    List<String> command(Optional<Path> resumeFrom, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.javaBinary().toString());
+        cmd.addAll(jvmOptions);
         cmd.addAll(settings.watchdog().javaOpts());
         cmd.add("-jar");
         cmd.add(settings.trainerJar().toString());
@@ -49,13 +59,12 @@ final class TrainerLauncher {
     /**
      * Starts the trainer.
      *
-     * @param resumeFrom a checkpoint folder to resume from instead of the newest
-     * @param attempt    which start this is, for the console log's marker line
+     * @param cmd     the command line, from {@link #command}
+     * @param attempt which start this is, for the console log's marker line
      * @return the running process
      * @throws IOException when the process cannot be started (no such java, no permission)
      */
-    TrainerProcess start(Optional<Path> resumeFrom, int attempt) throws IOException {
-        List<String> cmd = command(resumeFrom);
+    TrainerProcess start(List<String> cmd, int attempt) throws IOException {
         console.beginSection("----- " + Instant.now() + " watchdog pid " + ProcessHandle.current().pid()
                 + " starts the trainer (attempt " + attempt + "): " + String.join(" ", cmd) + " -----");
         ProcessBuilder pb = new ProcessBuilder(cmd)
