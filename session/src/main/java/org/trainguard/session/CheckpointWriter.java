@@ -48,6 +48,21 @@ final class CheckpointWriter implements AutoCloseable {
     }
 
     /**
+     * Allocates the reusable copy of the network on the writer thread, so the first checkpoint does not
+     * block training for it (seconds for a large network). Its contents do not matter: every capture
+     * copies the state in.
+     */
+    void prepare() {
+        inFlight = executor.submit(() -> {
+            if (shadow == null) {
+                NetworkAdapter copy = net.copy();
+                copy.updaterState(); // allocates the optimizer state as well
+                shadow = copy;
+            }
+        });
+    }
+
+    /**
      * Copies the network's state and hands it to the writer thread.
      *
      * @param state the training state to store beside the model

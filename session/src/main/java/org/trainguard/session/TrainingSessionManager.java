@@ -225,6 +225,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         best.ifPresent(x -> b.best(new SessionState.Best(x.metric(), x.value(), x.step())));
         session = b.build();
         writeSession();
+        writer.prepare();
     }
 
     private Optional<String> sessionIdOf(CheckpointStore.Checkpoint c) {
