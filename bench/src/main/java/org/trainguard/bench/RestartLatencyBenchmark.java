@@ -62,7 +62,7 @@ public final class RestartLatencyBenchmark {
     static final Duration PATIENCE = Duration.ofMinutes(5);
 
     private static final Set<String> WITH_VALUE = Set.of("config", "kills", "work", "trainer-jar", "watchdog-jar", "checkpoint-every",
-            "backoff-initial", "seed");
+            "backoff-initial", "seed", "java-opt");
     private static final Set<String> FLAGS = Set.of("help");
     private static final Pattern STARTED = Pattern.compile("^(\\S+) INFO +watchdog: trainer started pid (\\d+) \\(attempt (\\d+)",
             Pattern.MULTILINE);
@@ -81,9 +81,11 @@ public final class RestartLatencyBenchmark {
      * @param checkpointEvery {@code checkpoint.every_steps} for the run: a restart redoes at most this many steps
      * @param backoffInitial  the watchdog's {@code --backoff-initial}, when not its default
      * @param seed            chooses how many steps past the run's furthest step each kill comes
+     * @param javaOpt         one JVM option for the trainer, passed as the watchdog's {@code --java-opt} (e.g.
+     *                        {@code -Xshare:off}, which also turns the watchdog's class-data archive off)
      */
     public record Options(Path config, int kills, Path workDir, Path trainerJar, Path watchdogJar, int checkpointEvery,
-                          Optional<String> backoffInitial, long seed) {
+                          Optional<String> backoffInitial, long seed, Optional<String> javaOpt) {
         /** Checks the values. */
         public Options {
             if (kills < 1) {
@@ -148,7 +150,7 @@ public final class RestartLatencyBenchmark {
      * Runs the benchmark from the command line; see {@code bench/README.md}.
      *
      * @param args {@code --config F} {@code --kills N} {@code --work DIR} {@code --trainer-jar F} {@code --watchdog-jar F}
-     *     {@code --checkpoint-every N} {@code --backoff-initial D} {@code --seed N}
+     *     {@code --checkpoint-every N} {@code --backoff-initial D} {@code --seed N} {@code --java-opt OPTION}
      */
     public static void main(String[] args) {
         try {
@@ -157,7 +159,7 @@ public final class RestartLatencyBenchmark {
                 System.out.println("usage: RestartLatencyBenchmark [--config examples/train_four_class.yaml] [--kills 10] "
                         + "[--work bench/target] [--trainer-jar trainer/target/trainer.jar] "
                         + "[--watchdog-jar watchdog/target/watchdog.jar] [--checkpoint-every 25] "
-                        + "[--backoff-initial D (the watchdog's, default 1s)] [--seed N]");
+                        + "[--backoff-initial D (the watchdog's, default 1s)] [--seed N] [--java-opt OPTION (for the trainer)]");
                 return;
             }
             long seed = a.string("seed").map(s -> {
@@ -170,7 +172,7 @@ public final class RestartLatencyBenchmark {
             Options o = new Options(a.path("config", Path.of("examples/train_four_class.yaml")), a.integer("kills", 10),
                     a.path("work", Path.of("bench/target")), a.path("trainer-jar", Path.of("trainer/target/trainer.jar")),
                     a.path("watchdog-jar", Path.of("watchdog/target/watchdog.jar")), a.integer("checkpoint-every", 25),
-                    a.string("backoff-initial"), seed);
+                    a.string("backoff-initial"), seed, a.string("java-opt"));
             run(o, System.out);
         } catch (BenchmarkException e) {
             System.err.println("restart latency benchmark: " + e.getMessage());
@@ -215,6 +217,7 @@ public final class RestartLatencyBenchmark {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", watchdogJar.toString(), "run", "--config", config.toString(),
                 "--no-audio", "--trainer-jar", trainerJar.toString()));
         o.backoffInitial().ifPresent(b -> cmd.addAll(List.of("--backoff-initial", b)));
+        o.javaOpt().ifPresent(j -> cmd.add("--java-opt=" + j));
         out.println("watchdog: " + String.join(" ", cmd));
         Path watchdogOut = work.resolve("watchdog.out");
         Process watchdog = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)

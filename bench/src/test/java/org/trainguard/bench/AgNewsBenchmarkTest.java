@@ -99,6 +99,28 @@ class AgNewsBenchmarkTest {
     }
 
     @Test
+    void tuningOnlyTriesEveryCandidateAndLeavesTheTestPartAlone(@TempDir Path dir) throws IOException {
+        assumeTrue(fastTextInstalled(), "fasttext is not installed (apt-get install -y fasttext)");
+        Path csv = tinyAgNews(dir);
+        List<TrainguardSettings> tg = List.of(TINY_TRAINGUARD, TINY_TRAINGUARD.withAll("epochs=1,lr=0.001"));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(csv, dir.resolve("work"), "fasttext", 2, 1, false, 2, tg,
+                List.of(TINY_FASTTEXT));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<AgNewsBenchmark.SystemResult> r = AgNewsBenchmark.tune(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertEquals(List.of(tg.get(0).describe(), tg.get(1).describe(), TINY_FASTTEXT.describe()),
+                r.stream().map(AgNewsBenchmark.SystemResult::settings).toList(), printed);
+        assertTrue(r.get(0).note().contains("mean of 2 tuning splits"), printed);
+        assertTrue(r.get(0).accuracy() > r.get(1).accuracy(), printed);
+        assertTrue(printed.contains("tuning results") && !printed.contains("final runs on the test part"), printed);
+        // nothing was trained or scored on the test part
+        assertTrue(Files.isDirectory(dir.resolve("work/trainguard/tune-2-split-2")), printed);
+        assertTrue(Files.notExists(dir.resolve("work/trainguard/final")) && Files.notExists(dir.resolve("work/fasttext/final")), printed);
+        assertTrue(Files.notExists(dir.resolve("work/report.txt")), printed);
+    }
+
+    @Test
     void tuningPicksTheMostAccurateSettingAndTheFirstOnATie() {
         AgNewsBenchmark.SystemResult a = new AgNewsBenchmark.SystemResult("x", "a", 0.80, 0.8, 1, 1, 1, "");
         AgNewsBenchmark.SystemResult b = new AgNewsBenchmark.SystemResult("x", "b", 0.85, 0.8, 1, 1, 1, "");
@@ -177,6 +199,8 @@ class AgNewsBenchmarkTest {
         assertEquals(c.maxLength(), features.get("max_length"));
         assertEquals(c.wordNgrams(), features.get("word_ngrams"));
         assertEquals(c.charNgrams(), features.get("char_ngrams"));
+        assertEquals(c.charNgramMin(), features.get("char_ngram_min"));
+        assertEquals(c.charNgramMax(), features.get("char_ngram_max"));
         assertEquals(c.epochs(), training.get("epochs"));
         assertEquals(c.batchSize(), training.get("batch_size"));
         assertEquals(c.learningRate(), ((Number) training.get("learning_rate")).doubleValue());
