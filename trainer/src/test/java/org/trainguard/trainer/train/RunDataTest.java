@@ -23,6 +23,10 @@ class RunDataTest {
     Path dir;
 
     private TrainguardConfig config(String extra) {
+        return config(extra, 7);
+    }
+
+    private TrainguardConfig config(String extra, int seed) {
         return ConfigLoader.parse("""
                 labels: [ALLOW, DENY]
                 model:
@@ -33,8 +37,8 @@ class RunDataTest {
                 %s
                 training:
                   output_dir: run
-                  seed: 7
-                """.formatted(extra), dir);
+                  seed: %d
+                """.formatted(extra, seed), dir);
     }
 
     private void writeData(int rows) throws IOException {
@@ -80,17 +84,7 @@ class RunDataTest {
         assertFalse(moreRows.train().fromCache());
         assertEquals(36, moreRows.train().size());
 
-        RunData otherSeed = RunData.load(ConfigLoader.parse("""
-                labels: [ALLOW, DENY]
-                model:
-                  features: {buckets: 4096, max_length: 64}
-                data:
-                  train: train.jsonl
-                  validation_split: 0.25
-                training:
-                  output_dir: run
-                  seed: 8
-                """, dir));
+        RunData otherSeed = RunData.load(config("", 8));
         assertFalse(otherSeed.train().fromCache());
 
         RunData skipping = RunData.load(config("  skip_bad_records: true"));
