@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.LockHolderMain.Note;
 
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+// Generous: a child JVM can take tens of seconds to start on a loaded machine; the bound only stops a hung test.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RecordFileLockTest {
 
     @TempDir
@@ -153,7 +154,7 @@ class RecordFileLockTest {
 
             Child other = Child.start("try", file());
             assertEquals("held", other.firstLine(), "another process must still find the lock held: " + other.output);
-            other.process.waitFor(5, TimeUnit.SECONDS);
+            other.process.waitFor(2, TimeUnit.MINUTES);
         }
         Child after = Child.start("try", file());
         assertEquals("acquired", after.firstLine(), "released: " + after.output);
@@ -173,7 +174,7 @@ class RecordFileLockTest {
             assertEquals(childPid, RecordFileLock.readRecord(file(), Note.class).orElseThrow().pid());
 
             holder.process.destroyForcibly(); // SIGKILL: no chance to empty the file
-            assertTrue(holder.process.waitFor(5, TimeUnit.SECONDS), "the holder did not die");
+            assertTrue(holder.process.waitFor(2, TimeUnit.MINUTES), "the holder did not die");
 
             assertEquals(Optional.empty(), RecordFileLock.probe(file(), Note.class), "the kernel released the lock");
             RecordFileLock.Acquired<Note> acquired = acquire(file(), note("me"));
