@@ -3,6 +3,8 @@ package org.trainguard.session;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,7 @@ public final class ProgressCallback extends BaseTrainingListener {
     private int totalEpochs;
     private double loss = Double.NaN;
     private double score = Double.NaN;
-    private boolean lossStale;
-    private Model lastModel;
+    private double regularization;
     private double learningRate = Double.NaN;
     private double secondsPerStep = Double.NaN;
     private double samplesPerStep = Double.NaN;
@@ -69,8 +70,8 @@ public final class ProgressCallback extends BaseTrainingListener {
         long now = System.nanoTime();
         step++;
         score = model.score();
-        lossStale = true;
-        lastModel = model;
+        loss = score - regularization;
+        regularization = 0;
         int batch = Math.max(1, model.batchSize());
         if (lastNanos != 0) {
             double dt = (now - lastNanos) / 1e9;
@@ -99,20 +100,25 @@ public final class ProgressCallback extends BaseTrainingListener {
     }
 
     /**
-     * @return the last step's data loss: DL4J's score less the regularization term (weight decay
-     *     adds a large constant-looking part that hides progress)
+     * Records the regularization term (weight decay, L1, L2) of the parameters the step's score was
+     * computed with. DL4J calls this after the forward and backward pass and before the update; read
+     * after the update instead, the term belongs to other parameters and the difference, which follows
+     * the learning rate, was shown as loss.
+     */
+    @Override
+    public void onGradientCalculation(Model model) {
+        if (model instanceof MultiLayerNetwork mln) {
+            regularization = mln.calcRegularizationScore(true);
+        } else if (model instanceof ComputationGraph cg) {
+            regularization = cg.calcRegularizationScore(true);
+        }
+    }
+
+    /**
+     * @return the last step's data loss: DL4J's score less the regularization term it includes (weight
+     *     decay adds a large part that hides progress); NaN before the first step
      */
     public double loss() {
-        if (lossStale) {
-            lossStale = false;
-            double reg = 0;
-            if (lastModel instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln) {
-                reg = mln.calcRegularizationScore(true);
-            } else if (lastModel instanceof org.deeplearning4j.nn.graph.ComputationGraph cg) {
-                reg = cg.calcRegularizationScore(true);
-            }
-            loss = score - reg;
-        }
         return loss;
     }
 
