@@ -571,7 +571,10 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
         String reason = "interrupted by " + name + " at step " + step;
         finish(SessionStatus.INTERRUPTED, code, reason);
-        LOG.warn("{}; resume with the same command", reason);
+        // After --resume never or PATH the same command would start over (or go back) again.
+        LOG.warn("{}; {}", reason, options.resume() == ResumeMode.AUTO ? "resume with the same command"
+                : "resume with the same command and --resume auto (--resume " + options.resume().name().toLowerCase(java.util.Locale.ROOT)
+                        + " would not continue from step " + step + ")");
         return new Outcome(false, step, code, reason);
     }
 

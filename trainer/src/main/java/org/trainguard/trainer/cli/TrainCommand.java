@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.session.ResumeMode;
@@ -73,6 +74,30 @@ final class TrainCommand implements Callable<Integer> {
         if (r.exitCode() != 0) {
             err.println(r.reason());
         }
+        if (ExitCode.of(r.exitCode()).filter(c -> c.restartable() && c != ExitCode.FAILURE).isPresent()) {
+            err.println("to resume: " + resumeCommand(configFile));
+        }
         return r.exitCode();
+    }
+
+    /**
+     * The command that continues this run: the default {@code --resume auto}, whatever {@code --resume}
+     * this run was started with ({@code never} would start over again).
+     */
+    static String resumeCommand(Path configFile) {
+        String program = "trainer";
+        try {
+            Path code = Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (code.getFileName() != null && code.getFileName().toString().endsWith(".jar")) {
+                program = "java -jar " + quoted(code.toString());
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // not started from a jar: name the command
+        }
+        return program + " --config " + quoted(configFile.toAbsolutePath().toString());
+    }
+
+    private static String quoted(String s) {
+        return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }
