@@ -19,6 +19,7 @@ import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
+import org.trainguard.session.SleepInhibitor;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingSessionManager;
@@ -105,7 +106,8 @@ public final class TrainingRun {
             LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
-                 MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
+                 MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
+                 Awake awake = keepAwake(outputDir)) {
                 if (session.step() >= totalSteps) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";
@@ -132,6 +134,21 @@ public final class TrainingRun {
                 }
             }
         }
+    }
+
+    /** A request to stay awake, released by closing it. */
+    private interface Awake extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** While the run trains the machine must not sleep ({@code session.inhibit_sleep}). */
+    private Awake keepAwake(Path outputDir) {
+        if (!config.session().inhibitSleep()) {
+            return () -> { };
+        }
+        Optional<SleepInhibitor> inhibitor = SleepInhibitor.acquire("trainguard training run in " + outputDir);
+        return () -> inhibitor.ifPresent(SleepInhibitor::close);
     }
 
     private SessionOptions options(RunData data, long totalSteps) {
