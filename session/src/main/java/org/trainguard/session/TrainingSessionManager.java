@@ -40,6 +40,7 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.io.Hashing;
 import org.trainguard.core.session.SessionStore;
 
 /**
@@ -312,8 +313,10 @@ public final class TrainingSessionManager implements AutoCloseable {
         mine.put("architecture", net.architectureFingerprint());
         for (Map.Entry<String, String> e : mine.entrySet()) {
             String old = saved.get(e.getKey());
-            if (old != null && !old.equals(e.getValue())) {
-                changed.add(e.getKey());
+            // earlier versions recorded every fingerprint as a SHA-256, even readable settings
+            if (old != null && !old.equals(e.getValue()) && !old.equals(Hashing.sha256(e.getValue()))) {
+                changed.add(readable(old) && readable(e.getValue())
+                        ? e.getKey() + " (was " + old + ", now " + e.getValue() + ")" : e.getKey());
             }
         }
         if (!changed.isEmpty()) {
@@ -328,6 +331,11 @@ public final class TrainingSessionManager implements AutoCloseable {
                         + "uninterrupted run", e.getKey(), c.name());
             }
         }
+    }
+
+    /** A fingerprint that is a setting a person can read rather than a hash. */
+    private static boolean readable(String fingerprint) {
+        return !fingerprint.matches("[0-9a-f]{64}");
     }
 
     // ------------------------------------------------------------------ training

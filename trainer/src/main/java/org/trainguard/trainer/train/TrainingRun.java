@@ -166,7 +166,7 @@ public final class TrainingRun {
                 .fingerprint("labels", Hashing.sha256(String.join("\n", config.labels())))
                 .fingerprint("features", data.settings().fingerprint())
                 .fingerprint("data", data.fingerprint())
-                .fingerprint("batching", Hashing.sha256("batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle()))
+                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
         t.maxSteps().ifPresent(b::maxSteps);
