@@ -316,12 +316,12 @@ public final class TrainingSessionManager implements AutoCloseable {
             // earlier versions recorded every fingerprint as a SHA-256, even readable settings
             if (old != null && !old.equals(e.getValue()) && !old.equals(Hashing.sha256(e.getValue()))) {
                 changed.add(readable(old) && readable(e.getValue())
-                        ? e.getKey() + " (was " + old + ", now " + e.getValue() + ")" : e.getKey());
+                        ? e.getKey() + " changed from " + old + " to " + e.getValue() : e.getKey() + " changed");
             }
         }
         if (!changed.isEmpty()) {
-            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join(", ", changed)
-                    + " changed since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
+            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join("; ", changed)
+                    + " since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
                     + "folder (training.output_dir), or resume never (the trainer's --resume never), which archives this run");
         }
         for (Map.Entry<String, String> e : options.advisoryFingerprints().entrySet()) {

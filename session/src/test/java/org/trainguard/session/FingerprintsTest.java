@@ -36,7 +36,7 @@ class FingerprintsTest {
         trainUntilStopped(tmp, "batch_size=8|seed=7");
         ResumeRefusedException e = assertThrows(ResumeRefusedException.class,
                 () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp, "batch_size=16|seed=7").build()).close());
-        assertTrue(e.getMessage().contains("batching (was batch_size=8|seed=7, now batch_size=16|seed=7) changed"), e.getMessage());
+        assertTrue(e.getMessage().contains("batching changed from batch_size=8|seed=7 to batch_size=16|seed=7 since the checkpoint was written"), e.getMessage());
     }
 
     @Test

@@ -65,9 +65,9 @@ class ConfigErrorIT {
             assertEquals(2, state.exitCode());
             assertEquals(2, state.lastFailure().exitCode());
             String console = run.trainerConsole();
-            assertTrue(console.contains("batching (was batch_size=") && console.contains("changed since the checkpoint was written"), console);
+            assertTrue(console.contains("batching changed from batch_size=") && console.contains("since the checkpoint was written"), console);
             // the trainer refused before its session was open; its message reaches the log, state and notification
-            assertTrue(state.lastFailure().reason().contains("batching (was batch_size="), state.lastFailure().reason());
+            assertTrue(state.lastFailure().reason().contains("batching changed from batch_size="), state.lastFailure().reason());
             assertTrue(log.contains("ended: exit 2 at step"), log);
         }
     }
