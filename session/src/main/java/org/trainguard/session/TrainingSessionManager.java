@@ -362,6 +362,7 @@ public final class TrainingSessionManager implements AutoCloseable {
     public Outcome fit(DataSetIterator data, TrainingHooks hooks) {
         loopRunning = true;
         activeHooks = hooks;
+        PauseDetector pauses = new PauseDetector(PAUSE_THRESHOLD, this::recordPause);
         try {
             return runLoop(data, hooks);
         } finally {
@@ -369,7 +370,22 @@ public final class TrainingSessionManager implements AutoCloseable {
             activeHooks = TrainingHooks.NONE;
             loopRunning = false;
             loopDone.countDown();
+            pauses.close();
         }
+    }
+
+    /** The shortest pause of the process recorded in the session file (as the watchdog counts its own). */
+    static final Duration PAUSE_THRESHOLD = Duration.ofSeconds(10);
+
+    private void recordPause(Instant at, Duration length, boolean monotonic) {
+        LOG.warn("the trainer did not run for {} s from {} ({})", length.toSeconds(), at,
+                monotonic ? "the process was stopped or the virtual machine frozen" : "the machine was suspended, or its clock was set forward");
+        update(b -> {
+            List<SessionState.Pause> all = new ArrayList<>(session.pauses());
+            all.add(new SessionState.Pause(at, length.toMillis() / 1000.0));
+            return b.pauses(all);
+        });
+        writeSession();
     }
 
     /**
