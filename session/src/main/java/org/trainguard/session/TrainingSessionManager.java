@@ -273,6 +273,8 @@ public final class TrainingSessionManager implements AutoCloseable {
             read = ModelZip.readInto(zip, net.params(), net.updaterState());
         } catch (ModelZip.LengthMismatchException e) {
             throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage() + "; the model shape changed");
+        } catch (ModelFileException e) {
+            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage());
         }
         if (read == ModelZip.ReadResult.UNSUPPORTED) {
             // an array layout the bulk reader does not know (another DL4J version wrote it): DL4J reads it
