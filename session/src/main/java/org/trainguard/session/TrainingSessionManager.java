@@ -707,6 +707,17 @@ public final class TrainingSessionManager implements AutoCloseable {
     }
 
     /**
+     * @return the stop signal (or {@link #requestStop}) received so far, also after {@link #fit}
+     *     returned, e.g. while the caller writes its final model
+     */
+    public Optional<SignalTrap.StopSignal> stopSignal() {
+        if (!stopRequested) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(signals == null ? manualStop : signals.requested().orElse(manualStop));
+    }
+
+    /**
      * Asks the training loop to stop after the current step with an emergency checkpoint, as
      * SIGTERM would.
      */
