@@ -234,6 +234,9 @@ public final class FinalBundle {
         } catch (StreamReadException e) {
             throw new ModelFileException(f + " is not valid JSON" + where(e.getLocation()) + fix);
         } catch (DatabindException e) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+                throw new ModelFileException(f + " is not valid JSON: it ends early" + where(e.getLocation()) + fix);
+            }
             Throwable cause = e.getCause();
             String what = cause instanceof IllegalArgumentException ? cause.getMessage()
                     : "field " + fieldPath(e) + " is missing or has the wrong type";
