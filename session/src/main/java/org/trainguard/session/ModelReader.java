@@ -147,6 +147,19 @@ public final class ModelReader {
      *
      * @param zip the model zip
      * @param withUpdater whether to read the optimizer state too
+     * @return the network
+     * @throws ModelFileException when the file is not a model this reader accepts (the message says why)
+     * @throws IOException when the file cannot be read
+     */
+    public static ComputationGraph readComputationGraph(Path zip, boolean withUpdater) throws IOException {
+        return readComputationGraph(zip, withUpdater, Set.of());
+    }
+
+    /**
+     * Reads a {@link ComputationGraph} whose configuration may also name the given classes.
+     *
+     * @param zip the model zip
+     * @param withUpdater whether to read the optimizer state too
      * @param trustedClasses see {@link #readMultiLayerNetwork(Path, boolean, Set)}
      * @return the network
      * @throws ModelFileException when the file is not a model this reader accepts
