@@ -192,6 +192,29 @@ class ModelReaderTest {
         assertFalse(ex2.getMessage().contains("outside DL4J"), ex2.getMessage());
     }
 
+    @Test
+    void sizesTheFileCannotHoldAreRefusedBeforeReading() throws IOException {
+        Path zip = dir.resolve("many.zip");
+        ModelSerializer.writeModel(trained(11), zip.toFile(), false);
+        Map<String, byte[]> e = entries(zip);
+        for (int i = 0; i < 20; i++) {
+            e.put("extra" + i, new byte[0]);
+        }
+        writeZip(zip, e);
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false))
+                .getMessage().contains("holds 22 entries"));
+
+        // a central directory that declares a 2 GB configuration.json for a few stored bytes
+        Path bomb = dir.resolve("bomb.zip");
+        ModelZip.write(NetworkAdapter.of(trained(12)), bomb);
+        byte[] bytes = Files.readAllBytes(bomb);
+        int central = indexOf(bytes, new byte[] {0x50, 0x4b, 0x01, 0x02});
+        java.nio.ByteBuffer.wrap(bytes, central + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x7fff0000);
+        Files.write(bomb, bytes);
+        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(bomb, false));
+        assertTrue(ex.getMessage().contains("configuration.json declares 2147418112 bytes"), ex.getMessage());
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         for (int i = 0; i + needle.length <= hay.length; i++) {
             if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
