@@ -128,6 +128,28 @@ class ModelFolderTest {
     }
 
     @Test
+    void aCheckpointWithAJavaSerializedPayloadIsRefusedOnResume(@TempDir Path tmp) throws IOException {
+        Path source = new CheckpointStore(run.output).list().get(0).dir();
+        Path dir = Files.createDirectories(tmp.resolve("checkpoint-25"));
+        try (Stream<Path> s = Files.list(source)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        Path marker = tmp.resolve("payload-ran.txt");
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        try (ObjectOutputStream oos = new ObjectOutputStream(payload)) {
+            oos.writeObject(new DeserializationProbe(marker));
+        }
+        addEntry(dir.resolve("model.zip"), "preprocessor.bin", payload.toByteArray());
+        reseal(dir);
+        TrainerFixture.CliRun r = TrainerFixture.cli("--config", run.config.toString(), "--resume", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("preprocessor.bin") && r.err().contains(dir.toString()), r.err());
+        assertFalse(Files.exists(marker), "the payload was deserialized");
+    }
+
+    @Test
     void foldersThatAreNotModelsAreNamedWithWhatToDo(@TempDir Path tmp) throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertTrue(predictRefused(empty, empty).contains("is empty"));
