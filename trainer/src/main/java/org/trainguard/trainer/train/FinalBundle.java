@@ -116,7 +116,6 @@ public final class FinalBundle {
     public static Path write(Path outputDir, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
             throws IOException {
         Path target = outputDir.resolve(DIR_NAME);
-        removeUnfinished(outputDir);
         Path tmp = outputDir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.createDirectory(tmp);
         try {
@@ -139,6 +138,8 @@ public final class FinalBundle {
             AtomicFiles.moveAtomically(tmp, target);
             AtomicFiles.fsyncDirectory(outputDir);
             CheckpointStore.deleteRecursively(old);
+            // only now: until the new bundle is committed, an earlier write's leftovers may be all there is
+            removeUnfinished(outputDir);
             return target;
         } finally {
             CheckpointStore.deleteRecursively(tmp);
@@ -205,6 +206,8 @@ public final class FinalBundle {
         }
     }
 
+    /** The largest {@code MANIFEST.json} accepted; real ones are under 2 kB. */
+    private static final long MAX_MANIFEST_BYTES = 1 << 20;
     /** The largest {@code bundle.json} accepted; real ones are under 1 kB. */
     private static final long MAX_BUNDLE_JSON_BYTES = 1 << 20;
 
@@ -306,16 +309,30 @@ public final class FinalBundle {
         if (!Files.isDirectory(bundleDir)) {
             return new Check(State.BROKEN, bundleDir.getFileName() + " is not a folder", false);
         }
-        if (!Files.exists(bundleDir.resolve(CheckpointManifest.FILE_NAME))) {
+        Path manifest = bundleDir.resolve(CheckpointManifest.FILE_NAME);
+        if (!Files.exists(manifest)) {
             boolean legacy = Files.isRegularFile(bundleDir.resolve(BUNDLE_JSON)) && Files.isRegularFile(bundleDir.resolve(MODEL_ZIP));
             return new Check(State.BROKEN, "no " + CheckpointManifest.FILE_NAME
                     + (legacy ? " (written by an earlier trainguard, which wrote none)" : ""), legacy);
+        }
+        try {
+            if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
+                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is " + Files.size(manifest) + " bytes, more than a bundle's "
+                        + "manifest can be", false);
+            }
+        } catch (IOException e) {
+            return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is unreadable: " + e.getMessage(), false);
         }
         CheckpointStore.Verification v = new CheckpointStore(bundleDir.getParent() == null ? bundleDir : bundleDir.getParent()).verify(bundleDir);
         if (!v.ok()) {
             return new Check(State.BROKEN, v.problem(), false);
         }
         List<String> listed = v.manifest().orElseThrow().files().stream().map(CheckpointManifest.FileEntry::name).toList();
+        for (String name : listed) {
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " lists a file outside the folder", false);
+            }
+        }
         for (String needed : List.of(MODEL_ZIP, BUNDLE_JSON)) {
             if (!listed.contains(needed)) {
                 return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " does not list " + needed, false);
