@@ -201,7 +201,7 @@ public final class TrainingRun {
         String from = session.state().lastCheckpointRef().map(c -> Path.of(c.path()).getFileName().toString())
                 .orElse("the last checkpoint");
         LOG.warn("{} {}: rebuilding it from {} (step {})", dir,
-                check.state() == FinalBundle.State.MISSING ? "is missing (the trainer was stopped before writing it)"
+                check.state() == FinalBundle.State.MISSING ? "is missing (a trainer was stopped before writing it, or it was removed)"
                         : "does not verify (" + check.problem() + ")", from, session.step());
         try {
             writeFinal(outputDir, net, session.step(), lastEvaluation(outputDir.resolve("metrics.jsonl"), session.step()));
