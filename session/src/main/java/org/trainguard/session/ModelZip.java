@@ -83,7 +83,7 @@ final class ModelZip {
         READ,
         /** The file holds no updater state; the parameters were read. */
         NO_UPDATER_STATE,
-        /** The arrays use a layout the bulk reader does not handle; nothing was changed. */
+        /** The arrays use a layout the bulk reader does not handle; nothing was changed ({@link ModelReader} reads it). */
         UNSUPPORTED
     }
 
@@ -93,12 +93,14 @@ final class ModelZip {
      * @param zip the file
      * @param params the network's parameters (written in place)
      * @param updaterState the network's updater state (written in place), or null when it has none
-     * @return what was read; on {@link ReadResult#UNSUPPORTED} the caller falls back to {@code ModelSerializer}
+     * @return what was read; on {@link ReadResult#UNSUPPORTED} the caller falls back to {@link ModelReader}
+     * @throws ModelFileException when the zip holds entries {@link ModelReader} does not accept
      * @throws IOException when the file cannot be read
      * @throws LengthMismatchException when an array's length differs from the network's
      */
     static ReadResult readInto(Path zip, INDArray params, INDArray updaterState) throws IOException {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
+        try (ZipFile file = ModelReader.open(zip)) {
+            ModelReader.checkEntries(file, zip);
             ZipEntry coefficients = file.getEntry(COEFFICIENTS);
             if (coefficients == null) {
                 throw new IOException(zip + " has no " + COEFFICIENTS);

@@ -1,6 +1,5 @@
 package org.trainguard.session;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,7 +8,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.trainguard.core.io.Hashing;
@@ -72,10 +70,13 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     String architectureJson();
 
     /**
-     * Restores a model zip written by DL4J's {@code ModelSerializer}.
+     * Restores a model zip in DL4J's {@code ModelSerializer} layout through {@link ModelReader}:
+     * nothing in it is Java-deserialized, and its configuration may name only DL4J's, ND4J's and
+     * trainguard's classes and those of this network.
      *
      * @param zip the file
      * @return the restored network with its updater state
+     * @throws ModelFileException when the file is not a model {@link ModelReader} accepts
      * @throws IOException when the file cannot be read
      */
     NetworkAdapter restore(Path zip) throws IOException;
@@ -170,7 +171,7 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new MultiLayer(ModelSerializer.restoreMultiLayerNetwork(new File(zip.toString()), true));
+            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelReader.classNamesIn(configurationJson())));
         }
     }
 
@@ -240,7 +241,7 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new Graph(ModelSerializer.restoreComputationGraph(new File(zip.toString()), true));
+            return new Graph(ModelReader.readComputationGraph(zip, true, ModelReader.classNamesIn(configurationJson())));
         }
     }
 }

@@ -274,6 +274,8 @@ public final class TrainingSessionManager implements AutoCloseable {
             read = ModelZip.readInto(zip, net.params(), net.updaterState());
         } catch (ModelZip.LengthMismatchException e) {
             throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage() + "; the model shape changed");
+        } catch (ModelFileException e) {
+            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage());
         }
         if (read == ModelZip.ReadResult.UNSUPPORTED) {
             // an array layout the bulk reader does not know (another DL4J version wrote it): DL4J reads it
@@ -729,6 +731,17 @@ public final class TrainingSessionManager implements AutoCloseable {
     /** @return how long the last checkpoint blocked the training thread, in nanoseconds */
     public long lastCaptureNanos() {
         return writer.lastCaptureNanos();
+    }
+
+    /**
+     * @return the stop signal (or {@link #requestStop}) received so far, also after {@link #fit}
+     *     returned, e.g. while the caller writes its final model
+     */
+    public Optional<SignalTrap.StopSignal> stopSignal() {
+        if (!stopRequested) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(signals == null ? manualStop : signals.requested().orElse(manualStop));
     }
 
     /**

@@ -52,8 +52,12 @@ final class CheckpointsCommand implements Callable<Integer> {
                 } else {
                     printTable(out, cps);
                 }
+                Map<String, Object> fin = RunInspector.finalBundle(outputDir);
+                if (!json) {
+                    out.println("  final/     " + RunInspector.describeFinal(fin));
+                }
                 out.flush();
-                boolean bad = cps.stream().anyMatch(m -> !Boolean.TRUE.equals(m.get("verified")));
+                boolean bad = cps.stream().anyMatch(m -> !Boolean.TRUE.equals(m.get("verified"))) || Boolean.TRUE.equals(fin.get("fault"));
                 return action.equals("verify") && bad ? 1 : 0;
             }
             case "prune" -> {

@@ -6,14 +6,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStatus;
 import org.trainguard.core.session.SessionStore;
 import org.trainguard.session.ProgressCallback;
+import org.trainguard.trainer.train.FinalBundle;
 
 /** Reads a run's output folder without touching it: session, lock, checkpoints. */
 final class RunInspector {
@@ -74,7 +77,37 @@ final class RunInspector {
             m.put("resumes", s.resumes().size());
             s.exitInfo().ifPresent(e -> m.put("exit", Map.of("code", e.code(), "reason", e.reason())));
         }
+        m.put("final", finalBundle(outputDir));
         m.put("checkpoints", checkpoints(outputDir));
         return m;
+    }
+
+    /**
+     * @param outputDir the run's output folder
+     * @return {@code final/}: its path, state (ok, missing, broken), the problem, and whether that is
+     *     a fault (broken, or missing although the run completed)
+     */
+    static Map<String, Object> finalBundle(Path outputDir) {
+        Path dir = outputDir.resolve(FinalBundle.DIR_NAME);
+        FinalBundle.Check c = FinalBundle.check(dir);
+        boolean completed = new SessionStore(outputDir).read().state().map(s -> s.status() == SessionStatus.COMPLETED).orElse(false);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", dir.toString());
+        m.put("state", c.state().name().toLowerCase(Locale.ROOT));
+        m.put("problem", c.problem());
+        m.put("fault", c.state() == FinalBundle.State.BROKEN || (c.state() == FinalBundle.State.MISSING && completed));
+        return m;
+    }
+
+    /** @return one line for people about {@link #finalBundle} */
+    static String describeFinal(Map<String, Object> f) {
+        String state = String.valueOf(f.get("state"));
+        return switch (state) {
+            case "ok" -> "ok (verifies)";
+            case "missing" -> Boolean.TRUE.equals(f.get("fault"))
+                    ? "MISSING although the run completed: the next start rebuilds it from the last checkpoint"
+                    : "missing (written when the run completes)";
+            default -> "BROKEN (" + f.get("problem") + "): the next start rebuilds it from the last checkpoint";
+        };
     }
 }

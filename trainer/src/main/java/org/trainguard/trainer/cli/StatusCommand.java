@@ -43,6 +43,11 @@ final class StatusCommand implements Callable<Integer> {
             if (v instanceof Double d) {
                 v = String.format(Locale.ROOT, "%.3f", d);
             }
+            if (e.getKey().equals("final") && v instanceof Map<?, ?> f) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fm = (Map<String, Object>) f;
+                v = RunInspector.describeFinal(fm);
+            }
             out.printf("%-22s %s%n", e.getKey(), v);
         }
         @SuppressWarnings("unchecked")

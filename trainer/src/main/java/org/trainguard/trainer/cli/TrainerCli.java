@@ -9,6 +9,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
+import org.trainguard.session.ModelFileException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.trainer.data.DataFormatException;
@@ -76,6 +77,7 @@ public final class TrainerCli implements Callable<Integer> {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        SerialFilter.rejectAll();
         System.exit(run(args));
     }
 
@@ -93,7 +95,7 @@ public final class TrainerCli implements Callable<Integer> {
         if (t instanceof RunLock.LockHeldException) {
             return ExitCode.LOCKED.code();
         }
-        if (t instanceof CheckpointStore.UnsupportedFormatException) {
+        if (t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
             return ExitCode.USAGE.code();
         }
         return ExitCode.FAILURE.code();

@@ -1,27 +1,44 @@
 package org.trainguard.trainer.train;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.io.AtomicFiles;
+import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
-import org.trainguard.trainer.eval.EvalResult;
+import org.trainguard.session.ModelFileException;
 import org.trainguard.trainer.features.FeatureSettings;
 
 /**
  * {@code final/}: what inference needs: the model (without optimizer state), the labels, the
- * feature settings and the metrics. Written into a temporary folder and swapped in by a rename, so
- * a crash never leaves half a bundle.
+ * feature settings and the metrics. Committed like a checkpoint: written into a temporary folder,
+ * every file fsynced, a {@code MANIFEST.json} of sizes and SHA-256 written last, verified, then
+ * swapped in by a rename; an earlier {@code final/} is replaced only once the new one is complete.
+ * A crash at any moment leaves either the old bundle, the new one, or none (which the next start
+ * rebuilds from the last checkpoint), never half of one.
  */
 public final class FinalBundle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinalBundle.class);
 
     /** The folder name inside the output folder. */
     public static final String DIR_NAME = "final";
@@ -29,8 +46,21 @@ public final class FinalBundle {
     public static final String BUNDLE_JSON = "bundle.json";
     /** The model inside the folder. */
     public static final String MODEL_ZIP = "model.zip";
+    /** The final evaluation inside the folder, when there was one. */
+    public static final String METRICS_JSON = "metrics.json";
+    /** The resolved configuration inside the folder. */
+    public static final String CONFIG_YAML = "config.yaml";
     /** The bundle format this build writes and reads. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * For tests of the crash window: when this system property names a file, {@link #write} creates
+     * that file once the new bundle is complete but not yet committed, and waits until the file is
+     * deleted (at most 10 minutes), so that a test can kill the trainer at exactly that moment.
+     */
+    public static final String PAUSE_PROPERTY = "trainguard.test.final_pause";
+
+    private static final String TEMP_PREFIX = "." + DIR_NAME + ".tmp-";
+    private static final String OLD_PREFIX = "." + DIR_NAME + ".old-";
 
     private FinalBundle() {
     }
@@ -51,59 +81,263 @@ public final class FinalBundle {
                               List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion) {
     }
 
+    /** What {@link #check} found. */
+    public enum State {
+        /** {@code final/} verifies against its manifest. */
+        OK,
+        /** There is no {@code final/}. */
+        MISSING,
+        /** {@code final/} exists but does not verify (or has no manifest: an earlier version wrote it). */
+        BROKEN
+    }
+
     /**
-     * Writes the bundle.
+     * The result of checking a bundle folder.
+     *
+     * @param state what was found
+     * @param problem why it does not verify; empty when it does or is missing
+     * @param legacy true when the folder has no manifest at all but looks like a bundle of an
+     *     earlier trainguard (which wrote none)
+     */
+    public record Check(State state, String problem, boolean legacy) {
+    }
+
+    /**
+     * Writes and commits the bundle.
      *
      * @param outputDir the run's output folder
      * @param net the trained network
      * @param description what to record
-     * @param metrics the final evaluation, when there is one
+     * @param metrics the final evaluation as written to {@code metrics.json}, or an empty map
      * @param configYaml the resolved configuration
      * @return the bundle folder
      * @throws IOException when writing fails; an earlier bundle then stays
      */
-    public static Path write(Path outputDir, MultiLayerNetwork net, Description description, EvalResult metrics, String configYaml)
+    public static Path write(Path outputDir, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
             throws IOException {
         Path target = outputDir.resolve(DIR_NAME);
-        Path tmp = outputDir.resolve("." + DIR_NAME + ".tmp-" + System.nanoTime());
-        Files.createDirectories(tmp);
+        Path tmp = outputDir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        Files.createDirectory(tmp);
         try {
-            ModelSerializer.writeModel(net, tmp.resolve(MODEL_ZIP).toFile(), false);
+            AtomicFiles.writeDurably(tmp.resolve(MODEL_ZIP), out -> ModelSerializer.writeModel(net, out, false));
             AtomicFiles.writeDurably(tmp.resolve(BUNDLE_JSON), out -> out.write(Json.mapper().writeValueAsBytes(description)));
-            if (metrics != null) {
-                Map<String, Object> m = new LinkedHashMap<>(metrics.toMap());
-                AtomicFiles.writeDurably(tmp.resolve("metrics.json"), out -> out.write(Json.mapper().writeValueAsBytes(m)));
+            if (!metrics.isEmpty()) {
+                AtomicFiles.writeDurably(tmp.resolve(METRICS_JSON), out -> out.write(Json.mapper().writeValueAsBytes(metrics)));
             }
-            AtomicFiles.writeDurably(tmp.resolve("config.yaml"), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
-            Path old = outputDir.resolve("." + DIR_NAME + ".old-" + System.nanoTime());
+            AtomicFiles.writeDurably(tmp.resolve(CONFIG_YAML), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
+            writeManifest(tmp, description);
+            CheckpointStore.Verification v = new CheckpointStore(outputDir).verify(tmp);
+            if (!v.ok()) {
+                throw new IOException("the new " + DIR_NAME + "/ does not verify after writing: " + v.problem());
+            }
+            pauseForTests();
+            Path old = outputDir.resolve(OLD_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
             if (Files.exists(target)) {
                 AtomicFiles.moveAtomically(target, old);
             }
             AtomicFiles.moveAtomically(tmp, target);
             AtomicFiles.fsyncDirectory(outputDir);
             CheckpointStore.deleteRecursively(old);
+            // only now: until the new bundle is committed, an earlier write's leftovers may be all there is
+            removeUnfinished(outputDir);
             return target;
         } finally {
             CheckpointStore.deleteRecursively(tmp);
         }
     }
 
+    private static void writeManifest(Path tmp, Description description) throws IOException {
+        List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path f : files.sorted().toList()) {
+                entries.add(new CheckpointManifest.FileEntry(f.getFileName().toString(), Files.size(f), Hashing.sha256(f)));
+            }
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("kind", "final");
+        provenance.put("trainguard_version", description.trainguardVersion());
+        provenance.put("java", System.getProperty("java.version"));
+        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, description.step(), Instant.now(), entries, provenance);
+        byte[] json = Json.mapper().writeValueAsBytes(m);
+        AtomicFiles.writeDurably(tmp.resolve(CheckpointManifest.FILE_NAME), out -> out.write(json));
+        AtomicFiles.fsyncDirectory(tmp);
+    }
+
+    private static void pauseForTests() {
+        String marker = System.getProperty(PAUSE_PROPERTY);
+        if (marker == null || marker.isBlank()) {
+            return;
+        }
+        Path f = Path.of(marker);
+        try {
+            Files.writeString(f, "paused before committing " + DIR_NAME + "/\n");
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            while (Files.exists(f) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            LOG.warn("{} is set but {} cannot be written: {}", PAUSE_PROPERTY, f, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
+     * Removes what a process that died while writing a bundle left behind: the temporary folder of
+     * an unfinished bundle, and an earlier bundle that was being replaced.
+     *
+     * @param outputDir the run's output folder
+     */
+    public static void removeUnfinished(Path outputDir) {
+        if (!Files.isDirectory(outputDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(outputDir, "." + DIR_NAME + ".*")) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX) || name.startsWith(OLD_PREFIX)) {
+                    CheckpointStore.deleteRecursively(p);
+                    LOG.info("removed {} left by an unfinished write of {}/", name, DIR_NAME);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove unfinished {}/ writes in {}: {}", DIR_NAME, outputDir, e.toString());
+        }
+    }
+
+    /** The largest {@code MANIFEST.json} accepted; real ones are under 2 kB. */
+    private static final long MAX_MANIFEST_BYTES = 1 << 20;
+    /** The largest {@code bundle.json} accepted; real ones are under 1 kB. */
+    private static final long MAX_BUNDLE_JSON_BYTES = 1 << 20;
+
+    /**
+     * Reads and checks {@code bundle.json}.
+     *
      * @param bundleDir a bundle folder
      * @return its description
+     * @throws ModelFileException when it is missing or not a valid description (the message names the
+     *     file and what is wrong)
      * @throws IOException when it cannot be read
      */
     public static Description read(Path bundleDir) throws IOException {
         Path f = bundleDir.resolve(BUNDLE_JSON);
         if (!Files.isRegularFile(f)) {
-            throw new IOException(bundleDir + " is not a trainguard model folder: no " + BUNDLE_JSON
+            throw new ModelFileException(bundleDir + " is not a trainguard model folder: no " + BUNDLE_JSON
                     + " (point --model at a run's final/ folder)");
         }
-        Description d = Json.mapper().readValue(f.toFile(), Description.class);
+        String fix = "; use the " + BUNDLE_JSON + " written with this model (start the trainer again with the run's config to rebuild "
+                + DIR_NAME + "/)";
+        if (Files.size(f) > MAX_BUNDLE_JSON_BYTES) {
+            throw new ModelFileException(f + " is " + Files.size(f) + " bytes, more than a bundle description can be" + fix);
+        }
+        Description d;
+        try {
+            d = Json.mapper().readValue(Files.readAllBytes(f), Description.class);
+        } catch (StreamReadException e) {
+            throw new ModelFileException(f + " is not valid JSON" + where(e.getLocation()) + fix);
+        } catch (DatabindException e) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+                throw new ModelFileException(f + " is not valid JSON: it ends early" + where(e.getLocation()) + fix);
+            }
+            Throwable cause = e.getCause();
+            String what = cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : "field " + fieldPath(e) + " is missing or has the wrong type";
+            throw new ModelFileException(f + ": " + what + where(e.getLocation()) + fix);
+        }
+        if (d == null) {
+            throw new ModelFileException(f + " is empty" + fix);
+        }
         if (d.formatVersion() > FORMAT_VERSION) {
-            throw new IOException(f + ": bundle format " + d.formatVersion() + " is newer than this build supports ("
+            throw new ModelFileException(f + ": bundle format " + d.formatVersion() + " is newer than this build supports ("
                     + FORMAT_VERSION + "); upgrade trainguard");
         }
-        return d;
+        String problem = null;
+        if (d.formatVersion() < 1) {
+            problem = "format_version must be between 1 and " + FORMAT_VERSION + ", found " + d.formatVersion();
+        } else if (d.labels() == null || d.labels().isEmpty()) {
+            problem = "labels is missing or empty";
+        } else if (d.labels().stream().anyMatch(l -> l == null || l.isBlank())) {
+            problem = "labels holds an empty label";
+        } else if (d.labels().stream().distinct().count() != d.labels().size()) {
+            problem = "labels holds a label twice";
+        } else if (d.features() == null) {
+            problem = "features is missing";
+        } else if (d.allowLabel() != null && !d.labels().contains(d.allowLabel())) {
+            problem = "allow_label \"" + d.allowLabel() + "\" is not one of the labels";
+        } else if (d.harmfulLabels() != null && !d.labels().containsAll(d.harmfulLabels())) {
+            problem = "harmful_labels " + d.harmfulLabels() + " are not all labels";
+        } else if (d.step() < 0) {
+            problem = "step must be >= 0, found " + d.step();
+        }
+        if (problem != null) {
+            throw new ModelFileException(f + ": " + problem + fix);
+        }
+        return d.harmfulLabels() == null
+                ? new Description(d.formatVersion(), d.labels(), d.features(), d.allowLabel(), List.of(), d.step(), d.createdAt(),
+                        d.trainguardVersion())
+                : d;
+    }
+
+    private static String where(JsonLocation at) {
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    private static String fieldPath(DatabindException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e instanceof JsonMappingException j ? j.getPath() : List.<JsonMappingException.Reference>of()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    /**
+     * Checks a bundle folder against its manifest.
+     *
+     * @param bundleDir the folder, usually {@code <output_dir>/final}
+     * @return what was found
+     * @throws CheckpointStore.UnsupportedFormatException when a newer trainguard wrote it
+     */
+    public static Check check(Path bundleDir) {
+        if (!Files.exists(bundleDir)) {
+            return new Check(State.MISSING, "", false);
+        }
+        if (!Files.isDirectory(bundleDir)) {
+            return new Check(State.BROKEN, bundleDir.getFileName() + " is not a folder", false);
+        }
+        Path manifest = bundleDir.resolve(CheckpointManifest.FILE_NAME);
+        if (!Files.exists(manifest)) {
+            boolean legacy = Files.isRegularFile(bundleDir.resolve(BUNDLE_JSON)) && Files.isRegularFile(bundleDir.resolve(MODEL_ZIP));
+            return new Check(State.BROKEN, "no " + CheckpointManifest.FILE_NAME
+                    + (legacy ? " (written by an earlier trainguard, which wrote none)" : ""), legacy);
+        }
+        try {
+            if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
+                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is " + Files.size(manifest) + " bytes, more than a bundle's "
+                        + "manifest can be", false);
+            }
+        } catch (IOException e) {
+            return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is unreadable: " + e.getMessage(), false);
+        }
+        CheckpointStore.Verification v = new CheckpointStore(bundleDir.getParent() == null ? bundleDir : bundleDir.getParent()).verify(bundleDir);
+        if (!v.ok()) {
+            return new Check(State.BROKEN, v.problem(), false);
+        }
+        List<String> listed = v.manifest().orElseThrow().files().stream().map(CheckpointManifest.FileEntry::name).toList();
+        for (String name : listed) {
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " lists a file outside the folder", false);
+            }
+        }
+        for (String needed : List.of(MODEL_ZIP, BUNDLE_JSON)) {
+            if (!listed.contains(needed)) {
+                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " does not list " + needed, false);
+            }
+        }
+        return new Check(State.OK, "", false);
     }
 }

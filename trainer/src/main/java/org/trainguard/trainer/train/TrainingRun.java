@@ -111,9 +111,14 @@ public final class TrainingRun {
                 if (session.step() >= totalSteps) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";
+                    TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
+                            config.training().batchSize(), config.training().seed(), config.data().shuffle()), TrainingHooks.NONE);
+                    ensureFinal(session, outputDir, net);
+                    if (!outcome.completed()) {
+                        return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.empty());
+                    }
+                    reportLateSignal(session);
                     LOG.info("{}", reason);
-                    session.fit(new FeaturizedIterator(data.train(), config.labels(), config.training().batchSize(), config.training().seed(),
-                            config.data().shuffle()), TrainingHooks.NONE);
                     return new Result(ExitCode.COMPLETED.code(), reason, session.step(), Optional.empty());
                 }
                 Hooks hooks = new Hooks(net, data, metrics, outputDir);
@@ -121,7 +126,13 @@ public final class TrainingRun {
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), hooks);
                     if (outcome.completed()) {
-                        writeFinal(outputDir, net, session.step(), hooks.latest);
+                        try {
+                            writeFinal(outputDir, net, session.step(), hooks.latest == null ? Map.of() : hooks.latest.toMap());
+                        } catch (IOException e) {
+                            session.fail(ExitCode.FAILURE.code(), "training completed, but " + FinalBundle.DIR_NAME + "/ could not be written: " + e);
+                            throw e;
+                        }
+                        reportLateSignal(session);
                         out.println("training completed: " + session.step() + " steps; model in " + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
                     return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
@@ -185,11 +196,66 @@ public final class TrainingRun {
         return m;
     }
 
-    private void writeFinal(Path outputDir, MultiLayerNetwork net, long step, EvalResult latest) throws IOException {
+    private void writeFinal(Path outputDir, MultiLayerNetwork net, long step, Map<String, Object> metrics) throws IOException {
         FinalBundle.Description d = new FinalBundle.Description(FinalBundle.FORMAT_VERSION, config.labels(), RunData.featureSettings(config),
                 config.eval().allowLabel(), config.eval().harmfulLabels(), step, Instant.now(),
                 Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion()).orElse("dev"));
-        FinalBundle.write(outputDir, net, d, latest, config.toYaml());
+        FinalBundle.write(outputDir, net, d, metrics, config.toYaml());
+    }
+
+    /**
+     * A completed run must end with a {@code final/} that verifies: a kill after the last checkpoint
+     * and before {@code final/} was committed, or a damaged {@code final/}, is repaired from the
+     * last checkpoint, which the session has restored into {@code net}.
+     */
+    private void ensureFinal(TrainingSessionManager session, Path outputDir, MultiLayerNetwork net) throws IOException {
+        Path dir = outputDir.resolve(FinalBundle.DIR_NAME);
+        FinalBundle.Check check = FinalBundle.check(dir);
+        if (check.state() == FinalBundle.State.OK) {
+            FinalBundle.removeUnfinished(outputDir);
+            return;
+        }
+        String from = session.state().lastCheckpointRef().map(c -> Path.of(c.path()).getFileName().toString())
+                .orElse("the last checkpoint");
+        LOG.warn("{} {}: rebuilding it from {} (step {})", dir,
+                check.state() == FinalBundle.State.MISSING ? "is missing (a trainer was stopped before writing it, or it was removed)"
+                        : "does not verify (" + check.problem() + ")", from, session.step());
+        try {
+            writeFinal(outputDir, net, session.step(), lastEvaluation(outputDir.resolve("metrics.jsonl"), session.step()));
+        } catch (IOException e) {
+            session.fail(ExitCode.FAILURE.code(), "the run completed, but " + FinalBundle.DIR_NAME + "/ could not be rebuilt: " + e);
+            throw e;
+        }
+        FinalBundle.Check after = FinalBundle.check(dir);
+        if (after.state() != FinalBundle.State.OK) {
+            throw new IOException(dir + " does not verify after rebuilding it: " + after.problem());
+        }
+        LOG.info("rebuilt {} from {}; it verifies", dir, from);
+    }
+
+    /** A stop signal after the last step does not interrupt anything left: say what became of it. */
+    private static void reportLateSignal(TrainingSessionManager session) {
+        session.stopSignal().ifPresent(s -> LOG.warn("SIG{} arrived after the last step: the run is complete, so {}/ was finished; "
+                + "exiting 0 (completed)", s.name(), FinalBundle.DIR_NAME));
+    }
+
+    /** The evaluation recorded at {@code step} in metrics.jsonl, as {@code metrics.json} holds it; empty when there is none. */
+    private static Map<String, Object> lastEvaluation(Path metricsJsonl, long step) {
+        try {
+            List<Map<String, Object>> lines = java.nio.file.Files.exists(metricsJsonl) ? MetricsLog.read(metricsJsonl) : List.of();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                Map<String, Object> m = lines.get(i);
+                if ("eval".equals(m.get("type")) && m.get("step") instanceof Number n && n.longValue() == step) {
+                    Map<String, Object> copy = new LinkedHashMap<>(m);
+                    copy.remove("time");
+                    return copy;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the last evaluation from {} ({}); {}/ is rebuilt without {}", metricsJsonl, e.toString(),
+                    FinalBundle.DIR_NAME, FinalBundle.METRICS_JSON);
+        }
+        return Map.of();
     }
 
     /** Evaluation, metrics lines and plots. */
