@@ -40,8 +40,9 @@ final class LiveTrainer {
         } catch (RuntimeException e) {
             return Optional.empty(); // an unreadable session file names nobody
         }
-        if (read.isEmpty() || !read.get().status().live() || read.get().pid() == self || read.get().pid() <= 0) {
-            return Optional.empty();
+        if (read.isEmpty() || !read.get().status().live() || read.get().pid() == self || read.get().pid() <= 0
+                || read.get().host() == null || read.get().host().isBlank()) {
+            return Optional.empty(); // names no process that could be checked
         }
         SessionState s = read.get();
         Instant written = s.updatedAt() == null ? Instant.EPOCH : s.updatedAt();
