@@ -21,6 +21,11 @@ public enum ExitCode {
     DIVERGED(4, false, "training diverged"),
     /** Another trainer holds the run lock of the output directory. */
     LOCKED(5, false, "another trainer holds the run lock"),
+    /**
+     * The run has made progress, but none of its checkpoints verifies: starting again from step 0
+     * would silently throw that progress away, so a person decides ({@code --resume never}).
+     */
+    NO_GOOD_CHECKPOINT(6, false, "the run has progress but no checkpoint verifies"),
     /** Stopped by SIGHUP after the emergency checkpoint. */
     HANGUP(129, true, "interrupted by SIGHUP"),
     /** Stopped by SIGINT (Ctrl+C) after the emergency checkpoint. */

@@ -37,8 +37,9 @@ final class CheckpointWriter implements AutoCloseable {
     private final ExecutorService executor;
     private NetworkAdapter shadow;
     private Future<?> inFlight;
-    private int failuresInRow;
-    private Throwable lastFailure;
+    // written by the writer's thread, read by the training thread
+    private volatile int failuresInRow;
+    private volatile Throwable lastFailure;
     private long lastCaptureNanos;
 
     CheckpointWriter(NetworkAdapter net, CheckpointStore store, int maxFailures) {
@@ -65,10 +66,15 @@ final class CheckpointWriter implements AutoCloseable {
      */
     void prepare() {
         inFlight = executor.submit(() -> {
-            if (shadow == null) {
-                NetworkAdapter copy = net.copy();
-                copy.updaterState(); // allocates the optimizer state as well
-                shadow = copy;
+            try {
+                if (shadow == null) {
+                    NetworkAdapter copy = net.copy();
+                    copy.updaterState(); // allocates the optimizer state as well
+                    shadow = copy;
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.warn("could not prepare the copy of the network that checkpoints are written from ({}); the first checkpoint "
+                        + "makes it on the training thread instead", e.toString());
             }
         });
     }
@@ -83,10 +89,7 @@ final class CheckpointWriter implements AutoCloseable {
      */
     void capture(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
         awaitIdle();
-        if (failuresInRow >= maxFailures) {
-            throw new CheckpointWriteException(failuresInRow + " checkpoint writes in a row failed in " + store.dir()
-                    + "; the last: " + lastFailure + ". Free disk space or fix permissions, then start the run again", lastFailure);
-        }
+        checkFailures();
         long t0 = System.nanoTime();
         if (shadow == null) {
             shadow = net.copy();
@@ -100,11 +103,34 @@ final class CheckpointWriter implements AutoCloseable {
         shadow.setEpochCount(state.epoch());
         lastCaptureNanos = System.nanoTime() - t0;
         inFlight = executor.submit(() -> write(state, provenance, onCommitted));
+        if (failuresInRow > 0) {
+            // Saves are failing: wait for this one, so that the run stops at the failure that
+            // reaches the limit rather than a checkpoint later.
+            awaitIdle();
+            checkFailures();
+        }
+    }
+
+    /**
+     * @throws CheckpointWriteException when the last {@code maxFailures} writes all failed
+     */
+    void checkFailures() {
+        int failures = failuresInRow;
+        if (failures >= maxFailures) {
+            throw new CheckpointWriteException(failures + " checkpoint writes in a row failed in " + store.dir()
+                    + "; the last: " + lastFailure + ". Free disk space or fix permissions, then start the run again", lastFailure);
+        }
+    }
+
+    /** @return the last failed write's error, null when none failed */
+    Throwable lastFailure() {
+        return lastFailure;
     }
 
     private void write(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
         long t0 = System.nanoTime();
         Path tmp = null;
+        CheckpointStore.Checkpoint c;
         try {
             tmp = store.begin(state.step());
             Path zip = tmp.resolve("model.zip");
@@ -114,20 +140,30 @@ final class CheckpointWriter implements AutoCloseable {
             }
             byte[] json = Json.mapper().writeValueAsBytes(state);
             AtomicFiles.writeDurably(tmp.resolve(TrainingState.FILE_NAME), out -> out.write(json));
-            CheckpointStore.Checkpoint c = store.commit(tmp, state.step(), provenance);
+            c = store.commit(tmp, state.step(), provenance);
             tmp = null;
-            failuresInRow = 0;
-            LOG.info("checkpoint {} committed in {} ms (training blocked {} ms)", c.name(), (System.nanoTime() - t0) / 1_000_000,
-                    lastCaptureNanos / 1_000_000);
-            onCommitted.accept(c);
-        } catch (IOException | RuntimeException e) {
-            failuresInRow++;
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (an OutOfMemoryError while zipping): it is counted like any failed save
+            // and the next checkpoint tries again; the executor would otherwise swallow it unseen
             lastFailure = e;
-            LOG.error("checkpoint at step {} failed ({} of {} allowed in a row): {}; the previous checkpoints are intact, "
-                    + "the next checkpoint will try again", state.step(), failuresInRow, maxFailures, e.toString());
+            failuresInRow = failuresInRow + 1;
+            LOG.error("checkpoint at step {} failed ({} of {} allowed in a row): {}; the previous checkpoints are intact{}",
+                    state.step(), failuresInRow, maxFailures, e.toString(),
+                    failuresInRow < maxFailures ? ", the next checkpoint will try again" : "");
             if (tmp != null) {
                 store.abort(tmp);
             }
+            return;
+        }
+        failuresInRow = 0;
+        LOG.info("checkpoint {} committed in {} ms (training blocked {} ms)", c.name(), (System.nanoTime() - t0) / 1_000_000,
+                lastCaptureNanos / 1_000_000);
+        try {
+            onCommitted.accept(c);
+        } catch (RuntimeException e) {
+            // the checkpoint itself is committed and good: this is not a failed save
+            LOG.warn("checkpoint {} is committed, but what follows it (best record, rotation, session file) failed: {}", c.name(),
+                    e.toString());
         }
     }
 
@@ -145,7 +181,9 @@ final class CheckpointWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException e) {
-                break; // write() logs its own failures
+                // write() and prepare() log their own failures; this is one they could not catch
+                LOG.error("a checkpoint task failed: {}", String.valueOf(e.getCause()));
+                break;
             }
         }
         inFlight = null;

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -33,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.BestCheckpoint;
+import org.trainguard.core.checkpoint.BestCheckpoints;
 import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
@@ -85,10 +88,12 @@ public final class TrainingSessionManager implements AutoCloseable {
     private final Map<String, Object> provenance;
 
     private SessionState session;
-    private long step;
-    private int epoch;
+    private ScheduledExecutorService autosave;
+    // read by the autosave timer's thread as well
+    private volatile long step;
+    private volatile int epoch;
     private long batchInEpoch;
-    private long samplesSeen;
+    private volatile long samplesSeen;
     private double trainingSeconds;
     private long totalSteps;
     private volatile Optional<BestCheckpoint> best;
@@ -178,18 +183,27 @@ public final class TrainingSessionManager implements AutoCloseable {
         SessionStore.ReadResult previous = sessionStore.read();
         if (previous.corrupt()) {
             LOG.warn("{}; rebuilding it from the checkpoints", previous.problem());
+        } else if (previous.state().isEmpty() && options.resume() != ResumeMode.NEVER && !store.list().isEmpty()) {
+            LOG.warn("{} is missing, but {} holds checkpoints; rebuilding it from the checkpoints", sessionStore.file(), store.dir());
         }
         Optional<SessionState> prev = previous.state();
         if (options.resume() == ResumeMode.NEVER) {
             archivePreviousRun();
             prev = Optional.empty();
         }
+        int[] brokenNow = {0};
         Optional<CheckpointStore.Checkpoint> from = switch (options.resume()) {
             case NEVER -> Optional.empty();
-            case AUTO -> store.newestVerified((c, why) -> LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why));
+            case AUTO -> store.newestVerified((c, why) -> {
+                brokenNow[0]++;
+                LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why);
+            });
             case PATH -> Optional.of(explicitCheckpoint(options.resumePath().orElseThrow()));
         };
-        best = options.resume() == ResumeMode.NEVER ? Optional.empty() : store.readBest().filter(b -> b.metric().equals(options.metric()));
+        if (options.resume() == ResumeMode.AUTO && from.isEmpty()) {
+            refuseIfProgressLost(prev, brokenNow[0]);
+        }
+        best = options.resume() == ResumeMode.NEVER ? Optional.empty() : checkBest(from);
 
         String sessionId = prev.map(SessionState::sessionId)
                 .or(() -> from.flatMap(this::sessionIdOf))
@@ -227,10 +241,75 @@ public final class TrainingSessionManager implements AutoCloseable {
             LOG.warn("{} says step {}, but no checkpoint verifies: starting from step 0", SessionStore.FILE_NAME, prev.get().step());
             b.step(0).lastCheckpoint(null);
         }
-        best.ifPresent(x -> b.best(new SessionState.Best(x.metric(), x.value(), x.step())));
+        b.best(best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step())).orElse(null));
         session = b.build();
         writeSession();
+        try {
+            sessionStore.reserveSpace();
+        } catch (IOException e) {
+            LOG.warn("cannot hold back disk space in {} for the session's last write: {}", SessionStore.RESERVE_FILE_NAME, e.toString());
+        }
         writer.prepare();
+    }
+
+    /**
+     * Stops a start that would silently begin again from step 0 although the run had checkpoints:
+     * the session file recorded a committed checkpoint, or checkpoints were found broken (now or at
+     * an earlier start). A run that never committed a checkpoint has nothing to lose and starts over.
+     */
+    private void refuseIfProgressLost(Optional<SessionState> prev, int brokenNow) throws IOException {
+        boolean hadCheckpoint = prev.flatMap(SessionState::lastCheckpointRef).isPresent();
+        Path brokenDir = store.dir().resolve(CheckpointStore.BROKEN_DIR_NAME);
+        long brokenAll = 0;
+        if (Files.isDirectory(brokenDir)) {
+            try (var entries = Files.list(brokenDir)) {
+                brokenAll = entries.count();
+            }
+        }
+        if (!hadCheckpoint && brokenNow == 0 && brokenAll == 0) {
+            return;
+        }
+        long reached = prev.map(SessionState::step).orElse(0L);
+        String reason = "the run in " + options.outputDir() + (reached > 0 ? " had reached step " + reached : " had checkpoints")
+                + ", but no checkpoint verifies (" + brokenAll + " in " + brokenDir + ", each with a REASON.txt saying why); "
+                + "not starting again from step 0 by itself. To start over, run again with --resume never, which moves this run's "
+                + "files to previous/";
+        SessionState.Builder b = prev.map(SessionState::toBuilder).orElseGet(() -> SessionState.builder(UUID.randomUUID().toString()))
+                .pid(ProcessHandle.current().pid()).host(lock.info().host())
+                .configPath(options.configPath()).configSha256(options.configSha256())
+                .status(SessionStatus.FAILED).exit(new SessionState.Exit(ExitCode.NO_GOOD_CHECKPOINT.code(), reason)).eta(null);
+        synchronized (this) {
+            session = b.build();
+        }
+        writeSessionEnd();
+        LOG.error("{}", reason);
+        throw new NoGoodCheckpointException(reason);
+    }
+
+    /**
+     * Checks {@code checkpoints/best.json} against the checkpoints, and rewrites it from their
+     * recorded metrics when it does not match them (saying why).
+     */
+    private Optional<BestCheckpoint> checkBest(Optional<CheckpointStore.Checkpoint> verified) {
+        BestCheckpoints.Check check = BestCheckpoints.check(store, options.metric(), options.greaterIsBetter(),
+                verified.map(CheckpointStore.Checkpoint::step).orElse(-1L));
+        if (check.rebuilt()) {
+            Path file = store.dir().resolve(BestCheckpoint.FILE_NAME);
+            try {
+                if (check.best().isPresent()) {
+                    BestCheckpoint b = check.best().get();
+                    store.writeBest(b);
+                    LOG.warn("{} {}; rebuilt it from the checkpoints' recorded metrics: the best is {} ({} {})", file, check.problem(),
+                            b.path(), b.metric(), b.value());
+                } else {
+                    Files.deleteIfExists(file);
+                    LOG.warn("{} {}; removed it, since no checkpoint records an evaluation by {}", file, check.problem(), options.metric());
+                }
+            } catch (IOException e) {
+                LOG.warn("{} {}, and it cannot be rewritten: {}", file, check.problem(), e.toString());
+            }
+        }
+        return check.best();
     }
 
     private Optional<String> sessionIdOf(CheckpointStore.Checkpoint c) {
@@ -367,7 +446,17 @@ public final class TrainingSessionManager implements AutoCloseable {
         PauseDetector pauses = new PauseDetector(PAUSE_THRESHOLD, this::recordPause);
         try {
             return runLoop(data, hooks);
+        } catch (TrainingDivergedException e) {
+            recordFailure(ExitCode.DIVERGED.code(), e.getMessage(), e);
+            throw e;
+        } catch (CheckpointWriteException e) {
+            recordFailure(ExitCode.FAILURE.code(), e.getMessage(), e);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            recordFailure(ExitCode.FAILURE.code(), e.toString(), e);
+            throw e;
         } finally {
+            stopAutosave();
             writer.awaitIdle(); // so onCheckpoint is not called after fit returns
             activeHooks = TrainingHooks.NONE;
             loopRunning = false;
@@ -425,6 +514,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         lastAutosaveNanos = lastCheckpointNanos = lastHeartbeatNanos = System.nanoTime();
         update(b -> b.status(SessionStatus.RUNNING).totalSteps(totalSteps).totalEpochs(options.epochs()));
         writeSession();
+        startAutosave();
         beat(SessionStatus.RUNNING);
         LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
                 step > 0 ? ", starting at step " + step : "");
@@ -476,7 +566,17 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
     }
 
+    /** Records in the session file how {@link #fit} failed, without hiding the failure itself. */
+    private void recordFailure(int code, String reason, Throwable cause) {
+        try {
+            fail(code, reason);
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     private void afterStep(TrainingHooks hooks) {
+        writer.checkFailures();
         long now = System.nanoTime();
         if (step % options.logEverySteps() == 0) {
             hooks.onProgress(progress.progress());
@@ -490,7 +590,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         boolean intervalDue = options.checkpointEveryInterval().map(d -> now - lastCheckpointNanos >= d.toNanos()).orElse(false);
         if ((step % options.checkpointEverySteps() == 0 || intervalDue || improved) && step < totalSteps) {
             checkpoint(SessionStatus.RUNNING);
-        } else if (evaluated || now - lastAutosaveNanos >= options.autosaveInterval().toNanos()) {
+        } else if (evaluated) {
             update(b -> b.status(SessionStatus.RUNNING));
             writeSession();
         }
@@ -558,8 +658,8 @@ public final class TrainingSessionManager implements AutoCloseable {
                 LOG.info("rotated out old checkpoint {}", p.getFileName());
             }
             writeSession();
-        } catch (IOException e) {
-            LOG.warn("checkpoint {} is committed, but recording it failed: {}", c.name(), e.toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("checkpoint {} is committed, but recording it or rotating the older ones failed: {}", c.name(), e.toString());
         }
         try {
             activeHooks.onCheckpoint(c);
@@ -612,6 +712,13 @@ public final class TrainingSessionManager implements AutoCloseable {
         if (lastCheckpointStep != step) {
             checkpoint(SessionStatus.RUNNING);
             writer.awaitIdle();
+        }
+        if (lastCheckpointStep != step) {
+            // A run counts as completed only with its last step committed: that checkpoint is what
+            // a later start resumes from and what the final model is rebuilt from.
+            throw new CheckpointWriteException("the checkpoint of the last step, " + step + ", could not be written ("
+                    + writer.lastFailure() + "), so the run is not complete; free disk space or fix the permissions of " + store.dir()
+                    + ", then start the run again", writer.lastFailure());
         }
         String reason = "completed " + step + " steps";
         finish(SessionStatus.COMPLETED, ExitCode.COMPLETED.code(), reason);
@@ -677,6 +784,49 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
     }
 
+    /** Writes how the run ended, into the disk space held back for it when the disk is full. */
+    private synchronized void writeSessionEnd() {
+        try {
+            if (sessionStore.writeEnd(session)) {
+                LOG.warn("the disk is full: {} was written into the space held back by {}", sessionStore.file(),
+                        SessionStore.RESERVE_FILE_NAME);
+            }
+            lastAutosaveNanos = System.nanoTime();
+        } catch (IOException e) {
+            LOG.error("cannot write {}: {}", sessionStore.file(), e.toString());
+        }
+    }
+
+    /**
+     * Rewrites the session file every {@code autosaveInterval} from a timer of its own, so that a
+     * long evaluation or a slow step does not leave it stale. The timer's thread only builds and
+     * writes JSON: a thread that ran ND4J operations would slow training (see CheckpointWriter).
+     */
+    private synchronized void startAutosave() {
+        stopAutosave();
+        long millis = Math.max(1, options.autosaveInterval().toMillis());
+        autosave = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trainguard-autosave");
+            t.setDaemon(true);
+            return t;
+        });
+        autosave.scheduleAtFixedRate(() -> {
+            try {
+                update(b -> b);
+                writeSession();
+            } catch (RuntimeException e) {
+                LOG.warn("the session file autosave failed: {}", e.toString());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void stopAutosave() {
+        if (autosave != null) {
+            autosave.shutdownNow();
+            autosave = null;
+        }
+    }
+
     private void beat(SessionStatus status) {
         lastHeartbeatNanos = System.nanoTime();
         try {
@@ -687,8 +837,9 @@ public final class TrainingSessionManager implements AutoCloseable {
     }
 
     private void finish(SessionStatus status, int code, String reason) {
+        stopAutosave();
         update(b -> b.status(status).exit(new SessionState.Exit(code, reason)).eta(null));
-        writeSession();
+        writeSessionEnd();
         beat(status);
     }
 

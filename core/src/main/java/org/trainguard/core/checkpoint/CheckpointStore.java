@@ -353,7 +353,11 @@ public final class CheckpointStore {
             }
         }
         if (!deleted.isEmpty()) {
-            AtomicFiles.fsyncDirectory(dir);
+            try {
+                AtomicFiles.fsyncDirectory(dir);
+            } catch (IOException e) {
+                LOG.warn("deleted {} old checkpoint(s), but {}", deleted.size(), e.getMessage());
+            }
         }
         return deleted;
     }

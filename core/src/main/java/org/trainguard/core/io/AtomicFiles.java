@@ -152,16 +152,32 @@ public final class AtomicFiles {
 
     /**
      * Flushes a folder's entries to disk so that a rename inside it survives power loss. A no-op
-     * where the platform cannot open folders (Windows).
+     * where the platform cannot open or flush folders: Windows (NTFS journals the rename itself),
+     * and file systems that answer EINVAL or EBADF to an fsync of a folder.
      *
      * @param dir the folder
+     * @throws IOException when the folder cannot be flushed for any other reason (it is missing,
+     *     or the disk reports an I/O error), so the rename may not be durable
      */
-    public static void fsyncDirectory(Path dir) {
+    public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Windows cannot open a directory as a channel; NTFS journals the rename itself.
+        } catch (UnsupportedOperationException e) {
+            // this file system has no channels for folders: nothing to flush through
+        } catch (IOException e) {
+            if (!cannotFsyncFolders(e)) {
+                throw new IOException("cannot flush the folder " + dir + " to disk: " + e, e);
+            }
         }
+    }
+
+    private static boolean cannotFsyncFolders(IOException e) {
+        if (System.getProperty("os.name", "").startsWith("Windows")) {
+            return true; // Windows cannot open a folder as a channel
+        }
+        // What PostgreSQL also ignores for folders: some file systems do not support fsync on them.
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Invalid argument") || m.contains("Bad file descriptor");
     }
 
     /**

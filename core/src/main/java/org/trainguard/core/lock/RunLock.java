@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.session.HostName;
+import org.trainguard.core.session.SessionStore;
 
 /**
  * {@code trainguard.lock}: held by the one trainer that runs in an output folder. It is an
@@ -56,7 +57,11 @@ public final class RunLock implements AutoCloseable {
         private final transient Optional<LockInfo> holder;
 
         LockHeldException(Path file, Optional<LockInfo> holder) {
-            super("another trainer holds " + file + ": " + holder.map(LockInfo::describe).orElse("holder unknown"));
+            this("another trainer holds " + file + ": " + holder.map(LockInfo::describe).orElse("holder unknown"), holder);
+        }
+
+        LockHeldException(String message, Optional<LockInfo> holder) {
+            super(message);
             this.holder = holder;
         }
 
@@ -84,6 +89,15 @@ public final class RunLock implements AutoCloseable {
             throw new LockHeldException(file, held.holder());
         }
         RecordFileLock.Acquired<LockInfo> acquired = (RecordFileLock.Acquired<LockInfo>) attempt;
+        Optional<LockInfo> running = LiveTrainer.recordedIn(outputDir, me.pid());
+        if (running.isPresent()) {
+            // The lock file was deleted (or replaced) under a running trainer: the lock we just took
+            // is on a new file, and the run belongs to that trainer.
+            acquired.lock().close();
+            throw new LockHeldException("another trainer runs in " + outputDir + ": " + running.get().describe()
+                    + ", as " + SessionStore.FILE_NAME + " and that process show, although " + FILE_NAME
+                    + " was not locked (was it deleted?). Stop that trainer first; this one does not take the run over", running);
+        }
         acquired.previous().ifPresent(p -> LOG.warn("taking over the run lock of {}: that process is gone", p.describe()));
         return new RunLock(acquired.lock());
     }

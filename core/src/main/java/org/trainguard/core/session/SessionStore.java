@@ -17,14 +17,23 @@ public final class SessionStore {
 
     /** The file name inside the output folder. */
     public static final String FILE_NAME = "training_session.json";
+    /**
+     * The file beside it that holds disk space back for the run's last session write: on a full
+     * disk, {@link #writeEnd} deletes it and writes the end state into the space it freed.
+     */
+    public static final String RESERVE_FILE_NAME = "training_session.reserve";
+    /** The size of the reserve: room for the session file's temporary copy many times over. */
+    static final int RESERVE_BYTES = 256 * 1024;
 
     private final Path file;
+    private final Path reserve;
 
     /**
      * @param outputDir the run's output folder
      */
     public SessionStore(Path outputDir) {
         this.file = outputDir.resolve(FILE_NAME);
+        this.reserve = outputDir.resolve(RESERVE_FILE_NAME);
     }
 
     /** @return the session file's path */
@@ -44,6 +53,50 @@ public final class SessionStore {
             out.write(bytes);
             out.write('\n');
         });
+    }
+
+    /**
+     * Makes sure the reserve file exists with its full size, written out (not sparse), so that the
+     * space is really taken on the disk.
+     *
+     * @throws IOException when it cannot be written (a disk already full)
+     */
+    public void reserveSpace() throws IOException {
+        if (Files.isRegularFile(reserve, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(reserve) == RESERVE_BYTES) {
+            return;
+        }
+        try {
+            AtomicFiles.write(reserve, out -> out.write(new byte[RESERVE_BYTES]));
+        } catch (IOException e) {
+            Files.deleteIfExists(reserve);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes a state that must reach the disk (how the run ended): when the disk is full, the
+     * reserve is deleted and the write tried again in the space it freed.
+     *
+     * @param state the state to write
+     * @return whether the reserve had to be used
+     * @throws IOException when even that fails; the previous file then stays
+     */
+    public boolean writeEnd(SessionState state) throws IOException {
+        try {
+            write(state);
+            return false;
+        } catch (IOException e) {
+            if (!Files.deleteIfExists(reserve)) {
+                throw e;
+            }
+            try {
+                write(state);
+            } catch (IOException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
+            return true;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import org.trainguard.core.ExitCode;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ResumableDataSetIterator;
+import org.trainguard.session.NoGoodCheckpointException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.SessionOptions;
 import org.trainguard.session.TrainingDivergedException;
@@ -297,6 +298,9 @@ public final class EmbedInYourApp {
         } catch (TrainingDivergedException e) {
             err.println("EmbedInYourApp: " + e.getMessage());
             return ExitCode.DIVERGED.code();
+        } catch (NoGoodCheckpointException e) {
+            err.println("EmbedInYourApp: " + e.getMessage());
+            return ExitCode.NO_GOOD_CHECKPOINT.code();
         } catch (CheckpointWriteException e) {
             err.println("EmbedInYourApp: " + e.getMessage());
             return ExitCode.FAILURE.code();

@@ -10,6 +10,7 @@ import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ModelFileException;
+import org.trainguard.session.NoGoodCheckpointException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.trainer.data.DataFormatException;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {
             " 0:completed", " 1:unexpected failure (restartable)", " 2:usage or configuration error",
             " 3:data error", " 4:training diverged", " 5:another trainer holds the run lock",
+            " 6:the run has progress but no checkpoint verifies (start over with --resume never)",
             "129/130/143:interrupted by SIGHUP/SIGINT/SIGTERM after the emergency checkpoint"})
 public final class TrainerCli implements Callable<Integer> {
 
@@ -95,6 +97,9 @@ public final class TrainerCli implements Callable<Integer> {
         if (t instanceof RunLock.LockHeldException) {
             return ExitCode.LOCKED.code();
         }
+        if (t instanceof NoGoodCheckpointException) {
+            return ExitCode.NO_GOOD_CHECKPOINT.code();
+        }
         if (t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
             return ExitCode.USAGE.code();
         }
@@ -109,6 +114,7 @@ public final class TrainerCli implements Callable<Integer> {
             case 3 -> "data error: ";
             case 4 -> "";
             case 5 -> "locked: ";
+            case 6 -> "error: ";
             default -> "";
         };
         if (code == ExitCode.FAILURE.code() && !(e instanceof CheckpointWriteException)) {
