@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.ConfigException;
+import org.trainguard.core.io.UnusablePathException;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ResumeRefusedException;
@@ -92,6 +93,9 @@ public final class TrainerCli implements Callable<Integer> {
         }
         if (t instanceof RunLock.LockHeldException) {
             return ExitCode.LOCKED.code();
+        }
+        if (t instanceof UnusablePathException) {
+            return ExitCode.USAGE.code();
         }
         if (t instanceof CheckpointStore.UnsupportedFormatException) {
             return ExitCode.USAGE.code();

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
+import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionStatus;
@@ -93,6 +94,7 @@ public final class TrainingRun {
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
         try (RunLock lock = RunLock.acquire(outputDir, "")) {
+            RunFiles.requireNoLink(outputDir.resolve("metrics.jsonl"), "the metrics log");
             Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now()));
             RunData data = RunData.load(config);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
