@@ -63,6 +63,9 @@ public final class DataReader {
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file, "is a directory, not a data file");
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DataFormatException(file, "is a pipe or a device, not a data file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "file not found");
         }
