@@ -232,7 +232,7 @@ public final class CheckpointStore {
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return new Verification(false, "no " + CheckpointManifest.FILE_NAME + " (the write never finished)", Optional.empty());
         } catch (IOException e) {
-            return new Verification(false, CheckpointManifest.FILE_NAME + " is unreadable: " + firstLine(e.getMessage()), Optional.empty());
+            return new Verification(false, CheckpointManifest.FILE_NAME + " is unreadable: " + Json.problem(e), Optional.empty());
         }
         if (manifest.formatVersion() > CheckpointManifest.FORMAT_VERSION) {
             throw new UnsupportedFormatException(checkpointDir + ": checkpoint format " + manifest.formatVersion()

@@ -307,10 +307,15 @@ public final class ConfigLoader {
         if (validation.isPresent() && section.has("validation_split")) {
             LOG.warn("data.validation_split has no effect because data.validation is set");
         }
+        double split = section.number("validation_split", d.validationSplit());
+        if (validation.isEmpty() && split > 0.5) {
+            LOG.warn("data.validation_split {} holds out {}% of the training data for validation: only the other {}% "
+                    + "trains the model", split, Math.round(split * 100), 100 - Math.round(split * 100));
+        }
         return new DataConfig(
                 train,
                 validation,
-                section.number("validation_split", d.validationSplit()),
+                split,
                 section.choice("format", DataFormat.class, d.format()),
                 section.string("text_field", d.textField()),
                 section.string("label_field", d.labelField()),
