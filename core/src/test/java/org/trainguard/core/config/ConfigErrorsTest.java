@@ -332,10 +332,13 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void aVeryLongLineIsRefusedBeforeParsing() throws IOException {
-        // one 900 KB line: the YAML parser's time grows with the square of a line's length
-        assertError(DATA + "labels: [" + "A".repeat(900_000) + "]\n",
-                "train.yaml:2: line is 900010 characters long, more than the limit of 16384", "", 2);
+    void tenThousandLabelsOnOneLineAreAValidConfiguration() throws IOException {
+        StringBuilder labels = new StringBuilder("labels: [");
+        for (int i = 0; i < 10_000; i++) {
+            labels.append(i == 0 ? "" : ", ").append("L").append(i);
+        }
+        Files.writeString(file, DATA + labels + "]\n");
+        assertEquals(10_000, ConfigLoader.load(file).labels().size());
     }
 
     @Test

@@ -89,4 +89,22 @@ class RunLockTest {
         e = assertThrows(UnusablePathException.class, () -> RunLock.acquire(file, ""));
         assertTrue(e.getMessage().contains("training.output_dir " + file + " is a file, not a folder"), e.getMessage());
     }
+
+    @Test
+    void anOutputFolderThatCannotBeWrittenIsRefused() throws Exception {
+        // root may write anywhere, so a read-only file system stands in for missing permissions
+        Path mount = Files.createDirectories(dir.resolve("read-only"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0,
+                "needs permission to mount a tmpfs");
+        try {
+            UnusablePathException e = assertThrows(UnusablePathException.class, () -> RunLock.acquire(mount, ""));
+            assertTrue(e.getMessage().startsWith("training.output_dir " + mount + " is not writable"), e.getMessage());
+            e = assertThrows(UnusablePathException.class, () -> RunLock.acquire(mount.resolve("run"), ""));
+            assertTrue(e.getMessage().contains("cannot be created"), e.getMessage());
+        } finally {
+            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -344,8 +344,15 @@ public final class DataReader {
                         + "predict {}", file, spec.labels().get(only), counts[only], spec.labels().get(only));
             }
             StringJoiner perLabel = new StringJoiner(", ");
-            for (int i = 0; i < counts.length; i++) {
-                perLabel.add(spec.labels().get(i) + " " + counts[i]);
+            if (counts.length > 50) {
+                // one line per log event: thousands of labels are summarized
+                var stats = java.util.Arrays.stream(counts).summaryStatistics();
+                perLabel.add(counts.length + " labels, " + present + " with examples, " + stats.getMin() + " to "
+                        + stats.getMax() + " examples each");
+            } else {
+                for (int i = 0; i < counts.length; i++) {
+                    perLabel.add(spec.labels().get(i) + " " + counts[i]);
+                }
             }
             LOG.info("Read {} examples from {} ({}; {})", examples.size(), file, format, perLabel);
             return data;

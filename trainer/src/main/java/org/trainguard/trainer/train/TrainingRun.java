@@ -105,7 +105,8 @@ public final class TrainingRun {
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
             LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
-                    net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
+                    net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
+                            : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
                 if (session.step() >= totalSteps) {
