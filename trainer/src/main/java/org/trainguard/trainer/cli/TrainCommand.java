@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
-import org.trainguard.core.io.RunFiles;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.trainer.train.Warmup;
@@ -62,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
                 path = Optional.of(p);
             }
         }
-        RunFiles.prepareOutputDir(config.training().outputDir());
+        org.trainguard.core.io.RunFiles.prepareOutputDir(config.training().outputDir());
         LogSetup.fileLog(config.training().outputDir());
         LOG.info("trainguard trainer {}: config {}, output {}",
                 Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),
