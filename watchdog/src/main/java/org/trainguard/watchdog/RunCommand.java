@@ -16,6 +16,7 @@ import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.core.io.RunFiles;
 import org.trainguard.watchdog.notify.Notifier;
 import org.trainguard.watchdog.notify.NotifierSettings;
 import org.trainguard.watchdog.notify.WebhookUrls;
@@ -109,6 +110,8 @@ final class RunCommand implements Callable<Integer> {
         SupervisorSettings supervision = new SupervisorSettings(config, loaded.sha256(), outputDir, runName, settings,
                 trainerJar(), javaBinary());
 
+        // before anything is written there: a file where the folder belongs is the user's to fix (exit 2), not a crash
+        RunFiles.prepareOutputDir(outputDir);
         WatchdogLog.toConsoleAndFile(settings.logFile(), verbose);
         WatchdogLock lock;
         try {

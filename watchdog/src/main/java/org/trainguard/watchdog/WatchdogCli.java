@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.trainguard.core.config.ConfigException;
+import org.trainguard.core.io.UnusablePathException;
 import org.trainguard.watchdog.install.InstallCommand;
 import org.trainguard.watchdog.install.UninstallCommand;
 import picocli.CommandLine;
@@ -70,7 +71,7 @@ public final class WatchdogCli implements Callable<Integer> {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         int code;
-        if (e instanceof ConfigException || e instanceof UsageException) {
+        if (e instanceof ConfigException || e instanceof UsageException || e instanceof UnusablePathException) {
             err.println("error: " + e.getMessage());
             code = 2;
         } else {

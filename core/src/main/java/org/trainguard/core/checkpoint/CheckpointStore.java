@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
@@ -231,7 +232,7 @@ public final class CheckpointStore {
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return new Verification(false, "no " + CheckpointManifest.FILE_NAME + " (the write never finished)", Optional.empty());
         } catch (IOException e) {
-            return new Verification(false, CheckpointManifest.FILE_NAME + " is unreadable: " + firstLine(e.getMessage()), Optional.empty());
+            return new Verification(false, CheckpointManifest.FILE_NAME + " is unreadable: " + Json.problem(e), Optional.empty());
         }
         if (manifest.formatVersion() > CheckpointManifest.FORMAT_VERSION) {
             throw new UnsupportedFormatException(checkpointDir + ": checkpoint format " + manifest.formatVersion()
@@ -331,6 +332,17 @@ public final class CheckpointStore {
      * @return the deleted folders
      */
     public List<Path> prune(int keepLast, OptionalLong bestStep) {
+        return prune(keepLast, bestStep.isPresent() ? Set.of(bestStep.getAsLong()) : Set.of());
+    }
+
+    /**
+     * Deletes committed checkpoints older than the newest {@code keepLast}, except those of the given steps.
+     *
+     * @param keepLast how many of the newest to keep, at least 1
+     * @param alsoKeep steps of checkpoints that are kept however old (the best)
+     * @return the deleted folders
+     */
+    public List<Path> prune(int keepLast, Set<Long> alsoKeep) {
         if (keepLast < 1) {
             throw new IllegalArgumentException("keepLast must be >= 1, found " + keepLast);
         }
@@ -338,7 +350,7 @@ public final class CheckpointStore {
         List<Path> deleted = new ArrayList<>();
         for (int i = 0; i < all.size() - keepLast; i++) {
             Checkpoint c = all.get(i);
-            if (bestStep.isPresent() && bestStep.getAsLong() == c.step()) {
+            if (alsoKeep.contains(c.step())) {
                 continue;
             }
             try {

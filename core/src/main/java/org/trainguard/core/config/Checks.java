@@ -1,6 +1,7 @@
 package org.trainguard.core.config;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -69,7 +70,20 @@ final class Checks {
         if (value.isNegative() || value.isZero()) {
             throw new ConfigException(key, key + " must be longer than 0s, found " + Durations.format(value));
         }
-        return value;
+        return Durations.atMostMax(key, value);
+    }
+
+    /**
+     * Refuses a path that exists but is not a regular file: a folder, a pipe or a device ({@code /dev/zero} would be
+     * read forever).
+     */
+    static void notFolderOrDevice(String key, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(key, key + " must be a file, found a folder: " + file);
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ConfigException(key, key + " must be a regular file, found a pipe or a device: " + file);
+        }
     }
 
     static String notBlank(String key, String value) {

@@ -36,6 +36,16 @@ public final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
+    /**
+     * The largest config file read, 1 MiB: a configuration is a few kilobytes (10,000 labels fit), and the YAML
+     * parser's time grows with the square of a scalar's length: half a second at 1 MB, minutes at 50 MB.
+     */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+    /** The deepest nesting of sections, lists and maps: the schema needs 4. */
+    static final int MAX_NESTING = 16;
+    /** The most YAML aliases ({@code *name}) that expand into lists or maps; the schema needs none. */
+    static final int MAX_ALIASES = 16;
+
     static final Set<String> SECTIONS = keys("labels", "model", "data", "training", "checkpoint", "session", "eval",
             "loss", "watchdog");
     static final Set<String> MODEL_KEYS = keys("type", "embedding_dim", "dropout", "conv_filters",
@@ -81,11 +91,27 @@ public final class ConfigLoader {
         if (Files.isDirectory(absolute)) {
             throw ConfigException.located(absolute, 0, "", "config file is a folder, not a file", null);
         }
+        if (!Files.isRegularFile(absolute)) {
+            // a FIFO or a device (/dev/zero) would block or never end
+            throw ConfigException.located(absolute, 0, "", "config file is not a regular file (a pipe or a device); "
+                    + "give a YAML file", null);
+        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(absolute);
+            long size = Files.size(absolute);
+            if (size > MAX_FILE_BYTES) {
+                throw ConfigException.located(absolute, 0, "", "config file is " + size + " bytes, more than the limit of "
+                        + MAX_FILE_BYTES + " (1 MiB); a configuration is a few kilobytes", null);
+            }
+            try (var in = Files.newInputStream(absolute)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
         } catch (IOException unreadable) {
-            throw ConfigException.located(absolute, 0, "", "cannot read config file: " + unreadable, unreadable);
+            throw ConfigException.located(absolute, 0, "", "cannot read config file: " + unreadable.getMessage(), unreadable);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw ConfigException.located(absolute, 0, "", "config file is more than the limit of " + MAX_FILE_BYTES
+                    + " bytes (1 MiB); a configuration is a few kilobytes", null);
         }
         String text;
         try {
@@ -95,7 +121,18 @@ public final class ConfigLoader {
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException notUtf8) {
-            throw ConfigException.located(absolute, 0, "", "config file is not UTF-8 text", notUtf8);
+            int at = firstNonUtf8Byte(bytes);
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw ConfigException.located(absolute, line, "", String.format(Locale.ROOT,
+                    "config file is not UTF-8 text: byte 0x%02X (byte %d of the line) is not UTF-8; save the file as UTF-8",
+                    bytes[at] & 0xFF, at - lineStart + 1), notUtf8);
         }
         return read(text, absolute, absolute.getParent(), TrainguardConfig.sha256Hex(bytes));
     }
@@ -127,12 +164,27 @@ public final class ConfigLoader {
         }
     }
 
+    /** @return the offset of the first byte that does not start or continue a valid UTF-8 sequence */
+    private static int firstNonUtf8Byte(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        var result = decoder.decode(in, out, true);
+        return result.isError() ? in.position() : 0;
+    }
+
     private static Node compose(String text, Path file) {
         // A byte order mark is legal at the start of a YAML stream but would otherwise become part of a key.
         String yaml = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        requireSmallText(yaml, file);
+        LoaderOptions limits = new LoaderOptions();
+        limits.setCodePointLimit(MAX_FILE_BYTES);
+        limits.setMaxAliasesForCollections(MAX_ALIASES);
+        limits.setNestingDepthLimit(MAX_NESTING);
         Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+            root = new Yaml(limits).compose(new StringReader(yaml));
         } catch (MarkedYAMLException malformed) {
             Mark mark = malformed.getProblemMark() != null ? malformed.getProblemMark() : malformed.getContextMark();
             String problem = malformed.getProblem() != null ? malformed.getProblem() : malformed.getMessage();
@@ -148,6 +200,13 @@ public final class ConfigLoader {
                     file == null ? "the configuration is empty" : "config file is empty", null);
         }
         return root;
+    }
+
+    private static void requireSmallText(String yaml, Path file) {
+        if (yaml.length() > MAX_FILE_BYTES) {
+            throw ConfigException.located(file, 0, "", "the configuration is " + yaml.length()
+                    + " characters, more than the limit of " + MAX_FILE_BYTES + " (1 MiB)", null);
+        }
     }
 
     private static TrainguardConfig build(YamlSection root, YamlSection.Lines lines, Path file, String sha256) {
@@ -234,10 +293,15 @@ public final class ConfigLoader {
         if (validation.isPresent() && section.has("validation_split")) {
             LOG.warn("data.validation_split has no effect because data.validation is set");
         }
+        double split = section.number("validation_split", d.validationSplit());
+        if (validation.isEmpty() && split > 0.5) {
+            LOG.warn("data.validation_split {} holds out {}% of the training data for validation: only the other {}% "
+                    + "trains the model", split, Math.round(split * 100), 100 - Math.round(split * 100));
+        }
         return new DataConfig(
                 train,
                 validation,
-                section.number("validation_split", d.validationSplit()),
+                split,
                 section.choice("format", DataFormat.class, d.format()),
                 section.string("text_field", d.textField()),
                 section.string("label_field", d.labelField()),

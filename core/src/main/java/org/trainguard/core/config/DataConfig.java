@@ -54,6 +54,8 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
     }
 
     private static void requireKnownExtension(String key, Path file) {
+        // a folder or a device says more about the mistake than its missing extension
+        Checks.notFolderOrDevice(key, file);
         if (DataFormat.fromExtension(file).isEmpty()) {
             throw new ConfigException(key, key + " must end in .jsonl, .json, .csv or .tsv when data.format is auto, "
                     + "found " + file + "; set data.format to jsonl or csv");

@@ -17,6 +17,12 @@ public final class Durations {
     private static final List<String> UNITS = List.of("d", "h", "m", "s", "ms");
     private static final long[] UNIT_MILLIS = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
 
+    /**
+     * The longest duration accepted anywhere, 365 days: longer ones mean "never" in practice, and adding them to
+     * a clock time would overflow.
+     */
+    public static final Duration MAX = Duration.ofDays(365);
+
     private Durations() {
     }
 
@@ -26,10 +32,35 @@ public final class Durations {
      * @param key   the config key or option it came from, named in the error
      * @param value a {@link String} such as {@code "1h30m"} or {@code "90"} (seconds), a whole {@link Number} of
      *              seconds, or a {@link Duration}
-     * @return the duration, zero or longer
-     * @throws ConfigException naming the key and the value when it is not a duration
+     * @return the duration, zero to {@link #MAX}
+     * @throws ConfigException naming the key and the value when it is not a duration or longer than {@link #MAX}
      */
     public static Duration parse(String key, Object value) {
+        return atMostMax(key, parseAny(key, value), value);
+    }
+
+    /**
+     * Checks that a duration is at most {@link #MAX}.
+     *
+     * @param key   the config key or option, named in the error
+     * @param value the duration
+     * @return the duration
+     * @throws ConfigException naming the key and the value when it is longer
+     */
+    public static Duration atMostMax(String key, Duration value) {
+        return atMostMax(key, value, null);
+    }
+
+    private static Duration atMostMax(String key, Duration value, Object written) {
+        if (value != null && value.compareTo(MAX) > 0) {
+            String found = written instanceof String text ? Checks.quote(text)
+                    : value.getSeconds() >= Long.MAX_VALUE / 1000 ? value.getSeconds() + "s" : format(value);
+            throw new ConfigException(key, key + " must be at most " + format(MAX) + ", found " + found);
+        }
+        return value;
+    }
+
+    private static Duration parseAny(String key, Object value) {
         if (value instanceof Duration duration) {
             return duration;
         }
@@ -74,7 +105,7 @@ public final class Durations {
             }
             return Duration.ofMillis(millis);
         } catch (NumberFormatException | ArithmeticException tooLong) {
-            throw new ConfigException(key, key + " is too long a duration, found " + Checks.quote(text), tooLong);
+            throw new ConfigException(key, key + " must be at most " + format(MAX) + ", found " + Checks.quote(text), tooLong);
         }
     }
 

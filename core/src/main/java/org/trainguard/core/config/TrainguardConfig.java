@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.Yaml;
  * @param loss       the loss and class weights
  * @param watchdog   supervision by the watchdog
  * @param source     the config file this came from; empty when built in code or parsed from text
- * @param sha256     lowercase hex SHA-256 of the config file's bytes, or of {@link #toYaml()} when built in code;
+ * @param sha256     lowercase hex SHA-256 of the config file's bytes, or of {@link #toYaml()} (with the webhook URL unredacted) when built in code;
  *                   a resumed run compares it to tell whether the configuration changed
  */
 public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfig data, TrainingConfig training,
@@ -111,7 +111,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     }
 
     /**
-     * A configuration built in code, with no source file; its {@link #sha256()} is that of {@link #toYaml()}.
+     * A configuration built in code, with no source file; its {@link #sha256()} is that of {@link #toYaml()} with the webhook URL unredacted.
      *
      * @param labels     the classes in output order
      * @param model      the network
@@ -130,7 +130,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
                                       EvalConfig eval, LossConfig loss, WatchdogConfig watchdog) {
         TrainguardConfig pending = new TrainguardConfig(labels, model, data, training, checkpoint, session, eval,
                 loss, watchdog, Optional.empty(), PENDING_SHA256);
-        return pending.withSource(Optional.empty(), sha256Hex(pending.toYaml().getBytes(StandardCharsets.UTF_8)));
+        return pending.withSource(Optional.empty(), sha256Hex(yaml(pending.toMap(false)).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -168,9 +168,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     }
 
     private static void requireFile(String key, Path file) {
-        if (Files.isDirectory(file)) {
-            throw new ConfigException(key, key + " must be a file, found a folder: " + file);
-        }
+        Checks.notFolderOrDevice(key, file);
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(key, key + " file not found: " + file);
         }
@@ -183,11 +181,17 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
      * The resolved configuration as nested maps with the YAML's snake_case keys, in the documented order, for
      * checkpoint manifests and {@code config show}: every default filled in, paths absolute, durations as text
      * ({@code 5m}), enums in lower case, unset optional values as {@code null}. {@link #source()} and
-     * {@link #sha256()} are not part of it. Loading its YAML form gives back the same configuration.
+     * {@link #sha256()} are not part of it. Loading its YAML form gives back the same configuration, except the
+     * webhook URL: a secret, shown as {@code scheme://host/...} ({@link Secrets#redact}) because this map is written
+     * into every checkpoint's manifest and into {@code final/config.yaml}.
      *
      * @return an unmodifiable map of unmodifiable maps and lists
      */
     public Map<String, Object> toMap() {
+        return toMap(true);
+    }
+
+    private Map<String, Object> toMap(boolean redactSecrets) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("labels", new ArrayList<>(labels));
         map.put("model", model.toMap());
@@ -197,7 +201,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         map.put("session", session.toMap());
         map.put("eval", eval.toMap());
         map.put("loss", loss.toMap());
-        map.put("watchdog", watchdog.toMap());
+        map.put("watchdog", watchdog.toMap(redactSecrets));
         return readOnly(map);
     }
 
@@ -223,6 +227,10 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
      * @return YAML text ending in a line break
      */
     public String toYaml() {
+        return yaml(toMap());
+    }
+
+    private static String yaml(Map<String, Object> map) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
@@ -230,7 +238,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         options.setIndentWithIndicator(true);
         options.setWidth(Integer.MAX_VALUE);
         options.setLineBreak(DumperOptions.LineBreak.UNIX);
-        return new Yaml(options).dump(toMap());
+        return new Yaml(options).dump(map);
     }
 
     static String sha256Hex(byte[] bytes) {

@@ -57,7 +57,7 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
             throw new ConfigException("watchdog.webhook", "watchdog.webhook must be an http or https URL, found "
-                    + Checks.quote(url.toString()));
+                    + Checks.quote(Secrets.redact(url)) + " (shown redacted: the URL may hold a secret)");
         }
     }
 
@@ -73,8 +73,11 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         try {
             url = new URI(text.strip());
         } catch (URISyntaxException notUrl) {
+            // not the cause: its message quotes the whole text, secret included
             throw new ConfigException("watchdog.webhook", "watchdog.webhook must be an http or https URL, found "
-                    + Checks.quote(text), notUrl);
+                    + Checks.quote(Secrets.redact(text)) + " (not a URL: " + notUrl.getReason()
+                    + (notUrl.getIndex() >= 0 ? " at character " + (notUrl.getIndex() + 1) : "")
+                    + "; shown redacted: the URL may hold a secret)");
         }
         requireHttpUrl(url);
         return url;
@@ -94,7 +97,8 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
                 Optional.empty(), outputDir.toAbsolutePath().normalize().resolve("logs/watchdog.log"), List.of());
     }
 
-    Map<String, Object> toMap() {
+    /** @param redactSecrets whether the webhook URL shows only {@code scheme://host/...} */
+    Map<String, Object> toMap(boolean redactSecrets) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("check_interval", Durations.format(checkInterval));
         map.put("hang_timeout", Durations.format(hangTimeout));
@@ -103,7 +107,7 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         map.put("backoff_max", Durations.format(backoffMax));
         map.put("crash_loop_failures", crashLoopFailures);
         map.put("crash_loop_window", Durations.format(crashLoopWindow));
-        map.put("webhook", webhook.map(URI::toString).orElse(null));
+        map.put("webhook", webhook.map(u -> redactSecrets ? Secrets.redact(u) : u.toString()).orElse(null));
         map.put("audio", audio);
         map.put("sound", sound.map(Path::toString).orElse(null));
         map.put("log_file", logFile.toString());

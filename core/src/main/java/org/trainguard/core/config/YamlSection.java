@@ -395,7 +395,7 @@ final class YamlSection {
                 // A bare number is seconds; passing it as a number keeps "found -5" unquoted in errors.
                 return Durations.parse(fullKey, Long.parseLong(text.startsWith("+") ? text.substring(1) : text));
             } catch (NumberFormatException tooLarge) {
-                throw lines.error(node, fullKey, fullKey + " is too long a duration, found " + text);
+                throw lines.error(node, fullKey, fullKey + " must be at most " + Durations.format(Durations.MAX) + ", found " + text);
             }
         }
         if (isNull(node)) {

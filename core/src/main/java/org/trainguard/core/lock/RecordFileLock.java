@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.io.RunFiles;
 
 /**
  * An operating-system lock on a file whose content is a JSON record naming the holder: the mechanism under
@@ -102,6 +104,8 @@ public final class RecordFileLock<T> implements AutoCloseable {
      * @param <T>    the record type
      * @return {@link Acquired} with the lock and the previous record, or {@link HeldByAnother} with the
      *         holder's record
+     * @throws org.trainguard.core.io.UnusablePathException when the file is a symbolic link or a folder: writing
+     *                     through a link would truncate its target
      * @throws IOException when the file cannot be created, locked or written
      */
     public static <T> Attempt<T> tryAcquire(Path file, Class<T> type, T record) throws IOException {
@@ -112,8 +116,10 @@ public final class RecordFileLock<T> implements AutoCloseable {
             if (here.isPresent()) {
                 return new HeldByAnother<>(file, here.get().recordAs(type));
             }
+            RunFiles.requireNoLink(file, "the lock file");
+            // NOFOLLOW_LINKS too: a link made between the check and the open fails the open instead of being followed
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             try {
                 FileLock lock = lockOrEmpty(ch).orElse(null);
                 if (lock == null) {
@@ -157,7 +163,8 @@ public final class RecordFileLock<T> implements AutoCloseable {
             if (here.isPresent()) {
                 return Optional.of(new HeldByAnother<>(file, here.get().recordAs(type)));
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
                 Optional<FileLock> probe = lockOrEmpty(ch);
                 if (probe.isPresent()) {
                     probe.get().release();

@@ -2,6 +2,7 @@ package org.trainguard.core.lock;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.session.HostName;
 import org.trainguard.core.session.SessionStore;
 
@@ -45,6 +47,20 @@ public final class RunLock implements AutoCloseable {
             return host.equals(HostName.get()) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
 
+        /**
+         * @return whether the process this record names still holds the lock as far as a reader can tell: it is
+         *         alive here and started before it took the lock (a reused pid started later), or it runs on another
+         *         host, which cannot be checked from here
+         */
+        public boolean heldByLiveProcess() {
+            if (!host.equals(HostName.get())) {
+                return true;
+            }
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .map(p -> p.info().startInstant().map(t -> !t.isAfter(startedAt.plusSeconds(2))).orElse(true))
+                    .orElse(false);
+        }
+
         /** @return "pid 1234 on host x (session ...)" for messages */
         public String describe() {
             return "pid " + pid + " on " + host + (sessionId.isEmpty() ? "" : " (session " + sessionId + ")") + " since " + startedAt;
@@ -78,10 +94,12 @@ public final class RunLock implements AutoCloseable {
      * @param sessionId the run's session id, or empty when not yet known
      * @return the held lock; close it to release
      * @throws LockHeldException when another live process holds it
+     * @throws org.trainguard.core.io.UnusablePathException when the output folder is a file or cannot be written,
+     *                     or the lock file is a folder or a symbolic link
      * @throws IOException when the lock file cannot be created
      */
     public static RunLock acquire(Path outputDir, String sessionId) throws LockHeldException, IOException {
-        Files.createDirectories(outputDir);
+        RunFiles.prepareOutputDir(outputDir);
         Path file = outputDir.resolve(FILE_NAME);
         LockInfo me = new LockInfo(ProcessHandle.current().pid(), HostName.get(), Objects.requireNonNullElse(sessionId, ""), Instant.now());
         RecordFileLock.Attempt<LockInfo> attempt = RecordFileLock.tryAcquire(file, LockInfo.class, me);
@@ -103,25 +121,29 @@ public final class RunLock implements AutoCloseable {
     }
 
     /**
-     * Reads the holder of an output folder's lock without taking it.
+     * Reads the holder of an output folder's lock from the lock file's record, without touching the lock: taking it
+     * even for an instant would make a trainer that starts at that instant find the run locked and exit 5. A holder
+     * empties the record when it releases the lock; a record left by a process that was killed names a process that
+     * is gone (or a pid since reused by a process started later), and is not a holder.
      *
      * @param outputDir the run's output folder
-     * @return the holder when a live process holds the lock; empty when nobody does
+     * @return the holder when a live process holds the lock; empty when nobody does. A record written on another
+     *         host cannot be checked from here and counts as a holder. On Windows, where only the holder can read
+     *         a locked file, an unreadable file is a holder whose record is unknown (pid -1).
      */
     public static Optional<LockInfo> holder(Path outputDir) {
         Path file = outputDir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         try {
-            // a lock held with an unreadable record (Windows locks keep others from reading it) still has a holder
-            return RecordFileLock.probe(file, LockInfo.class)
-                    .map(held -> held.holder().orElseGet(() -> new LockInfo(-1, "unknown", "", Instant.EPOCH)));
+            return RecordFileLock.readRecord(file, LockInfo.class).filter(LockInfo::heldByLiveProcess);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            LOG.debug("cannot probe {}: {}", file, e.getMessage());
-            return Optional.empty();
+            // Windows keeps every other process from reading a locked file: someone holds it
+            LOG.debug("cannot read {}: {}", file, e.getMessage());
+            return Optional.of(new LockInfo(-1, "unknown", "", Instant.EPOCH));
         }
     }
 

@@ -128,7 +128,7 @@ public final class SessionStore {
             }
             return new ReadResult(Optional.of(Json.mapper().treeToValue(tree, SessionState.class)), false, "");
         } catch (JsonProcessingException e) {
-            return new ReadResult(Optional.empty(), true, file + " is corrupt: " + e.getOriginalMessage());
+            return new ReadResult(Optional.empty(), true, file + " is corrupt: " + Json.problem(e));
         } catch (IOException e) {
             return new ReadResult(Optional.empty(), true, "cannot parse " + file + ": " + e.getMessage());
         }

@@ -242,11 +242,14 @@ class ConfigErrorsTest {
 
     @Test
     void webhookMustBeHttp() throws IOException {
-        assertError(DATA + "watchdog:\n  webhook: ftp://example.com/x\n",
-                "train.yaml:3: watchdog.webhook must be an http or https URL, found \"ftp://example.com/x\"",
+        // the URL is a secret: the message shows only its scheme and host
+        assertError(DATA + "watchdog:\n  webhook: ftp://example.com/T0KEN\n",
+                "train.yaml:3: watchdog.webhook must be an http or https URL, found \"ftp://example.com/...\" "
+                        + "(shown redacted: the URL may hold a secret)",
                 "watchdog.webhook", 3);
-        assertError(DATA + "watchdog:\n  webhook: \"http://exa mple\"\n",
-                "train.yaml:3: watchdog.webhook must be an http or https URL, found \"http://exa mple\"",
+        assertError(DATA + "watchdog:\n  webhook: \"http://exa mple/T0KEN\"\n",
+                "train.yaml:3: watchdog.webhook must be an http or https URL, found \"http:...\" (not a URL: "
+                        + "Illegal character in authority at character 8; shown redacted: the URL may hold a secret)",
                 "watchdog.webhook", 3);
     }
 
@@ -312,9 +315,77 @@ class ConfigErrorsTest {
 
     @Test
     void bytesThatAreNotUtf8AreAnError() throws IOException {
-        Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        Files.write(file, new byte[] {'x', ':', ' ', '1', '\n', 'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
         ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
-        assertEquals("train.yaml: config file is not UTF-8 text", error.getMessage());
+        assertEquals("train.yaml:2: config file is not UTF-8 text: byte 0xFF (byte 4 of the line) is not UTF-8; "
+                + "save the file as UTF-8", error.getMessage());
+    }
+
+    // ---- limits a file cannot break --------------------------------------------------------------------------
+
+    @Test
+    void aConfigFileOverOneMebibyteIsRefusedBeforeParsing() throws IOException {
+        Files.write(file, new byte[ConfigLoader.MAX_FILE_BYTES + 1]);
+        ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals("train.yaml: config file is " + (ConfigLoader.MAX_FILE_BYTES + 1) + " bytes, more than the limit of "
+                + ConfigLoader.MAX_FILE_BYTES + " (1 MiB); a configuration is a few kilobytes", error.getMessage());
+    }
+
+    @Test
+    void tenThousandLabelsOnOneLineAreAValidConfiguration() throws IOException {
+        StringBuilder labels = new StringBuilder("labels: [");
+        for (int i = 0; i < 10_000; i++) {
+            labels.append(i == 0 ? "" : ", ").append("L").append(i);
+        }
+        Files.writeString(file, DATA + labels + "]\n");
+        assertEquals(10_000, ConfigLoader.load(file).labels().size());
+    }
+
+    @Test
+    void aliasBombsAndDeepNestingAreRefused() throws IOException {
+        StringBuilder bomb = new StringBuilder(DATA + "x0: &a0 [1, 2]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("x").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        assertTrue(loadError(bomb.toString()).getMessage().contains("malformed YAML"));
+        assertTrue(loadError(DATA + "model: " + "[".repeat(100) + "]".repeat(100) + "\n").getMessage().contains("malformed YAML"));
+    }
+
+    @Test
+    void aPipeAsConfigFileIsRefusedWithoutReadingIt() throws Exception {
+        Path fifo = dir.resolve("fifo.yaml");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "needs mkfifo");
+        ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(fifo));
+        assertEquals("fifo.yaml: config file is not a regular file (a pipe or a device); give a YAML file", error.getMessage());
+    }
+
+    @Test
+    void dataThatIsAFolderOrADeviceSaysSo() throws Exception {
+        Files.createDirectories(dir.resolve("folder.jsonl"));
+        assertError("data: {train: folder.jsonl}\n", "train.yaml:1: data.train must be a file, found a folder: "
+                + dir.resolve("folder.jsonl"), "data.train", 1);
+        Files.createDirectories(dir.resolve("folder"));
+        assertError("data: {train: folder}\n", "train.yaml:1: data.train must be a file, found a folder: "
+                + dir.resolve("folder"), "data.train", 1);
+        assertError("data: {train: /dev/zero, format: jsonl}\n",
+                "train.yaml:1: data.train must be a regular file, found a pipe or a device: /dev/zero", "data.train", 1);
+        Path fifo = dir.resolve("pipe.jsonl");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "needs mkfifo");
+        assertError("data: {train: pipe.jsonl}\n", "train.yaml:1: data.train must be a regular file, found a pipe or a "
+                + "device: " + fifo, "data.train", 1);
+    }
+
+    @Test
+    void durationsNearLongMaxAreRefused() throws IOException {
+        assertError(DATA + "watchdog:\n  hang_timeout: 9223372036854775807\n",
+                "train.yaml:3: watchdog.hang_timeout must be at most 365d, found 9223372036854775807s",
+                "watchdog.hang_timeout", 3);
+        assertError(DATA + "session:\n  autosave_interval: 106751991167300d\n",
+                "train.yaml:3: session.autosave_interval must be at most 365d, found \"106751991167300d\"",
+                "session.autosave_interval", 3);
     }
 
     @Test

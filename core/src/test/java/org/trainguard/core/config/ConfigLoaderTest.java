@@ -172,7 +172,9 @@ class ConfigLoaderTest {
         TrainguardConfig reread = ConfigLoader.parse(config.toYaml(), dir.resolve("elsewhere"));
 
         assertEquals(map, reread.toMap());
-        assertEquals(config.withSource(Optional.empty(), reread.sha256()), reread);
+        // the same configuration, except the webhook URL, a secret written only redacted
+        assertEquals(URI.create("https://hooks.example.com/..."), reread.watchdog().webhook().orElseThrow());
+        assertEquals(config.toYaml(), reread.toYaml());
         assertEquals(config.toYaml(), reread.toYaml(), "the canonical text is stable");
 
         assertEquals(ConfigLoader.SECTIONS, map.keySet());

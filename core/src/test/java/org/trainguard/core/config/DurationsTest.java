@@ -59,7 +59,13 @@ class DurationsTest {
     void rejectsDurationsTooLongToHold() {
         ConfigException error = assertThrows(ConfigException.class,
                 () -> Durations.parse("k", "999999999999999999d"));
-        assertEquals("k is too long a duration, found \"999999999999999999d\"", error.getMessage());
+        assertEquals("k must be at most 365d, found \"999999999999999999d\"", error.getMessage());
+        // near Long.MAX_VALUE these used to pass and overflow later, when added to a clock time
+        assertEquals("k must be at most 365d, found 9223372036854775807s",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", Long.MAX_VALUE)).getMessage());
+        assertEquals("k must be at most 365d, found \"366d\"",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", "366d")).getMessage());
+        assertEquals(Durations.MAX, Durations.parse("k", "365d"));
     }
 
     @ParameterizedTest

@@ -11,6 +11,8 @@ import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.RunFiles;
+import org.trainguard.core.io.UnusablePathException;
 
 /** Logging set up at run time: verbosity, and the rotated log file in the run's output folder. */
 final class LogSetup {
@@ -29,12 +31,14 @@ final class LogSetup {
      * Adds {@code <outputDir>/logs/trainer.log}, rotated at 10 MB with 5 old files kept.
      *
      * @param outputDir the run's output folder
+     * @throws UnusablePathException when the log file is a symbolic link or a folder
      */
-    static void fileLog(Path outputDir) {
+    static void fileLog(Path outputDir) throws UnusablePathException {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return;
         }
         Path file = outputDir.resolve("logs").resolve("trainer.log");
+        RunFiles.requireNoLink(file, "the trainer log");
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
         enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n");

@@ -56,9 +56,10 @@ final class PredictCommand implements Callable<Integer> {
                 o.put("probabilities", p.probabilities());
                 out.println(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } else {
-                StringBuilder sb = new StringBuilder(p.label()).append('\t');
-                p.probabilities().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.3f ", k, v)));
-                sb.append('\t').append(p.text());
+                // a text can hold escape sequences that would drive the terminal; show them instead
+                StringBuilder sb = new StringBuilder(TerminalText.escape(p.label())).append('\t');
+                p.probabilities().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.3f ", TerminalText.escape(k), v)));
+                sb.append('\t').append(TerminalText.escape(p.text()));
                 out.println(sb);
             }
         }

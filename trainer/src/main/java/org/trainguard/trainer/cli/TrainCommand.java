@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
                 path = Optional.of(p);
             }
         }
-        Files.createDirectories(config.training().outputDir());
+        org.trainguard.core.io.RunFiles.prepareOutputDir(config.training().outputDir());
         LogSetup.fileLog(config.training().outputDir());
         LOG.info("trainguard trainer {}: config {}, output {}",
                 Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.ConfigException;
+import org.trainguard.core.io.UnusablePathException;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ModelFileException;
@@ -100,7 +101,7 @@ public final class TrainerCli implements Callable<Integer> {
         if (t instanceof NoGoodCheckpointException) {
             return ExitCode.NO_GOOD_CHECKPOINT.code();
         }
-        if (t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
+        if (t instanceof UnusablePathException || t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
             return ExitCode.USAGE.code();
         }
         return ExitCode.FAILURE.code();

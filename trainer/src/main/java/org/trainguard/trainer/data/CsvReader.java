@@ -44,6 +44,10 @@ final class CsvReader implements Closeable {
 
     private final TextLines lines;
     private final char delimiter;
+    /** Lines read past a bad record's first line, to be read again as records of their own. */
+    private final java.util.ArrayDeque<TextLines.Line> pending = new java.util.ArrayDeque<>();
+    /** The lines of the record being read. */
+    private final List<TextLines.Line> consumed = new ArrayList<>();
 
     CsvReader(TextLines lines, char delimiter) {
         this.lines = lines;
@@ -57,9 +61,11 @@ final class CsvReader implements Closeable {
      * @throws TextLines.NotUtf8 when a line of the record is not UTF-8
      */
     Optional<Row> next() throws IOException, SyntaxError, TextLines.NotUtf8 {
-        Optional<TextLines.Line> first = lines.next();
+        consumed.clear();
+        Optional<TextLines.Line> first = nextLine();
         while (first.isPresent() && first.get().text().isBlank()) {
-            first = lines.next();
+            consumed.clear();
+            first = nextLine();
         }
         if (first.isEmpty()) {
             return Optional.empty();
@@ -71,14 +77,14 @@ final class CsvReader implements Closeable {
         StringBuilder field = new StringBuilder();
         while (true) {
             if (pos < text.length() && text.charAt(pos) == '"') {
-                int quoteLine = lines.lineNumber();
+                int quoteLine = consumed.get(consumed.size() - 1).number();
                 pos++;
                 field.setLength(0);
                 while (true) {
                     int quote = text.indexOf('"', pos);
                     if (quote < 0) {
                         field.append(text, pos, text.length()).append('\n');
-                        Optional<TextLines.Line> more = lines.next();
+                        Optional<TextLines.Line> more = nextLine();
                         if (more.isEmpty()) {
                             throw new SyntaxError(quoteLine, "unterminated quote: the quoted field of column "
                                     + (fields.size() + 1) + " that starts here runs to the end of the file", false);
@@ -101,9 +107,22 @@ final class CsvReader implements Closeable {
                     return Optional.of(new Row(fields, startLine));
                 }
                 if (text.charAt(pos) != delimiter) {
-                    throw new SyntaxError(lines.lineNumber(), "unexpected text after the closing quote of column "
-                            + fields.size() + ": " + excerpt(text, pos) + " (a quote inside a quoted field must be "
-                            + "doubled: \"\")", true);
+                    int here = consumed.get(consumed.size() - 1).number();
+                    if (here == quoteLine) {
+                        throw new SyntaxError(here, "unexpected text after the closing quote of column "
+                                + fields.size() + ": " + excerpt(text, pos) + " (a quote inside a quoted field must be "
+                                + "doubled: \"\")", true);
+                    }
+                    // The quote was most likely never meant to span lines: blame the line it opens on, and read the
+                    // lines it swallowed again as records of their own rather than lose them uncounted.
+                    for (int i = consumed.size() - 1; i > 0; i--) {
+                        if (consumed.get(i).number() > quoteLine) {
+                            pending.addFirst(consumed.get(i));
+                        }
+                    }
+                    throw new SyntaxError(quoteLine, "the quote that opens column " + fields.size() + " is not closed "
+                            + "on this line (a quote inside a field must be doubled, \"\", and a field holding a quote "
+                            + "must be quoted as a whole)", true);
                 }
                 pos++;
             } else {
@@ -116,6 +135,12 @@ final class CsvReader implements Closeable {
                 pos = end + 1;
             }
         }
+    }
+
+    private Optional<TextLines.Line> nextLine() throws IOException, TextLines.NotUtf8 {
+        Optional<TextLines.Line> line = pending.isEmpty() ? lines.next() : Optional.of(pending.removeFirst());
+        line.ifPresent(consumed::add);
+        return line;
     }
 
     private static String excerpt(String text, int from) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.Json;
 
 /**
  * Reads a labelled data file (JSONL or CSV) into {@link LabeledData}.
@@ -62,6 +63,9 @@ public final class DataReader {
         Path file = spec.file();
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file, "is a directory, not a data file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DataFormatException(file, "is a pipe or a device, not a data file");
         }
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "file not found");
@@ -114,8 +118,8 @@ public final class DataReader {
             node = JSON.readTree(line.text());
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-            throw new DataFormatException(file, line.number(), "malformed JSON" + where + ": "
-                    + e.getOriginalMessage(), e);
+            String problem = Json.problem(e).replaceAll(" \\(line \\d+, column \\d+\\)$", "");
+            throw new DataFormatException(file, line.number(), "malformed JSON" + where + ": " + problem, e);
         }
         if (!node.isObject()) {
             throw new DataFormatException(file, line.number(), "expected a JSON object, found "
@@ -263,6 +267,8 @@ public final class DataReader {
         final Path file;
         final List<Example> examples = new ArrayList<>();
         final List<Integer> badLines = new ArrayList<>();
+        /** Labels in the data that match a configured label only when case is ignored: spelling -> first line, count. */
+        final Map<String, int[]> caseFolded = new java.util.LinkedHashMap<>();
         DataFormatException firstBad;
         int skipped;
 
@@ -300,6 +306,7 @@ public final class DataReader {
             }
             for (int i = 0; i < spec.labels().size(); i++) {
                 if (spec.labels().get(i).equalsIgnoreCase(value)) {
+                    caseFolded.computeIfAbsent(value, v -> new int[] {line, 0})[1]++;
                     return i;
                 }
             }
@@ -323,11 +330,29 @@ public final class DataReader {
                         skipped + examples.size(), file, badLines, skipped > badLines.size() ? " ..." : "",
                         firstBad.getMessage());
             }
+            caseFolded.forEach((spelling, seen) -> {
+                String label = spec.labels().stream().filter(spelling::equalsIgnoreCase).findFirst().orElseThrow();
+                LOG.warn("{}:{}: label \"{}\" ({} records) is read as {}: labels match without regard to case; write {} "
+                        + "or map it in data.label_map to make this explicit", file, seen[0], spelling, seen[1], label, label);
+            });
             LabeledData data = new LabeledData(examples, spec.labels(), skipped, file);
             int[] counts = data.countsPerLabel();
+            long present = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
+            if (present == 1 && spec.labels().size() > 1) {
+                int only = java.util.stream.IntStream.range(0, counts.length).filter(i -> counts[i] > 0).findFirst().orElseThrow();
+                LOG.warn("{} holds examples of one label only ({} {}): a classifier trained on it can only ever "
+                        + "predict {}", file, spec.labels().get(only), counts[only], spec.labels().get(only));
+            }
             StringJoiner perLabel = new StringJoiner(", ");
-            for (int i = 0; i < counts.length; i++) {
-                perLabel.add(spec.labels().get(i) + " " + counts[i]);
+            if (counts.length > 50) {
+                // one line per log event: thousands of labels are summarized
+                var stats = java.util.Arrays.stream(counts).summaryStatistics();
+                perLabel.add(counts.length + " labels, " + present + " with examples, " + stats.getMin() + " to "
+                        + stats.getMax() + " examples each");
+            } else {
+                for (int i = 0; i < counts.length; i++) {
+                    perLabel.add(spec.labels().get(i) + " " + counts[i]);
+                }
             }
             LOG.info("Read {} examples from {} ({}; {})", examples.size(), file, format, perLabel);
             return data;

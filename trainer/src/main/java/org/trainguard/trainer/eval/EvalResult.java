@@ -142,7 +142,9 @@ public record EvalResult(
      * Returns the metrics.jsonl form of this result, keys in a stable order: {@code type} ("eval"),
      * {@code step}, {@code loss}, {@code accuracy}, {@code f1_macro}, {@code false_allow_rate},
      * {@code false_allow_count}, {@code harmful_count}, {@code labels}, {@code per_class} (label ->
-     * precision, recall, f1, support) and {@code confusion} ({@code [true][predicted]}).
+     * precision, recall, f1, support) and {@code confusion} ({@code [true][predicted]}); above
+     * {@link #FULL_TABLE_LABELS} labels {@code top_confusions} (the {@link #METRICS_CONFUSIONS} largest cells off
+     * the diagonal, each {@code true}, {@code predicted}, {@code count}) instead of {@code confusion}.
      * {@link #fromMap(Map)} reads it back.
      */
     public Map<String, Object> toMap() {
@@ -166,12 +168,70 @@ public record EvalResult(
             perClass.put(labels.get(i), one);
         }
         map.put("per_class", perClass);
+        if (labels.size() > FULL_TABLE_LABELS) {
+            // 10,000 labels would make a 100-million-cell matrix: a 200 MB line nobody can read
+            List<Map<String, Object>> top = new ArrayList<>();
+            for (Confusion c : topConfusions(METRICS_CONFUSIONS)) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("true", labels.get(c.trueLabel()));
+                one.put("predicted", labels.get(c.predicted()));
+                one.put("count", c.count());
+                top.add(one);
+            }
+            map.put("top_confusions", top);
+            return map;
+        }
         List<List<Long>> rows = new ArrayList<>();
         for (long[] row : confusion) {
             rows.add(Arrays.stream(row).boxed().toList());
         }
         map.put("confusion", rows);
         return map;
+    }
+
+    /**
+     * Above this many labels, tables, metrics lines and the report summarize instead of showing every cell of the
+     * confusion matrix: the labels with the lowest F1 and the most frequent confusions.
+     */
+    public static final int FULL_TABLE_LABELS = 50;
+
+    /** How many of the most frequent confusions a metrics line holds above {@link #FULL_TABLE_LABELS} labels. */
+    public static final int METRICS_CONFUSIONS = 100;
+
+    /**
+     * One cell off the confusion matrix's diagonal.
+     *
+     * @param trueLabel the true label's index
+     * @param predicted the predicted label's index
+     * @param count     how many examples
+     */
+    public record Confusion(int trueLabel, int predicted, long count) {
+    }
+
+    /**
+     * The most frequent mistakes: the largest cells off the diagonal, largest first (ties by true then predicted
+     * label); cells with no example are left out.
+     *
+     * @param limit the most to return
+     * @return at most {@code limit} cells
+     */
+    public List<Confusion> topConfusions(int limit) {
+        java.util.Comparator<Confusion> order = java.util.Comparator.comparingLong(Confusion::count).reversed()
+                .thenComparingInt(Confusion::trueLabel).thenComparingInt(Confusion::predicted);
+        java.util.PriorityQueue<Confusion> kept = new java.util.PriorityQueue<>(order.reversed());
+        for (int t = 0; t < confusion.length; t++) {
+            for (int p = 0; p < confusion.length; p++) {
+                if (t != p && confusion[t][p] > 0) {
+                    kept.add(new Confusion(t, p, confusion[t][p]));
+                    if (kept.size() > limit) {
+                        kept.poll();
+                    }
+                }
+            }
+        }
+        List<Confusion> out = new ArrayList<>(kept);
+        out.sort(order);
+        return out;
     }
 
     /** Returns {@link #toMap()} as one line of JSON (no line break), as written to metrics.jsonl. */
@@ -214,6 +274,9 @@ public record EvalResult(
             f1[i] = number(one, "f1", where).doubleValue();
             support[i] = number(one, "support", where).longValue();
         }
+        if (!map.containsKey("confusion") && map.containsKey("top_confusions")) {
+            return fromSummary(map, labels, precision, recall, f1, support);
+        }
         List<Object> rows = asList(map.get("confusion"), "confusion");
         long[][] confusion = new long[rows.size()][];
         for (int t = 0; t < rows.size(); t++) {
@@ -236,6 +299,37 @@ public record EvalResult(
                 number(map, "f1_macro", "").doubleValue(),
                 precision, recall, f1, support,
                 number(map, "false_allow_rate", "").doubleValue(), falseAllow, harmful);
+    }
+
+    /**
+     * A result whose line holds only the most frequent confusions (more than {@link #FULL_TABLE_LABELS} labels):
+     * the diagonal comes back from recall and support, the listed confusions exactly, other cells as 0.
+     */
+    private static EvalResult fromSummary(Map<String, Object> map, List<String> labels, double[] precision,
+                                          double[] recall, double[] f1, long[] support) {
+        int n = labels.size();
+        long[][] confusion = new long[n][n];
+        for (int t = 0; t < n; t++) {
+            confusion[t][t] = Math.round(recall[t] * support[t]);
+        }
+        for (Object item : asList(map.get("top_confusions"), "top_confusions")) {
+            Map<String, Object> c = asMap(item, "top_confusions[]");
+            int t = labels.indexOf(String.valueOf(c.get("true")));
+            int p = labels.indexOf(String.valueOf(c.get("predicted")));
+            if (t < 0 || p < 0) {
+                throw new IllegalArgumentException("top_confusions names a label that is not in labels: " + c);
+            }
+            confusion[t][p] = number(c, "count", "top_confusions[]").longValue();
+        }
+        return new EvalResult(
+                number(map, "step", "").intValue(), labels, confusion,
+                number(map, "loss", "").doubleValue(),
+                number(map, "accuracy", "").doubleValue(),
+                number(map, "f1_macro", "").doubleValue(),
+                precision, recall, f1, support,
+                number(map, "false_allow_rate", "").doubleValue(),
+                optionalNumber(map, "false_allow_count", 0).longValue(),
+                optionalNumber(map, "harmful_count", 0).longValue());
     }
 
     private static Number number(Map<String, Object> map, String key, String where) {

@@ -8,8 +8,10 @@ import java.util.Locale;
  *
  * <p>Three blocks: a summary line (step, loss, accuracy, macro-F1, false-allow rate), a per-class
  * table (precision, recall, F1, support, and a macro average row) and the confusion matrix with
- * true labels as rows and predicted labels as columns. Numbers use a dot as decimal separator
- * whatever the machine's locale, so logs from different machines compare line by line.
+ * true labels as rows and predicted labels as columns. Above {@link EvalResult#FULL_TABLE_LABELS} labels the
+ * per-class table shows the labels with the lowest F1 and the matrix gives way to the most frequent
+ * confusions. Numbers use a dot as decimal separator whatever the machine's locale, so logs from
+ * different machines compare line by line.
  */
 public final class EvalTables {
 
@@ -47,8 +49,15 @@ public final class EvalTables {
                 + "  false-allow rate " + falseAllow;
     }
 
+    /** Above {@link EvalResult#FULL_TABLE_LABELS} labels: how many labels and confusions the text shows. */
+    static final int SUMMARY_ROWS = 20;
+
     private static void appendPerClass(StringBuilder out, EvalResult result) {
         List<String> labels = result.labels();
+        if (labels.size() > EvalResult.FULL_TABLE_LABELS) {
+            appendLowestF1(out, result);
+            return;
+        }
         int labelWidth = Math.max(widest(labels), Math.max("label".length(), MACRO_ROW.length()));
         long[] support = result.support();
         int supportWidth = Math.max("support".length(), Long.toString(result.exampleCount()).length());
@@ -65,8 +74,46 @@ public final class EvalTables {
                 number(mean(recall)), number(result.f1Macro()), result.exampleCount()));
     }
 
+    /** The labels with the lowest F1 among those with examples, worst first; all of them are in metrics.jsonl. */
+    private static void appendLowestF1(StringBuilder out, EvalResult result) {
+        List<String> labels = result.labels();
+        double[] precision = result.precision();
+        double[] recall = result.recall();
+        double[] f1 = result.f1();
+        long[] support = result.support();
+        List<Integer> shown = java.util.stream.IntStream.range(0, labels.size()).filter(i -> support[i] > 0).boxed()
+                .sorted(java.util.Comparator.<Integer>comparingDouble(i -> f1[i]).thenComparingInt(i -> i))
+                .limit(SUMMARY_ROWS).toList();
+        out.append(String.format(Locale.ROOT, "%d labels: the %d with the lowest F1 (every label is in metrics.jsonl)%n",
+                labels.size(), shown.size()));
+        int labelWidth = Math.max("label".length(), MACRO_ROW.length());
+        for (int i : shown) {
+            labelWidth = Math.max(labelWidth, labels.get(i).length());
+        }
+        int supportWidth = Math.max("support".length(), Long.toString(result.exampleCount()).length());
+        String row = "%-" + labelWidth + "s  %9s  %9s  %9s  %" + supportWidth + "s%n";
+        out.append(String.format(Locale.ROOT, row, "label", "precision", "recall", "f1", "support"));
+        for (int i : shown) {
+            out.append(String.format(Locale.ROOT, row, labels.get(i), number(precision[i]), number(recall[i]),
+                    number(f1[i]), support[i]));
+        }
+        out.append(String.format(Locale.ROOT, row, MACRO_ROW, number(mean(precision)),
+                number(mean(recall)), number(result.f1Macro()), result.exampleCount()));
+    }
+
     private static void appendConfusion(StringBuilder out, EvalResult result) {
         List<String> labels = result.labels();
+        if (labels.size() > EvalResult.FULL_TABLE_LABELS) {
+            // the whole matrix of 10,000 labels would be 100 million cells, 690 MB of text
+            List<EvalResult.Confusion> top = result.topConfusions(SUMMARY_ROWS);
+            out.append("most frequent confusions (true -> predicted: examples)").append(top.isEmpty() ? ": none" : "")
+                    .append('\n');
+            for (EvalResult.Confusion c : top) {
+                out.append("  ").append(labels.get(c.trueLabel())).append(" -> ").append(labels.get(c.predicted()))
+                        .append(": ").append(c.count()).append('\n');
+            }
+            return;
+        }
         long[][] confusion = result.confusion();
         int rowHeaderWidth = Math.max(CORNER.length(), widest(labels));
         int[] columnWidth = new int[labels.size()];

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.RunFiles;
 
 /**
  * The run's metrics.jsonl: one JSON object per line, one line per logged training step
@@ -116,8 +118,9 @@ public final class MetricsLog implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        RunFiles.requireNoLink(file, "the metrics log");
         FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
             repairTail(opened);
         } catch (IOException | RuntimeException e) {

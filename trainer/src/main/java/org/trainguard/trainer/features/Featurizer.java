@@ -87,6 +87,117 @@ public final class Featurizer {
     public int[] featurize(String text) {
         List<String> words = words(text);
         int kinds = settings.wordNgrams() + (settings.charNgrams() ? 1 : 0);
+        int[] counts = new int[kinds];
+        for (int n = 1; n <= settings.wordNgrams(); n++) {
+            counts[n - 1] = Math.max(words.size() - n + 1, 0);
+        }
+        long[] charsBefore = null;
+        if (settings.charNgrams()) {
+            charsBefore = new long[words.size() + 1];
+            for (int w = 0; w < words.size(); w++) {
+                charsBefore[w + 1] = charsBefore[w] + charNgramCount(words.get(w));
+            }
+            counts[kinds - 1] = Math.toIntExact(charsBefore[words.size()]);
+        }
+        int total = 0;
+        for (int count : counts) {
+            total = Math.addExact(total, count);
+        }
+        if (total == 0) {
+            return new int[] {emptyId};
+        }
+        // Hash only the features that are kept: counting them needs no hashing, and a long text keeps a few
+        // hundred of its millions (a 15 MB text took 22 s when every feature was hashed). The ids are exactly
+        // those of hashing everything and then picking (rule 7), so caches and checkpoints stay valid.
+        int[] take = share(counts, settings.maxLength());
+        int[] out = new int[Math.min(total, settings.maxLength())];
+        int at = 0;
+        for (int i = 0; i < kinds; i++) {
+            for (int k = 0; k < take[i]; k++) {
+                int index = (int) ((long) k * counts[i] / take[i]);
+                out[at++] = settings.charNgrams() && i == kinds - 1
+                        ? charNgramAt(words, charsBefore, index) : wordNgramAt(words, i + 1, index);
+            }
+        }
+        return out;
+    }
+
+    private int wordNgramAt(List<String> words, int n, int start) {
+        long h = fnv(FNV_OFFSET, ngramTag(n));
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                h = step(h, ' ');
+            }
+            h = fnv(h, words.get(start + k));
+        }
+        return toBucket(h);
+    }
+
+    /** How many character n-grams {@link #charNgrams} makes of one word. */
+    private int charNgramCount(String word) {
+        int points = word.codePointCount(0, word.length()) + 2;
+        int min = settings.charNgramMin();
+        int max = settings.charNgramMax();
+        long count = 0;
+        for (int start = 0; start < points; start++) {
+            int longest = Math.min(max, points - start);
+            if (longest >= min) {
+                count += longest - min + 1;
+            }
+            if (min <= 1 && (start == 0 || start == points - 1)) {
+                count--; // a lone '<' or '>'
+            }
+        }
+        return Math.toIntExact(count);
+    }
+
+    /** The id of the {@code index}-th character n-gram in the order {@link #charNgrams} makes them. */
+    private int charNgramAt(List<String> words, long[] charsBefore, int index) {
+        int w = Arrays.binarySearch(charsBefore, index);
+        if (w < 0) {
+            w = -w - 2;
+        } else {
+            // several empty-count words may share a prefix; the gram belongs to the last word starting there
+            while (w + 1 < charsBefore.length && charsBefore[w + 1] == index) {
+                w++;
+            }
+        }
+        String word = words.get(w);
+        int local = (int) (index - charsBefore[w]);
+        int[] points = new int[word.codePointCount(0, word.length()) + 2];
+        points[0] = '<';
+        int p = 1;
+        for (int i = 0; i < word.length(); ) {
+            int cp = word.codePointAt(i);
+            points[p++] = cp;
+            i += Character.charCount(cp);
+        }
+        points[p] = '>';
+        long tag = fnv(FNV_OFFSET, "c:");
+        int min = settings.charNgramMin();
+        int max = settings.charNgramMax();
+        for (int start = 0; start < points.length; start++) {
+            long h = tag;
+            for (int length = 1; length <= max && start + length <= points.length; length++) {
+                h = fnvCodePoint(h, points[start + length - 1]);
+                if (length < min || (length == 1 && (start == 0 || start == points.length - 1))) {
+                    continue;
+                }
+                if (local-- == 0) {
+                    return toBucket(h);
+                }
+            }
+        }
+        throw new IllegalStateException("character n-gram " + index + " is not in word " + w);
+    }
+
+    /**
+     * The feature ids of a text computed the plain way, hashing every feature before picking: the definition
+     * {@link #featurize} must match, kept for tests.
+     */
+    int[] featurizeHashingAll(String text) {
+        List<String> words = words(text);
+        int kinds = settings.wordNgrams() + (settings.charNgrams() ? 1 : 0);
         IntList[] ids = new IntList[kinds];
         for (int n = 1; n <= settings.wordNgrams(); n++) {
             IntList list = new IntList(Math.max(words.size() - n + 1, 0));

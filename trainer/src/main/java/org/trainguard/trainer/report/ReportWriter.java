@@ -139,7 +139,9 @@ public final class ReportWriter {
         if (evalMetrics.isPresent()) {
             written.add(savePng(evalMetrics.get(), EVAL_METRICS_PNG));
         }
-        if (latest.isPresent()) {
+        // a heat map of thousands of labels has no readable cell and its drawing runs out of memory; the page lists
+        // the most frequent confusions instead
+        if (latest.isPresent() && latest.get().labels().size() <= EvalResult.FULL_TABLE_LABELS) {
             written.add(savePng(confusionChart(latest.get()), CONFUSION_MATRIX_PNG));
         }
         written.add(writeIndex(history, latest, written));

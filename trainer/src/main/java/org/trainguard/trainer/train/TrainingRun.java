@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
+import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionStatus;
@@ -94,6 +95,7 @@ public final class TrainingRun {
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
         try (RunLock lock = RunLock.acquire(outputDir, "")) {
+            RunFiles.requireNoLink(outputDir.resolve("metrics.jsonl"), "the metrics log");
             Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now()));
             RunData data = RunData.load(config);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
@@ -104,7 +106,8 @@ public final class TrainingRun {
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
             LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
-                    net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
+                    net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
+                            : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
                  Awake awake = keepAwake(outputDir)) {

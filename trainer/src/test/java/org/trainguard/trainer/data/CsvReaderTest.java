@@ -133,6 +133,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void aBadQuoteIsReportedOnItsOwnLineAndSwallowsNoGoodRow() throws IOException {
+        // line 3 opens a quote that the quote at the start of line 5 closes
+        Path file = write("badquote.csv", "label,text\nDENY,one\nALLOW,\"bad quote\nDENY,two\nESCALATION,\"three\"\n");
+        DataSpec spec = DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DataReader.read(spec));
+        assertTrue(e.getMessage().startsWith(file + ":3: the quote that opens column 2 is not closed on this line"),
+                e.getMessage());
+        LabeledData skipped = DataReader.read(spec.withSkipBadRecords(true));
+        assertEquals(List.of(new Example("one", 2), new Example("two", 2), new Example("three", 1)), skipped.examples());
+        assertEquals(1, skipped.skipped());
+    }
+
+    @Test
     void skipModeCountsBadRowsOfEveryKind() throws IOException {
         Path file = write("mixed.csv", """
                 label,text

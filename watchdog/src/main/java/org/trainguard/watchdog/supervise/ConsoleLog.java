@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import org.trainguard.core.io.RunFiles;
 
 /**
  * {@code logs/trainer-console.log}: everything the trainer process prints (its stdout and stderr, and the thread
@@ -56,6 +57,7 @@ final class ConsoleLog {
      */
     void beginSection(String header) throws IOException {
         Files.createDirectories(file.getParent());
+        RunFiles.requireNoLink(file, "the trainer console log");
         if (size() > ROTATE_AT_BYTES) {
             rotate();
         }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.RunFiles;
 
 /**
  * The watchdog's log: every decision as one timestamped line with its level, on the console (the terminal, or
@@ -43,6 +44,7 @@ public final class WatchdogLog {
     public static void toConsoleAndFile(Path logFile, boolean verbose) throws IOException {
         Path file = logFile.toAbsolutePath();
         Files.createDirectories(file.getParent());
+        RunFiles.requireNoLink(file, "the watchdog log");
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
 
