@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.ConfigException;
@@ -219,12 +221,36 @@ final class RunCommand implements Callable<Integer> {
             }
             return abs;
         }
-        Optional<Path> beside = ownJar().map(jar -> jar.resolveSibling("trainer.jar"));
-        if (beside.isPresent() && Files.isRegularFile(beside.get())) {
-            return beside.get();
+        Optional<Path> own = ownJar();
+        List<Path> candidates = own.map(RunCommand::trainerJarCandidates).orElse(List.of());
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
         }
-        throw new WatchdogCli.UsageException("trainer.jar not found" + ownJar().map(j -> " beside " + j).orElse("")
-                + "; give its path with --trainer-jar");
+        throw new WatchdogCli.UsageException("trainer.jar not found" + (candidates.isEmpty() ? ""
+                : " (looked for " + candidates.stream().map(Path::toString).collect(Collectors.joining(" and "))
+                + ")") + "; give its path with --trainer-jar");
+    }
+
+    /**
+     * Where to look for the trainer when {@code --trainer-jar} is not given, in order: beside watchdog.jar (an
+     * installed copy), then, when watchdog.jar is the build's {@code watchdog/target/watchdog.jar}, the build's
+     * {@code trainer/target/trainer.jar} of the same source tree.
+     *
+     * @param watchdogJar the jar the watchdog runs from
+     * @return the candidates, absolute
+     */
+    static List<Path> trainerJarCandidates(Path watchdogJar) {
+        Path jar = watchdogJar.toAbsolutePath().normalize();
+        List<Path> candidates = new ArrayList<>(List.of(jar.resolveSibling("trainer.jar")));
+        Path target = jar.getParent();
+        Path module = target == null ? null : target.getParent();
+        if (module != null && module.getParent() != null && target.getFileName().toString().equals("target")
+                && module.getFileName().toString().equals("watchdog")) {
+            candidates.add(module.resolveSibling("trainer").resolve("target").resolve("trainer.jar"));
+        }
+        return List.copyOf(candidates);
     }
 
     private Path javaBinary() {
