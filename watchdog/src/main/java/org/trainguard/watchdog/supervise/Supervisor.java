@@ -61,6 +61,8 @@ public final class Supervisor {
     private static final Duration PROGRESS_LOG_EVERY = Duration.ofMinutes(10);
     /** How long to wait for a thread dump to be printed. */
     private static final Duration DUMP_WAIT = Duration.ofSeconds(3);
+    /** How long to look for the trainer that holds the run after one the watchdog started exited 5. */
+    private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(10);
     /** How long a process gets to disappear after SIGKILL. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -196,7 +198,7 @@ public final class Supervisor {
                 LOG.error(why);
                 return finish(Phase.FAILED, ExitCode.LOCKED.code(), "none: " + why, Optional.of(EventKind.FAILED), why);
             }
-            attach(live.get(), h);
+            attach(live.get(), "it took the run lock at " + h.startedAt());
         } else {
             if (before.isPresent() && before.get().status() == SessionStatus.COMPLETED
                     && before.get().configSha256().equals(settings.configSha256())) {
@@ -287,6 +289,12 @@ public final class Supervisor {
         if (stopRequested()) {
             return OptionalInt.of(stop());
         }
+        Optional<RunTrainers.Found> alive = RunTrainers.find(settings.outputDir(), settings.configFile());
+        if (alive.isPresent()) {
+            // A trainer a killed watchdog left starting (or one started by hand): a second one would only exit 5.
+            attach(alive.get().process(), alive.get().how());
+            return OptionalInt.empty();
+        }
         int attempt = ++attempts;
         List<String> cmd = launcher.command(resumeFrom, classData.jvmOptions());
         TrainerProcess trainer;
@@ -305,11 +313,11 @@ public final class Supervisor {
         return OptionalInt.empty();
     }
 
-    private void attach(ProcessHandle process, RunLock.LockInfo lock) {
+    private void attach(ProcessHandle process, String how) {
         int attempt = ++attempts;
         TrainerProcess trainer = new TrainerProcess(process, Optional.empty(), attempt);
-        LOG.info("attached to trainer pid {}, which already runs this run (it took the run lock at {}); its end is "
-                + "seen but not its exit status, so the session file tells what the end means", trainer.pid(), lock.startedAt());
+        LOG.info("attached to trainer pid {}, which already runs this run ({}); its end is "
+                + "seen but not its exit status, so the session file tells what the end means", trainer.pid(), how);
         watch(trainer);
     }
 
@@ -412,7 +420,7 @@ public final class Supervisor {
 
     // ------------------------------------------------------------------ the end of a trainer
 
-    private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) {
+    private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) throws InterruptedException {
         endHandled = true;
         current = null;
         classData.buildIfReady();
@@ -438,6 +446,12 @@ public final class Supervisor {
                 return OptionalInt.of(finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
             }
             case NOT_RESTARTABLE -> {
+                if (end.exitCode().equals(OptionalInt.of(ExitCode.LOCKED.code())) && !trainer.attached()) {
+                    OptionalInt attached = attachToLockHolder(trainer, what);
+                    if (attached.isEmpty() || attached.getAsInt() != ExitCode.LOCKED.code()) {
+                        return attached;
+                    }
+                }
                 lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), attemptStep);
                 String why = "not restarting after " + what + "; restarting cannot fix this: fix it, then run `watchdog run --config "
                         + settings.configFile() + "` again";
@@ -459,6 +473,39 @@ public final class Supervisor {
                 return decide(what);
             }
         }
+    }
+
+    /**
+     * The trainer this watchdog started exited 5: another trainer holds the run. When that one is alive here (one a
+     * killed watchdog left starting, or one started by hand), the run is not left unsupervised: the watchdog
+     * attaches to it. When the lock is held from another machine, there is nothing to supervise here.
+     *
+     * @return empty when supervision goes on (attached, or restarting because nobody holds the run any more),
+     *         or 5 when the run is held from another machine
+     */
+    private OptionalInt attachToLockHolder(TrainerProcess trainer, String what) throws InterruptedException {
+        Instant giveUpAt = clock.instant().plus(LOCK_HOLDER_WAIT);
+        while (true) {
+            Optional<RunTrainers.Found> holder = RunTrainers.find(settings.outputDir(), settings.configFile());
+            if (holder.isPresent()) {
+                LOG.warn("trainer pid {} ended with {}: trainer pid {} of this run is alive; supervising it instead",
+                        trainer.pid(), what, holder.get().process().pid());
+                attach(holder.get().process(), holder.get().how());
+                return OptionalInt.empty();
+            }
+            Optional<RunLock.LockInfo> record = RunTrainers.lockRecord(settings.outputDir());
+            if (record.isPresent() && !record.get().host().equals(HostName.get())) {
+                return OptionalInt.of(ExitCode.LOCKED.code());
+            }
+            if (!clock.instant().isBefore(giveUpAt)) {
+                break;
+            }
+            // The holder may be between taking the lock and writing its record.
+            Thread.sleep(200);
+        }
+        lastFailure = LastFailure.of(Instant.now(), OptionalInt.of(ExitCode.LOCKED.code()), Optional.empty(),
+                "the run lock was held, but no trainer holds it now", attemptStep);
+        return decide(what + ", but no trainer holds the run now");
     }
 
     private OptionalInt decide(String reason) {
