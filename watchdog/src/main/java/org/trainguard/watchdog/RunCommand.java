@@ -57,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
             description = "No progress for this long means hung: thread dump, SIGTERM, SIGKILL, restart (default 30m).")
     String hangTimeout;
 
+    @Option(names = "--startup-timeout", paramLabel = "DURATION",
+            description = "Time a trainer gets from its start to its first training step before it is hung (default 10m).")
+    String startupTimeout;
+
     @Option(names = "--stop-timeout", paramLabel = "DURATION",
             description = "Time the trainer gets for its emergency checkpoint after SIGTERM before SIGKILL (default 120s).")
     String stopTimeout;
@@ -148,6 +152,7 @@ final class RunCommand implements Callable<Integer> {
         Duration check = positive("--check-interval", checkInterval, c.checkInterval());
         Duration hang = positive("--hang-timeout", hangTimeout, c.hangTimeout());
         Duration stop = positive("--stop-timeout", stopTimeout, c.stopTimeout());
+        Duration startup = positive("--startup-timeout", startupTimeout, c.startupTimeout());
         Duration initial = positive("--backoff-initial", backoffInitial, c.backoffInitial());
         Duration max = positive("--backoff-max", backoffMax, c.backoffMax());
         Duration window = positive("--failure-window", failureWindow, c.crashLoopWindow());
@@ -191,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path log = logFile == null ? c.logFile() : logFile.toAbsolutePath().normalize();
         List<String> opts = javaOpts == null ? c.javaOpts() : List.copyOf(javaOpts);
-        return new WatchdogConfig(check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts);
+        return new WatchdogConfig(check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts, startup);
     }
 
     private static Duration positive(String option, String text, Duration fromConfig) {

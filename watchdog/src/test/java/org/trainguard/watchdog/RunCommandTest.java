@@ -193,7 +193,7 @@ class RunCommandTest {
         }
         Outcome runHelp = execute("run", "--help");
         for (String option : List.of("--config", "--log-file", "--check-interval", "--no-audio", "--sound", "--webhook",
-                "--hang-timeout", "--stop-timeout", "--backoff-max", "--max-failures", "--failure-window", "--trainer-jar",
+                "--hang-timeout", "--startup-timeout", "--stop-timeout", "--backoff-max", "--max-failures", "--failure-window", "--trainer-jar",
                 "--java", "--java-opt")) {
             assertTrue(runHelp.out().contains(option), option + " in " + runHelp.out());
         }

@@ -16,7 +16,6 @@ import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStatus;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
 import org.trainguard.session.TrainingDivergedException;
@@ -92,9 +91,11 @@ public final class TrainingRun {
      */
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
-        try (RunLock lock = RunLock.acquire(outputDir, "")) {
-            Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now()));
+        try (RunLock lock = RunLock.acquire(outputDir, "");
+             StartupHeartbeat startup = StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
+            startup.phase(Heartbeat.Phase.LOADING_DATA);
             RunData data = RunData.load(config);
+            startup.phase(Heartbeat.Phase.STARTING);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
             long totalSteps = batches * config.training().epochs();
             if (config.training().maxSteps().isPresent()) {
@@ -104,8 +105,10 @@ public final class TrainingRun {
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
             LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
+            startup.phase(Heartbeat.Phase.RESTORING);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
+                startup.close();
                 if (session.step() >= totalSteps) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";

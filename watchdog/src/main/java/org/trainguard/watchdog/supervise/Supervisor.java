@@ -62,7 +62,7 @@ public final class Supervisor {
     /** How long to wait for a thread dump to be printed. */
     private static final Duration DUMP_WAIT = Duration.ofSeconds(3);
     /** How long to look for the trainer that holds the run after one the watchdog started exited 5. */
-    private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(10);
+    private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(3);
     /** How long a process gets to disappear after SIGKILL. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -125,7 +125,7 @@ public final class Supervisor {
         this.console = new ConsoleLog(settings.outputDir());
         this.launcher = new TrainerLauncher(settings, console);
         this.classData = ClassDataArchive.of(settings);
-        this.hang = new HangDetector(config.hangTimeout(), clock);
+        this.hang = new HangDetector(config.hangTimeout(), config.startupTimeout(), clock);
         this.stopFile = settings.outputDir().resolve(STOP_FILE);
     }
 
@@ -369,11 +369,19 @@ public final class Supervisor {
         endHandled = true; // its exit is handled here, not by the loop
         long pid = trainer.pid();
         String silence = Durations.format(hang.silence().withNanos(0));
-        String last = hang.lastHeartbeat().map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", written " + b.updatedAt())
+        boolean startingUp = hang.startingUp();
+        String last = hang.lastHeartbeat().map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", "
+                        + b.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", written " + b.updatedAt())
                 .orElse("no heartbeat from this process yet");
-        LOG.warn("trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
-                + "{} for its emergency checkpoint, then SIGKILL", pid, silence, Durations.format(config.hangTimeout()), last,
-                Durations.format(config.stopTimeout()));
+        if (startingUp) {
+            LOG.warn("trainer pid {} is hung in start-up: not training {} after its start (startup timeout {}; {}); dumping "
+                    + "its threads, then SIGTERM, {} for its emergency checkpoint, then SIGKILL", pid, silence,
+                    Durations.format(config.startupTimeout()), last, Durations.format(config.stopTimeout()));
+        } else {
+            LOG.warn("trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
+                    + "{} for its emergency checkpoint, then SIGKILL", pid, silence, Durations.format(config.hangTimeout()), last,
+                    Durations.format(config.stopTimeout()));
+        }
         notifier.notify(new Event(EventKind.HUNG, settings.runName(), knownStep(), "no progress for " + silence));
 
         boolean stopped = ProcessSignals.isStopped(pid);
@@ -401,9 +409,9 @@ public final class Supervisor {
         LOG.info("hung trainer pid {} ended{}", pid, code.isPresent() ? " with exit " + code.getAsInt() : "");
         current = null;
         readSession().filter(s -> trainerPids.contains(s.pid())).ifPresent(s -> noteStep(s.step()));
-        String reason = "hung: no progress for " + silence;
+        String reason = startingUp ? "hung in start-up: not training " + silence + " after its start" : "hung: no progress for " + silence;
         lastFailure = LastFailure.of(Instant.now(), code, code.isPresent() ? TrainerEnd.signalOf(code.getAsInt()) : Optional.empty(),
-                reason, attemptStep);
+                reason, failureStep());
         if (stopRequested()) {
             return OptionalInt.of(stop());
         }
@@ -424,8 +432,9 @@ public final class Supervisor {
         endHandled = true;
         current = null;
         classData.buildIfReady();
-        Heartbeat.read(settings.outputDir()).filter(b -> trainerPids.contains(b.pid()) || trainer.owns(b.pid()))
-                .ifPresent(b -> noteStep(b.step()));
+        // A start-up heartbeat carries no step: the trainer has not restored its checkpoint yet.
+        Heartbeat.read(settings.outputDir()).filter(b -> !b.phase().startUp())
+                .filter(b -> trainerPids.contains(b.pid()) || trainer.owns(b.pid())).ifPresent(b -> noteStep(b.step()));
         Optional<SessionState> session = readSession().filter(s -> trainerPids.contains(s.pid()));
         session.ifPresent(s -> noteStep(s.step()));
         TrainerEnd classified = TrainerEnd.classify(code, session);
@@ -438,32 +447,40 @@ public final class Supervisor {
                 end = new TrainerEnd(end.kind(), end.exitCode(), end.signal(), said.get());
             }
         }
-        LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), describe(attemptStep), end.reason());
+        boolean unexplained = session.flatMap(SessionState::exitInfo).isEmpty() && end.signal().isEmpty() && !trainer.attached()
+                && end.kind() == TrainerEnd.Kind.RESTARTABLE;
+        if (unexplained) {
+            // It died without recording why: the exception it printed says it (a stack trace hides it from the last lines).
+            Optional<String> exception = console.lastException();
+            if (exception.isPresent()) {
+                end = new TrainerEnd(end.kind(), end.exitCode(), end.signal(), exception.get());
+            }
+        }
+        LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), describeStep(), end.reason());
         String what = end.describeExit() + ": " + end.reason();
         switch (end.kind()) {
             case COMPLETED -> {
-                LOG.info("the run completed at step {} of {}", describe(attemptStep), session.map(SessionState::totalSteps).orElse(0L));
+                LOG.info("the run completed at step {} of {}", describeStep(), session.map(SessionState::totalSteps).orElse(0L));
                 return OptionalInt.of(finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
             }
             case NOT_RESTARTABLE -> {
                 if (end.exitCode().equals(OptionalInt.of(ExitCode.LOCKED.code())) && !trainer.attached()) {
-                    OptionalInt attached = attachToLockHolder(trainer, what);
-                    if (attached.isEmpty() || attached.getAsInt() != ExitCode.LOCKED.code()) {
-                        return attached;
+                    if (attachToLockHolder(trainer, what).isEmpty()) {
+                        return OptionalInt.empty();
                     }
                 }
-                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), attemptStep);
+                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), failureStep());
                 String why = "not restarting after " + what + "; restarting cannot fix this: fix it, then run `watchdog run --config "
                         + settings.configFile() + "` again";
                 LOG.error(why);
                 return OptionalInt.of(finish(Phase.FAILED, end.watchdogExitCode(), "none: " + why, Optional.of(EventKind.FAILED), what));
             }
             default -> {
-                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), attemptStep);
+                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), failureStep());
                 if (stopRequested()) {
                     return OptionalInt.of(stop());
                 }
-                if (session.flatMap(SessionState::exitInfo).isEmpty() && end.signal().isEmpty() && !trainer.attached()) {
+                if (unexplained) {
                     List<String> tail = console.tail(20);
                     if (!tail.isEmpty()) {
                         LOG.warn("last lines of {}:{}{}", console.file(), System.lineSeparator(),
@@ -480,8 +497,8 @@ public final class Supervisor {
      * killed watchdog left starting, or one started by hand), the run is not left unsupervised: the watchdog
      * attaches to it. When the lock is held from another machine, there is nothing to supervise here.
      *
-     * @return empty when supervision goes on (attached, or restarting because nobody holds the run any more),
-     *         or 5 when the run is held from another machine
+     * @return empty when the watchdog attached to the holder; 5 when the run is held from another machine, or no
+     *         live holder is found (then, as before, the end is not restarted)
      */
     private OptionalInt attachToLockHolder(TrainerProcess trainer, String what) throws InterruptedException {
         Instant giveUpAt = clock.instant().plus(LOCK_HOLDER_WAIT);
@@ -503,9 +520,7 @@ public final class Supervisor {
             // The holder may be between taking the lock and writing its record.
             Thread.sleep(200);
         }
-        lastFailure = LastFailure.of(Instant.now(), OptionalInt.of(ExitCode.LOCKED.code()), Optional.empty(),
-                "the run lock was held, but no trainer holds it now", attemptStep);
-        return decide(what + ", but no trainer holds the run now");
+        return OptionalInt.of(ExitCode.LOCKED.code());
     }
 
     private OptionalInt decide(String reason) {
@@ -579,7 +594,7 @@ public final class Supervisor {
             OptionalInt code = awaitEnd(trainer, config.stopTimeout());
             readSession().filter(s -> trainerPids.contains(s.pid())).ifPresent(s -> noteStep(s.step()));
             LOG.info("trainer pid {} stopped{} at step {}", trainer.pid(),
-                    code.isPresent() ? " with exit " + code.getAsInt() : "", describe(attemptStep));
+                    code.isPresent() ? " with exit " + code.getAsInt() : "", describeStep());
         } else {
             LOG.info("stop requested ({}); no trainer is running", source);
         }
@@ -655,7 +670,25 @@ public final class Supervisor {
         if (attemptStep.isPresent()) {
             return Math.max(0, attemptStep.getAsLong());
         }
-        return Math.max(0, readSession().map(SessionState::step).orElse(0L));
+        return runStep();
+    }
+
+    /**
+     * The step the run stands at when the trainer reported none of its own (it failed while starting): the newest
+     * checkpoint, or the session file when it is further.
+     */
+    private long runStep() {
+        long checkpoint = newestCheckpoint().map(CheckpointStore.Checkpoint::step).orElse(0L);
+        return Math.max(0, Math.max(checkpoint, readSession().map(SessionState::step).orElse(0L)));
+    }
+
+    private OptionalLong failureStep() {
+        return attemptStep.isPresent() ? attemptStep : OptionalLong.of(runStep());
+    }
+
+    private String describeStep() {
+        return attemptStep.isPresent() ? Long.toString(attemptStep.getAsLong())
+                : runStep() + " (the run's; this trainer reported no step)";
     }
 
     private Optional<SessionState> readSession() {
@@ -706,9 +739,9 @@ public final class Supervisor {
     private void logSettings() {
         LOG.info("watchdog pid {} supervises run {} in {} (config {})", ProcessHandle.current().pid(), settings.runName(),
                 settings.outputDir(), settings.configFile());
-        LOG.info("settings: check every {}, hung after {} without progress, {} to stop, back-off {} to {}, give up after {} "
-                        + "failures without progress within {}, audio {}, webhook {}, java opts {}",
-                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()),
+        LOG.info("settings: check every {}, hung after {} without progress ({} to start), {} to stop, back-off {} to {}, give up "
+                        + "after {} failures without progress within {}, audio {}, webhook {}, java opts {}",
+                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()), Durations.format(config.startupTimeout()),
                 Durations.format(config.stopTimeout()), Durations.format(config.backoffInitial()),
                 Durations.format(config.backoffMax()), config.crashLoopFailures(), Durations.format(config.crashLoopWindow()),
                 config.audio() ? config.sound().map(p -> "on (" + p + ")").orElse("on") : "off",
