@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.ConfigException;
@@ -55,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--hang-timeout", paramLabel = "DURATION",
             description = "No progress for this long means hung: thread dump, SIGTERM, SIGKILL, restart (default 30m).")
     String hangTimeout;
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION",
+            description = "Time a trainer gets from its start to its first training step before it is hung (default 10m).")
+    String startupTimeout;
 
     @Option(names = "--stop-timeout", paramLabel = "DURATION",
             description = "Time the trainer gets for its emergency checkpoint after SIGTERM before SIGKILL (default 120s).")
@@ -149,6 +155,7 @@ final class RunCommand implements Callable<Integer> {
         Duration check = positive("--check-interval", checkInterval, c.checkInterval());
         Duration hang = positive("--hang-timeout", hangTimeout, c.hangTimeout());
         Duration stop = positive("--stop-timeout", stopTimeout, c.stopTimeout());
+        Duration startup = positive("--startup-timeout", startupTimeout, c.startupTimeout());
         Duration initial = positive("--backoff-initial", backoffInitial, c.backoffInitial());
         Duration max = positive("--backoff-max", backoffMax, c.backoffMax());
         Duration window = positive("--failure-window", failureWindow, c.crashLoopWindow());
@@ -192,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path log = logFile == null ? c.logFile() : logFile.toAbsolutePath().normalize();
         List<String> opts = javaOpts == null ? c.javaOpts() : List.copyOf(javaOpts);
-        return new WatchdogConfig(check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts);
+        return new WatchdogConfig(check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts, startup);
     }
 
     private static Duration positive(String option, String text, Duration fromConfig) {
@@ -222,12 +229,36 @@ final class RunCommand implements Callable<Integer> {
             }
             return abs;
         }
-        Optional<Path> beside = ownJar().map(jar -> jar.resolveSibling("trainer.jar"));
-        if (beside.isPresent() && Files.isRegularFile(beside.get())) {
-            return beside.get();
+        Optional<Path> own = ownJar();
+        List<Path> candidates = own.map(RunCommand::trainerJarCandidates).orElse(List.of());
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
         }
-        throw new WatchdogCli.UsageException("trainer.jar not found" + ownJar().map(j -> " beside " + j).orElse("")
-                + "; give its path with --trainer-jar");
+        throw new WatchdogCli.UsageException("trainer.jar not found" + (candidates.isEmpty() ? ""
+                : " (looked for " + candidates.stream().map(Path::toString).collect(Collectors.joining(" and "))
+                + ")") + "; give its path with --trainer-jar");
+    }
+
+    /**
+     * Where to look for the trainer when {@code --trainer-jar} is not given, in order: beside watchdog.jar (an
+     * installed copy), then, when watchdog.jar is the build's {@code watchdog/target/watchdog.jar}, the build's
+     * {@code trainer/target/trainer.jar} of the same source tree.
+     *
+     * @param watchdogJar the jar the watchdog runs from
+     * @return the candidates, absolute
+     */
+    static List<Path> trainerJarCandidates(Path watchdogJar) {
+        Path jar = watchdogJar.toAbsolutePath().normalize();
+        List<Path> candidates = new ArrayList<>(List.of(jar.resolveSibling("trainer.jar")));
+        Path target = jar.getParent();
+        Path module = target == null ? null : target.getParent();
+        if (module != null && module.getParent() != null && target.getFileName().toString().equals("target")
+                && module.getFileName().toString().equals("watchdog")) {
+            candidates.add(module.resolveSibling("trainer").resolve("target").resolve("trainer.jar"));
+        }
+        return List.copyOf(candidates);
     }
 
     private Path javaBinary() {

@@ -147,6 +147,15 @@ class RunCommandTest {
     }
 
     @Test
+    void theTrainerIsLookedForBesideTheWatchdogJarThenInTheSourceTreesBuild() {
+        Path tree = dir.resolve("trainguard");
+        assertEquals(List.of(tree.resolve("watchdog/target/trainer.jar"), tree.resolve("trainer/target/trainer.jar")),
+                RunCommand.trainerJarCandidates(tree.resolve("watchdog/target/watchdog.jar")));
+        // An installed copy has no source tree around it.
+        assertEquals(List.of(dir.resolve("opt/trainer.jar")), RunCommand.trainerJarCandidates(dir.resolve("opt/watchdog.jar")));
+    }
+
+    @Test
     void aBadWebhookIsRefusedWithoutShowingItsSecret() {
         Outcome hook = execute("run", "--config", config.toString(), "--webhook", "ftp://files.example.com/token-abc123");
         assertEquals(2, hook.code());
@@ -184,7 +193,7 @@ class RunCommandTest {
         }
         Outcome runHelp = execute("run", "--help");
         for (String option : List.of("--config", "--log-file", "--check-interval", "--no-audio", "--sound", "--webhook",
-                "--hang-timeout", "--stop-timeout", "--backoff-max", "--max-failures", "--failure-window", "--trainer-jar",
+                "--hang-timeout", "--startup-timeout", "--stop-timeout", "--backoff-max", "--max-failures", "--failure-window", "--trainer-jar",
                 "--java", "--java-opt")) {
             assertTrue(runHelp.out().contains(option), option + " in " + runHelp.out());
         }

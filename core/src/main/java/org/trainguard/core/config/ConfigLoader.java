@@ -65,7 +65,7 @@ public final class ConfigLoader {
     static final Set<String> LOSS_KEYS = keys("type", "focal_gamma", "class_weights");
     static final Set<String> WATCHDOG_KEYS = keys("check_interval", "hang_timeout", "stop_timeout",
             "backoff_initial", "backoff_max", "crash_loop_failures", "crash_loop_window", "webhook", "audio", "sound",
-            "log_file", "java_opts");
+            "log_file", "java_opts", "startup_timeout");
 
     private ConfigLoader() {
     }
@@ -372,6 +372,7 @@ public final class ConfigLoader {
                 section.bool("audio", d.audio()),
                 section.optionalPath("sound"),
                 section.optionalPath("log_file").orElse(d.logFile()),
-                section.strings("java_opts", d.javaOpts()));
+                section.strings("java_opts", d.javaOpts()),
+                section.duration("startup_timeout", d.startupTimeout()));
     }
 }

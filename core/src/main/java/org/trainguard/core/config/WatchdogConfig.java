@@ -27,11 +27,24 @@ import java.util.Optional;
  * @param sound             a .wav file played instead of the built-in sound; empty for the built-in one
  * @param logFile           the watchdog's log file (by default {@code <training.output_dir>/logs/watchdog.log})
  * @param javaOpts          extra JVM options for the trainer process, e.g. {@code -Xmx8g}
+ * @param startupTimeout    the time a trainer gets from its start to its first training step (JVM, data, ND4J,
+ *                          restoring the checkpoint) before it is hung; the hang timeout applies from then, &gt; 0
  */
 public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Duration stopTimeout,
                              Duration backoffInitial, Duration backoffMax, int crashLoopFailures,
                              Duration crashLoopWindow, Optional<URI> webhook, boolean audio, Optional<Path> sound,
-                             Path logFile, List<String> javaOpts) {
+                             Path logFile, List<String> javaOpts, Duration startupTimeout) {
+
+    /** The default {@code watchdog.startup_timeout}: generous, since a first start featurizes all the data. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(10);
+
+    /** The settings with the default start-up timeout (see the canonical constructor for the others). */
+    public WatchdogConfig(Duration checkInterval, Duration hangTimeout, Duration stopTimeout, Duration backoffInitial,
+                          Duration backoffMax, int crashLoopFailures, Duration crashLoopWindow, Optional<URI> webhook,
+                          boolean audio, Optional<Path> sound, Path logFile, List<String> javaOpts) {
+        this(checkInterval, hangTimeout, stopTimeout, backoffInitial, backoffMax, crashLoopFailures, crashLoopWindow,
+                webhook, audio, sound, logFile, javaOpts, DEFAULT_STARTUP_TIMEOUT);
+    }
 
     /** Checks every interval, the back-off order and the webhook's scheme, and makes paths absolute. */
     public WatchdogConfig {
@@ -51,6 +64,7 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         sound = Checks.notNull("watchdog.sound", sound).map(p -> Checks.absolute("watchdog.sound", p));
         logFile = Checks.absolute("watchdog.log_file", logFile);
         javaOpts = List.copyOf(Checks.notNull("watchdog.java_opts", javaOpts));
+        Checks.positive("watchdog.startup_timeout", startupTimeout);
     }
 
     private static void requireHttpUrl(URI url) {
@@ -85,7 +99,7 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
 
     /**
      * The documented defaults for a run in {@code outputDir}: check every 60s, a hang after 30m without a
-     * heartbeat, 120s to stop, back-off from 1s to 5m, give up after 5 failures in 30m, audio on, no webhook, log
+     * heartbeat (10m to start), 120s to stop, back-off from 1s to 5m, give up after 5 failures in 30m, audio on, no webhook, log
      * in {@code <outputDir>/logs/watchdog.log}.
      *
      * @param outputDir the run folder ({@link TrainingConfig#outputDir()})
@@ -112,6 +126,7 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         map.put("sound", sound.map(Path::toString).orElse(null));
         map.put("log_file", logFile.toString());
         map.put("java_opts", new ArrayList<>(javaOpts));
+        map.put("startup_timeout", Durations.format(startupTimeout));
         return map;
     }
 }

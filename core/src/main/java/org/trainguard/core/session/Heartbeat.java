@@ -19,8 +19,36 @@ import org.trainguard.core.io.Json;
  * @param step optimizer steps done
  * @param progress a counter that grows with every training step and every evaluation batch
  * @param updatedAt when the file was written
+ * @param phase what the trainer is busy with: start-up phases before its first training step, then training
  */
-public record Heartbeat(long pid, SessionStatus status, long step, long progress, Instant updatedAt) {
+public record Heartbeat(long pid, SessionStatus status, long step, long progress, Instant updatedAt, Phase phase) {
+
+    /** Where a trainer is between its start and its end; a file without a phase is from training. */
+    public enum Phase {
+        /** The JVM and ND4J start, the network is built. */
+        STARTING,
+        /** The data is read and featurized (or its cache checked). */
+        LOADING_DATA,
+        /** The checkpoint is restored into the network. */
+        RESTORING,
+        /** Training steps and evaluations run; progress shows in {@code progress}. */
+        TRAINING;
+
+        /** @return whether this is before the first training step */
+        public boolean startUp() {
+            return this != TRAINING;
+        }
+    }
+
+    /** A file written without a phase (by an earlier version) is from training. */
+    public Heartbeat {
+        phase = phase == null ? Phase.TRAINING : phase;
+    }
+
+    /** A heartbeat of training (see the canonical constructor). */
+    public Heartbeat(long pid, SessionStatus status, long step, long progress, Instant updatedAt) {
+        this(pid, status, step, progress, updatedAt, Phase.TRAINING);
+    }
 
     /** The file name inside the output folder. */
     public static final String FILE_NAME = "heartbeat.json";

@@ -226,6 +226,11 @@ class ConfigErrorsTest {
         assertError(DATA + "watchdog:\n  hang_timeout: 10s\n",
                 "train.yaml:3: watchdog.hang_timeout must be longer than session.heartbeat_interval (10s), found 10s",
                 "watchdog.hang_timeout", 3);
+        assertError(DATA + "watchdog:\n  startup_timeout: 0s\n",
+                "train.yaml:3: watchdog.startup_timeout must be longer than 0s, found 0s", "watchdog.startup_timeout", 3);
+        assertError(DATA + "watchdog:\n  startup_timeout: soon\n",
+                "train.yaml:3: watchdog.startup_timeout must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found \"soon\"",
+                "watchdog.startup_timeout", 3);
     }
 
     @Test

@@ -114,6 +114,7 @@ class ConfigLoaderTest {
         assertTrue(watchdog.audio());
         assertEquals(Optional.empty(), watchdog.sound());
         assertEquals(dir.resolve("runs/default/logs/watchdog.log"), watchdog.logFile());
+        assertEquals(Duration.ofMinutes(10), watchdog.startupTimeout());
         assertEquals(List.of(), watchdog.javaOpts());
 
         assertEquals(Optional.of(file), config.source());
@@ -156,7 +157,7 @@ class ConfigLoaderTest {
                 Duration.ofMillis(500), Duration.ofMinutes(2), 3, Duration.ofHours(1),
                 Optional.of(URI.create("https://hooks.example.com/trainguard")), false,
                 Optional.of(dir.resolve("sounds/alert.wav")), Path.of("/var/tmp/trainguard/watchdog.log"),
-                List.of("-Xmx2g", "-XX:+UseG1GC")), config.watchdog());
+                List.of("-Xmx2g", "-XX:+UseG1GC"), Duration.ofMinutes(15)), config.watchdog());
     }
 
     @Test

@@ -17,7 +17,6 @@ import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStatus;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
 import org.trainguard.session.SleepInhibitor;
@@ -94,10 +93,12 @@ public final class TrainingRun {
      */
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
-        try (RunLock lock = RunLock.acquire(outputDir, "")) {
+        try (RunLock lock = RunLock.acquire(outputDir, "");
+             StartupHeartbeat startup = StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
             RunFiles.requireNoLink(outputDir.resolve("metrics.jsonl"), "the metrics log");
-            Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now()));
+            startup.phase(Heartbeat.Phase.LOADING_DATA);
             RunData data = RunData.load(config);
+            startup.phase(Heartbeat.Phase.STARTING);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
             long totalSteps = batches * config.training().epochs();
             if (config.training().maxSteps().isPresent()) {
@@ -108,9 +109,11 @@ public final class TrainingRun {
             LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
                             : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
+            startup.phase(Heartbeat.Phase.RESTORING);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
                  Awake awake = keepAwake(outputDir)) {
+                startup.close();
                 if (session.step() >= totalSteps) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";

@@ -134,6 +134,10 @@ public final class InstallCommand implements Callable<Integer> {
                 {"config", configFile.toString()}}) {
             Prerequisites.printable(path[0], path[1]).ifPresent(checks::add);
         }
+        if (platform == Platform.WINDOWS) {
+            javaOpts.forEach(opt -> StartupLauncher.refuse("--java-opt", opt).ifPresent(checks::add));
+            StartupLauncher.refuse("--config", configFile.toString()).ifPresent(checks::add);
+        }
 
         out.println("Checks:");
         checks.forEach(check -> out.println("  " + (check.passed() ? "ok      " : "FAILED  ") + check.message()));

@@ -95,8 +95,12 @@ final class ConsoleLog {
      * @return at most that many lines, oldest first; empty when the file cannot be read
      */
     List<String> tail(int lines) {
+        return tail(lines, 16 * 1024);
+    }
+
+    private List<String> tail(int lines, int bytes) {
         long size = size();
-        String text = readFrom(Math.max(0, size - 16 * 1024), 16 * 1024);
+        String text = readFrom(Math.max(0, size - bytes), bytes);
         Deque<String> last = new ArrayDeque<>();
         for (String line : text.split("\\R")) {
             if (line.isBlank()) {
@@ -130,6 +134,47 @@ final class ConsoleLog {
             return Optional.of(line.length() > 500 ? line.substring(0, 500) + "..." : line);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The line that names the exception which ended the current trainer: the first line of the last exception it
+     * printed ({@code Exception in thread "main" java.lang.OutOfMemoryError: Java heap space}, or a bare
+     * {@code java.lang.IllegalStateException: ...} under a log line), with its innermost {@code Caused by:} when it has
+     * one. A long stack trace pushes that line out of the last lines, so it is looked for further back.
+     *
+     * @return the line, at most 500 characters (and the cause, as many); empty when the trainer printed no exception
+     */
+    Optional<String> lastException() {
+        List<String> lines = tail(5000, 512 * 1024);
+        int from = 0;
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("----- ") && line.endsWith(" -----")) {
+                from = i + 1;
+                break;
+            }
+        }
+        for (int i = lines.size() - 1; i >= from; i--) {
+            String line = lines.get(i);
+            if (EXCEPTION_HEADER.matcher(line).matches()) {
+                String cause = null;
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).startsWith("Caused by: ")) {
+                        cause = lines.get(j);
+                    }
+                }
+                return Optional.of(cut(line.strip()) + (cause == null ? "" : " (" + cut(cause.strip()) + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first line of a printed exception: "Exception in thread ..." or a class name ending in Exception or Error. */
+    private static final java.util.regex.Pattern EXCEPTION_HEADER = java.util.regex.Pattern.compile(
+            "Exception in thread \\S.*|(?:[a-zA-Z_$][\\w$]*\\.)+[\\w$]*(?:Exception|Error|Throwable)(?::.*)?");
+
+    private static String cut(String line) {
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     private void rotate() throws IOException {

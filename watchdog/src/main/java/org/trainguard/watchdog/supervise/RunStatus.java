@@ -190,6 +190,7 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         m.put("step", session.map(SessionState::step).orElse(null));
         m.put("total_steps", session.map(SessionState::totalSteps).orElse(null));
         m.put("heartbeat_step", heartbeat.map(Heartbeat::step).orElse(null));
+        m.put("heartbeat_phase", heartbeat.map(h -> h.phase().name()).orElse(null));
         m.put("heartbeat_at", heartbeat.map(h -> h.updatedAt().toString()).orElse(null));
         m.put("newest_checkpoint", newestCheckpoint.map(c -> c.dir().toString()).orElse(null));
         m.put("restarts", session.map(SessionState::restarts).orElse(0));
@@ -245,7 +246,9 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         } else {
             out.printf("run status:     no session file yet%n");
         }
-        heartbeat.ifPresent(h -> out.printf("heartbeat:      step %d, %s, %s ago%n", h.step(), h.status(),
+        heartbeat.ifPresent(h -> out.printf("heartbeat:      %s, %s ago%n", h.phase().startUp()
+                        ? "starting (" + h.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"
+                        : "step " + h.step() + ", " + h.status(),
                 Durations.format(Duration.between(h.updatedAt(), now).withNanos(0).abs())));
         out.printf("checkpoint:     %s%n", newestCheckpoint.map(c -> c.name()).orElse("none yet"));
         out.printf("restarts:       %d (session)%s%n", session.map(SessionState::restarts).orElse(0),

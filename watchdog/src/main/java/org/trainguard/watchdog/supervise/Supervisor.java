@@ -61,6 +61,8 @@ public final class Supervisor {
     private static final Duration PROGRESS_LOG_EVERY = Duration.ofMinutes(10);
     /** How long to wait for a thread dump to be printed. */
     private static final Duration DUMP_WAIT = Duration.ofSeconds(3);
+    /** How long to look for the trainer that holds the run after one the watchdog started exited 5. */
+    private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(3);
     /** How long a process gets to disappear after SIGKILL. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -123,7 +125,7 @@ public final class Supervisor {
         this.console = new ConsoleLog(settings.outputDir());
         this.launcher = new TrainerLauncher(settings, console);
         this.classData = ClassDataArchive.of(settings);
-        this.hang = new HangDetector(config.hangTimeout(), clock);
+        this.hang = new HangDetector(config.hangTimeout(), config.startupTimeout(), clock);
         this.stopFile = settings.outputDir().resolve(STOP_FILE);
     }
 
@@ -196,7 +198,7 @@ public final class Supervisor {
                 LOG.error(why);
                 return finish(Phase.FAILED, ExitCode.LOCKED.code(), "none: " + why, Optional.of(EventKind.FAILED), why);
             }
-            attach(live.get(), h);
+            attach(live.get(), "it took the run lock at " + h.startedAt());
         } else {
             if (before.isPresent() && before.get().status() == SessionStatus.COMPLETED
                     && before.get().configSha256().equals(settings.configSha256())) {
@@ -287,6 +289,12 @@ public final class Supervisor {
         if (stopRequested()) {
             return OptionalInt.of(stop());
         }
+        Optional<RunTrainers.Found> alive = RunTrainers.find(settings.outputDir(), settings.configFile());
+        if (alive.isPresent()) {
+            // A trainer a killed watchdog left starting (or one started by hand): a second one would only exit 5.
+            attach(alive.get().process(), alive.get().how());
+            return OptionalInt.empty();
+        }
         int attempt = ++attempts;
         List<String> cmd = launcher.command(resumeFrom, classData.jvmOptions());
         TrainerProcess trainer;
@@ -305,11 +313,11 @@ public final class Supervisor {
         return OptionalInt.empty();
     }
 
-    private void attach(ProcessHandle process, RunLock.LockInfo lock) {
+    private void attach(ProcessHandle process, String how) {
         int attempt = ++attempts;
         TrainerProcess trainer = new TrainerProcess(process, Optional.empty(), attempt);
-        LOG.info("attached to trainer pid {}, which already runs this run (it took the run lock at {}); its end is "
-                + "seen but not its exit status, so the session file tells what the end means", trainer.pid(), lock.startedAt());
+        LOG.info("attached to trainer pid {}, which already runs this run ({}); its end is "
+                + "seen but not its exit status, so the session file tells what the end means", trainer.pid(), how);
         watch(trainer);
     }
 
@@ -361,11 +369,19 @@ public final class Supervisor {
         endHandled = true; // its exit is handled here, not by the loop
         long pid = trainer.pid();
         String silence = Durations.format(hang.silence().withNanos(0));
-        String last = hang.lastHeartbeat().map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", written " + b.updatedAt())
+        boolean startingUp = hang.startingUp();
+        String last = hang.lastHeartbeat().map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", "
+                        + b.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", written " + b.updatedAt())
                 .orElse("no heartbeat from this process yet");
-        LOG.warn("trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
-                + "{} for its emergency checkpoint, then SIGKILL", pid, silence, Durations.format(config.hangTimeout()), last,
-                Durations.format(config.stopTimeout()));
+        if (startingUp) {
+            LOG.warn("trainer pid {} is hung in start-up: not training {} after its start (startup timeout {}; {}); dumping "
+                    + "its threads, then SIGTERM, {} for its emergency checkpoint, then SIGKILL", pid, silence,
+                    Durations.format(config.startupTimeout()), last, Durations.format(config.stopTimeout()));
+        } else {
+            LOG.warn("trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
+                    + "{} for its emergency checkpoint, then SIGKILL", pid, silence, Durations.format(config.hangTimeout()), last,
+                    Durations.format(config.stopTimeout()));
+        }
         notifier.notify(new Event(EventKind.HUNG, settings.runName(), knownStep(), "no progress for " + silence));
 
         boolean stopped = ProcessSignals.isStopped(pid);
@@ -393,9 +409,9 @@ public final class Supervisor {
         LOG.info("hung trainer pid {} ended{}", pid, code.isPresent() ? " with exit " + code.getAsInt() : "");
         current = null;
         readSession().filter(s -> trainerPids.contains(s.pid())).ifPresent(s -> noteStep(s.step()));
-        String reason = "hung: no progress for " + silence;
+        String reason = startingUp ? "hung in start-up: not training " + silence + " after its start" : "hung: no progress for " + silence;
         lastFailure = LastFailure.of(Instant.now(), code, code.isPresent() ? TrainerEnd.signalOf(code.getAsInt()) : Optional.empty(),
-                reason, attemptStep);
+                reason, failureStep());
         if (stopRequested()) {
             return OptionalInt.of(stop());
         }
@@ -412,12 +428,13 @@ public final class Supervisor {
 
     // ------------------------------------------------------------------ the end of a trainer
 
-    private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) {
+    private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) throws InterruptedException {
         endHandled = true;
         current = null;
         classData.buildIfReady();
-        Heartbeat.read(settings.outputDir()).filter(b -> trainerPids.contains(b.pid()) || trainer.owns(b.pid()))
-                .ifPresent(b -> noteStep(b.step()));
+        // A start-up heartbeat carries no step: the trainer has not restored its checkpoint yet.
+        Heartbeat.read(settings.outputDir()).filter(b -> !b.phase().startUp())
+                .filter(b -> trainerPids.contains(b.pid()) || trainer.owns(b.pid())).ifPresent(b -> noteStep(b.step()));
         Optional<SessionState> session = readSession().filter(s -> trainerPids.contains(s.pid()));
         session.ifPresent(s -> noteStep(s.step()));
         TrainerEnd classified = TrainerEnd.classify(code, session);
@@ -430,26 +447,40 @@ public final class Supervisor {
                 end = new TrainerEnd(end.kind(), end.exitCode(), end.signal(), said.get());
             }
         }
-        LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), describe(attemptStep), end.reason());
+        boolean unexplained = session.flatMap(SessionState::exitInfo).isEmpty() && end.signal().isEmpty() && !trainer.attached()
+                && end.kind() == TrainerEnd.Kind.RESTARTABLE;
+        if (unexplained) {
+            // It died without recording why: the exception it printed says it (a stack trace hides it from the last lines).
+            Optional<String> exception = console.lastException();
+            if (exception.isPresent()) {
+                end = new TrainerEnd(end.kind(), end.exitCode(), end.signal(), exception.get());
+            }
+        }
+        LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), describeStep(), end.reason());
         String what = end.describeExit() + ": " + end.reason();
         switch (end.kind()) {
             case COMPLETED -> {
-                LOG.info("the run completed at step {} of {}", describe(attemptStep), session.map(SessionState::totalSteps).orElse(0L));
+                LOG.info("the run completed at step {} of {}", describeStep(), session.map(SessionState::totalSteps).orElse(0L));
                 return OptionalInt.of(finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
             }
             case NOT_RESTARTABLE -> {
-                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), attemptStep);
+                if (end.exitCode().equals(OptionalInt.of(ExitCode.LOCKED.code())) && !trainer.attached()) {
+                    if (attachToLockHolder(trainer, what).isEmpty()) {
+                        return OptionalInt.empty();
+                    }
+                }
+                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), failureStep());
                 String why = "not restarting after " + what + "; restarting cannot fix this: fix it, then run `watchdog run --config "
                         + settings.configFile() + "` again";
                 LOG.error(why);
                 return OptionalInt.of(finish(Phase.FAILED, end.watchdogExitCode(), "none: " + why, Optional.of(EventKind.FAILED), what));
             }
             default -> {
-                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), attemptStep);
+                lastFailure = LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), failureStep());
                 if (stopRequested()) {
                     return OptionalInt.of(stop());
                 }
-                if (session.flatMap(SessionState::exitInfo).isEmpty() && end.signal().isEmpty() && !trainer.attached()) {
+                if (unexplained) {
                     List<String> tail = console.tail(20);
                     if (!tail.isEmpty()) {
                         LOG.warn("last lines of {}:{}{}", console.file(), System.lineSeparator(),
@@ -459,6 +490,37 @@ public final class Supervisor {
                 return decide(what);
             }
         }
+    }
+
+    /**
+     * The trainer this watchdog started exited 5: another trainer holds the run. When that one is alive here (one a
+     * killed watchdog left starting, or one started by hand), the run is not left unsupervised: the watchdog
+     * attaches to it. When the lock is held from another machine, there is nothing to supervise here.
+     *
+     * @return empty when the watchdog attached to the holder; 5 when the run is held from another machine, or no
+     *         live holder is found (then, as before, the end is not restarted)
+     */
+    private OptionalInt attachToLockHolder(TrainerProcess trainer, String what) throws InterruptedException {
+        Instant giveUpAt = clock.instant().plus(LOCK_HOLDER_WAIT);
+        while (true) {
+            Optional<RunTrainers.Found> holder = RunTrainers.find(settings.outputDir(), settings.configFile());
+            if (holder.isPresent()) {
+                LOG.warn("trainer pid {} ended with {}: trainer pid {} of this run is alive; supervising it instead",
+                        trainer.pid(), what, holder.get().process().pid());
+                attach(holder.get().process(), holder.get().how());
+                return OptionalInt.empty();
+            }
+            Optional<RunLock.LockInfo> record = RunTrainers.lockRecord(settings.outputDir());
+            if (record.isPresent() && !record.get().host().equals(HostName.get())) {
+                return OptionalInt.of(ExitCode.LOCKED.code());
+            }
+            if (!clock.instant().isBefore(giveUpAt)) {
+                break;
+            }
+            // The holder may be between taking the lock and writing its record.
+            Thread.sleep(200);
+        }
+        return OptionalInt.of(ExitCode.LOCKED.code());
     }
 
     private OptionalInt decide(String reason) {
@@ -532,7 +594,7 @@ public final class Supervisor {
             OptionalInt code = awaitEnd(trainer, config.stopTimeout());
             readSession().filter(s -> trainerPids.contains(s.pid())).ifPresent(s -> noteStep(s.step()));
             LOG.info("trainer pid {} stopped{} at step {}", trainer.pid(),
-                    code.isPresent() ? " with exit " + code.getAsInt() : "", describe(attemptStep));
+                    code.isPresent() ? " with exit " + code.getAsInt() : "", describeStep());
         } else {
             LOG.info("stop requested ({}); no trainer is running", source);
         }
@@ -608,7 +670,25 @@ public final class Supervisor {
         if (attemptStep.isPresent()) {
             return Math.max(0, attemptStep.getAsLong());
         }
-        return Math.max(0, readSession().map(SessionState::step).orElse(0L));
+        return runStep();
+    }
+
+    /**
+     * The step the run stands at when the trainer reported none of its own (it failed while starting): the newest
+     * checkpoint, or the session file when it is further.
+     */
+    private long runStep() {
+        long checkpoint = newestCheckpoint().map(CheckpointStore.Checkpoint::step).orElse(0L);
+        return Math.max(0, Math.max(checkpoint, readSession().map(SessionState::step).orElse(0L)));
+    }
+
+    private OptionalLong failureStep() {
+        return attemptStep.isPresent() ? attemptStep : OptionalLong.of(runStep());
+    }
+
+    private String describeStep() {
+        return attemptStep.isPresent() ? Long.toString(attemptStep.getAsLong())
+                : runStep() + " (the run's; this trainer reported no step)";
     }
 
     private Optional<SessionState> readSession() {
@@ -659,9 +739,9 @@ public final class Supervisor {
     private void logSettings() {
         LOG.info("watchdog pid {} supervises run {} in {} (config {})", ProcessHandle.current().pid(), settings.runName(),
                 settings.outputDir(), settings.configFile());
-        LOG.info("settings: check every {}, hung after {} without progress, {} to stop, back-off {} to {}, give up after {} "
-                        + "failures without progress within {}, audio {}, webhook {}, java opts {}",
-                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()),
+        LOG.info("settings: check every {}, hung after {} without progress ({} to start), {} to stop, back-off {} to {}, give up "
+                        + "after {} failures without progress within {}, audio {}, webhook {}, java opts {}",
+                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()), Durations.format(config.startupTimeout()),
                 Durations.format(config.stopTimeout()), Durations.format(config.backoffInitial()),
                 Durations.format(config.backoffMax()), config.crashLoopFailures(), Durations.format(config.crashLoopWindow()),
                 config.audio() ? config.sound().map(p -> "on (" + p + ")").orElse("on") : "off",

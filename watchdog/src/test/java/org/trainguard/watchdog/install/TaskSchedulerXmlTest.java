@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -94,5 +96,38 @@ class TaskSchedulerXmlTest {
                 + "run --config \"" + run.config + "\" --java-opt=-Xmx8g\r\n"), text);
         assertTrue(text.contains("\r\ncd /d \"" + run.config.getParent() + "\"\r\n"), text);
         assertTrue(text.startsWith("@echo off\r\n"), text);
+    }
+    @Test
+    void aJavaOptionWithAQuoteIsRefusedForTheStartupLauncherAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        Fixture run = new Fixture(dir);
+        Map<String, String> before = Fixture.snapshot(dir);
+        String opt = "-Dx=a\" & calc.exe & \"";
+        List<String> windows = List.of("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe", "--watchdog-jar",
+                "C:\\trainguard\\watchdog.jar", "--java-opt=" + opt);
+        for (boolean dryRun : new boolean[] {true, false}) {
+            List<String> args = new ArrayList<>(windows);
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            Fixture.Result result = run.install(args.toArray(String[]::new));
+            assertEquals(2, result.exitCode(), result.toString());
+            assertTrue(result.err().contains("--java-opt " + opt + " holds a double quote"), result.toString());
+            assertEquals(before, Fixture.snapshot(dir), "nothing is written");
+        }
+        // The other service files carry the same option safely.
+        assertEquals(0, run.install("--dry-run", "--platform", "linux", "--java", Fixture.java(), "--java-opt=" + opt).exitCode());
+        assertEquals(0, run.install("--dry-run", "--platform", "macos", "--java", "/usr/bin/java", "--java-opt=" + opt).exitCode());
+    }
+
+    @Test
+    void cmdOperatorsInAJavaOptionStayInsideTheLaunchersQuotes(@TempDir Path dir) throws Exception {
+        Fixture run = new Fixture(dir);
+        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe",
+                "--watchdog-jar", "C:\\trainguard\\watchdog.jar", "--java-opt=-Dteam=R&D|ops>x^y");
+        assertEquals(0, result.exitCode(), result.toString());
+        String text = Files.readString(windows(run).startupLauncher("train_four_class"));
+        assertTrue(text.contains(" \"--java-opt=-Dteam=R&D|ops>x^y\"\r\n"), text);
+        String start = text.lines().filter(l -> l.startsWith("start ")).findFirst().orElseThrow();
+        assertEquals(0, start.chars().filter(c -> c == '"').count() % 2, "balanced quotes: " + start);
     }
 }

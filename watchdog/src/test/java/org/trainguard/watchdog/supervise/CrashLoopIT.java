@@ -39,6 +39,29 @@ class CrashLoopIT {
     }
 
     @Test
+    void aCrashLoopInStartUpReportsTheRunsStepAndTheExceptionThatEndedTheTrainer() throws Exception {
+        // Trains to step 220, then every start dies of an OutOfMemoryError while restoring, before reporting a step.
+        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=220 step-ms=1 ckpt=20 exit=1", "oom-at-start");
+             WebhookInbox inbox = new WebhookInbox()) {
+            Process watchdog = run.run("--webhook", inbox.url());
+            assertEquals(1, run.awaitExit(watchdog), run.log());
+            assertEquals(4, run.invocations().size(), "one run to step 220, then three failures without progress");
+            JsonNode failed = inbox.await("failed");
+            assertEquals(220, failed.path("step").asLong(), failed.toString());
+            String oom = "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space";
+            assertTrue(failed.path("reason").asText().contains(oom), failed.toString());
+            String log = run.log();
+            assertFalse(log.contains("at step 0"), log);
+            long last = run.trainerPids().get(3);
+            assertTrue(log.contains("trainer pid " + last + " ended: exit 1 at step 220 (the run's; this trainer reported no step): "
+                    + oom), log);
+            WatchdogState state = run.state();
+            assertEquals(220L, state.lastFailure().step());
+            assertTrue(state.lastFailure().reason().contains(oom), state.lastFailure().reason());
+        }
+    }
+
+    @Test
     void failuresAfterProgressDoNotCountAgainstTheBudget() throws Exception {
         // Each start gets two steps further than any before it, then fails: three failures, budget two.
         try (WatchdogHarness run = new WatchdogHarness(dir, "steps=2 ckpt=1 exit=1", "steps=2 ckpt=1 exit=1",

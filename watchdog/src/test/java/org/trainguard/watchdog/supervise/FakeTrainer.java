@@ -33,7 +33,10 @@ import org.trainguard.core.session.SessionStore;
  *   <li>then one ending: {@code complete} (exit 0, session COMPLETED), {@code exit=C} (session FAILED, exit C),
  *       {@code sigkill} (kills itself), {@code hang} (alive, no more heartbeats), {@code freeze} (SIGSTOP to
  *       itself);</li>
- *   <li>{@code ignore-term}: on SIGTERM never finish (so only SIGKILL ends it).</li>
+ *   <li>{@code ignore-term}: on SIGTERM never finish (so only SIGKILL ends it);</li>
+ *   <li>{@code oom-at-start}: right after taking the lock, write a start-up heartbeat (step 0, restoring) and die of
+ *       an uncaught {@code OutOfMemoryError} thrown from deep in the stack (exit 1, a long stack trace, no session
+ *       written), as a trainer that runs out of memory restoring its checkpoint.</li>
  * </ul>
  * Every start appends a line to {@code fake-invocations.log} in the output folder (pid and arguments); every
  * stop by a signal appends one to {@code fake-events.log}. On SIGTERM it writes an emergency checkpoint and the
@@ -85,6 +88,10 @@ public final class FakeTrainer {
             System.err.println("locked: " + e.getMessage());
             System.exit(5);
             return;
+        }
+        if (script.containsKey("oom-at-start")) {
+            Heartbeat.write(out, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.RESTORING));
+            outOfMemoryAtDepth(120);
         }
         CheckpointStore store = new CheckpointStore(out);
         step = resume.map(FakeTrainer::stepOf).orElseGet(() -> newestVerified(store));
@@ -149,6 +156,13 @@ public final class FakeTrainer {
         }
         // hang, or waiting to be stopped: alive, no more heartbeats
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static void outOfMemoryAtDepth(int depth) {
+        if (depth == 0) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+        outOfMemoryAtDepth(depth - 1);
     }
 
     private static Map<String, String> parse(String line) {

@@ -90,4 +90,30 @@ class HangDetectorTest {
         assertTrue(detector.lastStep().isEmpty());
         assertEquals(43, detector.pid());
     }
+
+    @Test
+    void startUpIsJudgedByTheStartupTimeoutAndStartUpBeatsAreNotProgress() {
+        HangDetector startup = new HangDetector(Duration.ofSeconds(30), Duration.ofMinutes(10), clock);
+        startup.watch(42, pid -> pid == 42);
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 1; i <= 9; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            Heartbeat.Phase phase = i < 5 ? Heartbeat.Phase.LOADING_DATA : Heartbeat.Phase.RESTORING;
+            assertFalse(startup.observe(Optional.of(new Heartbeat(42, SessionStatus.STARTING, 0, 0, t.plusSeconds(i), phase))),
+                    "a start-up beat is no progress");
+            assertTrue(startup.startingUp());
+            assertFalse(startup.hung(), "a slow start is not a hang of 30s");
+        }
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(startup.hung(), "ten minutes without training");
+
+        startup.watch(43, pid -> pid == 43);
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(startup.observe(beat(43, 1, t)), "the first beat of training");
+        assertFalse(startup.startingUp());
+        clock.advance(Duration.ofSeconds(29));
+        assertFalse(startup.hung());
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(startup.hung(), "from then on the hang timeout counts");
+    }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.HostName;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
@@ -122,5 +123,18 @@ class RunStatusTest {
         assertTrue(RunStatus.sessionTrainer(dir).isEmpty(), "a dead trainer");
         new SessionStore(dir).write(SessionState.builder("s-1").status(SessionStatus.INTERRUPTED).build());
         assertTrue(RunStatus.sessionTrainer(dir).isEmpty(), "a session that says the trainer ended");
+    }
+
+    @Test
+    void aTrainerInStartUpShowsItsPhase() throws Exception {
+        // This test's process stands for a trainer that holds the run and loads its data.
+        long pid = ProcessHandle.current().pid();
+        RunLock.LockInfo me = new RunLock.LockInfo(pid, HostName.get(), "", Instant.now());
+        Files.write(dir.resolve(RunLock.FILE_NAME), Json.mapper().writeValueAsBytes(me));
+        Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.LOADING_DATA));
+        RunStatus status = RunStatus.inspect(config(), dir);
+        String text = printed(status);
+        assertTrue(text.contains("heartbeat:      starting (loading data), "), text);
+        assertEquals("LOADING_DATA", status.toJson().get("heartbeat_phase"));
     }
 }

@@ -1,0 +1,123 @@
+package org.trainguard.watchdog.supervise;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.trainguard.core.io.Json;
+import org.trainguard.core.lock.RunLock;
+
+/**
+ * Finds a trainer of the run that is alive on this machine but is not this watchdog's child: one a killed watchdog
+ * left behind, or one started by hand. A trainer takes the run lock only once it has read its config, so one that is
+ * still starting is found by its command line instead: {@code java ... -jar <jar> --config <this run's config>},
+ * with only options after the jar (a subcommand such as {@code status}, or {@code watchdog run}, is not training).
+ */
+final class RunTrainers {
+
+    private RunTrainers() {
+    }
+
+    /**
+     * The live trainer that holds the run lock here, or else a live trainer process of this config that may still be
+     * starting.
+     *
+     * @param outputDir  the run's output folder
+     * @param configFile the run's config file
+     * @return the process and how it was found, for the log
+     */
+    static Optional<Found> find(Path outputDir, Path configFile) {
+        Optional<RunLock.LockInfo> holder = lockRecord(outputDir).filter(RunLock.LockInfo::aliveHere);
+        if (holder.isPresent()) {
+            Optional<ProcessHandle> h = ProcessHandle.of(holder.get().pid());
+            if (h.isPresent()) {
+                return Optional.of(new Found(h.get(), "it holds the run lock since " + holder.get().startedAt()));
+            }
+        }
+        return starting(configFile).map(h -> new Found(h, "it is a trainer of this run's config"
+                + h.info().startInstant().map(t -> ", started at " + t).orElse("") + ", and may not hold the run lock yet"));
+    }
+
+    /**
+     * Reads who the lock file names, without taking the lock (taking it, even for a moment, would make a trainer
+     * that starts in that moment exit 5).
+     *
+     * @param outputDir the run's output folder
+     * @return the record, empty when there is none or it cannot be read
+     */
+    static Optional<RunLock.LockInfo> lockRecord(Path outputDir) {
+        try {
+            byte[] bytes = Files.readAllBytes(outputDir.resolve(RunLock.FILE_NAME));
+            return bytes.length == 0 ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, RunLock.LockInfo.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The oldest live process that trains this config, other than this one. */
+    static Optional<ProcessHandle> starting(Path configFile) {
+        Path config = real(configFile.toAbsolutePath().normalize());
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses().filter(h -> h.pid() != self && h.isAlive() && trains(h, config))
+                .min(Comparator.comparing(h -> h.info().startInstant().orElse(Instant.MAX)));
+    }
+
+    private static boolean trains(ProcessHandle h, Path config) {
+        Optional<String[]> arguments = h.info().arguments();
+        if (arguments.isEmpty()) {
+            return false;
+        }
+        List<String> args = List.of(arguments.get());
+        int jar = args.indexOf("-jar");
+        if (jar < 0 || jar + 2 >= args.size() || !args.get(jar + 2).startsWith("-")) {
+            return false;
+        }
+        for (int i = jar + 2; i < args.size(); i++) {
+            String value = null;
+            if (args.get(i).equals("--config") && i + 1 < args.size()) {
+                value = args.get(i + 1);
+            } else if (args.get(i).startsWith("--config=")) {
+                value = args.get(i).substring("--config=".length());
+            }
+            if (value != null) {
+                return resolve(h, value).map(p -> real(p).equals(config)).orElse(false);
+            }
+        }
+        return false;
+    }
+
+    /** A relative config path resolves against the process's working folder, where the system shows it. */
+    private static Optional<Path> resolve(ProcessHandle h, String value) {
+        try {
+            Path p = Path.of(value);
+            if (p.isAbsolute()) {
+                return Optional.of(p.normalize());
+            }
+            Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd"));
+            return Optional.of(cwd.resolve(p).normalize());
+        } catch (IOException | InvalidPathException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    /**
+     * A trainer of the run found alive.
+     *
+     * @param process the process
+     * @param how     how it was found, for the log
+     */
+    record Found(ProcessHandle process, String how) {
+    }
+}
