@@ -154,4 +154,52 @@ class BestModelIT {
         assertEquals(best.value(), m.get("f1_macro").asDouble(), 1e-9, "the checkpoint scores what the run's evaluation found: " + m);
         assertEquals(best.step(), m.get("step").asLong());
     }
+
+    /** A copy of the best checkpoint under {@code <root>/run/checkpoints/}, its manifest's provenance changed by {@code edit}. */
+    private static Path copyWithProvenance(Path root, java.util.function.UnaryOperator<java.util.Map<String, Object>> edit) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("run/checkpoints").resolve(best.path()));
+        try (Stream<Path> s = Files.list(bestDir)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        Path mf = dir.resolve(org.trainguard.core.checkpoint.CheckpointManifest.FILE_NAME);
+        var m = Json.mapper().readValue(mf.toFile(), org.trainguard.core.checkpoint.CheckpointManifest.class);
+        Files.write(mf, Json.mapper().writeValueAsBytes(new org.trainguard.core.checkpoint.CheckpointManifest(m.formatVersion(), m.step(),
+                m.createdAt(), m.files(), edit.apply(new java.util.LinkedHashMap<>(m.provenance())))));
+        return dir;
+    }
+
+    @Test
+    void aCheckpointWithoutARecordedConfigTakesItsRunsFinalAndLabelsMustMatchTheFingerprint(@TempDir Path tmp) throws Exception {
+        // written through the library API: no config in the manifest; the run's final/ beside it says what the outputs mean
+        Path bare = copyWithProvenance(tmp.resolve("bare"), p -> {
+            p.remove("config");
+            return p;
+        });
+        TrainerFixture.CliRun r = TrainerFixture.cli("predict", "--model", bare.toString(), "hello");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("records no labels") && r.err().contains(bare.toString()), r.err());
+        Path fin = Files.createDirectories(tmp.resolve("bare/run/final"));
+        try (Stream<Path> s = Files.list(run.output.resolve(FinalBundle.DIR_NAME))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, fin.resolve(p.getFileName()));
+            }
+        }
+        r = TrainerFixture.cli("predict", "--model", bare.toString(), "--json", "hello");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(TrainerFixture.cli("predict", "--model", bestDir.toString(), "--json", "hello").out(), r.out());
+
+        // a recorded config whose labels are not those the model was trained with
+        Path swapped = copyWithProvenance(tmp.resolve("swapped"), p -> {
+            @SuppressWarnings("unchecked")
+            var config = new java.util.LinkedHashMap<>((java.util.Map<String, Object>) p.get("config"));
+            config.put("labels", java.util.List.of("DENY", "ESCALATION", "ALLOW", "REFUSE"));
+            p.put("config", config);
+            return p;
+        });
+        r = TrainerFixture.cli("predict", "--model", swapped.toString(), "hello");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("are not those the checkpoint was trained with"), r.err());
+    }
 }
