@@ -62,6 +62,8 @@ class BestModelIT {
     void finalHoldsTheBestCheckpointAndIsRebuiltFromIt() throws Exception {
         Path fin = run.output.resolve(FinalBundle.DIR_NAME);
         assertFinalIsBest(fin);
+        TrainerFixture.CliRun status = TrainerFixture.cli("status", "--config", run.config.toString());
+        assertTrue(status.out().contains("ok (verifies; step " + best.step() + ", the best checkpoint)"), status.out());
         JsonNode metrics = json(fin.resolve(FinalBundle.METRICS_JSON));
         assertEquals(best.step(), metrics.get("step").asLong(), metrics.toString());
         assertEquals(best.value(), metrics.get("f1_macro").asDouble(), 1e-12, metrics.toString());
