@@ -4,6 +4,7 @@
 #   bench/run.sh agnews [options]       accuracy and speed against fastText on AG News
 #   bench/run.sh checkpoint [options]   checkpoint cost and session overhead
 #   bench/run.sh steptime [options]     median training step: plain loop, session, idle ND4J thread
+#   bench/run.sh serve [options]        trainer serve: requests/s and latency percentiles per number of clients
 #
 # Options are the benchmark's own (--help lists them). Needs trainer/target/trainer.jar
 # (build: mvn -o -q install -DskipTests) and, for agnews, Debian's fasttext.
@@ -17,7 +18,8 @@ case "$which" in
   agnews) main=org.trainguard.bench.AgNewsBenchmark ;;
   checkpoint) main=org.trainguard.bench.CheckpointBenchmark ;;
   steptime) main=org.trainguard.bench.StepTimeBenchmark ;;
-  *) echo "usage: bench/run.sh agnews|checkpoint|steptime [options]" >&2; exit 2 ;;
+  serve) main=org.trainguard.bench.ServeBenchmark ;;
+  *) echo "usage: bench/run.sh agnews|checkpoint|steptime|serve [options]" >&2; exit 2 ;;
 esac
 shift
 

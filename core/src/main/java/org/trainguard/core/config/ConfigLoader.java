@@ -61,7 +61,7 @@ public final class ConfigLoader {
     static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best");
     static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
-            "harmful_labels", "batch_size");
+            "harmful_labels", "batch_size", "load_best_at_end");
     static final Set<String> LOSS_KEYS = keys("type", "focal_gamma", "class_weights");
     static final Set<String> WATCHDOG_KEYS = keys("check_interval", "hang_timeout", "stop_timeout",
             "backoff_initial", "backoff_max", "crash_loop_failures", "crash_loop_window", "webhook", "audio", "sound",
@@ -347,7 +347,8 @@ public final class ConfigLoader {
                 section.optionalBool("greater_is_better").orElse(metric.greaterIsBetterByDefault()),
                 section.optionalString("allow_label").orElse(d.allowLabel()),
                 section.optionalStrings("harmful_labels").orElse(d.harmfulLabels()),
-                section.integer("batch_size", d.batchSize()));
+                section.integer("batch_size", d.batchSize()),
+                section.optionalBool("load_best_at_end").orElse(d.loadBestAtEnd()));
     }
 
     private static LossConfig loss(YamlSection section, List<String> labels) {

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param harmfulLabels   labels whose examples must not be classified as {@code allowLabel}; may be empty unless
  *                        the metric is {@link EvalMetric#FALSE_ALLOW_RATE}
  * @param batchSize       examples per evaluation batch, &gt; 0
+ * @param loadBestAtEnd   whether {@code final/} is built from the best checkpoint by {@code metric} rather than
+ *                        from the last step
  */
 public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
-                         List<String> harmfulLabels, int batchSize) {
+                         List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd) {
 
     /** Labels whose examples count as harmful by default, when they are configured. */
     public static final List<String> DEFAULT_HARMFUL_LABELS = List.of("DENY", "REFUSE");
@@ -44,8 +46,23 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
     }
 
     /**
+     * Settings with {@code load_best_at_end} off, so that {@code final/} holds the last step.
+     *
+     * @param everySteps      optimizer steps between evaluations
+     * @param metric          the metric that picks the best checkpoint
+     * @param greaterIsBetter whether a higher metric value is better
+     * @param allowLabel      the allow label
+     * @param harmfulLabels   the harmful labels
+     * @param batchSize       examples per evaluation batch
+     */
+    public EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
+                      List<String> harmfulLabels, int batchSize) {
+        this(everySteps, metric, greaterIsBetter, allowLabel, harmfulLabels, batchSize, false);
+    }
+
+    /**
      * The documented defaults for these labels: every 1458 steps, macro F1 (greater is better), batches of 256,
-     * and the allow and harmful labels from {@link #defaultAllowLabel} and {@link #defaultHarmfulLabels}.
+     * {@code final/} from the last step, and the allow and harmful labels from {@link #defaultAllowLabel} and {@link #defaultHarmfulLabels}.
      *
      * @param labels the configured labels
      * @return the default evaluation settings
@@ -86,6 +103,7 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
         map.put("allow_label", allowLabel);
         map.put("harmful_labels", new ArrayList<>(harmfulLabels));
         map.put("batch_size", batchSize);
+        map.put("load_best_at_end", loadBestAtEnd);
         return map;
     }
 }

@@ -75,6 +75,10 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         for (int i = 0; i < eval.harmfulLabels().size(); i++) {
             Checks.isLabel("eval.harmful_labels[" + i + "]", eval.harmfulLabels().get(i), labels);
         }
+        if (eval.loadBestAtEnd() && !checkpoint.keepBest()) {
+            throw new ConfigException("eval.load_best_at_end", "eval.load_best_at_end needs checkpoint.keep_best: true (otherwise "
+                    + "the best checkpoint may be rotated out before the end), found checkpoint.keep_best: false");
+        }
         loss = withWeightForEveryLabel(loss, labels);
         if (watchdog.hangTimeout().compareTo(session.heartbeatInterval()) <= 0) {
             throw new ConfigException("watchdog.hang_timeout", "watchdog.hang_timeout must be longer than "

@@ -402,4 +402,17 @@ class ConfigErrorsTest {
         assertEquals(Optional.empty(), error.file());
         assertEquals(OptionalInt.of(3), error.line());
     }
+
+    // ---- load_best_at_end -----------------------------------------------------------------------------------
+
+    @Test
+    void loadBestAtEndIsReadAndNeedsTheBestCheckpointKept() throws IOException {
+        Files.writeString(file, DATA + "eval:\n  load_best_at_end: true\n");
+        org.junit.jupiter.api.Assertions.assertTrue(ConfigLoader.load(file).eval().loadBestAtEnd());
+        Files.writeString(file, DATA);
+        org.junit.jupiter.api.Assertions.assertFalse(ConfigLoader.load(file).eval().loadBestAtEnd(), "off by default");
+        assertError(DATA + "checkpoint:\n  keep_best: false\neval:\n  load_best_at_end: true\n",
+                "train.yaml:5: eval.load_best_at_end needs checkpoint.keep_best: true (otherwise the best checkpoint may be "
+                        + "rotated out before the end), found checkpoint.keep_best: false", "eval.load_best_at_end", 5);
+    }
 }

@@ -1,5 +1,6 @@
 package org.trainguard.trainer.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,15 @@ final class RunInspector {
         m.put("state", c.state().name().toLowerCase(Locale.ROOT));
         m.put("problem", c.problem());
         m.put("fault", c.state() == FinalBundle.State.BROKEN || (c.state() == FinalBundle.State.MISSING && completed));
+        if (c.state() == FinalBundle.State.OK) {
+            try {
+                FinalBundle.Description d = FinalBundle.read(dir);
+                m.put("step", d.step());
+                m.put("source", d.source());
+            } catch (IOException e) {
+                m.put("problem", e.getMessage());
+            }
+        }
         return m;
     }
 
@@ -103,7 +113,8 @@ final class RunInspector {
     static String describeFinal(Map<String, Object> f) {
         String state = String.valueOf(f.get("state"));
         return switch (state) {
-            case "ok" -> "ok (verifies)";
+            case "ok" -> "ok (verifies" + (f.get("step") == null ? "" : "; step " + f.get("step")
+                    + (FinalBundle.SOURCE_BEST.equals(f.get("source")) ? ", the best checkpoint" : "")) + ")";
             case "missing" -> Boolean.TRUE.equals(f.get("fault"))
                     ? "MISSING although the run completed: the next start rebuilds it from the last checkpoint"
                     : "missing (written when the run completes)";

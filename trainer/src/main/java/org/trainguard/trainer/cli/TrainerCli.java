@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
         description = "Trains a text classifier with Deeplearning4j and keeps the run alive through crashes and restarts.",
-        subcommands = {TrainCommand.class, StatusCommand.class, EvaluateCommand.class, PredictCommand.class,
+        subcommands = {TrainCommand.class, StatusCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class,
             CheckpointsCommand.class, DoctorCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -26,6 +26,7 @@ import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
 import org.trainguard.session.ModelFileException;
+import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.features.FeatureSettings;
 
 /**
@@ -76,10 +77,26 @@ public final class FinalBundle {
      * @param step the step the model was taken at
      * @param createdAt when the bundle was written
      * @param trainguardVersion the version that wrote it
+     * @param source where the model came from: {@link #SOURCE_LAST} (the run's last step),
+     *     {@link #SOURCE_BEST} (the best checkpoint, {@code eval.load_best_at_end}) or
+     *     {@link #SOURCE_CHECKPOINT} ({@code trainer export} of a checkpoint)
      */
     public record Description(int formatVersion, List<String> labels, FeatureSettings features, String allowLabel,
-                              List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion) {
+                              List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion, String source) {
+
+        /** Without a source: bundles of earlier versions, which always held the last step. */
+        public Description(int formatVersion, List<String> labels, FeatureSettings features, String allowLabel,
+                           List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion) {
+            this(formatVersion, labels, features, allowLabel, harmfulLabels, step, createdAt, trainguardVersion, SOURCE_LAST);
+        }
     }
+
+    /** {@link Description#source()} of a bundle that holds the run's last step. */
+    public static final String SOURCE_LAST = "last";
+    /** {@link Description#source()} of a bundle built from the best checkpoint. */
+    public static final String SOURCE_BEST = "best";
+    /** {@link Description#source()} of a bundle exported from a checkpoint. */
+    public static final String SOURCE_CHECKPOINT = "checkpoint";
 
     /** What {@link #check} found. */
     public enum State {
@@ -119,17 +136,7 @@ public final class FinalBundle {
         Path tmp = outputDir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.createDirectory(tmp);
         try {
-            AtomicFiles.writeDurably(tmp.resolve(MODEL_ZIP), out -> ModelSerializer.writeModel(net, out, false));
-            AtomicFiles.writeDurably(tmp.resolve(BUNDLE_JSON), out -> out.write(Json.mapper().writeValueAsBytes(description)));
-            if (!metrics.isEmpty()) {
-                AtomicFiles.writeDurably(tmp.resolve(METRICS_JSON), out -> out.write(Json.mapper().writeValueAsBytes(metrics)));
-            }
-            AtomicFiles.writeDurably(tmp.resolve(CONFIG_YAML), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
-            writeManifest(tmp, description);
-            CheckpointStore.Verification v = new CheckpointStore(outputDir).verify(tmp);
-            if (!v.ok()) {
-                throw new IOException("the new " + DIR_NAME + "/ does not verify after writing: " + v.problem());
-            }
+            writeInto(tmp, net, description, metrics, configYaml);
             pauseForTests();
             Path old = outputDir.resolve(OLD_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
             if (Files.exists(target)) {
@@ -146,6 +153,59 @@ public final class FinalBundle {
         }
     }
 
+    /**
+     * Writes a bundle into a folder that does not exist yet or is empty, the same way as {@link #write}:
+     * complete and verified under a temporary name beside it, then renamed into place.
+     *
+     * @param target the folder to create
+     * @param net the network
+     * @param description what to record
+     * @param metrics the evaluation to write to {@code metrics.json}, or an empty map
+     * @param configYaml the run's configuration, or null when it is not known
+     * @return the bundle folder
+     * @throws IOException when writing fails, or {@code target} exists and is not an empty folder
+     */
+    public static Path export(Path target, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
+            throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || absolute.getFileName() == null) {
+            throw new IOException(target + " cannot be a model folder");
+        }
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + absolute.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        Files.createDirectory(tmp);
+        try {
+            writeInto(tmp, net, description, metrics, configYaml);
+            if (Files.exists(absolute)) {
+                // only an empty folder gets here (the caller refuses others); rename cannot replace it everywhere
+                Files.delete(absolute);
+            }
+            AtomicFiles.moveAtomically(tmp, absolute);
+            AtomicFiles.fsyncDirectory(parent);
+            return absolute;
+        } finally {
+            CheckpointStore.deleteRecursively(tmp);
+        }
+    }
+
+    private static void writeInto(Path tmp, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
+            throws IOException {
+        AtomicFiles.writeDurably(tmp.resolve(MODEL_ZIP), out -> ModelSerializer.writeModel(net, out, false));
+        AtomicFiles.writeDurably(tmp.resolve(BUNDLE_JSON), out -> out.write(Json.mapper().writeValueAsBytes(description)));
+        if (!metrics.isEmpty()) {
+            AtomicFiles.writeDurably(tmp.resolve(METRICS_JSON), out -> out.write(Json.mapper().writeValueAsBytes(metrics)));
+        }
+        if (configYaml != null) {
+            AtomicFiles.writeDurably(tmp.resolve(CONFIG_YAML), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
+        }
+        writeManifest(tmp, description);
+        CheckpointStore.Verification v = new CheckpointStore(tmp.getParent()).verify(tmp);
+        if (!v.ok()) {
+            throw new IOException("the new bundle does not verify after writing: " + v.problem());
+        }
+    }
+
     private static void writeManifest(Path tmp, Description description) throws IOException {
         List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
         try (Stream<Path> files = Files.list(tmp)) {
@@ -155,6 +215,7 @@ public final class FinalBundle {
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("kind", "final");
+        provenance.put("source", description.source());
         provenance.put("trainguard_version", description.trainguardVersion());
         provenance.put("java", System.getProperty("java.version"));
         provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -204,6 +265,31 @@ public final class FinalBundle {
         } catch (IOException e) {
             LOG.warn("could not remove unfinished {}/ writes in {}: {}", DIR_NAME, outputDir, e.toString());
         }
+    }
+
+    /**
+     * The evaluation recorded at a step in a run's {@code metrics.jsonl}, as {@code metrics.json} holds it.
+     *
+     * @param metricsJsonl the run's metrics file
+     * @param step the step
+     * @return the evaluation, or an empty map when there is none (or the file cannot be read, which is logged)
+     */
+    public static Map<String, Object> evaluationAt(Path metricsJsonl, long step) {
+        try {
+            List<Map<String, Object>> lines = Files.exists(metricsJsonl) ? MetricsLog.read(metricsJsonl) : List.of();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                Map<String, Object> m = lines.get(i);
+                if ("eval".equals(m.get("type")) && m.get("step") instanceof Number n && n.longValue() == step) {
+                    Map<String, Object> copy = new LinkedHashMap<>(m);
+                    copy.remove("time");
+                    return copy;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the evaluation at step {} from {} ({}); the bundle is written without {}", step, metricsJsonl, e.toString(),
+                    METRICS_JSON);
+        }
+        return Map.of();
     }
 
     /** The largest {@code MANIFEST.json} accepted; real ones are under 2 kB. */
@@ -273,9 +359,10 @@ public final class FinalBundle {
         if (problem != null) {
             throw new ModelFileException(f + ": " + problem + fix);
         }
-        return d.harmfulLabels() == null
-                ? new Description(d.formatVersion(), d.labels(), d.features(), d.allowLabel(), List.of(), d.step(), d.createdAt(),
-                        d.trainguardVersion())
+        return d.harmfulLabels() == null || d.source() == null
+                ? new Description(d.formatVersion(), d.labels(), d.features(), d.allowLabel(),
+                        d.harmfulLabels() == null ? List.of() : d.harmfulLabels(), d.step(), d.createdAt(), d.trainguardVersion(),
+                        d.source() == null ? SOURCE_LAST : d.source())
                 : d;
     }
 

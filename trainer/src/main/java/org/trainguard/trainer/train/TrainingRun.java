@@ -2,6 +2,7 @@ package org.trainguard.trainer.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,11 +13,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
+import org.trainguard.core.checkpoint.BestCheckpoint;
+import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.session.SessionStatus;
+import org.trainguard.session.ModelFileException;
+import org.trainguard.session.ModelReader;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
 import org.trainguard.session.SleepInhibitor;
@@ -133,7 +139,7 @@ public final class TrainingRun {
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), hooks);
                     if (outcome.completed()) {
                         try {
-                            writeFinal(outputDir, net, session.step(), hooks.latest == null ? Map.of() : hooks.latest.toMap());
+                            writeFinal(outputDir, chooseFinal(session, net, hooks.latest == null ? Map.of() : hooks.latest.toMap()));
                         } catch (IOException e) {
                             session.fail(ExitCode.FAILURE.code(), "training completed, but " + FinalBundle.DIR_NAME + "/ could not be written: " + e);
                             throw e;
@@ -202,11 +208,68 @@ public final class TrainingRun {
         return m;
     }
 
-    private void writeFinal(Path outputDir, MultiLayerNetwork net, long step, Map<String, Object> metrics) throws IOException {
+    /** The model {@code final/} is built from: the last step's, or the best checkpoint's with {@code eval.load_best_at_end}. */
+    private record FinalSource(MultiLayerNetwork net, long step, Map<String, Object> metrics, String source) {
+    }
+
+    private void writeFinal(Path outputDir, FinalSource f) throws IOException {
         FinalBundle.Description d = new FinalBundle.Description(FinalBundle.FORMAT_VERSION, config.labels(), RunData.featureSettings(config),
-                config.eval().allowLabel(), config.eval().harmfulLabels(), step, Instant.now(),
-                Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion()).orElse("dev"));
-        FinalBundle.write(outputDir, net, d, metrics, config.toYaml());
+                config.eval().allowLabel(), config.eval().harmfulLabels(), f.step(), Instant.now(),
+                Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion()).orElse("dev"), f.source());
+        FinalBundle.write(outputDir, f.net(), d, f.metrics(), config.toYaml());
+    }
+
+    /**
+     * With {@code eval.load_best_at_end}, the best checkpoint by {@code eval.metric} (read back through
+     * the model reader after verifying it); otherwise, or when there is no best checkpoint that
+     * verifies, the network as the last step left it. {@code metrics.json} gets the evaluation at the
+     * chosen step and says which was chosen.
+     */
+    private FinalSource chooseFinal(TrainingSessionManager session, MultiLayerNetwork last, Map<String, Object> lastMetrics) throws IOException {
+        long end = session.step();
+        Path metricsJsonl = config.training().outputDir().resolve("metrics.jsonl");
+        if (config.eval().loadBestAtEnd()) {
+            Optional<BestCheckpoint> best = session.best();
+            if (best.isEmpty()) {
+                LOG.warn("eval.load_best_at_end is on, but no evaluation ranked a checkpoint (is there validation data?); {}/ holds the last "
+                        + "step, {}", FinalBundle.DIR_NAME, end);
+            } else if (best.get().step() == end) {
+                LOG.info("the last step, {}, is also the best by {} ({}); {}/ holds it", end, best.get().metric(), best.get().value(),
+                        FinalBundle.DIR_NAME);
+                return new FinalSource(last, end, selection(lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics,
+                        FinalBundle.SOURCE_BEST, best.get(), end), FinalBundle.SOURCE_BEST);
+            } else {
+                Path dir = session.checkpoints().dir().resolve(CheckpointStore.PREFIX + best.get().step());
+                CheckpointStore.Verification v = Files.isDirectory(dir) ? session.checkpoints().verify(dir)
+                        : new CheckpointStore.Verification(false, "it no longer exists", Optional.empty());
+                if (v.ok()) {
+                    MultiLayerNetwork net = ModelReader.readMultiLayerNetwork(dir.resolve(FinalBundle.MODEL_ZIP), false);
+                    LOG.info("eval.load_best_at_end: {}/ holds {} (best {} = {}), not the last step {}", FinalBundle.DIR_NAME, dir.getFileName(),
+                            best.get().metric(), best.get().value(), end);
+                    return new FinalSource(net, best.get().step(), selection(FinalBundle.evaluationAt(metricsJsonl, best.get().step()),
+                            FinalBundle.SOURCE_BEST, best.get(), end), FinalBundle.SOURCE_BEST);
+                }
+                LOG.warn("eval.load_best_at_end is on, but the best checkpoint {} does not verify ({}); {}/ holds the last step, {}",
+                        dir.getFileName(), v.problem(), FinalBundle.DIR_NAME, end);
+            }
+        }
+        Map<String, Object> m = lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics;
+        return new FinalSource(last, end, config.eval().loadBestAtEnd() ? selection(m, FinalBundle.SOURCE_LAST, null, end) : m,
+                FinalBundle.SOURCE_LAST);
+    }
+
+    private static Map<String, Object> selection(Map<String, Object> metrics, String source, BestCheckpoint best, long end) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        Map<String, Object> sel = new LinkedHashMap<>();
+        sel.put("source", source);
+        if (best != null) {
+            sel.put("metric", best.metric());
+            sel.put("value", best.value());
+            sel.put("step", best.step());
+        }
+        sel.put("last_step", end);
+        m.put("selected", sel);
+        return m;
     }
 
     /**
@@ -217,17 +280,39 @@ public final class TrainingRun {
     private void ensureFinal(TrainingSessionManager session, Path outputDir, MultiLayerNetwork net) throws IOException {
         Path dir = outputDir.resolve(FinalBundle.DIR_NAME);
         FinalBundle.Check check = FinalBundle.check(dir);
+        FinalSource wanted = null;
+        String why;
         if (check.state() == FinalBundle.State.OK) {
-            FinalBundle.removeUnfinished(outputDir);
-            return;
+            long held;
+            try {
+                held = FinalBundle.read(dir).step();
+            } catch (ModelFileException e) {
+                held = -1;
+            }
+            long expected = config.eval().loadBestAtEnd() ? session.best().map(BestCheckpoint::step).orElse(session.step()) : session.step();
+            if (held != expected) {
+                wanted = chooseFinal(session, net, Map.of());
+            }
+            if (wanted == null || held == wanted.step()) {
+                FinalBundle.removeUnfinished(outputDir);
+                return;
+            }
+            why = held < 0 ? "has a " + FinalBundle.BUNDLE_JSON + " that cannot be read"
+                    : "holds step " + held + ", but eval.load_best_at_end is " + config.eval().loadBestAtEnd() + ", which selects step "
+                            + wanted.step();
+        } else {
+            why = check.state() == FinalBundle.State.MISSING ? "is missing (a trainer was stopped before writing it, or it was removed)"
+                    : "does not verify (" + check.problem() + ")";
         }
-        String from = session.state().lastCheckpointRef().map(c -> Path.of(c.path()).getFileName().toString())
-                .orElse("the last checkpoint");
-        LOG.warn("{} {}: rebuilding it from {} (step {})", dir,
-                check.state() == FinalBundle.State.MISSING ? "is missing (a trainer was stopped before writing it, or it was removed)"
-                        : "does not verify (" + check.problem() + ")", from, session.step());
+        if (wanted == null) {
+            wanted = chooseFinal(session, net, Map.of());
+        }
+        String from = wanted.step() == session.step()
+                ? session.state().lastCheckpointRef().map(c -> Path.of(c.path()).getFileName().toString()).orElse("the last checkpoint")
+                : CheckpointStore.PREFIX + wanted.step();
+        LOG.warn("{} {}: rebuilding it from {} (step {})", dir, why, from, wanted.step());
         try {
-            writeFinal(outputDir, net, session.step(), lastEvaluation(outputDir.resolve("metrics.jsonl"), session.step()));
+            writeFinal(outputDir, wanted);
         } catch (IOException e) {
             session.fail(ExitCode.FAILURE.code(), "the run completed, but " + FinalBundle.DIR_NAME + "/ could not be rebuilt: " + e);
             throw e;
@@ -243,25 +328,6 @@ public final class TrainingRun {
     private static void reportLateSignal(TrainingSessionManager session) {
         session.stopSignal().ifPresent(s -> LOG.warn("SIG{} arrived after the last step: the run is complete, so {}/ was finished; "
                 + "exiting 0 (completed)", s.name(), FinalBundle.DIR_NAME));
-    }
-
-    /** The evaluation recorded at {@code step} in metrics.jsonl, as {@code metrics.json} holds it; empty when there is none. */
-    private static Map<String, Object> lastEvaluation(Path metricsJsonl, long step) {
-        try {
-            List<Map<String, Object>> lines = java.nio.file.Files.exists(metricsJsonl) ? MetricsLog.read(metricsJsonl) : List.of();
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                Map<String, Object> m = lines.get(i);
-                if ("eval".equals(m.get("type")) && m.get("step") instanceof Number n && n.longValue() == step) {
-                    Map<String, Object> copy = new LinkedHashMap<>(m);
-                    copy.remove("time");
-                    return copy;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot read the last evaluation from {} ({}); {}/ is rebuilt without {}", metricsJsonl, e.toString(),
-                    FinalBundle.DIR_NAME, FinalBundle.METRICS_JSON);
-        }
-        return Map.of();
     }
 
     /** Evaluation, metrics lines and plots. */

@@ -157,9 +157,25 @@ class ModelFolderTest {
         assertTrue(predictRefused(missing, missing).contains("does not exist"));
         Path zipFile = good.resolve(FinalBundle.MODEL_ZIP);
         assertTrue(predictRefused(zipFile, zipFile).contains("not a folder"));
-        Path checkpoint = new CheckpointStore(run.output).list().get(0).dir();
-        String err = predictRefused(checkpoint, checkpoint);
-        assertTrue(err.contains("checkpoint folder") && err.contains(good.toString()), err);
+    }
+
+    @Test
+    void aCheckpointThatDoesNotVerifyIsRefused(@TempDir Path tmp) throws IOException {
+        Path source = new CheckpointStore(run.output).list().get(0).dir();
+        Path dir = Files.createDirectories(tmp.resolve("checkpoint-25"));
+        try (Stream<Path> s = Files.list(source)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        byte[] zip = Files.readAllBytes(dir.resolve(FinalBundle.MODEL_ZIP));
+        zip[zip.length / 2] ^= 0x10;
+        Files.write(dir.resolve(FinalBundle.MODEL_ZIP), zip);
+        String err = predictRefused(dir, dir);
+        assertTrue(err.contains("does not verify") && err.contains("model.zip"), err);
+        Files.delete(dir.resolve(CheckpointManifest.FILE_NAME));
+        err = predictRefused(dir, dir);
+        assertTrue(err.contains("not a committed checkpoint"), err);
     }
 
     @Test
