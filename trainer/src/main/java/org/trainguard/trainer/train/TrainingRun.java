@@ -20,7 +20,6 @@ import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStatus;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.session.ModelReader;
 import org.trainguard.session.ResumeMode;
