@@ -2,8 +2,10 @@ package org.trainguard.trainer.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.config.EmbeddingLayout;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.lock.RunLock;
@@ -101,8 +105,10 @@ public final class TrainingRun {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
-            MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
-            LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
+            EmbeddingLayout layout = NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
+            MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
+            LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
+                    config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
@@ -132,6 +138,35 @@ public final class TrainingRun {
                 }
             }
         }
+    }
+
+    /**
+     * The table layout of the model this run would resume (every checkpoint of a run has the same), so
+     * that a run started before the sparse layout existed keeps its dense one.
+     */
+    private Optional<EmbeddingLayout> recordedLayout(Path outputDir) {
+        if (resume == ResumeMode.NEVER) {
+            return Optional.empty();
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (resume == ResumeMode.PATH) {
+            resumePath.ifPresent(p -> candidates.add(p.resolve(FinalBundle.MODEL_ZIP)));
+        } else {
+            List<CheckpointStore.Checkpoint> all = new CheckpointStore(outputDir).list();
+            for (int i = all.size() - 1; i >= 0; i--) {
+                candidates.add(all.get(i).dir().resolve(FinalBundle.MODEL_ZIP));
+            }
+            candidates.add(outputDir.resolve(FinalBundle.DIR_NAME).resolve(FinalBundle.MODEL_ZIP));
+        }
+        for (Path zip : candidates) {
+            if (Files.isRegularFile(zip)) {
+                Optional<EmbeddingLayout> l = NetworkFactory.recordedLayout(zip);
+                if (l.isPresent()) {
+                    return l;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private SessionOptions options(RunData data, long totalSteps) {
