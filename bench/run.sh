@@ -4,6 +4,7 @@
 #   bench/run.sh agnews [options]       accuracy and speed against fastText on AG News
 #   bench/run.sh checkpoint [options]   checkpoint cost and session overhead
 #   bench/run.sh steptime [options]     median training step: plain loop, session, idle ND4J thread
+#   bench/run.sh demo [options]         the demo job end to end, dense against sparse embedding
 #
 # Options are the benchmark's own (--help lists them). Needs trainer/target/trainer.jar
 # (build: mvn -o -q install -DskipTests) and, for agnews, Debian's fasttext.
@@ -17,7 +18,8 @@ case "$which" in
   agnews) main=org.trainguard.bench.AgNewsBenchmark ;;
   checkpoint) main=org.trainguard.bench.CheckpointBenchmark ;;
   steptime) main=org.trainguard.bench.StepTimeBenchmark ;;
-  *) echo "usage: bench/run.sh agnews|checkpoint|steptime [options]" >&2; exit 2 ;;
+  demo) main=org.trainguard.bench.DemoJobBenchmark ;;
+  *) echo "usage: bench/run.sh agnews|checkpoint|steptime|demo [options]" >&2; exit 2 ;;
 esac
 shift
 
