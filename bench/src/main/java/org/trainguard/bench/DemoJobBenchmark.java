@@ -129,7 +129,7 @@ public final class DemoJobBenchmark {
             }
             Files.createDirectories(dir);
             TrainguardConfig base = ConfigLoader.load(config);
-            Map<String, Object> map = base.toMap();
+            Map<String, Object> map = new LinkedHashMap<>(base.toMap());
             section(map, "training").put("output_dir", dir.resolve("run").toString());
             maxSteps.ifPresent(n -> section(map, "training").put("max_steps", n));
             section(map, "data").put("cache_dir", dir.resolve("cache").toString());

@@ -25,7 +25,9 @@ class EmbeddingLayoutTest {
         TrainerFixture.CliRun r = TrainerFixture.cli("--config", f.config.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(Optional.of(EmbeddingLayout.SPARSE), NetworkFactory.recordedLayout(f.output.resolve("final/model.zip")));
-        assertTrue(Files.readString(f.output.resolve("logs/trainer.log")).contains("(sparse embedding)"));
+        String log = Files.readString(f.output.resolve("logs/trainer.log"));
+        assertTrue(log.contains("(sparse embedding)"), log);
+        assertTrue(log.contains("training with the row-sparse step"), log);
     }
 
     @Test
