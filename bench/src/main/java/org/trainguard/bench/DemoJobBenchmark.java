@@ -171,7 +171,7 @@ public final class DemoJobBenchmark {
         return s;
     }
 
-    private static long lastNumber(List<String> lines) {
+    static long lastNumber(List<String> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             String l = lines.get(i).strip();
             if (l.matches("\\d+")) {
@@ -195,18 +195,18 @@ public final class DemoJobBenchmark {
         return out;
     }
 
-    private static double samplesPerSecond(Path metrics) throws IOException {
+    static double samplesPerSecond(Path metrics) throws IOException {
         double[] v = lines(metrics).stream().filter(m -> "train".equals(m.get("type")))
                 .mapToDouble(m -> ((Number) m.get("samples_per_second")).doubleValue()).sorted().toArray();
         return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
-    private static double macroF1(Path metrics) throws IOException {
+    static double macroF1(Path metrics) throws IOException {
         return lines(metrics).stream().filter(m -> "eval".equals(m.get("type")))
                 .mapToDouble(m -> ((Number) m.get("f1_macro")).doubleValue()).reduce((a, b) -> b).orElse(Double.NaN);
     }
 
-    private static long peakHeap(Path gc) throws IOException {
+    static long peakHeap(Path gc) throws IOException {
         long peak = -1;
         if (!Files.exists(gc)) {
             return peak;
