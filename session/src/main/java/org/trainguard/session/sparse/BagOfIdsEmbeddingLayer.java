@@ -133,7 +133,7 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         }
         batch = (int) in.size(0);
         length = (int) in.size(1);
-        float[] raw = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] raw = floats(in);
         long rowsInTable = layerConf().getNIn();
         ids = new int[raw.length];
         for (int p = 0; p < raw.length; p++) {
@@ -152,8 +152,17 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                 throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName() + "': mask of shape "
                         + Arrays.toString(maskArray.shape()) + " does not match ids of shape [" + batch + ", " + length + "]");
             }
-            weights = maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            weights = floats(maskArray);
         }
+    }
+
+    /** The elements in row-major order; copies through a native op only when the array is not already laid out so. */
+    private static float[] floats(INDArray a) {
+        INDArray f = a.castTo(DataType.FLOAT);
+        if (f.ordering() != 'c' || f.isView() || f.data().length() != f.length()) {
+            f = f.dup('c');
+        }
+        return f.data().asFloat();
     }
 
     @Override
@@ -164,7 +173,7 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         }
         int dim = (int) layerConf().getNOut();
         int tableRows = (int) layerConf().getNIn();
-        float[] eps = epsilon.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] eps = floats(epsilon);
         if (slotOfRow == null || slotOfRow.length != tableRows) {
             slotOfRow = new int[tableRows];
             Arrays.fill(slotOfRow, -1);
