@@ -79,10 +79,18 @@ public final class ProgressCallback extends BaseTrainingListener {
         }
         samplesPerStep = Double.isNaN(samplesPerStep) ? batch : samplesPerStep + SMOOTHING * (batch - samplesPerStep);
         lastNanos = now;
-        if (terminal != null) {
+        if (terminal instanceof LiveBar live) {
             if (now - lastDrawNanos > 200_000_000L || step == totalSteps) {
                 lastDrawNanos = now;
-                terminal.print("\r" + bar() + (step == totalSteps ? System.lineSeparator() : ""));
+                live.show(bar(live.columns()));
+                if (step == totalSteps) {
+                    live.finish();
+                }
+            }
+        } else if (terminal != null) {
+            if (now - lastDrawNanos > 200_000_000L || step == totalSteps) {
+                lastDrawNanos = now;
+                terminal.print("\r" + bar(LiveBar.DEFAULT_COLUMNS) + (step == totalSteps ? System.lineSeparator() : ""));
                 terminal.flush();
             }
         } else if (step % logEverySteps == 0 || step == totalSteps) {
@@ -92,7 +100,8 @@ public final class ProgressCallback extends BaseTrainingListener {
 
     /** Ends the live bar's line before other output. */
     public void breakLine() {
-        if (terminal != null && lastDrawNanos != 0) {
+        // a LiveBar keeps other output above the bar by itself
+        if (terminal != null && !(terminal instanceof LiveBar) && lastDrawNanos != 0) {
             terminal.print(System.lineSeparator());
             terminal.flush();
             lastDrawNanos = 0;
@@ -158,18 +167,50 @@ public final class ProgressCallback extends BaseTrainingListener {
                 step, totalSteps, epoch + 1, totalEpochs, loss(), learningRate, samplesPerSecond(), formatSeconds(etaSeconds()));
     }
 
-    private String bar() {
-        int width = 30;
+    /**
+     * The live bar, fitted into {@code columns - 1} characters (a line as wide as the terminal wraps on
+     * some terminals): the bar itself shrinks first, then the least needed figures are left out.
+     */
+    String bar(int columns) {
         double frac = totalSteps == 0 ? 0 : Math.min(1, (double) step / totalSteps);
+        String[] parts = {
+            String.format(Locale.ROOT, "%3.0f%%", frac * 100),
+            step + "/" + totalSteps,
+            "epoch " + (epoch + 1) + "/" + totalEpochs,
+            String.format(Locale.ROOT, "loss %.4f", loss()),
+            String.format(Locale.ROOT, "%.0f samples/s", samplesPerSecond()),
+            "ETA " + formatSeconds(etaSeconds()),
+        };
+        // what goes first when the line is too narrow: samples/s, then the percentage, then the epoch
+        int[][] keep = {{0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 5}, {1, 2, 3, 5}, {1, 3, 5}, {1, 3}};
+        int room = columns - 1;
+        String[] tails = new String[keep.length];
+        for (int j = 0; j < keep.length; j++) {
+            StringBuilder tail = new StringBuilder();
+            for (int i : keep[j]) {
+                tail.append(tail.length() == 0 ? "" : " ").append(parts[i]);
+            }
+            tails[j] = tail.toString();
+            int width = Math.min(30, room - tails[j].length() - 3);
+            if (width >= 10) {
+                return meter(frac, width) + " " + tails[j];
+            }
+        }
+        for (String tail : tails) {
+            if (tail.length() <= room) {
+                return tail;
+            }
+        }
+        return tails[tails.length - 1].substring(0, room);
+    }
+
+    private static String meter(double frac, int width) {
         int filled = (int) Math.round(frac * width);
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < width; i++) {
             sb.append(i < filled ? '=' : (i == filled ? '>' : ' '));
         }
-        sb.append("] ");
-        sb.append(String.format(Locale.ROOT, "%3.0f%% %d/%d loss %.4f %.0f samples/s ETA %s   ",
-                frac * 100, step, totalSteps, loss(), samplesPerSecond(), formatSeconds(etaSeconds())));
-        return sb.toString();
+        return sb.append(']').toString();
     }
 
     /**

@@ -40,6 +40,7 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.io.Hashing;
 import org.trainguard.core.session.SessionStore;
 import org.trainguard.session.sparse.SparseTrainingStep;
 
@@ -313,13 +314,15 @@ public final class TrainingSessionManager implements AutoCloseable {
         mine.put("architecture", net.architectureFingerprint());
         for (Map.Entry<String, String> e : mine.entrySet()) {
             String old = saved.get(e.getKey());
-            if (old != null && !old.equals(e.getValue())) {
-                changed.add(e.getKey());
+            // earlier versions recorded every fingerprint as a SHA-256, even readable settings
+            if (old != null && !old.equals(e.getValue()) && !old.equals(Hashing.sha256(e.getValue()))) {
+                changed.add(readable(old) && readable(e.getValue())
+                        ? e.getKey() + " changed from " + old + " to " + e.getValue() : e.getKey() + " changed");
             }
         }
         if (!changed.isEmpty()) {
-            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join(", ", changed)
-                    + " changed since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
+            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join("; ", changed)
+                    + " since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
                     + "folder (training.output_dir), or resume never (the trainer's --resume never), which archives this run");
         }
         for (Map.Entry<String, String> e : options.advisoryFingerprints().entrySet()) {
@@ -329,6 +332,11 @@ public final class TrainingSessionManager implements AutoCloseable {
                         + "uninterrupted run", e.getKey(), c.name());
             }
         }
+    }
+
+    /** A fingerprint that is a setting a person can read rather than a hash. */
+    private static boolean readable(String fingerprint) {
+        return !fingerprint.matches("[0-9a-f]{64}");
     }
 
     // ------------------------------------------------------------------ training
@@ -355,6 +363,7 @@ public final class TrainingSessionManager implements AutoCloseable {
     public Outcome fit(DataSetIterator data, TrainingHooks hooks) {
         loopRunning = true;
         activeHooks = hooks;
+        PauseDetector pauses = new PauseDetector(PAUSE_THRESHOLD, this::recordPause);
         try {
             return runLoop(data, hooks);
         } finally {
@@ -362,7 +371,22 @@ public final class TrainingSessionManager implements AutoCloseable {
             activeHooks = TrainingHooks.NONE;
             loopRunning = false;
             loopDone.countDown();
+            pauses.close();
         }
+    }
+
+    /** The shortest pause of the process recorded in the session file (as the watchdog counts its own). */
+    static final Duration PAUSE_THRESHOLD = Duration.ofSeconds(10);
+
+    private void recordPause(Instant at, Duration length, boolean monotonic) {
+        LOG.warn("the trainer did not run for {} s from {} ({})", length.toSeconds(), at,
+                monotonic ? "the process was stopped or the virtual machine frozen" : "the machine was suspended, or its clock was set forward");
+        update(b -> {
+            List<SessionState.Pause> all = new ArrayList<>(session.pauses());
+            all.add(new SessionState.Pause(at, length.toMillis() / 1000.0));
+            return b.pauses(all);
+        });
+        writeSession();
     }
 
     /**

@@ -49,7 +49,7 @@ public final class ConfigLoader {
             "learning_rate", "optimizer", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay",
             "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps");
     static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best");
-    static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval");
+    static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
             "harmful_labels", "batch_size");
     static final Set<String> LOSS_KEYS = keys("type", "focal_gamma", "class_weights");
@@ -271,7 +271,8 @@ public final class ConfigLoader {
         SessionConfig d = SessionConfig.defaults();
         return new SessionConfig(
                 section.duration("autosave_interval", d.autosaveInterval()),
-                section.duration("heartbeat_interval", d.heartbeatInterval()));
+                section.duration("heartbeat_interval", d.heartbeatInterval()),
+                section.bool("inhibit_sleep", d.inhibitSleep()));
     }
 
     private static EvalConfig eval(YamlSection section, List<String> labels) {

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param restarts how many times the run was started again after a process ended abnormally
  * @param resumes every resume with its time and step
  * @param exit how the last process ended, once it has
+ * @param pauses the longest times the trainer was paused while it ran (a suspend, a frozen virtual machine,
+ *     SIGSTOP), newest last, at most {@link #MAX_PAUSES}
  */
 public record SessionState(
         int schemaVersion,
@@ -54,15 +56,21 @@ public record SessionState(
         Map<String, Object> lastMetrics,
         int restarts,
         List<Resume> resumes,
-        Exit exit) {
+        Exit exit,
+        List<Pause> pauses) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
+
+    /** The pauses kept in the file; older ones are dropped first. */
+    public static final int MAX_PAUSES = 20;
 
     /** Defensive copies of the collections. */
     public SessionState {
         lastMetrics = lastMetrics == null ? Map.of() : Map.copyOf(lastMetrics);
         resumes = resumes == null ? List.of() : List.copyOf(resumes);
+        // files written before pauses were recorded have none
+        pauses = pauses == null ? List.of() : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
     }
 
     /**
@@ -103,6 +111,16 @@ public record SessionState(
     public record Exit(int code, String reason) {
     }
 
+    /**
+     * A time the trainer process did not run although it was alive: the machine was suspended, the virtual
+     * machine frozen, or the process stopped.
+     *
+     * @param at when the pause began
+     * @param seconds how long it lasted
+     */
+    public record Pause(Instant at, double seconds) {
+    }
+
     /** @return the newest checkpoint, if any */
     public Optional<CheckpointRef> lastCheckpointRef() {
         return Optional.ofNullable(lastCheckpoint);
@@ -130,7 +148,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of()));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -155,6 +173,7 @@ public record SessionState(
         private int restarts;
         private List<Resume> resumes;
         private Exit exit;
+        private List<Pause> pauses;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -177,6 +196,7 @@ public record SessionState(
             restarts = s.restarts;
             resumes = s.resumes;
             exit = s.exit;
+            pauses = s.pauses;
         }
 
         /** @param v value @return this */
@@ -217,12 +237,14 @@ public record SessionState(
         public Builder resumes(List<Resume> v) { resumes = v; return this; }
         /** @param v value, null while running @return this */
         public Builder exit(Exit v) { exit = v; return this; }
+        /** @param v value @return this */
+        public Builder pauses(List<Pause> v) { pauses = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit);
+                    best, lastMetrics, restarts, resumes, exit, pauses);
         }
     }
 }

@@ -94,7 +94,7 @@ class ConfigLoaderTest {
         assertEquals(50, training.logEverySteps());
 
         assertEquals(new CheckpointConfig(1458, Optional.empty(), 5, true), config.checkpoint());
-        assertEquals(new SessionConfig(Duration.ofMinutes(5), Duration.ofSeconds(10)), config.session());
+        assertEquals(new SessionConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), true), config.session());
         assertEquals(new EvalConfig(1458, EvalMetric.F1_MACRO, true, "ALLOW", List.of("DENY", "REFUSE"), 256),
                 config.eval());
         assertEquals(LossType.CROSS_ENTROPY, config.loss().type());
@@ -142,7 +142,7 @@ class ConfigLoaderTest {
                 Optimizer.SGD, 0.8, 0.99, 1.0e-6, 0.0, OptionalDouble.empty(), LrSchedule.LINEAR, 0.05, 10),
                 config.training());
         assertEquals(new CheckpointConfig(500, Optional.of(Duration.ofMinutes(90)), 2, false), config.checkpoint());
-        assertEquals(new SessionConfig(Duration.ofMinutes(2), Duration.ofSeconds(15)), config.session());
+        assertEquals(new SessionConfig(Duration.ofMinutes(2), Duration.ofSeconds(15), true), config.session());
         // greater_is_better: null takes the metric's direction; the false-allow rate is better when lower.
         assertEquals(new EvalConfig(250, EvalMetric.FALSE_ALLOW_RATE, false, "ALLOW",
                 List.of("DENY", "REFUSE", "SPAM"), 128), config.eval());

@@ -36,7 +36,27 @@ final class Doctor {
         m.put("javacpp_max_bytes_mb", org.bytedeco.javacpp.Pointer.maxBytes() >> 20);
         m.put("javacpp_max_physical_bytes_mb", org.bytedeco.javacpp.Pointer.maxPhysicalBytes() >> 20);
         m.put("physical_memory_mb", org.bytedeco.javacpp.Pointer.totalPhysicalBytes() >> 20);
-        m.put("dl4j_version", Optional.ofNullable(Nd4j.class.getPackage().getImplementationVersion()).orElse("1.0.0-M2.1"));
+        // trainer.jar's manifest names trainguard's version for every package in it: read DL4J's and ND4J's own
+        m.put("dl4j_version", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
+        m.put("nd4j_version", mavenVersion("org.nd4j", "nd4j-api"));
         return m;
+    }
+
+    /**
+     * @return the version in the {@code pom.properties} Maven puts in an artifact's jar (kept in trainer.jar),
+     *     or {@code unknown}
+     */
+    static String mavenVersion(String groupId, String artifactId) {
+        String resource = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+        try (java.io.InputStream in = Doctor.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 }

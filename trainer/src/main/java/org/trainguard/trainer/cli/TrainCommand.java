@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.session.LiveBar;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.trainer.train.Warmup;
@@ -68,7 +69,13 @@ final class TrainCommand implements Callable<Integer> {
                 Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),
                 configFile.toAbsolutePath(), config.training().outputDir());
         PrintStream stdout = new PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8);
-        PrintStream terminal = System.console() != null && System.getenv("CI") == null ? System.err : null;
+        PrintStream terminal = null;
+        if (System.console() != null && System.getenv("CI") == null) {
+            // the console log goes through the bar's stream, so log lines appear above the bar
+            LiveBar bar = new LiveBar(System.err, LiveBar.terminalColumns());
+            System.setErr(bar);
+            terminal = bar;
+        }
         TrainingRun.Result r = new TrainingRun(config, mode, path, stdout, terminal, warmup).run();
         stdout.flush();
         if (r.exitCode() != 0) {

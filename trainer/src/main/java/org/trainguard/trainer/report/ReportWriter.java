@@ -322,7 +322,8 @@ public final class ReportWriter {
 
     private static String trainSummary(Map<String, Object> line) {
         return "step " + line.get("step")
-                + "  epoch " + line.getOrDefault("epoch", "n/a")
+                // metrics.jsonl counts epochs from 0; the page counts from 1, as the progress line and the log do
+                + "  epoch " + (line.get("epoch") instanceof Number n ? String.valueOf(n.longValue() + 1) : "n/a")
                 + "  loss " + number(line.get("loss"), "%.4f")
                 + "  learning rate " + number(line.get("learning_rate"), "%.3e")
                 + "  samples/s " + number(line.get("samples_per_second"), "%.1f")

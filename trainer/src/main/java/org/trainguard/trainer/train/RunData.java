@@ -2,6 +2,8 @@ package org.trainguard.trainer.train;
 
 import java.nio.file.Path;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -89,6 +91,7 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
         FeaturizedData trainF = FeatureCache.load(d.cacheDir(), d.train(), trainKey, settings, featurizer, () -> parts.get().train());
         LOG.info("training data: {} examples from {}{}, {} feature ids per example on average", trainF.size(), d.train().getFileName(),
                 trainF.fromCache() ? " (featurized cache)" : "", trainF.size() == 0 ? 0 : trainF.totalIds() / trainF.size());
+        warnOfLabelsWithoutExamples(config, trainF);
         Optional<FeaturizedData> valF = Optional.empty();
         if (split || d.validation().isPresent()) {
             Path source = d.validation().orElse(d.train());
@@ -98,6 +101,34 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
             LOG.info("validation data: {} examples", valF.get().size());
         }
         return new RunData(trainF, valF, settings, fp);
+    }
+
+    /**
+     * A configured label without training examples is never predicted, and macro-F1 (the default metric that
+     * picks the best checkpoint) averages its F1 of 0 with the others: say so loudly, at every start (the feature
+     * cache serves restarts without reading the data again).
+     */
+    static List<String> warnOfLabelsWithoutExamples(TrainguardConfig config, FeaturizedData train) {
+        List<String> labels = config.labels();
+        int[] counts = new int[labels.size()];
+        for (int label : train.labels()) {
+            counts[label]++;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                missing.add(labels.get(i));
+            }
+        }
+        if (!missing.isEmpty() && missing.size() < labels.size()) {
+            int n = labels.size();
+            String shown = missing.size() <= 10 ? String.join(", ", missing) : String.join(", ", missing.subList(0, 10)) + ", ...";
+            LOG.warn("{} of {} configured labels have no training examples ({}): the model can never predict them, and macro-F1 "
+                    + "counts each as F1 0, so it cannot exceed {} and compares checkpoints on the other labels only. "
+                    + "Add examples, or remove the labels from `labels`", missing.size(), n, shown,
+                    String.format(java.util.Locale.ROOT, "%.3f", (n - missing.size()) / (double) n));
+        }
+        return missing;
     }
 
     /** The examples of both parts, read only when the feature cache cannot serve them. */

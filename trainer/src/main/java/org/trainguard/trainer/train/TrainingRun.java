@@ -23,6 +23,7 @@ import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
+import org.trainguard.session.SleepInhibitor;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingSessionManager;
@@ -111,7 +112,8 @@ public final class TrainingRun {
                     config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), String.join(", ", config.labels()), backend);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
-                 MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
+                 MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
+                 Awake awake = keepAwake(outputDir)) {
                 if (session.step() >= totalSteps) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";
@@ -138,6 +140,21 @@ public final class TrainingRun {
                 }
             }
         }
+    }
+
+    /** A request to stay awake, released by closing it. */
+    private interface Awake extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** While the run trains the machine must not sleep ({@code session.inhibit_sleep}). */
+    private Awake keepAwake(Path outputDir) {
+        if (!config.session().inhibitSleep()) {
+            return () -> { };
+        }
+        Optional<SleepInhibitor> inhibitor = SleepInhibitor.acquire("trainguard training run in " + outputDir);
+        return () -> inhibitor.ifPresent(SleepInhibitor::close);
     }
 
     /**
@@ -184,7 +201,7 @@ public final class TrainingRun {
                 .fingerprint("labels", Hashing.sha256(String.join("\n", config.labels())))
                 .fingerprint("features", data.settings().fingerprint())
                 .fingerprint("data", data.fingerprint())
-                .fingerprint("batching", Hashing.sha256("batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle()))
+                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
         t.maxSteps().ifPresent(b::maxSteps);

@@ -100,7 +100,8 @@ class ReportWriterTest {
         assertTrue(html.contains("<img src=\"loss.png?v="), html);
         assertTrue(html.contains("<img src=\"confusion_matrix.png?v="), html);
         assertTrue(html.contains("Updated 2024-05-10T22:28:01Z"), html);
-        assertTrue(html.contains("step 600  epoch 3"), html);
+        // epoch 3 in metrics.jsonl (from 0) is the fourth epoch
+        assertTrue(html.contains("step 600  epoch 4"), html);
         assertTrue(html.contains("true \\ predicted  ALLOW  ESCALATION  DENY  REFUSE"), html);
         assertTrue(html.contains("step 600  loss "), html);
         assertEquals(names(written).stream().sorted().toList(), onlyFilesIn(reportDir),

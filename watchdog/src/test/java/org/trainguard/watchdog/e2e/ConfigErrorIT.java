@@ -64,9 +64,10 @@ class ConfigErrorIT {
             assertEquals(1, state.attempts());
             assertEquals(2, state.exitCode());
             assertEquals(2, state.lastFailure().exitCode());
-            assertTrue(run.trainerConsole().contains("batching changed since the checkpoint was written"), run.trainerConsole());
+            String console = run.trainerConsole();
+            assertTrue(console.contains("batching changed from batch_size=") && console.contains("since the checkpoint was written"), console);
             // the trainer refused before its session was open; its message reaches the log, state and notification
-            assertTrue(state.lastFailure().reason().contains("batching changed since the checkpoint was written"), state.lastFailure().reason());
+            assertTrue(state.lastFailure().reason().contains("batching changed from batch_size="), state.lastFailure().reason());
             assertTrue(log.contains("ended: exit 2 at step"), log);
         }
     }
