@@ -5,6 +5,7 @@
 #   bench/run.sh checkpoint [options]   checkpoint cost and session overhead
 #   bench/run.sh steptime [options]     median training step: plain loop, session, idle ND4J thread
 #   bench/run.sh serve [options]        trainer serve: requests/s and latency percentiles per number of clients
+#   bench/run.sh demo [options]         the demo job end to end, dense against sparse embedding
 #
 # Options are the benchmark's own (--help lists them). Needs trainer/target/trainer.jar
 # (build: mvn -o -q install -DskipTests) and, for agnews, Debian's fasttext.
@@ -19,7 +20,8 @@ case "$which" in
   checkpoint) main=org.trainguard.bench.CheckpointBenchmark ;;
   steptime) main=org.trainguard.bench.StepTimeBenchmark ;;
   serve) main=org.trainguard.bench.ServeBenchmark ;;
-  *) echo "usage: bench/run.sh agnews|checkpoint|steptime|serve [options]" >&2; exit 2 ;;
+  demo) main=org.trainguard.bench.DemoJobBenchmark ;;
+  *) echo "usage: bench/run.sh agnews|checkpoint|steptime|serve|demo [options]" >&2; exit 2 ;;
 esac
 shift
 

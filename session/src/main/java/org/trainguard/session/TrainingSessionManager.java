@@ -45,6 +45,7 @@ import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.session.SessionStore;
+import org.trainguard.session.sparse.SparseTrainingStep;
 
 /**
  * Runs training of any DL4J network so that it survives being killed: it owns the run lock, the
@@ -518,6 +519,11 @@ public final class TrainingSessionManager implements AutoCloseable {
         beat(SessionStatus.RUNNING);
         LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
                 step > 0 ? ", starting at step " + step : "");
+        // a network with a row-sparse table gets a step that subtracts only the rows a batch touched
+        SparseTrainingStep sparseStep = SparseTrainingStep.forNetwork(net.model()).orElse(null);
+        if (sparseStep != null) {
+            LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
+        }
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
         try {
@@ -536,7 +542,11 @@ public final class TrainingSessionManager implements AutoCloseable {
                     DataSet ds = data.next();
                     Nd4j.getRandom().setSeed(StepRandom.seedFor(options.seed(), step));
                     progress.learningRate(learningRate());
-                    net.fit(ds);
+                    if (sparseStep != null) {
+                        sparseStep.fit(ds);
+                    } else {
+                        net.fit(ds);
+                    }
                     step++;
                     if (step % SUBNORMAL_FLUSH_EVERY_STEPS == 0) {
                         flushSubnormals(net.updaterState());

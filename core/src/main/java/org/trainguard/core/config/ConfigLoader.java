@@ -49,7 +49,7 @@ public final class ConfigLoader {
     static final Set<String> SECTIONS = keys("labels", "model", "data", "training", "checkpoint", "session", "eval",
             "loss", "watchdog");
     static final Set<String> MODEL_KEYS = keys("type", "embedding_dim", "dropout", "conv_filters",
-            "conv_kernel_size", "features");
+            "conv_kernel_size", "features", "embedding");
     static final Set<String> FEATURES_KEYS = keys("buckets", "max_length", "word_ngrams", "char_ngrams",
             "char_ngram_min", "char_ngram_max", "lowercase");
     static final Set<String> DATA_KEYS = keys("train", "validation", "validation_split", "format", "text_field",
@@ -241,7 +241,8 @@ public final class ConfigLoader {
                 section.number("dropout", d.dropout()),
                 section.integer("conv_filters", d.convFilters()),
                 section.integer("conv_kernel_size", d.convKernelSize()),
-                featuresConfig);
+                featuresConfig,
+                section.choice("embedding", EmbeddingLayout.class, d.embedding()));
         if (model.type() != ModelType.CNN) {
             for (String cnnOnly : List.of("conv_filters", "conv_kernel_size")) {
                 if (section.has(cnnOnly)) {

@@ -13,9 +13,10 @@ import java.util.Map;
  * @param convKernelSize CNN only: convolution width in feature ids, &gt; 0 and at most
  *                       {@code features.maxLength}
  * @param features       how text becomes feature ids
+ * @param embedding      how the fastText model stores and trains its table; {@code auto} unless set
  */
 public record ModelConfig(ModelType type, int embeddingDim, double dropout, int convFilters, int convKernelSize,
-                          FeaturesConfig features) {
+                          FeaturesConfig features, EmbeddingLayout embedding) {
 
     /** Checks every range, and that a CNN's kernel fits in the longest text. */
     public ModelConfig {
@@ -25,11 +26,31 @@ public record ModelConfig(ModelType type, int embeddingDim, double dropout, int 
         Checks.positive("model.conv_filters", convFilters);
         Checks.positive("model.conv_kernel_size", convKernelSize);
         Checks.notNull("model.features", features);
+        Checks.notNull("model.embedding", embedding);
+        if (type == ModelType.CNN && embedding == EmbeddingLayout.SPARSE) {
+            throw new ConfigException("model.embedding",
+                    "model.embedding: sparse applies to model.type fasttext only, found model.type cnn");
+        }
         if (type == ModelType.CNN && convKernelSize > features.maxLength()) {
             throw new ConfigException("model.conv_kernel_size",
                     "model.conv_kernel_size must be <= model.features.max_length (" + features.maxLength()
                             + ") for a cnn, found " + convKernelSize);
         }
+    }
+
+    /**
+     * Settings with the embedding layout chosen automatically.
+     *
+     * @param type           fastText-style averaging or a CNN
+     * @param embeddingDim   size of each feature embedding
+     * @param dropout        dropout applied before the output layer
+     * @param convFilters    CNN only: number of convolution filters
+     * @param convKernelSize CNN only: convolution width in feature ids
+     * @param features       how text becomes feature ids
+     */
+    public ModelConfig(ModelType type, int embeddingDim, double dropout, int convFilters, int convKernelSize,
+                       FeaturesConfig features) {
+        this(type, embeddingDim, dropout, convFilters, convKernelSize, features, EmbeddingLayout.AUTO);
     }
 
     /**
@@ -49,6 +70,10 @@ public record ModelConfig(ModelType type, int embeddingDim, double dropout, int 
         map.put("conv_filters", convFilters);
         map.put("conv_kernel_size", convKernelSize);
         map.put("features", features.toMap());
+        if (embedding != EmbeddingLayout.AUTO) {
+            // absent when automatic, so runs recorded before the key existed keep their fingerprints
+            map.put("embedding", Checks.yamlName(embedding));
+        }
         return map;
     }
 }

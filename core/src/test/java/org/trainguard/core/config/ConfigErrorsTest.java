@@ -217,6 +217,9 @@ class ConfigErrorsTest {
         assertError(DATA + "model:\n  features:\n    char_ngram_min: 4\n",
                 "train.yaml:3: model.features.char_ngram_max must be >= model.features.char_ngram_min (4), found 3",
                 "model.features.char_ngram_max", 3);
+        assertError(DATA + "model:\n  type: cnn\n  embedding: sparse\n",
+                "train.yaml:4: model.embedding: sparse applies to model.type fasttext only, found model.type cnn",
+                "model.embedding", 4);
         assertError(DATA + "model:\n  type: cnn\n  conv_kernel_size: 9\n  features: {max_length: 8}\n",
                 "train.yaml:4: model.conv_kernel_size must be <= model.features.max_length (8) for a cnn, found 9",
                 "model.conv_kernel_size", 4);

@@ -133,7 +133,7 @@ class ConfigLoaderTest {
 
         assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE", "SPAM"), config.labels());
         assertEquals(new ModelConfig(ModelType.CNN, 96, 0.25, 64, 5,
-                new FeaturesConfig(131072, 200, 3, false, 1, 4, false)), config.model());
+                new FeaturesConfig(131072, 200, 3, false, 1, 4, false), EmbeddingLayout.DENSE), config.model());
         assertEquals(new DataConfig(dir.resolve("data/train.jsonl"), Optional.of(dir.resolve("data/valid.jsonl")),
                 0.2, DataFormat.JSONL, "body", "verdict",
                 new CsvConfig(false, List.of("id", "title", "body", "verdict"), List.of("title", "body"), "verdict",

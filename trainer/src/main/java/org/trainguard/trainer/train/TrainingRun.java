@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.config.EmbeddingLayout;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
@@ -110,8 +112,10 @@ public final class TrainingRun {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
-            MultiLayerNetwork net = NetworkFactory.build(config, totalSteps);
-            LOG.info("{} network: {} parameters, {} classes ({}); ND4J {}", config.model().type().name().toLowerCase(java.util.Locale.ROOT),
+            EmbeddingLayout layout = NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
+            MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
+            LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
+                    config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
                             : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
             startup.phase(Heartbeat.Phase.RESTORING);
@@ -171,6 +175,35 @@ public final class TrainingRun {
         }
         Optional<SleepInhibitor> inhibitor = SleepInhibitor.acquire("trainguard training run in " + outputDir);
         return () -> inhibitor.ifPresent(SleepInhibitor::close);
+    }
+
+    /**
+     * The table layout of the model this run would resume (every checkpoint of a run has the same), so
+     * that a run started before the sparse layout existed keeps its dense one.
+     */
+    private Optional<EmbeddingLayout> recordedLayout(Path outputDir) {
+        if (resume == ResumeMode.NEVER) {
+            return Optional.empty();
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (resume == ResumeMode.PATH) {
+            resumePath.ifPresent(p -> candidates.add(p.resolve(FinalBundle.MODEL_ZIP)));
+        } else {
+            List<CheckpointStore.Checkpoint> all = new CheckpointStore(outputDir).list();
+            for (int i = all.size() - 1; i >= 0; i--) {
+                candidates.add(all.get(i).dir().resolve(FinalBundle.MODEL_ZIP));
+            }
+            candidates.add(outputDir.resolve(FinalBundle.DIR_NAME).resolve(FinalBundle.MODEL_ZIP));
+        }
+        for (Path zip : candidates) {
+            if (Files.isRegularFile(zip)) {
+                Optional<EmbeddingLayout> l = NetworkFactory.recordedLayout(zip);
+                if (l.isPresent()) {
+                    return l;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private SessionOptions options(RunData data, long totalSteps) {

@@ -1,0 +1,54 @@
+package org.trainguard.session.sparse;
+
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** {@link LazyAdam}'s step, in float arithmetic following the formula of ND4J's Adam kernel. */
+final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
+    private float beta1;
+    private float beta2;
+    private float oneMinusBeta1;
+    private float oneMinusBeta2;
+    private float epsilon;
+    private float alpha;
+
+    LazyAdamUpdater(LazyAdam config, TouchedRows rows) {
+        super(config, rows);
+    }
+
+    @Override
+    void prepare(int iteration, double lr) {
+        LazyAdam c = getConfig();
+        beta1 = (float) c.getBeta1();
+        beta2 = (float) c.getBeta2();
+        epsilon = (float) c.getEpsilon();
+        oneMinusBeta1 = 1f - beta1;
+        oneMinusBeta2 = 1f - beta2;
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float a = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+        alpha = Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a;
+    }
+
+    @Override
+    float step(FloatBuffer s, int sBase, int index, float g) {
+        int mAt = sBase + index;
+        int vAt = mAt + (int) size;
+        float m = beta1 * s.get(mAt) + g * oneMinusBeta1;
+        float v = beta2 * s.get(vAt) + g * g * oneMinusBeta2;
+        s.put(mAt, m);
+        s.put(vAt, v);
+        return m * alpha / ((float) Math.sqrt(v) + epsilon);
+    }
+
+    @Override
+    public Map<String, INDArray> getState() {
+        Map<String, INDArray> r = new LinkedHashMap<>();
+        r.put("M", state.get(NDArrayIndex.interval(0, size)));
+        r.put("V", state.get(NDArrayIndex.interval(size, 2 * size)));
+        return r;
+    }
+}

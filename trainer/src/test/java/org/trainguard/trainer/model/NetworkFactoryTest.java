@@ -1,0 +1,43 @@
+package org.trainguard.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.trainguard.core.config.ConfigException;
+import org.trainguard.core.config.EmbeddingLayout;
+import org.trainguard.core.config.FeaturesConfig;
+import org.trainguard.core.config.ModelConfig;
+import org.trainguard.core.config.ModelType;
+
+class NetworkFactoryTest {
+
+    private static ModelConfig model(ModelType type, EmbeddingLayout layout) {
+        return new ModelConfig(type, 16, 0.1, 8, 3, FeaturesConfig.defaults(), layout);
+    }
+
+    @Test
+    void autoIsSparseOnTheCpuAndDenseOnAGpuOrForACnn() {
+        assertEquals(EmbeddingLayout.SPARSE, NetworkFactory.layout(model(ModelType.FASTTEXT, EmbeddingLayout.AUTO), true, Optional.empty()));
+        assertEquals(EmbeddingLayout.DENSE, NetworkFactory.layout(model(ModelType.FASTTEXT, EmbeddingLayout.AUTO), false, Optional.empty()));
+        assertEquals(EmbeddingLayout.DENSE, NetworkFactory.layout(model(ModelType.CNN, EmbeddingLayout.AUTO), true, Optional.empty()));
+    }
+
+    @Test
+    void autoKeepsTheLayoutOfTheCheckpointItResumes() {
+        assertEquals(EmbeddingLayout.DENSE,
+                NetworkFactory.layout(model(ModelType.FASTTEXT, EmbeddingLayout.AUTO), true, Optional.of(EmbeddingLayout.DENSE)));
+        assertEquals(EmbeddingLayout.DENSE,
+                NetworkFactory.layout(model(ModelType.FASTTEXT, EmbeddingLayout.DENSE), true, Optional.of(EmbeddingLayout.SPARSE)),
+                "an explicit layout wins; the resume itself then refuses the change of shape");
+    }
+
+    @Test
+    void sparseOnAGpuBackendIsAConfigErrorNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> NetworkFactory.layout(model(ModelType.FASTTEXT, EmbeddingLayout.SPARSE), false, Optional.empty()));
+        assertTrue(e.getMessage().contains("model.embedding: sparse needs ND4J's CPU backend"), e.getMessage());
+    }
+}
