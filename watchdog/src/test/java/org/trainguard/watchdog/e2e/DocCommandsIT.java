@@ -235,6 +235,9 @@ class DocCommandsIT {
         Process p = builder.start();
         p.getOutputStream().close();
         try {
+            if (isServe(words)) {
+                return serveAnswers(command, words, p, output);
+            }
             boolean longRunning = isTraining(words) || isWatchdogRun(words);
             if (!longRunning) {
                 if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
@@ -271,6 +274,43 @@ class DocCommandsIT {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code trainer serve} runs until it is stopped: it works when it says where it listens, answers {@code GET /health}
+     * there, and ends with 0 on SIGTERM.
+     */
+    private static Optional<String> serveAnswers(DocCommand command, List<String> words, Process p, Path output)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(output).contains(" on http://")) {
+            Thread.sleep(200);
+        }
+        if (!p.isAlive() || !Files.readString(output).contains(" on http://")) {
+            String what = p.isAlive() ? "did not say where it listens within " + PATIENCE_SECONDS + " s"
+                    : "exited " + p.exitValue() + " before it listened";
+            return Optional.of(command.where() + " " + what + ":\n" + tail(output));
+        }
+        int port = Integer.parseInt(words.get(words.indexOf("--port") + 1));
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() != 200) {
+            return Optional.of(command.where() + " answered GET /health with " + health.statusCode() + ": " + health.body());
+        }
+        long target = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("trainer.jar")).map(ProcessHandle::pid)
+                .findFirst().orElse(p.pid());
+        new ProcessBuilder("kill", "-TERM", Long.toString(target)).start().waitFor();
+        if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
+            return Optional.of(command.where() + " did not end within " + PATIENCE_SECONDS + " s after SIGTERM:\n" + tail(output));
+        }
+        return p.exitValue() == 0 ? Optional.empty()
+                : Optional.of(command.where() + " served, but after SIGTERM exited " + p.exitValue() + ":\n" + tail(output));
+    }
+
+    private static boolean isServe(List<String> words) {
+        int jar = jarIndex(words, "trainer.jar");
+        return jar >= 0 && jar + 1 < words.size() && words.get(jar + 1).equals("serve") && words.contains("--port");
     }
 
     private static boolean isTraining(List<String> words) {
@@ -319,6 +359,9 @@ class DocCommandsIT {
     /** The {@code final} folder a command reads a model from ({@code --model DIR}), when it does not exist yet. */
     private static Optional<Path> modelFolder(List<String> words, Path clone) {
         int i = words.indexOf("--model");
+        if (i < 0) {
+            i = words.indexOf("--checkpoint");
+        }
         if (i < 0 || i + 1 >= words.size()) {
             return Optional.empty();
         }
@@ -339,10 +382,14 @@ class DocCommandsIT {
                 } catch (RuntimeException notThisOne) {
                     continue;
                 }
-                if (!loaded.training().outputDir().resolve("final").equals(model)) {
+                Path runDir = loaded.training().outputDir();
+                boolean checkpoint = model.getParent() != null && model.getParent().equals(runDir.resolve("checkpoints"));
+                if (!runDir.resolve("final").equals(model) && !checkpoint) {
                     continue;
                 }
-                String text = Files.readString(config).replaceFirst("(?m)^training:\\s*$", "training:\n  max_steps: 30");
+                // a named checkpoint needs the run as the document trains it; a final/ folder only needs a short run
+                String text = checkpoint ? Files.readString(config)
+                        : Files.readString(config).replaceFirst("(?m)^training:\\s*$", "training:\n  max_steps: 30");
                 Path shortConfig = config.resolveSibling("doc-commands-short-" + config.getFileName());
                 Files.writeString(shortConfig, text);
                 Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
