@@ -289,8 +289,8 @@ public final class TrainingSessionManager implements AutoCloseable {
 
     /** At start-up: a run whose next checkpoint cannot fit on the disk does not start (exit 7). */
     private void refuseIfNoRoom() throws IOException {
-        if (diskGuard == null) {
-            return;
+        if (diskGuard == null || (session.totalSteps() > 0 && step >= session.totalSteps())) {
+            return; // a completed run writes no more checkpoints
         }
         DiskGuard.Check c = diskGuard.check(firstCheckpointEstimate());
         if (!c.fits()) {
