@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.core.session.SessionStore;
@@ -106,11 +107,19 @@ class DivergenceRollbackIT {
         pb.destroyForcibly();
         assertTrue(pb.waitFor(1, TimeUnit.MINUTES));
         assertEquals(137, pb.exitValue(), () -> read(b.resolve("trainer.log")));
+        // as if killed before the first checkpoint after the rollback: only the session file records the rollback
+        CheckpointStore storeCps = new CheckpointStore(b.resolve("run"));
+        for (CheckpointStore.Checkpoint c : storeCps.list()) {
+            if (c.step() > 5) {
+                CheckpointStore.deleteRecursively(c.dir());
+            }
+        }
         Process resumed = start(b, configB, "trainer2.log");
         assertTrue(resumed.waitFor(10, TimeUnit.MINUTES));
         assertEquals(0, resumed.exitValue(), () -> read(b.resolve("trainer2.log")));
         SessionState sb = storeB.read().state().orElseThrow();
         assertEquals(1, sb.rollbacks().size(), "no second divergence: " + sb.rollbacks());
+        assertTrue(read(b.resolve("trainer2.log")).contains("continuing the rollback from step 9 to step 5"), read(b.resolve("trainer2.log")));
         assertEquals(1, sb.resumes().size());
         assertArrayEquals(TrainerFixture.finalParams(outA), TrainerFixture.finalParams(b.resolve("run")),
                 "a resumed rolled-back run ends with the same model as the rolled-back run that was not killed");
