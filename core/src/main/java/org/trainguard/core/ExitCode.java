@@ -26,6 +26,11 @@ public enum ExitCode {
      * would silently throw that progress away, so a person decides ({@code --resume never}).
      */
     NO_GOOD_CHECKPOINT(6, false, "the run has progress but no checkpoint verifies"),
+    /**
+     * The next checkpoint would not fit on the output folder's file system: the run stopped before a save could
+     * fail half-way, keeping its last good checkpoint. Restarting would stop the same way until space is freed.
+     */
+    DISK_FULL(7, false, "not enough disk space for the next checkpoint"),
     /** Stopped by SIGHUP after the emergency checkpoint. */
     HANGUP(129, true, "interrupted by SIGHUP"),
     /** Stopped by SIGINT (Ctrl+C) after the emergency checkpoint. */

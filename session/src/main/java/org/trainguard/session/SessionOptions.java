@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.trainguard.core.config.OnDivergence;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -35,6 +36,12 @@ import java.util.OptionalLong;
  * @param provenance recorded in every checkpoint manifest
  * @param handleSignals whether SIGINT, SIGTERM and SIGHUP stop the run with an emergency checkpoint
  * @param maxFailedWrites checkpoint writes that may fail in a row before the run stops
+ * @param diskGuard whether the next checkpoint's size is checked against the free disk space before starting and
+ *     before every checkpoint (see {@link org.trainguard.core.checkpoint.DiskGuard})
+ * @param diskMarginBytes what the disk guard wants free beyond the estimate
+ * @param onDivergence what a NaN or infinite loss does
+ * @param maxRollbacks rollbacks allowed before a diverging run stops
+ * @param rollbackLrFactor each rollback multiplies the learning rate by this
  */
 public record SessionOptions(
         Path outputDir,
@@ -59,7 +66,12 @@ public record SessionOptions(
         Map<String, String> advisoryFingerprints,
         Map<String, Object> provenance,
         boolean handleSignals,
-        int maxFailedWrites) {
+        int maxFailedWrites,
+        boolean diskGuard,
+        long diskMarginBytes,
+        OnDivergence onDivergence,
+        int maxRollbacks,
+        double rollbackLrFactor) {
 
     /** Checks the values. */
     public SessionOptions {
@@ -71,6 +83,14 @@ public record SessionOptions(
         positive("logEverySteps", logEverySteps);
         positive("maxFailedWrites", maxFailedWrites);
         maxSteps.ifPresent(m -> positive("maxSteps", m));
+        positive("maxRollbacks", maxRollbacks);
+        Objects.requireNonNull(onDivergence, "onDivergence");
+        if (diskMarginBytes < 0) {
+            throw new IllegalArgumentException("diskMarginBytes must be >= 0, found " + diskMarginBytes);
+        }
+        if (!(rollbackLrFactor > 0 && rollbackLrFactor < 1)) {
+            throw new IllegalArgumentException("rollbackLrFactor must be > 0 and < 1, found " + rollbackLrFactor);
+        }
         if (resume == ResumeMode.PATH && resumePath.isEmpty()) {
             throw new IllegalArgumentException("resume PATH needs a resumePath");
         }
@@ -118,6 +138,11 @@ public record SessionOptions(
         private final Map<String, Object> provenance = new LinkedHashMap<>();
         private boolean handleSignals = true;
         private int maxFailedWrites = 3;
+        private boolean diskGuard = true;
+        private long diskMarginBytes = 64L << 20;
+        private OnDivergence onDivergence = OnDivergence.STOP;
+        private int maxRollbacks = 3;
+        private double rollbackLrFactor = 0.5;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -184,11 +209,31 @@ public record SessionOptions(
         /** @param v failed writes in a row before stopping @return this */
         public Builder maxFailedWrites(int v) { maxFailedWrites = v; return this; }
 
+        /**
+         * @param on whether the disk-space guard checks before starting and before every checkpoint
+         * @param marginBytes what it wants free beyond the estimated size of the next checkpoint
+         * @return this
+         */
+        public Builder diskGuard(boolean on, long marginBytes) { diskGuard = on; diskMarginBytes = marginBytes; return this; }
+        /**
+         * @param v what a NaN or infinite loss does
+         * @param max rollbacks allowed before the run stops with {@link TrainingDivergedException}
+         * @param lrFactor each rollback multiplies the learning rate by this, 0 &lt; x &lt; 1
+         * @return this
+         */
+        public Builder onDivergence(OnDivergence v, int max, double lrFactor) {
+            onDivergence = v;
+            maxRollbacks = max;
+            rollbackLrFactor = lrFactor;
+            return this;
+        }
+
         /** @return the options */
         public SessionOptions build() {
             return new SessionOptions(outputDir, seed, epochs, maxSteps, checkpointEverySteps, checkpointEveryInterval, keepLast,
                     keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
-                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites);
+                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites, diskGuard,
+                    diskMarginBytes, onDivergence, maxRollbacks, rollbackLrFactor);
         }
     }
 }

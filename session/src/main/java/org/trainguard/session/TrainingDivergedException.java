@@ -15,6 +15,16 @@ public final class TrainingDivergedException extends RuntimeException {
         this.step = step;
     }
 
+    /**
+     * @param step the step whose loss was not finite
+     * @param loss the loss found
+     * @param why why the run could not roll back
+     */
+    public TrainingDivergedException(long step, double loss, String why) {
+        super("training diverged at step " + step + ": the loss is " + loss + "; " + why);
+        this.step = step;
+    }
+
     /** @return the step whose loss was not finite */
     public long step() {
         return step;

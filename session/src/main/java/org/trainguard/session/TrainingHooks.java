@@ -34,6 +34,15 @@ public interface TrainingHooks {
     }
 
     /**
+     * Called on the training thread after a diverged run went back to an earlier checkpoint
+     * ({@code training.on_divergence: rollback}); training goes on from that checkpoint's step.
+     *
+     * @param rollback what happened, as recorded in the session file
+     */
+    default void onRollback(org.trainguard.core.session.SessionState.Rollback rollback) {
+    }
+
+    /**
      * Called on the writer's thread after a checkpoint is committed.
      *
      * @param checkpoint the new checkpoint

@@ -38,6 +38,8 @@ import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.BestCheckpoints;
 import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.checkpoint.DiskGuard;
+import org.trainguard.core.config.OnDivergence;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.session.Heartbeat;
@@ -109,6 +111,14 @@ public final class TrainingSessionManager implements AutoCloseable {
     private volatile SignalTrap.StopSignal manualStop;
     private volatile boolean loopRunning;
     private boolean closed;
+    /** Null when {@code checkpoint.disk_guard} is off. */
+    private final DiskGuard diskGuard;
+    /** Set when the disk guard stopped the run before a checkpoint. */
+    private Outcome diskStop;
+    private final LearningRateScaler lrScaler = new LearningRateScaler();
+    /** The learning-rate factor of the rollbacks so far (1 without any); part of every checkpoint. */
+    private double lrFactor = 1.0;
+    private int rollbacks;
 
     private TrainingSessionManager(NetworkAdapter net, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal) {
         this.net = net;
@@ -118,6 +128,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         this.store = new CheckpointStore(options.outputDir());
         this.sessionStore = new SessionStore(options.outputDir());
         this.writer = new CheckpointWriter(net, store, options.maxFailedWrites());
+        this.diskGuard = options.diskGuard() ? new DiskGuard(store, options.outputDir(), options.diskMarginBytes()) : null;
         this.progress = new ProgressCallback(options.logEverySteps(), terminal);
         this.signals = options.handleSignals() ? SignalTrap.install(() -> stopRequested = true) : null;
         this.provenance = new LinkedHashMap<>(options.provenance());
@@ -238,6 +249,7 @@ public final class TrainingSessionManager implements AutoCloseable {
             resumes.add(new SessionState.Resume(Instant.now(), step));
             b.resumes(resumes);
             b.lastCheckpoint(new SessionState.CheckpointRef(step, from.get().dir().toString(), Instant.now()));
+            continueRollback(prev);
         } else if (prev.isPresent() && prev.get().step() > 0 && options.resume() == ResumeMode.AUTO) {
             LOG.warn("{} says step {}, but no checkpoint verifies: starting from step 0", SessionStore.FILE_NAME, prev.get().step());
             b.step(0).lastCheckpoint(null);
@@ -251,6 +263,109 @@ public final class TrainingSessionManager implements AutoCloseable {
             LOG.warn("cannot hold back disk space in {} for the session's last write: {}", SessionStore.RESERVE_FILE_NAME, e.toString());
         }
         writer.prepare();
+        refuseIfNoRoom();
+    }
+
+    /**
+     * A rollback decided after the checkpoint a resume starts from is part of the run: the session file records it,
+     * so a run killed after going back to this checkpoint (and before its next one) goes on with the lowered learning
+     * rate instead of diverging again at the same step.
+     */
+    private void continueRollback(Optional<SessionState> prev) {
+        List<SessionState.Rollback> recorded = prev.map(SessionState::rollbacks).orElse(List.of());
+        for (int i = recorded.size() - 1; i >= 0; i--) {
+            SessionState.Rollback r = recorded.get(i);
+            if (r.toStep() == step && r.atStep() > step && r.lrFactor() < lrFactor) {
+                lrFactor = r.lrFactor();
+                rollbacks = Math.max(rollbacks, i + 1);
+                LOG.info("continuing the rollback from step {} to step {}: learning rate x{}", r.atStep(), r.toStep(), r.lrFactor());
+                break;
+            }
+        }
+        if (lrFactor != 1.0) {
+            lrScaler.apply(net.model(), lrFactor);
+        }
+    }
+
+    /** At start-up: a run whose next checkpoint cannot fit on the disk does not start (exit 7). */
+    private void refuseIfNoRoom() throws IOException {
+        if (diskGuard == null || (session.totalSteps() > 0 && step >= session.totalSteps())) {
+            return; // a completed run writes no more checkpoints
+        }
+        DiskGuard.Check c = diskGuard.check(firstCheckpointEstimate());
+        if (!c.fits()) {
+            c = diskGuard.freeEarly(options.keepLast(), keptSteps(), firstCheckpointEstimate());
+        }
+        if (c.fits()) {
+            if (session.disk() != null) {
+                update(b -> b.disk(null));
+                writeSession();
+            }
+            return;
+        }
+        String reason = "not enough disk space to start the run in " + options.outputDir() + ": " + c.describe()
+                + ". Free space on that file system (or lower checkpoint.keep_last), then run the same command again";
+        DiskGuard.Check found = c;
+        update(b -> b.disk(shortage(found)).status(SessionStatus.FAILED).exit(new SessionState.Exit(ExitCode.DISK_FULL.code(), reason)).eta(null));
+        writeSessionEnd();
+        LOG.error("{}", reason);
+        throw new DiskSpaceException(reason);
+    }
+
+    private SessionState.DiskShortage shortage(DiskGuard.Check c) {
+        return new SessionState.DiskShortage(Instant.now(), step, c.folder().toString(), c.neededBytes(), c.freeBytes(), c.missingBytes());
+    }
+
+    /** The size of a checkpoint before any is on disk: parameters, optimizer state, and 1 MiB for the rest. */
+    private long firstCheckpointEstimate() {
+        long values = net.params().length() + (net.updaterState() == null ? 0 : net.updaterState().length());
+        return values * net.params().dataType().width() + (1L << 20);
+    }
+
+    private java.util.Set<Long> keptSteps() {
+        return best.filter(x -> options.keepBest()).map(x -> java.util.Set.of(x.step())).orElse(java.util.Set.of());
+    }
+
+    /**
+     * Before a checkpoint: whether it fits on the disk, after deleting early what rotation would delete after it.
+     * When it does not, the session file records the figures, and {@code stop} ends the run (exit 7) keeping the last
+     * good checkpoint.
+     */
+    private boolean roomForCheckpoint(boolean stop) {
+        if (diskGuard == null) {
+            return true;
+        }
+        writer.awaitIdle(); // the next capture waits for it anyway; the previous write must be counted
+        DiskGuard.Check c;
+        try {
+            c = diskGuard.check(firstCheckpointEstimate());
+            if (!c.fits()) {
+                c = diskGuard.freeEarly(options.keepLast(), keptSteps(), firstCheckpointEstimate());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot measure the free disk space of {}: {}; writing the checkpoint", options.outputDir(), e.toString());
+            return true;
+        }
+        if (c.fits()) {
+            if (state().disk() != null) {
+                update(b -> b.disk(null));
+            }
+            return true;
+        }
+        long kept = Math.max(0, lastCheckpointStep);
+        String reason = "not enough disk space for the checkpoint at step " + step + ": " + c.describe() + "; stopped before writing it, "
+                + (lastCheckpointStep > 0 ? "the last good checkpoint (step " + kept + ") is kept" : "no checkpoint was written yet")
+                + ". Free space on that file system (or lower checkpoint.keep_last), then run the same command again";
+        DiskGuard.Check found = c;
+        update(b -> b.disk(shortage(found)));
+        LOG.error("{}", reason);
+        if (stop) {
+            finish(SessionStatus.FAILED, ExitCode.DISK_FULL.code(), reason);
+            diskStop = new Outcome(false, step, ExitCode.DISK_FULL.code(), reason);
+        } else {
+            writeSession();
+        }
+        return false;
     }
 
     /**
@@ -381,6 +496,9 @@ public final class TrainingSessionManager implements AutoCloseable {
         trainingSeconds = ts.trainingSeconds();
         lastMetrics = ts.metrics();
         lastCheckpointStep = step;
+        lrFactor = ts.lrFactor();
+        rollbacks = ts.rollbacks();
+        lrScaler.apply(net.model(), lrFactor);
         if (ts.hasBest() && best.isEmpty()) {
             best = Optional.of(new BestCheckpoint(ts.bestMetric(), ts.bestValue(), ts.bestStep(), CheckpointStore.PREFIX + ts.bestStep(),
                     options.greaterIsBetter()));
@@ -527,6 +645,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
         try {
+            epochs:
             while (step < totalSteps) {
                 if (batchInEpoch >= batchesPerEpoch) {
                     epoch++;
@@ -557,9 +676,19 @@ public final class TrainingSessionManager implements AutoCloseable {
                     trainingSeconds = secondsBefore + (System.nanoTime() - loopStart) / 1e9;
                     double loss = progress.score();
                     if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(step, loss);
+                        if (options.onDivergence() != OnDivergence.ROLLBACK) {
+                            throw new TrainingDivergedException(step, loss);
+                        }
+                        rollBack(loss, hooks);
+                        progress.position(step, totalSteps, epoch, options.epochs());
+                        // a step of its own may hold state of the rows it touched: start it afresh on the restored network
+                        sparseStep = sparseStep == null ? null : SparseTrainingStep.forNetwork(net.model()).orElse(null);
+                        continue epochs;
                     }
                     afterStep(hooks);
+                    if (diskStop != null) {
+                        return diskStop;
+                    }
                 }
                 if (batchInEpoch < batchesPerEpoch && step < totalSteps) {
                     // the iterator ran dry early: treat it as the end of the epoch
@@ -573,6 +702,53 @@ public final class TrainingSessionManager implements AutoCloseable {
         } finally {
             net.removeListener(progress);
             progress.breakLine();
+        }
+    }
+
+    /**
+     * {@code training.on_divergence: rollback}: goes back to the newest checkpoint that verifies (all are from before
+     * the divergence: none is written at a step whose loss was not finite) and multiplies the learning rate by
+     * {@code rollbackLrFactor}; the batches from that checkpoint on are trained again with it. Gives up with
+     * {@link TrainingDivergedException} after {@code maxRollbacks}, or when there is no checkpoint to go back to.
+     */
+    private void rollBack(double loss, TrainingHooks hooks) {
+        long at = step;
+        if (rollbacks >= options.maxRollbacks()) {
+            throw new TrainingDivergedException(at, loss, "gave up after " + rollbacks + " rollbacks (training.max_rollbacks: "
+                    + options.maxRollbacks() + "); lower training.learning_rate or training.rollback_lr_factor");
+        }
+        writer.awaitIdle();
+        Optional<CheckpointStore.Checkpoint> to = store.newestVerified((c, why) ->
+                LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why));
+        if (to.isEmpty() || to.get().step() >= at) {
+            throw new TrainingDivergedException(at, loss, "there is no checkpoint from before it to roll back to (training.on_divergence: "
+                    + "rollback needs one; lower checkpoint.every_steps or training.learning_rate)");
+        }
+        double factor = lrFactor * options.rollbackLrFactor();
+        int count = rollbacks + 1;
+        try {
+            restore(to.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot roll back to " + to.get().name(), e);
+        }
+        lrFactor = factor;
+        rollbacks = count;
+        lrScaler.apply(net.model(), lrFactor);
+        String change = "learning rate x" + options.rollbackLrFactor() + " (x" + factor + " of training.learning_rate's schedule from now on); "
+                + "batches from step " + to.get().step() + " trained again";
+        SessionState.Rollback r = new SessionState.Rollback(Instant.now(), at, String.valueOf(loss), to.get().step(), factor, change);
+        LOG.warn("training diverged at step {} (loss {}): rollback {} of {}, back to {}: {}", at, loss, count, options.maxRollbacks(),
+                to.get().name(), change);
+        update(b -> {
+            List<SessionState.Rollback> all = new ArrayList<>(session.rollbacks());
+            all.add(r);
+            return b.rollbacks(all).lastCheckpoint(new SessionState.CheckpointRef(step, to.get().dir().toString(), Instant.now()));
+        });
+        writeSession();
+        try {
+            hooks.onRollback(r);
+        } catch (RuntimeException e) {
+            LOG.warn("the onRollback hook failed: {}", e.toString());
         }
     }
 
@@ -599,6 +775,9 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
         boolean intervalDue = options.checkpointEveryInterval().map(d -> now - lastCheckpointNanos >= d.toNanos()).orElse(false);
         if ((step % options.checkpointEverySteps() == 0 || intervalDue || improved) && step < totalSteps) {
+            if (!roomForCheckpoint(true)) {
+                return;
+            }
             checkpoint(SessionStatus.RUNNING);
         } else if (evaluated) {
             update(b -> b.status(SessionStatus.RUNNING));
@@ -684,7 +863,8 @@ public final class TrainingSessionManager implements AutoCloseable {
         fp.put("architecture", net.architectureFingerprint());
         BestCheckpoint b = best.orElse(null);
         return new TrainingState(CheckpointManifest.FORMAT_VERSION, step, epoch, batchInEpoch, samplesSeen, options.seed(), learningRate(),
-                totalSteps, trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(), b == null ? -1 : b.step(), lastMetrics, fp);
+                totalSteps, trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(), b == null ? -1 : b.step(), lastMetrics, fp,
+                lrFactor, rollbacks);
     }
 
     private Outcome emergencyStop(TrainingHooks hooks) {
@@ -693,7 +873,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         String name = s == null ? "a shutdown" : "SIG" + s.name();
         int code = s == null ? ExitCode.FAILURE.code() : s.exitCode();
         writer.awaitIdle();
-        if (step > lastCheckpointStep && step > 0) {
+        if (step > lastCheckpointStep && step > 0 && roomForCheckpoint(false)) {
             LOG.warn("{}: writing an emergency checkpoint at step {}", name, step);
             try {
                 checkpoint(SessionStatus.INTERRUPTED);
@@ -720,6 +900,9 @@ public final class TrainingSessionManager implements AutoCloseable {
         }
         writer.awaitIdle();
         if (lastCheckpointStep != step) {
+            if (!roomForCheckpoint(true)) {
+                return diskStop;
+            }
             checkpoint(SessionStatus.RUNNING);
             writer.awaitIdle();
         }

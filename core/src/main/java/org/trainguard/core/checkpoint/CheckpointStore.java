@@ -354,11 +354,7 @@ public final class CheckpointStore {
                 continue;
             }
             try {
-                // Rename first so that a crash halfway through a delete never leaves a folder that
-                // still looks like a committed checkpoint.
-                Path doomed = dir.resolve(TEMP_PREFIX + "deleting-" + c.name());
-                AtomicFiles.moveAtomically(c.dir(), doomed);
-                deleteRecursively(doomed);
+                delete(c);
                 deleted.add(c.dir());
             } catch (IOException e) {
                 LOG.warn("could not delete old checkpoint {}: {}", c.name(), e.getMessage());
@@ -372,6 +368,21 @@ public final class CheckpointStore {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes one committed checkpoint; the caller decides that it may go (rotation, or the disk-space guard
+     * deleting early what rotation would delete after the next save).
+     *
+     * @param c the checkpoint
+     * @throws IOException when it cannot be deleted
+     */
+    public void delete(Checkpoint c) throws IOException {
+        // Rename first so that a crash halfway through a delete never leaves a folder that
+        // still looks like a committed checkpoint.
+        Path doomed = dir.resolve(TEMP_PREFIX + "deleting-" + c.name());
+        AtomicFiles.moveAtomically(c.dir(), doomed);
+        deleteRecursively(doomed);
     }
 
     /**

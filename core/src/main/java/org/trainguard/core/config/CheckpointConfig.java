@@ -12,8 +12,15 @@ import java.util.Optional;
  * @param everyInterval also checkpoint when this much time has passed since the last one; empty for steps only
  * @param keepLast      how many of the newest checkpoints are kept, &ge; 1
  * @param keepBest      whether the best checkpoint by {@code eval.metric} is kept as well
+ * @param diskGuard     whether a run checks before starting and before every checkpoint that the next checkpoint fits
+ *                      on the output folder's file system, and stops (exit 7) before a save could fail half-way
+ * @param diskMarginMb  MiB the disk guard wants free beyond the estimated size of the next checkpoint, &ge; 0
  */
-public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
+public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
+                               boolean diskGuard, int diskMarginMb) {
+
+    /** The default of {@code checkpoint.disk_margin_mb}. */
+    public static final int DEFAULT_DISK_MARGIN_MB = 64;
 
     /** Checks every range; a {@link ConfigException} names the key and the value. */
     public CheckpointConfig {
@@ -21,6 +28,19 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
         Checks.notNull("checkpoint.every_interval", everyInterval)
                 .ifPresent(interval -> Checks.positive("checkpoint.every_interval", interval));
         Checks.positive("checkpoint.keep_last", keepLast);
+        Checks.between("checkpoint.disk_margin_mb", diskMarginMb, 0, 1 << 30);
+    }
+
+    /**
+     * The settings with the disk guard on and its default margin.
+     *
+     * @param everySteps    optimizer steps between checkpoints
+     * @param everyInterval also checkpoint after this much time
+     * @param keepLast      how many of the newest checkpoints are kept
+     * @param keepBest      whether the best checkpoint is kept as well
+     */
+    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
+        this(everySteps, everyInterval, keepLast, keepBest, true, DEFAULT_DISK_MARGIN_MB);
     }
 
     /**
@@ -38,6 +58,8 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
         map.put("every_interval", everyInterval.map(Durations::format).orElse(null));
         map.put("keep_last", keepLast);
         map.put("keep_best", keepBest);
+        map.put("disk_guard", diskGuard);
+        map.put("disk_margin_mb", diskMarginMb);
         return map;
     }
 }

@@ -57,8 +57,10 @@ public final class ConfigLoader {
     static final Set<String> CSV_KEYS = keys("header", "columns", "text_columns", "label_column", "delimiter");
     static final Set<String> TRAINING_KEYS = keys("output_dir", "seed", "epochs", "max_steps", "batch_size",
             "learning_rate", "optimizer", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay",
-            "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps");
-    static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best");
+            "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps", "on_divergence", "max_rollbacks",
+            "rollback_lr_factor");
+    static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best", "disk_guard",
+            "disk_margin_mb");
     static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
             "harmful_labels", "batch_size", "load_best_at_end");
@@ -272,7 +274,10 @@ public final class ConfigLoader {
                 maxGradNorm,
                 section.choice("lr_schedule", LrSchedule.class, d.lrSchedule()),
                 section.number("warmup_ratio", d.warmupRatio()),
-                section.integer("log_every_steps", d.logEverySteps()));
+                section.integer("log_every_steps", d.logEverySteps()),
+                section.choice("on_divergence", OnDivergence.class, d.onDivergence()),
+                section.integer("max_rollbacks", d.maxRollbacks()),
+                section.number("rollback_lr_factor", d.rollbackLrFactor()));
     }
 
     private static DataConfig data(YamlSection section, Path baseDir, Path outputDir, Path file) {
@@ -328,7 +333,9 @@ public final class ConfigLoader {
                 section.integer("every_steps", d.everySteps()),
                 section.optionalDuration("every_interval"),
                 section.integer("keep_last", d.keepLast()),
-                section.bool("keep_best", d.keepBest()));
+                section.bool("keep_best", d.keepBest()),
+                section.bool("disk_guard", d.diskGuard()),
+                section.integer("disk_margin_mb", d.diskMarginMb()));
     }
 
     private static SessionConfig session(YamlSection section) {

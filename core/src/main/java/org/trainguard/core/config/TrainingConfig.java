@@ -24,11 +24,15 @@ import java.util.OptionalLong;
  * @param lrSchedule    learning-rate curve after warmup
  * @param warmupRatio   share of all steps spent warming up linearly from zero, 0 &le; x &lt; 1
  * @param logEverySteps steps between progress lines in the log and {@code metrics.jsonl}, &gt; 0
+ * @param onDivergence  what a NaN or infinite loss does: stop (exit 4) or roll back to the newest checkpoint before it
+ * @param maxRollbacks  rollbacks a run may make before it stops with exit 4, &gt; 0
+ * @param rollbackLrFactor each rollback multiplies the learning rate by this, 0 &lt; x &lt; 1
  */
 public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong maxSteps, int batchSize,
                              double learningRate, Optimizer optimizer, double adamBeta1, double adamBeta2,
                              double adamEpsilon, double weightDecay, OptionalDouble maxGradNorm,
-                             LrSchedule lrSchedule, double warmupRatio, int logEverySteps) {
+                             LrSchedule lrSchedule, double warmupRatio, int logEverySteps,
+                             OnDivergence onDivergence, int maxRollbacks, double rollbackLrFactor) {
 
     /** Makes the output folder absolute and checks every range. */
     public TrainingConfig {
@@ -47,7 +51,45 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         Checks.notNull("training.lr_schedule", lrSchedule);
         Checks.fraction("training.warmup_ratio", warmupRatio);
         Checks.positive("training.log_every_steps", logEverySteps);
+        Checks.notNull("training.on_divergence", onDivergence);
+        Checks.positive("training.max_rollbacks", maxRollbacks);
+        if (!(rollbackLrFactor > 0 && rollbackLrFactor < 1)) {
+            throw new ConfigException("training.rollback_lr_factor", "training.rollback_lr_factor must be > 0 and < 1, found "
+                    + Checks.show(rollbackLrFactor));
+        }
     }
+
+    /**
+     * The settings without the divergence keys, which take their defaults (stop; 3 rollbacks; factor 0.5).
+     *
+     * @param outputDir     the run folder
+     * @param seed          the seed
+     * @param epochs        passes over the data
+     * @param maxSteps      a cap on optimizer steps
+     * @param batchSize     examples per step
+     * @param learningRate  peak learning rate
+     * @param optimizer     Adam or SGD
+     * @param adamBeta1     Adam's first-moment decay
+     * @param adamBeta2     Adam's second-moment decay
+     * @param adamEpsilon   Adam's denominator guard
+     * @param weightDecay   weight decay
+     * @param maxGradNorm   gradient clipping
+     * @param lrSchedule    learning-rate curve
+     * @param warmupRatio   share of warmup steps
+     * @param logEverySteps steps between progress lines
+     */
+    public TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong maxSteps, int batchSize,
+                          double learningRate, Optimizer optimizer, double adamBeta1, double adamBeta2,
+                          double adamEpsilon, double weightDecay, OptionalDouble maxGradNorm,
+                          LrSchedule lrSchedule, double warmupRatio, int logEverySteps) {
+        this(outputDir, seed, epochs, maxSteps, batchSize, learningRate, optimizer, adamBeta1, adamBeta2, adamEpsilon, weightDecay,
+                maxGradNorm, lrSchedule, warmupRatio, logEverySteps, OnDivergence.STOP, DEFAULT_MAX_ROLLBACKS, DEFAULT_ROLLBACK_LR_FACTOR);
+    }
+
+    /** The default of {@code training.max_rollbacks}. */
+    public static final int DEFAULT_MAX_ROLLBACKS = 3;
+    /** The default of {@code training.rollback_lr_factor}. */
+    public static final double DEFAULT_ROLLBACK_LR_FACTOR = 0.5;
 
     /**
      * The documented defaults for a config file in {@code baseDir}: output in {@code runs/default}, seed 42, one
@@ -80,6 +122,9 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         map.put("lr_schedule", Checks.yamlName(lrSchedule));
         map.put("warmup_ratio", warmupRatio);
         map.put("log_every_steps", logEverySteps);
+        map.put("on_divergence", Checks.yamlName(onDivergence));
+        map.put("max_rollbacks", maxRollbacks);
+        map.put("rollback_lr_factor", rollbackLrFactor);
         return map;
     }
 }

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param exit how the last process ended, once it has
  * @param pauses the longest times the trainer was paused while it ran (a suspend, a frozen virtual machine,
  *     SIGSTOP), newest last, at most {@link #MAX_PAUSES}
+ * @param disk what the disk-space guard found when the next checkpoint did not fit, or null while it fits
+ * @param rollbacks every rollback of a diverged run ({@code training.on_divergence: rollback}), oldest first
  */
 public record SessionState(
         int schemaVersion,
@@ -57,7 +59,9 @@ public record SessionState(
         int restarts,
         List<Resume> resumes,
         Exit exit,
-        List<Pause> pauses) {
+        List<Pause> pauses,
+        DiskShortage disk,
+        List<Rollback> rollbacks) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -71,6 +75,34 @@ public record SessionState(
         resumes = resumes == null ? List.of() : List.copyOf(resumes);
         // files written before pauses were recorded have none
         pauses = pauses == null ? List.of() : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
+        // files written before rollbacks were recorded have none
+        rollbacks = rollbacks == null ? List.of() : List.copyOf(rollbacks);
+    }
+
+    /**
+     * The next checkpoint does not fit on the output folder's file system.
+     *
+     * @param at when it was found
+     * @param step the step the checkpoint was due at
+     * @param folder the folder whose file system was measured
+     * @param neededBytes what the next checkpoint needs, with the margin
+     * @param freeBytes what the file system has free for this user
+     * @param missingBytes {@code neededBytes - freeBytes}
+     */
+    public record DiskShortage(Instant at, long step, String folder, long neededBytes, long freeBytes, long missingBytes) {
+    }
+
+    /**
+     * A rollback of a diverged run to an earlier checkpoint.
+     *
+     * @param at when it happened
+     * @param atStep the step whose loss was not finite
+     * @param loss that loss, as text ({@code NaN}, {@code Infinity})
+     * @param toStep the step of the checkpoint the run went back to
+     * @param lrFactor the factor the learning rate is multiplied by from then on (all rollbacks so far together)
+     * @param change what was changed, for people
+     */
+    public record Rollback(Instant at, long atStep, String loss, long toStep, double lrFactor, String change) {
     }
 
     /**
@@ -148,7 +180,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of()));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of()));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -174,6 +206,8 @@ public record SessionState(
         private List<Resume> resumes;
         private Exit exit;
         private List<Pause> pauses;
+        private DiskShortage disk;
+        private List<Rollback> rollbacks;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -197,6 +231,8 @@ public record SessionState(
             resumes = s.resumes;
             exit = s.exit;
             pauses = s.pauses;
+            disk = s.disk;
+            rollbacks = s.rollbacks;
         }
 
         /** @param v value @return this */
@@ -239,12 +275,16 @@ public record SessionState(
         public Builder exit(Exit v) { exit = v; return this; }
         /** @param v value @return this */
         public Builder pauses(List<Pause> v) { pauses = v; return this; }
+        /** @param v value, null while the next checkpoint fits @return this */
+        public Builder disk(DiskShortage v) { disk = v; return this; }
+        /** @param v value @return this */
+        public Builder rollbacks(List<Rollback> v) { rollbacks = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses);
+                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.trainguard.core.ExitCode;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ResumableDataSetIterator;
+import org.trainguard.session.DiskSpaceException;
 import org.trainguard.session.NoGoodCheckpointException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.SessionOptions;
@@ -301,6 +302,9 @@ public final class EmbedInYourApp {
         } catch (NoGoodCheckpointException e) {
             err.println("EmbedInYourApp: " + e.getMessage());
             return ExitCode.NO_GOOD_CHECKPOINT.code();
+        } catch (DiskSpaceException e) {
+            err.println("EmbedInYourApp: " + e.getMessage());
+            return ExitCode.DISK_FULL.code();
         } catch (CheckpointWriteException e) {
             err.println("EmbedInYourApp: " + e.getMessage());
             return ExitCode.FAILURE.code();

@@ -77,6 +77,16 @@ final class RunInspector {
             m.put("restarts", s.restarts());
             m.put("resumes", s.resumes().size());
             s.exitInfo().ifPresent(e -> m.put("exit", Map.of("code", e.code(), "reason", e.reason())));
+            if (s.disk() != null) {
+                SessionState.DiskShortage d = s.disk();
+                m.put("disk", "not enough space for the next checkpoint in " + d.folder() + ": needs " + d.neededBytes() + " bytes, "
+                        + d.freeBytes() + " free, " + d.missingBytes() + " missing (at step " + d.step() + ", " + d.at() + ")");
+            }
+            if (!s.rollbacks().isEmpty()) {
+                SessionState.Rollback last = s.rollbacks().get(s.rollbacks().size() - 1);
+                m.put("rollbacks", s.rollbacks().size() + ", the last at step " + last.atStep() + " (loss " + last.loss() + ") back to step "
+                        + last.toStep() + ": " + last.change());
+            }
         }
         m.put("final", finalBundle(outputDir));
         m.put("checkpoints", checkpoints(outputDir));

@@ -11,6 +11,7 @@ import org.trainguard.core.io.UnusablePathException;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
 import org.trainguard.session.ModelFileException;
+import org.trainguard.session.DiskSpaceException;
 import org.trainguard.session.NoGoodCheckpointException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.TrainingDivergedException;
@@ -101,6 +102,9 @@ public final class TrainerCli implements Callable<Integer> {
         if (t instanceof NoGoodCheckpointException) {
             return ExitCode.NO_GOOD_CHECKPOINT.code();
         }
+        if (t instanceof DiskSpaceException) {
+            return ExitCode.DISK_FULL.code();
+        }
         if (t instanceof UnusablePathException || t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
             return ExitCode.USAGE.code();
         }
@@ -116,6 +120,7 @@ public final class TrainerCli implements Callable<Integer> {
             case 4 -> "";
             case 5 -> "locked: ";
             case 6 -> "error: ";
+            case 7 -> "error: ";
             default -> "";
         };
         if (code == ExitCode.FAILURE.code() && !(e instanceof CheckpointWriteException)) {

@@ -96,6 +96,29 @@ public final class MetricsLog implements AutoCloseable {
         append(line);
     }
 
+    /**
+     * Appends a rollback line: {@code {"type":"rollback","time":..,"step":..,"loss":..,"to_step":..,"lr_factor":..,
+     * "change":..}}: at {@code step} the loss was not finite, and the run went back to {@code to_step}.
+     *
+     * @param step the step whose loss was not finite
+     * @param loss that loss, as text
+     * @param toStep the checkpoint's step the run went back to
+     * @param lrFactor the learning-rate factor from then on
+     * @param change what was changed
+     * @throws IOException when the line cannot be written
+     */
+    public void appendRollback(long step, String loss, long toStep, double lrFactor, String change) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "rollback");
+        line.put("time", now());
+        line.put("step", step);
+        line.put("loss", loss);
+        line.put("to_step", toStep);
+        line.put("lr_factor", lrFactor);
+        line.put("change", change);
+        append(line);
+    }
+
     private String now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
     }

@@ -224,6 +224,8 @@ public final class TrainingRun {
                 .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
+        b.diskGuard(c.diskGuard(), (long) c.diskMarginMb() << 20);
+        b.onDivergence(t.onDivergence(), t.maxRollbacks(), t.rollbackLrFactor());
         t.maxSteps().ifPresent(b::maxSteps);
         c.everyInterval().ifPresent(b::checkpointEveryInterval);
         resumePath.ifPresent(b::resumeFrom);
@@ -406,6 +408,15 @@ public final class TrainingRun {
             m.put("loss", r.loss());
             m.put("false_allow_rate", r.falseAllowRate());
             return Optional.of(m);
+        }
+
+        @Override
+        public void onRollback(org.trainguard.core.session.SessionState.Rollback r) {
+            try {
+                metrics.appendRollback(r.atStep(), r.loss(), r.toStep(), r.lrFactor(), r.change());
+            } catch (IOException e) {
+                LOG.warn("could not append to {}: {}", metricsFile, e.toString());
+            }
         }
 
         @Override

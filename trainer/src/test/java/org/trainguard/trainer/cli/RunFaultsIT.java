@@ -62,7 +62,8 @@ class RunFaultsIT {
 
     @Test
     void aFullDiskStopsTheRunAtTheThirdFailedSaveAndRecordsFailed(@TempDir Path tmp) throws Exception {
-        TrainerFixture f = TrainerFixture.create(tmp, 200, "", "");
+        // without the disk guard, which would stop the run before the first save that cannot fit (DiskGuardIT)
+        TrainerFixture f = TrainerFixture.create(tmp, 200, "", "disk_guard: false");
         mount(f.output, "size=12m");
         try {
             Process p = start(f, "full");
@@ -99,7 +100,7 @@ class RunFaultsIT {
 
     @Test
     void aRunWhoseLastCheckpointCannotBeWrittenIsNotCompleted(@TempDir Path tmp) throws Exception {
-        TrainerFixture f = TrainerFixture.create(tmp, 1, "max_steps: 40", "");
+        TrainerFixture f = TrainerFixture.create(tmp, 1, "max_steps: 40", "disk_guard: false"); // 1 MiB free: the guard would refuse it
         Path checkpoints = f.output.resolve(CheckpointStore.DIR_NAME);
         Files.createDirectories(checkpoints);
         mount(checkpoints, "ro,size=1m");

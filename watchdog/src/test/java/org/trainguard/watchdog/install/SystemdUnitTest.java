@@ -72,7 +72,7 @@ class SystemdUnitTest {
                 + run.config + "\" \"--java-opt=-Xmx8g\""), String.join("\n", lines));
         for (String setting : List.of("[Unit]", "After=network-online.target", "[Service]", "Type=simple",
                 "Restart=on-failure", "RestartSec=30", "KillSignal=SIGTERM", "KillMode=mixed",
-                "RestartPreventExitStatus=1 2 3 4 5 6", "SuccessExitStatus=130 143",
+                "RestartPreventExitStatus=1 2 3 4 5 6 7", "SuccessExitStatus=130 143",
                 // watchdog.stop_timeout is 90s in the fixture's config, plus 30s for the watchdog itself
                 "TimeoutStopSec=120",
                 "WorkingDirectory=" + run.config.getParent(), "[Install]", "WantedBy=default.target")) {

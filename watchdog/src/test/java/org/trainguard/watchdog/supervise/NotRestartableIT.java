@@ -9,14 +9,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Ends that restarting cannot fix (issue 4, item 2): the watchdog exits with the trainer's code, with real processes. */
+/** Ends that restarting cannot fix (issue 4, item 2; a full disk, exit 7): the watchdog exits with the trainer's code, with real processes. */
 class NotRestartableIT {
 
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 4, 5})
+    @ValueSource(ints = {2, 3, 4, 5, 7})
     void configurationDataDivergenceAndLockErrorsAreNotRestarted(int code) throws Exception {
         try (WatchdogHarness run = new WatchdogHarness(dir, "steps=1 exit=" + code); WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--webhook", inbox.url());

@@ -37,7 +37,7 @@ class TrainerEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 4, 5})
+    @ValueSource(ints = {2, 3, 4, 5, 7})
     void configurationDataDivergenceAndLockAreNeverRestarted(int code) {
         TrainerEnd end = TrainerEnd.classify(OptionalInt.of(code), session(SessionStatus.FAILED, code, "the reason " + code));
         assertEquals(Kind.NOT_RESTARTABLE, end.kind());
