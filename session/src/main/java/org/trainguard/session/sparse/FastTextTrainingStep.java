@@ -258,7 +258,9 @@ public final class FastTextTrainingStep {
             l.onGradientCalculation(net);
         }
 
-        INDArray epsilon = Nd4j.create(eps, new long[] {n, dim}, 'c');
+        // the scratch arrays keep the size of the largest batch so far; a last, shorter batch uses their start
+        INDArray epsilon = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, dim}, 'c');
+        epsilon.data().asNioFloat().put((int) epsilon.offset(), eps, 0, n * dim);
         if (dropout != null) {
             dropout.backprop(epsilon, epsilon, iteration, epoch);
         }
