@@ -370,10 +370,16 @@ public final class FastTextTrainingStep {
         FloatBuffer u = gradient.data().asNioFloat();
         int pBase = (int) params.offset();
         int uBase = (int) gradient.offset();
+        float[] pr = new float[dim];
+        float[] ur = new float[dim];
         for (int row : table.touchedRows()) {
-            for (int k = row * dim, end = k + dim; k < end; k++) {
-                p.put(pBase + k, p.get(pBase + k) - u.get(uBase + k));
+            int at = row * dim;
+            p.get(pBase + at, pr, 0, dim);
+            u.get(uBase + at, ur, 0, dim);
+            for (int j = 0; j < dim; j++) {
+                pr[j] -= ur[j];
             }
+            p.put(pBase + at, pr, 0, dim);
         }
     }
 
