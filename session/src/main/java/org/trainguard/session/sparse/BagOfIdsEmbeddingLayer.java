@@ -199,7 +199,11 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                     slot = count++;
                     slotOfRow[row] = slot;
                     rows[slot] = row;
-                    Arrays.fill(rowGradients, slot * dim, slot * dim + dim, 0f);
+                    // the first occurrence sets the row (0f + x, as the sum from zero would, so -0f stays +0f)
+                    for (int j = 0, g = slot * dim, e = i * dim; j < dim; j++) {
+                        rowGradients[g + j] = 0f + w * eps[e + j];
+                    }
+                    continue;
                 }
                 int g = slot * dim;
                 int e = i * dim;
