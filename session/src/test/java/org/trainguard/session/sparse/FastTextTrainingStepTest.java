@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.trainguard.session.ProgressCallback;
 import org.trainguard.session.StepRandom;
 
 class FastTextTrainingStepTest {
@@ -78,6 +81,26 @@ class FastTextTrainingStepTest {
             Nd4j.getRandom().setSeed(StepRandom.seedFor(17, i));
             step.fit(data.get(i));
         }
+    }
+
+    @Test
+    void theProgressShowsTheDataLossAsUnderFit() {
+        SparseNets.Settings s = new SparseNets.Settings(false, 0.5, 0, 0);
+        MultiLayerNetwork viaFit = SparseNets.sparse(5, s);
+        MultiLayerNetwork viaStep = SparseNets.sparse(5, s);
+        ProgressCallback fitProgress = new ProgressCallback(1000, new PrintStream(OutputStream.nullOutputStream()));
+        ProgressCallback stepProgress = new ProgressCallback(1000, new PrintStream(OutputStream.nullOutputStream()));
+        viaFit.addListeners(fitProgress);
+        viaStep.addListeners(stepProgress);
+        FastTextTrainingStep step = FastTextTrainingStep.forNetwork(viaStep).orElseThrow();
+        for (DataSet ds : SparseNets.batches(4, 8, 45)) {
+            viaFit.fit(ds);
+            step.fit(ds);
+            // a large weight decay makes the regularization term a visible part of the score
+            assertTrue(viaStep.score() - stepProgress.loss() > 1e-3, "score includes the regularization term");
+            assertEquals(fitProgress.loss(), stepProgress.loss(), 1e-4 * Math.abs(fitProgress.loss()));
+        }
+        assertEquals(4, stepProgress.step());
     }
 
     @Test
