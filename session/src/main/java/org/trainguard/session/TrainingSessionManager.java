@@ -47,6 +47,7 @@ import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.session.SessionStore;
+import org.trainguard.session.sparse.FastTextTrainingStep;
 import org.trainguard.session.sparse.SparseTrainingStep;
 
 /**
@@ -637,10 +638,20 @@ public final class TrainingSessionManager implements AutoCloseable {
         beat(SessionStatus.RUNNING);
         LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
                 step > 0 ? ", starting at step " + step : "");
-        // a network with a row-sparse table gets a step that subtracts only the rows a batch touched
-        SparseTrainingStep sparseStep = SparseTrainingStep.forNetwork(net.model()).orElse(null);
-        if (sparseStep != null) {
-            LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
+        // the fastText shape gets a step of its own; another network with a row-sparse table gets a
+        // step that subtracts only the rows a batch touched
+        java.util.function.Consumer<DataSet> sparseStep = null;
+        var fastStep = FastTextTrainingStep.forNetwork(net.model());
+        if (fastStep.isPresent()) {
+            sparseStep = fastStep.get()::fit;
+            LOG.info("training with the fastText step (within {} of DL4J's fit() at start-up: {})",
+                    FastTextTrainingStep.TOLERANCE, FastTextTrainingStep.selfCheckDifference());
+        } else {
+            var rowSparse = SparseTrainingStep.forNetwork(net.model());
+            if (rowSparse.isPresent()) {
+                sparseStep = rowSparse.get()::fit;
+                LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
+            }
         }
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
@@ -662,7 +673,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     Nd4j.getRandom().setSeed(StepRandom.seedFor(options.seed(), step));
                     progress.learningRate(learningRate());
                     if (sparseStep != null) {
-                        sparseStep.fit(ds);
+                        sparseStep.accept(ds);
                     } else {
                         net.fit(ds);
                     }

@@ -86,6 +86,8 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         int tBase = (int) table.offset();
         float[] out = new float[batch * dim];
         float[] sum = new float[dim];
+        // a row is copied out in bulk: element-wise reads of a direct buffer are several times slower
+        float[] row = new float[dim];
         for (int i = 0; i < batch; i++) {
             Arrays.fill(sum, 0f);
             float total = 0f;
@@ -95,14 +97,14 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                     continue;
                 }
                 total += m;
-                int at = tBase + ids[p] * dim;
+                t.get(tBase + ids[p] * dim, row, 0, dim);
                 if (m == 1f) {
                     for (int j = 0; j < dim; j++) {
-                        sum[j] += t.get(at + j);
+                        sum[j] += row[j];
                     }
                 } else {
                     for (int j = 0; j < dim; j++) {
-                        sum[j] += m * t.get(at + j);
+                        sum[j] += m * row[j];
                     }
                 }
             }
@@ -197,7 +199,11 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                     slot = count++;
                     slotOfRow[row] = slot;
                     rows[slot] = row;
-                    Arrays.fill(rowGradients, slot * dim, slot * dim + dim, 0f);
+                    // the first occurrence sets the row (0f + x, as the sum from zero would, so -0f stays +0f)
+                    for (int j = 0, g = slot * dim, e = i * dim; j < dim; j++) {
+                        rowGradients[g + j] = 0f + w * eps[e + j];
+                    }
+                    continue;
                 }
                 int g = slot * dim;
                 int e = i * dim;
@@ -217,11 +223,9 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         FloatBuffer gv = gradientView.data().asNioFloat();
         int gBase = (int) gradientView.offset();
         if (gradientKnownZeroOutsideLastRows && rowSparseUpdater()) {
+            float[] zeros = new float[dim];
             for (int k = 0; k < lastCount; k++) {
-                int at = gBase + lastRows[k] * dim;
-                for (int j = 0; j < dim; j++) {
-                    gv.put(at + j, 0f);
-                }
+                gv.put(gBase + lastRows[k] * dim, zeros, 0, dim);
             }
         } else {
             // first pass of this instance, or a dense updater that wrote every row

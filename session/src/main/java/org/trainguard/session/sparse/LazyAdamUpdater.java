@@ -14,6 +14,8 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
     private float oneMinusBeta2;
     private float epsilon;
     private float alpha;
+    private float[] m = new float[0];
+    private float[] v = new float[0];
 
     LazyAdamUpdater(LazyAdam config, TouchedRows rows) {
         super(config, rows);
@@ -42,6 +44,28 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         s.put(mAt, m);
         s.put(vAt, v);
         return m * alpha / ((float) Math.sqrt(v) + epsilon);
+    }
+
+    @Override
+    void stepRow(FloatBuffer s, int sBase, int first, float[] row, int dim) {
+        if (m.length != dim) {
+            m = new float[dim];
+            v = new float[dim];
+        }
+        int mAt = sBase + first;
+        int vAt = mAt + (int) size;
+        s.get(mAt, m, 0, dim);
+        s.get(vAt, v, 0, dim);
+        for (int j = 0; j < dim; j++) {
+            float g = row[j];
+            float mj = beta1 * m[j] + g * oneMinusBeta1;
+            float vj = beta2 * v[j] + g * g * oneMinusBeta2;
+            m[j] = mj;
+            v[j] = vj;
+            row[j] = mj * alpha / ((float) Math.sqrt(vj) + epsilon);
+        }
+        s.put(mAt, m, 0, dim);
+        s.put(vAt, v, 0, dim);
     }
 
     @Override

@@ -104,23 +104,47 @@ abstract class RowSparseGradientUpdater<T extends RowSparseUpdater> implements G
         FloatBuffer s = state == null || state.isEmpty() ? null : state.data().asNioFloat();
         int sBase = s == null ? 0 : (int) state.offset();
         boolean usesParam = l1 != 0f || l2 != 0f || decay != 0f;
+        // rows are copied in and out in bulk: element-wise access to a direct buffer is several times slower
+        float[] gr = new float[dim];
+        float[] pr = new float[dim];
         for (int row : touched) {
             int first = row * dim;
-            for (int k = first, end = first + dim; k < end; k++) {
-                float gk = g.get(gBase + k);
-                float pk = usesParam ? p.get(pBase + k) : 0f;
-                if (l2 != 0f) {
-                    gk += l2 * pk;
+            g.get(gBase + first, gr, 0, dim);
+            if (usesParam) {
+                p.get(pBase + first, pr, 0, dim);
+                for (int j = 0; j < dim; j++) {
+                    float pk = pr[j];
+                    if (l2 != 0f) {
+                        gr[j] += l2 * pk;
+                    }
+                    if (l1 != 0f) {
+                        gr[j] += l1 * Math.signum(pk);
+                    }
                 }
-                if (l1 != 0f) {
-                    gk += l1 * Math.signum(pk);
-                }
-                float u = step(s, sBase, k, gk);
-                if (decay != 0f) {
-                    u += decay * pk;
-                }
-                g.put(gBase + k, u);
             }
+            stepRow(s, sBase, first, gr, dim);
+            if (decay != 0f) {
+                for (int j = 0; j < dim; j++) {
+                    gr[j] += decay * pr[j];
+                }
+            }
+            g.put(gBase + first, gr, 0, dim);
+        }
+    }
+
+    /**
+     * Turns the (regularized) gradient of one row into its update, in place; by default element by
+     * element with {@link #step}.
+     *
+     * @param s the state buffer (null for stateless)
+     * @param sBase the state's first element in {@code s}
+     * @param first the row's first element's index in the table
+     * @param row the gradient of the row, replaced by its update
+     * @param dim the row's length
+     */
+    void stepRow(FloatBuffer s, int sBase, int first, float[] row, int dim) {
+        for (int j = 0; j < dim; j++) {
+            row[j] = step(s, sBase, first + j, row[j]);
         }
     }
 }

@@ -1,0 +1,641 @@
+package org.trainguard.session.sparse;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training step of its own for the fastText network shape: a {@link BagOfIdsEmbedding} with a
+ * row-sparse optimizer followed by a softmax {@link OutputLayer} with cross-entropy (optionally
+ * class-weighted), as {@code model.type: fasttext} builds it. The output layer's forward pass, softmax,
+ * loss, backward pass, minibatch averaging, gradient normalization, regularization and Adam or SGD
+ * update run in plain Java on the network's own parameter, gradient and updater-state buffers; the
+ * table is updated by its own row-sparse optimizer on the touched rows. DL4J's per-step machinery
+ * (per-layer gradient maps, updater blocks over the whole table, native ops on tiny arrays) is skipped,
+ * which is what dominated a step of this small network.
+ *
+ * <p>Counters, score and listeners follow {@code fit()}: listeners get {@code onGradientCalculation}
+ * before the update and {@code iterationDone} after it, the score is the data loss plus the
+ * regularization term, and dropout draws its mask from ND4J's random generator through the layer's own
+ * dropout, so a run seeded per step (see {@code StepRandom}) is reproducible and resumes exactly.
+ *
+ * <p>The arithmetic differs from ND4J's kernels in summation order only, so the result equals
+ * {@code fit()} within float rounding, not bit for bit; {@link #selfCheck} measures that difference on a
+ * small network once per JVM and refuses to train when it exceeds {@link #TOLERANCE}. Batches it does
+ * not cover (a label mask) go through {@link SparseTrainingStep}.
+ */
+public final class FastTextTrainingStep {
+    /** Largest relative difference from {@code fit()} the self-check accepts, per parameter and in the score. */
+    public static final double TOLERANCE = 1e-4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastTextTrainingStep.class);
+    private static volatile String selfCheckResult;
+    private static volatile double selfCheckDifference = Double.NaN;
+
+    private final MultiLayerNetwork net;
+    private final BagOfIdsEmbeddingLayer table;
+    private final Layer out;
+    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+    private final UpdaterBlock tableBlock;
+    private final List<UpdaterBlock> outBlocks = new ArrayList<>();
+    private final IDropout dropout;
+    private final float[] classWeights;
+    private final double softmaxClipEps;
+    private final int dim;
+    private final int classes;
+    private final long outOffset;
+    private SparseTrainingStep fallback;
+
+    // scratch, grown as needed
+    private float[] x = new float[0];
+    private float[] delta = new float[0];
+    private float[] eps = new float[0];
+    private final float[] w;
+    private final float[] g;
+
+    private FastTextTrainingStep(MultiLayerNetwork net) {
+        this.net = net;
+        this.table = (BagOfIdsEmbeddingLayer) net.getLayer(0);
+        this.out = net.getLayer(1);
+        BaseOutputLayer conf = (BaseOutputLayer) out.conf().getLayer();
+        this.dropout = conf.getIDropout();
+        INDArray weights = ((LossMCXENT) conf.getLossFn()).getWeights();
+        this.classWeights = weights == null ? null : weights.castTo(DataType.FLOAT).toFloatVector();
+        this.softmaxClipEps = ((LossMCXENT) conf.getLossFn()).getSoftmaxClipEps();
+        this.dim = (int) conf.getNIn();
+        this.classes = (int) conf.getNOut();
+        this.outOffset = table.numParams();
+        this.w = new float[dim * classes + classes];
+        this.g = new float[w.length];
+        UpdaterBlock tb = null;
+        for (UpdaterBlock b : blocks(net)) {
+            if (b.getLayersAndVariablesInBlock().get(0).getLayer() == table) {
+                tb = b;
+            } else {
+                outBlocks.add(b);
+            }
+        }
+        this.tableBlock = tb;
+    }
+
+    /**
+     * @param model a network
+     * @return the step, when the network has exactly the fastText shape this step covers; empty otherwise
+     * @throws IllegalStateException when the start-up self-check finds this step and {@code fit()} disagree
+     *         beyond {@link #TOLERANCE}
+     */
+    public static Optional<FastTextTrainingStep> forNetwork(Model model) {
+        if (!(model instanceof MultiLayerNetwork mln) || !applies(mln)) {
+            return Optional.empty();
+        }
+        selfCheck();
+        return Optional.of(new FastTextTrainingStep(mln));
+    }
+
+    /** @return the largest relative difference from {@code fit()} the self-check found (NaN before it ran) */
+    public static double selfCheckDifference() {
+        return selfCheckDifference;
+    }
+
+    static boolean applies(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        if (conf.getBackpropType() != BackpropType.Standard || net.getLayers().length != 2
+                || conf.getDataType() != DataType.FLOAT
+                || (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty())) {
+            return false;
+        }
+        if (!(net.getLayer(0) instanceof BagOfIdsEmbeddingLayer e) || !e.rowSparseUpdater()
+                || !(net.getLayer(1) instanceof org.deeplearning4j.nn.layers.OutputLayer)) {
+            return false;
+        }
+        for (Layer l : net.getLayers()) {
+            org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+            if (c.getConstraints() != null && !c.getConstraints().isEmpty()) {
+                return false;
+            }
+        }
+        OutputLayer o = (OutputLayer) net.getLayer(1).conf().getLayer();
+        if (!(o.getActivationFn() instanceof ActivationSoftmax) || o.getLossFn() == null
+                || o.getLossFn().getClass() != LossMCXENT.class || !o.hasBias() || o.getWeightNoise() != null
+                || (o.getIDropout() != null && o.getIDropout().getClass() != Dropout.class)
+                || (o.getIDropout() != null && ((Dropout) o.getIDropout()).getPSchedule() != null)) {
+            return false;
+        }
+        GradientNormalization gn = o.getGradientNormalization();
+        if (gn != null && gn != GradientNormalization.None && gn != GradientNormalization.ClipL2PerLayer
+                && gn != GradientNormalization.ClipL2PerParamType && gn != GradientNormalization.RenormalizeL2PerLayer
+                && gn != GradientNormalization.RenormalizeL2PerParamType
+                && gn != GradientNormalization.ClipElementWiseAbsoluteValue) {
+            return false;
+        }
+        for (String p : List.of(DefaultParamInitializer.WEIGHT_KEY, DefaultParamInitializer.BIAS_KEY)) {
+            List<Regularization> regs = o.getRegularizationByParam(p);
+            if (regs != null) {
+                for (Regularization r : regs) {
+                    if (!(r instanceof L1Regularization || r instanceof L2Regularization || r instanceof WeightDecay)) {
+                        return false;
+                    }
+                }
+            }
+            IUpdater u = o.getUpdaterByParam(p);
+            if (u == null || (u.getClass() != Adam.class && u.getClass() != Sgd.class)) {
+                return false;
+            }
+        }
+        if (net.getLayer(1).getParam(DefaultParamInitializer.WEIGHT_KEY).ordering() != 'f') {
+            return false;
+        }
+        int tableBlocks = 0;
+        for (UpdaterBlock b : blocks(net)) {
+            for (UpdaterBlock.ParamState p : b.getLayersAndVariablesInBlock()) {
+                if (p.getLayer() != b.getLayersAndVariablesInBlock().get(0).getLayer()) {
+                    return false; // a block spanning both layers
+                }
+            }
+            if (b.getLayersAndVariablesInBlock().get(0).getLayer() == net.getLayer(0)) {
+                tableBlocks++;
+            }
+        }
+        return tableBlocks == 1;
+    }
+
+    private static List<UpdaterBlock> blocks(MultiLayerNetwork net) {
+        Updater u = net.getUpdater(true);
+        if (!(u instanceof BaseMultiLayerUpdater<?> m)) {
+            return List.of();
+        }
+        List<UpdaterBlock> blocks = m.getUpdaterBlocks();
+        for (UpdaterBlock b : blocks) {
+            if (b.getGradientUpdater() == null) {
+                b.init();
+            }
+        }
+        return blocks;
+    }
+
+    /**
+     * Trains on one batch, as {@code net.fit(batch)} would.
+     *
+     * @param batch features (ids), one-hot labels and the features' mask
+     */
+    public void fit(org.nd4j.linalg.dataset.api.DataSet batch) {
+        if (batch.getLabelsMaskArray() != null) {
+            if (fallback == null) {
+                fallback = SparseTrainingStep.forNetwork(net).orElseThrow();
+            }
+            fallback.fit(batch);
+            return;
+        }
+        int iteration = net.getIterationCount();
+        int epoch = net.getEpochCount();
+        INDArray features = batch.getFeatures();
+        INDArray labels = batch.getLabels();
+        net.setInput(features);
+        net.setLabels(labels);
+        table.setInput(features, workspaces);
+        table.setMaskArray(batch.getFeaturesMaskArray());
+        INDArray h = table.activate(true, workspaces);
+        if (dropout != null) {
+            h = dropout.applyDropout(h, h, iteration, epoch, workspaces);
+        }
+        int n = (int) h.size(0);
+        if (x.length < n * dim) {
+            x = new float[n * dim];
+            delta = new float[n * classes];
+            eps = new float[n * dim];
+        }
+        FloatBuffer hb = h.data().asNioFloat();
+        hb.get((int) h.offset(), x, 0, n * dim);
+        float[] y = floats(labels, n * classes);
+
+        FloatBuffer params = net.params().data().asNioFloat();
+        int pBase = (int) (net.params().offset() + outOffset);
+        params.get(pBase, w, 0, w.length);
+
+        double dataLoss = forwardAndDelta(n, y);
+        backward(n);
+
+        double score = dataLoss / n + net.calcRegularizationScore(true);
+        net.setScore(score);
+        List<TrainingListener> listeners = new ArrayList<>(net.getListeners());
+        for (TrainingListener l : listeners) {
+            l.onGradientCalculation(net);
+        }
+
+        // the scratch arrays keep the size of the largest batch so far; a last, shorter batch uses their start
+        INDArray epsilon = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, dim}, 'c');
+        epsilon.data().asNioFloat().put((int) epsilon.offset(), eps, 0, n * dim);
+        if (dropout != null) {
+            dropout.backprop(epsilon, epsilon, iteration, epoch);
+        }
+        table.backpropGradient(epsilon, workspaces);
+        updateTable(iteration, epoch);
+        updateOutput(iteration, epoch, n, params, pBase);
+
+        for (TrainingListener l : listeners) {
+            l.iterationDone(net, iteration, epoch);
+        }
+        net.setIterationCount(iteration + 1);
+        net.clearLayerMaskArrays();
+        net.clearLayersStates();
+        for (Layer l : net.getLayers()) {
+            l.setIterationCount(iteration + 1);
+            l.setEpochCount(epoch);
+        }
+    }
+
+    private static float[] floats(INDArray a, int expected) {
+        INDArray f = a.castTo(DataType.FLOAT);
+        if (f.ordering() != 'c' || f.isView() || f.data().length() != f.length()) {
+            f = f.dup('c');
+        }
+        if (f.length() != expected) {
+            throw new IllegalArgumentException("labels of shape " + java.util.Arrays.toString(a.shape())
+                    + " do not match the network's output of " + expected + " values for the batch");
+        }
+        return f.data().asFloat();
+    }
+
+    /** Softmax of x·W + b, the (weighted) cross-entropy summed over the batch, and delta = dLoss/dz per example. */
+    private double forwardAndDelta(int n, float[] y) {
+        int wb = dim * classes; // W is [dim, classes] in 'f' order: element (i, j) at i + j * dim
+        double loss = 0;
+        float[] z = new float[classes];
+        float clipLow = (float) softmaxClipEps;
+        float clipHigh = (float) (1.0 - softmaxClipEps);
+        for (int e = 0; e < n; e++) {
+            int xe = e * dim;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                float s = 0f;
+                int wj = j * dim;
+                for (int i = 0; i < dim; i++) {
+                    s += x[xe + i] * w[wj + i];
+                }
+                s += w[wb + j];
+                z[j] = s;
+                max = Math.max(max, s);
+            }
+            float sum = 0f;
+            for (int j = 0; j < classes; j++) {
+                z[j] = (float) Math.exp(z[j] - max);
+                sum += z[j];
+            }
+            float labelWeight = 0f;
+            for (int j = 0; j < classes; j++) {
+                float yw = classWeights == null ? y[e * classes + j] : y[e * classes + j] * classWeights[j];
+                labelWeight += yw;
+            }
+            for (int j = 0; j < classes; j++) {
+                float p = z[j] / sum;
+                float yj = y[e * classes + j];
+                float yw = classWeights == null ? yj : yj * classWeights[j];
+                if (yj != 0f) {
+                    float clipped = softmaxClipEps > 0 ? Math.max(clipLow, Math.min(clipHigh, p)) : p;
+                    loss -= Math.log(clipped) * yw;
+                }
+                // LossMCXENT's softmax gradient: p * sum(weighted labels) - weighted labels
+                delta[e * classes + j] = classWeights == null ? p - yj : p * labelWeight - yw;
+            }
+        }
+        return loss;
+    }
+
+    /** Gradients of W and b (summed over the batch, into {@link #g}) and the epsilon towards the table. */
+    private void backward(int n) {
+        int wb = dim * classes;
+        java.util.Arrays.fill(g, 0f);
+        for (int e = 0; e < n; e++) {
+            int xe = e * dim;
+            int de = e * classes;
+            for (int j = 0; j < classes; j++) {
+                float d = delta[de + j];
+                int wj = j * dim;
+                for (int i = 0; i < dim; i++) {
+                    g[wj + i] += x[xe + i] * d;
+                }
+                g[wb + j] += d;
+            }
+            for (int i = 0; i < dim; i++) {
+                float s = 0f;
+                for (int j = 0; j < classes; j++) {
+                    s += w[j * dim + i] * delta[de + j];
+                }
+                eps[xe + i] = s;
+            }
+        }
+    }
+
+    private void updateTable(int iteration, int epoch) {
+        INDArray gradient = tableBlock.getGradientView();
+        tableBlock.getGradientUpdater().applyUpdater(gradient.reshape(gradient.length()), iteration, epoch);
+        INDArray params = net.params();
+        FloatBuffer p = params.data().asNioFloat();
+        FloatBuffer u = gradient.data().asNioFloat();
+        int pBase = (int) params.offset();
+        int uBase = (int) gradient.offset();
+        float[] pr = new float[dim];
+        float[] ur = new float[dim];
+        for (int row : table.touchedRows()) {
+            int at = row * dim;
+            p.get(pBase + at, pr, 0, dim);
+            u.get(uBase + at, ur, 0, dim);
+            for (int j = 0; j < dim; j++) {
+                pr[j] -= ur[j];
+            }
+            p.put(pBase + at, pr, 0, dim);
+        }
+    }
+
+    /** As DL4J's updater: divide by the batch, normalize per layer, L1/L2, optimizer, weight decay, subtract. */
+    private void updateOutput(int iteration, int epoch, int n, FloatBuffer params, int pBase) {
+        float b = n;
+        for (int k = 0; k < g.length; k++) {
+            g[k] /= b;
+        }
+        int wb = dim * classes;
+        org.deeplearning4j.nn.conf.layers.BaseLayer conf = (org.deeplearning4j.nn.conf.layers.BaseLayer) out.conf().getLayer();
+        GradientNormalization gn = conf.getGradientNormalization();
+        double threshold = conf.getGradientNormalizationThreshold();
+        if (gn != null) {
+            switch (gn) {
+                case RenormalizeL2PerLayer -> renormalize(0, g.length);
+                case RenormalizeL2PerParamType -> {
+                    renormalize(0, wb);
+                    renormalize(wb, g.length);
+                }
+                case ClipL2PerLayer -> clip(0, g.length, threshold);
+                case ClipL2PerParamType -> {
+                    clip(0, wb, threshold);
+                    clip(wb, g.length, threshold);
+                }
+                case ClipElementWiseAbsoluteValue -> {
+                    float t = (float) threshold;
+                    for (int k = 0; k < g.length; k++) {
+                        g[k] = Math.max(-t, Math.min(t, g[k]));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        for (UpdaterBlock block : outBlocks) {
+            int from = (int) (block.getParamOffsetStart() - outOffset);
+            int to = (int) (block.getParamOffsetEnd() - outOffset);
+            IUpdater u = block.getGradientUpdater().getConfig();
+            double lr = u.hasLearningRate() ? u.getLearningRate(iteration, epoch) : 1.0;
+            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
+                regularize(Regularization.ApplyStep.BEFORE_UPDATER, ps, iteration, epoch, lr);
+            }
+            if (u instanceof Adam adam) {
+                adam(adam, block.getUpdaterView(), from, to, iteration, lr);
+            } else {
+                float rate = (float) lr;
+                for (int k = from; k < to; k++) {
+                    g[k] *= rate;
+                }
+            }
+            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
+                regularize(Regularization.ApplyStep.POST_UPDATER, ps, iteration, epoch, lr);
+            }
+        }
+        for (int k = 0; k < g.length; k++) {
+            params.put(pBase + k, w[k] - g[k]);
+        }
+        // the gradient view holds the update afterwards, as after fit()
+        INDArray gv = out.getGradientsViewArray();
+        gv.data().asNioFloat().put((int) gv.offset(), g, 0, g.length);
+    }
+
+    private void regularize(Regularization.ApplyStep step, UpdaterBlock.ParamState ps, int iteration, int epoch, double lr) {
+        List<Regularization> regs = out.getConfig().getRegularizationByParam(ps.getParamName());
+        if (regs == null) {
+            return;
+        }
+        int from = (int) (ps.getParamOffsetStart() - outOffset);
+        int to = (int) (ps.getParamOffsetEnd() - outOffset);
+        for (Regularization r : regs) {
+            if (r.applyStep() != step) {
+                continue;
+            }
+            if (r instanceof L2Regularization l2) {
+                float c = (float) l2.getL2().valueAt(iteration, epoch);
+                for (int k = from; k < to; k++) {
+                    g[k] += c * w[k];
+                }
+            } else if (r instanceof L1Regularization l1) {
+                float c = (float) l1.getL1().valueAt(iteration, epoch);
+                for (int k = from; k < to; k++) {
+                    g[k] += c * Math.signum(w[k]);
+                }
+            } else if (r instanceof WeightDecay d) {
+                float c = (float) (d.getCoeff().valueAt(iteration, epoch) * (d.isApplyLR() ? lr : 1.0));
+                for (int k = from; k < to; k++) {
+                    g[k] += c * w[k];
+                }
+            }
+        }
+    }
+
+    /** ND4J's Adam kernel, in the same float arithmetic, on the block's moments [M | V]. */
+    private void adam(Adam a, INDArray state, int from, int to, int iteration, double lr) {
+        float beta1 = (float) a.getBeta1();
+        float beta2 = (float) a.getBeta2();
+        float epsilon = (float) a.getEpsilon();
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float alpha = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+        if (Float.isNaN(alpha) || Float.isInfinite(alpha) || alpha == 0f) {
+            alpha = epsilon;
+        }
+        FloatBuffer s = state.data().asNioFloat();
+        int mBase = (int) state.offset();
+        int size = to - from;
+        int vBase = mBase + size;
+        for (int k = 0; k < size; k++) {
+            float gk = g[from + k];
+            float m = beta1 * s.get(mBase + k) + gk * (1f - beta1);
+            float v = beta2 * s.get(vBase + k) + gk * gk * (1f - beta2);
+            s.put(mBase + k, m);
+            s.put(vBase + k, v);
+            g[from + k] = m * alpha / ((float) Math.sqrt(v) + epsilon);
+        }
+    }
+
+    private void renormalize(int from, int to) {
+        double l2 = norm(from, to);
+        if (l2 == 0.0) {
+            l2 = 1e-5;
+        }
+        scale(from, to, 1.0 / l2);
+    }
+
+    private void clip(int from, int to, double threshold) {
+        double l2 = norm(from, to);
+        if (l2 > threshold) {
+            scale(from, to, threshold / l2);
+        }
+    }
+
+    private double norm(int from, int to) {
+        double s = 0;
+        for (int k = from; k < to; k++) {
+            s += (double) g[k] * g[k];
+        }
+        return Math.sqrt(s);
+    }
+
+    private void scale(int from, int to, double factor) {
+        float f = (float) factor;
+        for (int k = from; k < to; k++) {
+            g[k] *= f;
+        }
+    }
+
+    /**
+     * Trains two copies of a small fastText network (Adam, class weights, weight decay, clipping, dropout,
+     * masks) for a few steps, one with {@code fit()} and one with this step, and compares parameters,
+     * optimizer state and score. Runs once per JVM.
+     *
+     * @throws IllegalStateException when the largest relative difference exceeds {@link #TOLERANCE}
+     */
+    public static synchronized void selfCheck() {
+        if (selfCheckResult != null) {
+            if (!selfCheckResult.isEmpty()) {
+                throw new IllegalStateException(selfCheckResult);
+            }
+            return;
+        }
+        long savedSeed = Nd4j.getRandom().getSeed();
+        try {
+            double worst = 0;
+            for (boolean adam : new boolean[] {true, false}) {
+                MultiLayerNetwork reference = tinyNetwork(adam);
+                MultiLayerNetwork mine = tinyNetwork(adam);
+                FastTextTrainingStep step = new FastTextTrainingStep(mine);
+                java.util.Random r = new java.util.Random(11);
+                for (int i = 0; i < 5; i++) {
+                    DataSet batch = tinyBatch(r);
+                    Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
+                    reference.fit(batch);
+                    Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
+                    step.fit(batch);
+                    worst = Math.max(worst, difference(reference, mine));
+                    if (reference.getIterationCount() != mine.getIterationCount()) {
+                        worst = Double.POSITIVE_INFINITY;
+                    }
+                }
+            }
+            selfCheckDifference = worst;
+            if (!(worst <= TOLERANCE)) {
+                selfCheckResult = "the fastText training step differs from DL4J's fit() on a small network by " + worst
+                        + " (relative), beyond the tolerance of " + TOLERANCE + "; refusing to train";
+                throw new IllegalStateException(selfCheckResult);
+            }
+            selfCheckResult = "";
+            LOG.debug("fastText step self-check: largest relative difference from fit() {} (tolerance {})", worst, TOLERANCE);
+        } finally {
+            Nd4j.getRandom().setSeed(savedSeed);
+        }
+    }
+
+    private static double difference(MultiLayerNetwork a, MultiLayerNetwork b) {
+        double d = maxRelative(a.params().toFloatVector(), b.params().toFloatVector());
+        INDArray sa = a.getUpdater().getStateViewArray();
+        INDArray sb = b.getUpdater().getStateViewArray();
+        if ((sa == null) != (sb == null)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (sa != null) {
+            d = Math.max(d, maxRelative(sa.toFloatVector(), sb.toFloatVector()));
+        }
+        return Math.max(d, Math.abs(a.score() - b.score()) / Math.max(1.0, Math.abs(a.score())));
+    }
+
+    private static double maxRelative(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double worst = 0;
+        for (int k = 0; k < a.length; k++) {
+            double d = Math.abs((double) a[k] - b[k]) / Math.max(1e-3, Math.abs(a[k]));
+            if (!(d <= worst)) {
+                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+            }
+        }
+        return worst;
+    }
+
+    private static MultiLayerNetwork tinyNetwork(boolean adam) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(adam ? new Adam(0.05) : new Sgd(0.1))
+                .weightInit(WeightInit.XAVIER)
+                .weightDecay(0.01, true)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.5)
+                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .list()
+                .layer(new BagOfIdsEmbedding.Builder().nIn(40).nOut(5).weightInit(WeightInit.NORMAL)
+                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null)).build())
+                .layer(new OutputLayer.Builder(new LossMCXENT(Nd4j.create(new float[] {1f, 3f, 5f}, new long[] {1, 3}, DataType.FLOAT)))
+                        .nIn(5).nOut(3).activation(Activation.SOFTMAX).dropOut(0.8).build())
+                .build());
+        net.init();
+        return net;
+    }
+
+    private static DataSet tinyBatch(java.util.Random r) {
+        int n = 6;
+        int len = 5;
+        float[] ids = new float[n * len];
+        float[] mask = new float[n * len];
+        float[] labels = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            int used = 1 + r.nextInt(len);
+            for (int t = 0; t < used; t++) {
+                ids[i * len + t] = r.nextInt(40);
+                mask[i * len + t] = 1f;
+            }
+            labels[i * 3 + r.nextInt(3)] = 1f;
+        }
+        return new DataSet(Nd4j.create(ids, new long[] {n, len}, DataType.FLOAT),
+                Nd4j.create(labels, new long[] {n, 3}, DataType.FLOAT),
+                Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT), null);
+    }
+}
