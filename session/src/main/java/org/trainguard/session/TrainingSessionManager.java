@@ -609,6 +609,29 @@ public final class TrainingSessionManager implements AutoCloseable {
     static final long SUBNORMAL_FLUSH_EVERY_STEPS = 100;
 
     /**
+     * The fastText shape gets a step of its own; another network with a row-sparse table gets a step that
+     * subtracts only the rows a batch touched; any other network trains with DL4J's {@code fit} (null).
+     */
+    private java.util.function.Consumer<DataSet> trainingStep(boolean log) {
+        var fastStep = FastTextTrainingStep.forNetwork(net.model());
+        if (fastStep.isPresent()) {
+            if (log) {
+                LOG.info("training with the fastText step (within {} of DL4J's fit() at start-up: {})",
+                        FastTextTrainingStep.TOLERANCE, FastTextTrainingStep.selfCheckDifference());
+            }
+            return fastStep.get()::fit;
+        }
+        var rowSparse = SparseTrainingStep.forNetwork(net.model());
+        if (rowSparse.isPresent()) {
+            if (log) {
+                LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
+            }
+            return rowSparse.get()::fit;
+        }
+        return null;
+    }
+
+    /**
      * Sets every subnormal value of an array to zero, in place. Such values are below what Adam's
      * epsilon lets count: an update they take part in is smaller than a float can add to a weight.
      *
@@ -638,21 +661,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         beat(SessionStatus.RUNNING);
         LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
                 step > 0 ? ", starting at step " + step : "");
-        // the fastText shape gets a step of its own; another network with a row-sparse table gets a
-        // step that subtracts only the rows a batch touched
-        java.util.function.Consumer<DataSet> sparseStep = null;
-        var fastStep = FastTextTrainingStep.forNetwork(net.model());
-        if (fastStep.isPresent()) {
-            sparseStep = fastStep.get()::fit;
-            LOG.info("training with the fastText step (within {} of DL4J's fit() at start-up: {})",
-                    FastTextTrainingStep.TOLERANCE, FastTextTrainingStep.selfCheckDifference());
-        } else {
-            var rowSparse = SparseTrainingStep.forNetwork(net.model());
-            if (rowSparse.isPresent()) {
-                sparseStep = rowSparse.get()::fit;
-                LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
-            }
-        }
+        java.util.function.Consumer<DataSet> sparseStep = trainingStep(true);
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
         try {
@@ -693,7 +702,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                         rollBack(loss, hooks);
                         progress.position(step, totalSteps, epoch, options.epochs());
                         // a step of its own may hold state of the rows it touched: start it afresh on the restored network
-                        sparseStep = sparseStep == null ? null : SparseTrainingStep.forNetwork(net.model()).orElse(null);
+                        sparseStep = trainingStep(false);
                         continue epochs;
                     }
                     afterStep(hooks);
