@@ -109,6 +109,25 @@ class TrainingSessionManagerTest {
     }
 
     @Test
+    void aScheduledEvaluationRightBeforeTheLastStepIsLeftToTheFinalOne(@TempDir Path tmp) throws Exception {
+        // 13 batches, an evaluation every 6 steps: step 12 is followed by the last step, 13
+        List<Long> evaluated = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1),
+                options(tmp).epochs(1).evalEverySteps(6).checkpointEverySteps(6).keepLast(5).build())) {
+            assertTrue(s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
+                @Override
+                public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
+                    evaluated.add(ctx.step());
+                    return java.util.Optional.of(java.util.Map.of("f1_macro", 0.5));
+                }
+            }).completed());
+            assertEquals(List.of(6L, 12L, 13L), s.checkpoints().list().stream().map(c -> c.step()).sorted().toList(),
+                    "the scheduled checkpoint is still written");
+        }
+        assertEquals(List.of(6L, 13L), evaluated);
+    }
+
+    @Test
     void checkpointWriterThreadEndsBetweenCheckpoints(@TempDir Path tmp) throws Exception {
         // a live thread that ran ND4J operations keeps native workers that slow the training thread down
         List<Boolean> writerAliveAtCheckpointStep = new java.util.concurrent.CopyOnWriteArrayList<>();
