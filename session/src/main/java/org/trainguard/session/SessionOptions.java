@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.trainguard.core.config.EarlyStoppingConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -35,6 +36,10 @@ import java.util.OptionalLong;
  * @param provenance recorded in every checkpoint manifest
  * @param handleSignals whether SIGINT, SIGTERM and SIGHUP stop the run with an emergency checkpoint
  * @param maxFailedWrites checkpoint writes that may fail in a row before the run stops
+ * @param earlyStopping when set, the run ends as completed once {@code metric} has not improved for that many
+ *     evaluations in a row
+ * @param gradientAccumulationSteps batches whose gradients are summed into one optimizer step (1: every batch
+ *     is a step, through DL4J's own {@code fit})
  */
 public record SessionOptions(
         Path outputDir,
@@ -59,7 +64,9 @@ public record SessionOptions(
         Map<String, String> advisoryFingerprints,
         Map<String, Object> provenance,
         boolean handleSignals,
-        int maxFailedWrites) {
+        int maxFailedWrites,
+        Optional<EarlyStoppingConfig> earlyStopping,
+        int gradientAccumulationSteps) {
 
     /** Checks the values. */
     public SessionOptions {
@@ -70,6 +77,8 @@ public record SessionOptions(
         positive("evalEverySteps", evalEverySteps);
         positive("logEverySteps", logEverySteps);
         positive("maxFailedWrites", maxFailedWrites);
+        positive("gradientAccumulationSteps", gradientAccumulationSteps);
+        Objects.requireNonNull(earlyStopping, "earlyStopping");
         maxSteps.ifPresent(m -> positive("maxSteps", m));
         if (resume == ResumeMode.PATH && resumePath.isEmpty()) {
             throw new IllegalArgumentException("resume PATH needs a resumePath");
@@ -118,6 +127,8 @@ public record SessionOptions(
         private final Map<String, Object> provenance = new LinkedHashMap<>();
         private boolean handleSignals = true;
         private int maxFailedWrites = 3;
+        private Optional<EarlyStoppingConfig> earlyStopping = Optional.empty();
+        private int gradientAccumulationSteps = 1;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -184,11 +195,24 @@ public record SessionOptions(
         /** @param v failed writes in a row before stopping @return this */
         public Builder maxFailedWrites(int v) { maxFailedWrites = v; return this; }
 
+        /**
+         * @param patience evaluations in a row without improvement of the metric that end the run
+         * @param minDelta the least change of the metric that counts as an improvement
+         * @return this
+         */
+        public Builder earlyStopping(int patience, double minDelta) {
+            earlyStopping = Optional.of(new EarlyStoppingConfig(patience, minDelta));
+            return this;
+        }
+        /** @param v batches whose gradients make one optimizer step @return this */
+        public Builder gradientAccumulationSteps(int v) { gradientAccumulationSteps = v; return this; }
+
         /** @return the options */
         public SessionOptions build() {
             return new SessionOptions(outputDir, seed, epochs, maxSteps, checkpointEverySteps, checkpointEveryInterval, keepLast,
                     keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
-                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites);
+                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites,
+                    earlyStopping, gradientAccumulationSteps);
         }
     }
 }

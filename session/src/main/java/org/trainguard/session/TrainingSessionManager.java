@@ -101,6 +101,9 @@ public final class TrainingSessionManager implements AutoCloseable {
     private Map<String, Object> lastMetrics = Map.of();
     private volatile long lastCheckpointStep = -1;
     private long lastEvalStep = -1;
+    private int evaluationsWithoutImprovement;
+    // why the run ended early (eval.early_stopping), once it has
+    private volatile String stoppedEarly;
     private long progressCounter;
     private long lastHeartbeatNanos;
     private long lastAutosaveNanos;
@@ -381,6 +384,13 @@ public final class TrainingSessionManager implements AutoCloseable {
         trainingSeconds = ts.trainingSeconds();
         lastMetrics = ts.metrics();
         lastCheckpointStep = step;
+        evaluationsWithoutImprovement = ts.evaluationsWithoutImprovement();
+        options.earlyStopping().filter(e -> evaluationsWithoutImprovement >= e.patience()).ifPresent(e -> {
+            // the run already ended early at this step: it is complete, and its last evaluation is this step's
+            stoppedEarly = "the run stopped early at step " + ts.step() + ": " + options.metric() + " did not improve in "
+                    + evaluationsWithoutImprovement + " evaluations in a row (early stopping patience " + e.patience() + ")";
+            lastEvalStep = ts.step();
+        });
         if (ts.hasBest() && best.isEmpty()) {
             best = Optional.of(new BestCheckpoint(ts.bestMetric(), ts.bestValue(), ts.bestStep(), CheckpointStore.PREFIX + ts.bestStep(),
                     options.greaterIsBetter()));
@@ -527,7 +537,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
         try {
-            while (step < totalSteps) {
+            while (step < totalSteps && stoppedEarly == null) {
                 if (batchInEpoch >= batchesPerEpoch) {
                     epoch++;
                     batchInEpoch = 0;
@@ -535,7 +545,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     progress.position(step, totalSteps, epoch, options.epochs());
                 }
                 position(data, epoch, batchInEpoch);
-                while (step < totalSteps && batchInEpoch < batchesPerEpoch && data.hasNext()) {
+                while (step < totalSteps && batchInEpoch < batchesPerEpoch && data.hasNext() && stoppedEarly == null) {
                     if (stopRequested) {
                         return emergencyStop(hooks);
                     }
@@ -561,7 +571,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     }
                     afterStep(hooks);
                 }
-                if (batchInEpoch < batchesPerEpoch && step < totalSteps) {
+                if (batchInEpoch < batchesPerEpoch && step < totalSteps && stoppedEarly == null) {
                     // the iterator ran dry early: treat it as the end of the epoch
                     batchInEpoch = batchesPerEpoch;
                 }
@@ -639,6 +649,7 @@ public final class TrainingSessionManager implements AutoCloseable {
         Double value = metrics.get().get(options.metric());
         boolean improved = false;
         if (value != null && !value.isNaN()) {
+            countForEarlyStopping(value);
             improved = best.map(b -> b.improvedBy(value)).orElse(true);
             if (improved) {
                 best = Optional.of(new BestCheckpoint(options.metric(), value, step, CheckpointStore.PREFIX + step, options.greaterIsBetter()));
@@ -650,6 +661,31 @@ public final class TrainingSessionManager implements AutoCloseable {
         update(b -> b.status(SessionStatus.RUNNING).lastMetrics(lastMetrics)
                 .best(best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step())).orElse(null)));
         return improved && options.keepBest();
+    }
+
+    /**
+     * Counts the evaluations in a row that did not beat the best value before them by more than
+     * {@code min_delta}, and ends the run once they reach the patience. The count goes into every
+     * checkpoint, so a resumed run stops at the same step as an uninterrupted one.
+     */
+    private void countForEarlyStopping(double value) {
+        if (options.earlyStopping().isEmpty()) {
+            return;
+        }
+        var e = options.earlyStopping().get();
+        Optional<BestCheckpoint> before = best;
+        boolean better = before.map(b -> e.improves(value, b.value(), options.greaterIsBetter())).orElse(true);
+        evaluationsWithoutImprovement = better ? 0 : evaluationsWithoutImprovement + 1;
+        if (evaluationsWithoutImprovement >= e.patience() && step < totalSteps) {
+            BestCheckpoint b = before.orElseThrow();
+            stoppedEarly = "stopped early at step " + step + " of " + totalSteps + ": " + options.metric() + " has not improved by more than "
+                    + e.minDelta() + " on its best, " + b.value() + " at step " + b.step() + ", in " + evaluationsWithoutImprovement
+                    + " evaluations in a row (early stopping patience " + e.patience() + ")";
+            LOG.info("{}", stoppedEarly);
+        } else if (!better) {
+            LOG.info("{} did not improve by more than {} ({} of {} evaluations without improvement before early stopping)", options.metric(),
+                    e.minDelta(), evaluationsWithoutImprovement, e.patience());
+        }
     }
 
     private void checkpoint(SessionStatus during) {
@@ -693,7 +729,8 @@ public final class TrainingSessionManager implements AutoCloseable {
         fp.put("architecture", net.architectureFingerprint());
         BestCheckpoint b = best.orElse(null);
         return new TrainingState(CheckpointManifest.FORMAT_VERSION, step, epoch, batchInEpoch, samplesSeen, options.seed(), learningRate(),
-                totalSteps, trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(), b == null ? -1 : b.step(), lastMetrics, fp);
+                totalSteps, trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(), b == null ? -1 : b.step(), lastMetrics, fp,
+                evaluationsWithoutImprovement);
     }
 
     private Outcome emergencyStop(TrainingHooks hooks) {
@@ -739,7 +776,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     + writer.lastFailure() + "), so the run is not complete; free disk space or fix the permissions of " + store.dir()
                     + ", then start the run again", writer.lastFailure());
         }
-        String reason = "completed " + step + " steps";
+        String reason = "completed " + step + " steps" + (stoppedEarly == null ? "" : "; " + stoppedEarly);
         finish(SessionStatus.COMPLETED, ExitCode.COMPLETED.code(), reason);
         return new Outcome(true, step, ExitCode.COMPLETED.code(), reason);
     }
@@ -791,6 +828,8 @@ public final class TrainingSessionManager implements AutoCloseable {
         double sps = progress.stepsPerSecond();
         double eta = progress.etaSeconds();
         session = change.apply(session.toBuilder().step(step).epoch(epoch).samplesSeen(samplesSeen).stepsPerSecond(sps)
+                .earlyStopping(options.earlyStopping().map(e -> new SessionState.EarlyStopping(e.patience(), e.minDelta(),
+                        evaluationsWithoutImprovement, stoppedEarly != null)).orElse(null))
                 .eta(Double.isNaN(eta) ? null : Instant.now().plusMillis((long) (eta * 1000)))).build();
     }
 
@@ -881,6 +920,15 @@ public final class TrainingSessionManager implements AutoCloseable {
     /** @return steps done */
     public long step() {
         return step;
+    }
+
+    /**
+     * @return why the run ended before its last step because the evaluation metric stopped improving
+     *     ({@link SessionOptions#earlyStopping()}), when it did; a resumed run that had already
+     *     stopped early says so at once and trains no further
+     */
+    public Optional<String> stoppedEarly() {
+        return Optional.ofNullable(stoppedEarly);
     }
 
     /** @return the best evaluation so far */

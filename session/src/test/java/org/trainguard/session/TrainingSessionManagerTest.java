@@ -127,6 +127,81 @@ class TrainingSessionManagerTest {
         assertEquals(List.of(6L, 13L), evaluated);
     }
 
+    /**
+     * A metric that improves by 0.1 per evaluation up to step 8, then by only 0.01: with min_delta
+     * 0.05 and patience 3 the evaluations at 10, 12 and 14 do not count, so the run stops at 14.
+     */
+    private static TrainingHooks plateau(TrainingSessionManager s, List<Long> evaluated, long stopAt) {
+        return new TrainingHooks() {
+            @Override
+            public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
+                evaluated.add(ctx.step());
+                long at = ctx.step();
+                double f1 = at <= 8 ? at / 10.0 : 0.8 + 0.01 * (at - 8) / 2;
+                return java.util.Optional.of(java.util.Map.of("f1_macro", f1));
+            }
+
+            @Override
+            public void onProgress(Progress p) {
+                if (p.step() == stopAt) {
+                    s.requestStop();
+                }
+            }
+        };
+    }
+
+    private static SessionOptions.Builder earlyStopping(Path dir) {
+        return options(dir).evalEverySteps(2).logEverySteps(1).metric("f1_macro", true).earlyStopping(3, 0.05);
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunAtTheSameStepWhenInterruptedAndResumed(@TempDir Path tmp) throws Exception {
+        Path a = tmp.resolve("a");
+        List<Long> evaluated = new java.util.ArrayList<>();
+        MultiLayerNetwork straight = TinyNetworks.mlp(1);
+        try (TrainingSessionManager s = TrainingSessionManager.open(straight, earlyStopping(a).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, evaluated, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+            assertTrue(o.reason().contains("stopped early at step 14 of 39: f1_macro has not improved by more than 0.05"), o.reason());
+            assertTrue(s.stoppedEarly().isPresent());
+        }
+        assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L), evaluated, "no second evaluation of the last step");
+        SessionState done = new SessionStore(a).read().state().orElseThrow();
+        assertEquals(SessionStatus.COMPLETED, done.status());
+        assertEquals(new SessionState.EarlyStopping(3, 0.05, 3, true), done.earlyStoppingState().orElseThrow());
+        assertEquals(14, new CheckpointStore(a).list().get(new CheckpointStore(a).list().size() - 1).step());
+
+        // stopped at step 11, after one evaluation without improvement (10), and resumed
+        Path b = tmp.resolve("b");
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), earlyStopping(b).build())) {
+            assertFalse(s.fit(TinyNetworks.data(200, 16, 3), plateau(s, new java.util.ArrayList<>(), 11)).completed());
+            assertEquals(1, s.state().earlyStoppingState().orElseThrow().evaluationsWithoutImprovement());
+        }
+        assertEquals(1, new CheckpointStore(b).readTrainingState(new CheckpointStore(b).list().get(new CheckpointStore(b).list().size() - 1))
+                .evaluationsWithoutImprovement());
+        MultiLayerNetwork resumed = TinyNetworks.mlp(99);
+        List<Long> afterResume = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(resumed, earlyStopping(b).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, afterResume, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+        }
+        assertEquals(List.of(12L, 14L), afterResume);
+        assertArrayEquals(straight.params().toFloatVector(), resumed.params().toFloatVector());
+
+        // starting the completed run again trains nothing and evaluates nothing
+        List<Long> again = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(5), earlyStopping(a).build())) {
+            assertTrue(s.stoppedEarly().isPresent());
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, again, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+        }
+        assertEquals(List.of(), again);
+        assertEquals(SessionStatus.COMPLETED, new SessionStore(a).read().state().orElseThrow().status());
+    }
+
     @Test
     void checkpointWriterThreadEndsBetweenCheckpoints(@TempDir Path tmp) throws Exception {
         // a live thread that ran ND4J operations keeps native workers that slow the training thread down

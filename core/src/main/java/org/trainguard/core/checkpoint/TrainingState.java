@@ -20,6 +20,8 @@ import java.util.Map;
  * @param bestStep the step of the best value, -1 when nothing was evaluated yet
  * @param metrics the latest metrics
  * @param fingerprints what the run depends on (config, labels, features, data, model shape), by name
+ * @param evaluationsWithoutImprovement evaluations in a row that did not improve the metric enough for early stopping
+ *     (0 in checkpoints written before early stopping existed)
  */
 public record TrainingState(
         int formatVersion,
@@ -35,7 +37,8 @@ public record TrainingState(
         double bestValue,
         long bestStep,
         Map<String, Object> metrics,
-        Map<String, String> fingerprints) {
+        Map<String, String> fingerprints,
+        int evaluationsWithoutImprovement) {
 
     /** The name of the file inside a checkpoint folder. */
     public static final String FILE_NAME = "training_state.json";
@@ -44,6 +47,31 @@ public record TrainingState(
     public TrainingState {
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
         fingerprints = fingerprints == null ? Map.of() : Map.copyOf(fingerprints);
+    }
+
+    /**
+     * A state without early-stopping progress.
+     *
+     * @param formatVersion the checkpoint format version
+     * @param step optimizer steps done
+     * @param epoch the epoch the next step belongs to
+     * @param batchInEpoch batches of that epoch done
+     * @param samplesSeen training examples processed
+     * @param seed the run's seed
+     * @param learningRate the learning rate of the last step
+     * @param totalSteps steps of the whole run
+     * @param trainingSeconds wall time spent training so far
+     * @param bestMetric the metric that ranks checkpoints
+     * @param bestValue the best value so far
+     * @param bestStep the step of the best value
+     * @param metrics the latest metrics
+     * @param fingerprints what the run depends on
+     */
+    public TrainingState(int formatVersion, long step, int epoch, long batchInEpoch, long samplesSeen, long seed, double learningRate,
+                         long totalSteps, double trainingSeconds, String bestMetric, double bestValue, long bestStep,
+                         Map<String, Object> metrics, Map<String, String> fingerprints) {
+        this(formatVersion, step, epoch, batchInEpoch, samplesSeen, seed, learningRate, totalSteps, trainingSeconds, bestMetric,
+                bestValue, bestStep, metrics, fingerprints, 0);
     }
 
     /** @return whether an evaluation has set a best value */

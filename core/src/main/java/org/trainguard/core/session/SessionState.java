@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param exit how the last process ended, once it has
  * @param pauses the longest times the trainer was paused while it ran (a suspend, a frozen virtual machine,
  *     SIGSTOP), newest last, at most {@link #MAX_PAUSES}
+ * @param earlyStopping where early stopping stands, when {@code eval.early_stopping} is on
  */
 public record SessionState(
         int schemaVersion,
@@ -57,7 +58,8 @@ public record SessionState(
         int restarts,
         List<Resume> resumes,
         Exit exit,
-        List<Pause> pauses) {
+        List<Pause> pauses,
+        EarlyStopping earlyStopping) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -121,6 +123,22 @@ public record SessionState(
     public record Pause(Instant at, double seconds) {
     }
 
+    /**
+     * Where early stopping stands.
+     *
+     * @param patience evaluations in a row without improvement that end the run
+     * @param minDelta the least change of the metric that counts as an improvement
+     * @param evaluationsWithoutImprovement evaluations in a row so far that did not improve it
+     * @param stopped whether the run ended early because of it
+     */
+    public record EarlyStopping(int patience, double minDelta, int evaluationsWithoutImprovement, boolean stopped) {
+    }
+
+    /** @return where early stopping stands, when it is on */
+    public Optional<EarlyStopping> earlyStoppingState() {
+        return Optional.ofNullable(earlyStopping);
+    }
+
     /** @return the newest checkpoint, if any */
     public Optional<CheckpointRef> lastCheckpointRef() {
         return Optional.ofNullable(lastCheckpoint);
@@ -148,7 +166,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of()));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -174,6 +192,7 @@ public record SessionState(
         private List<Resume> resumes;
         private Exit exit;
         private List<Pause> pauses;
+        private EarlyStopping earlyStopping;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -197,6 +216,7 @@ public record SessionState(
             resumes = s.resumes;
             exit = s.exit;
             pauses = s.pauses;
+            earlyStopping = s.earlyStopping;
         }
 
         /** @param v value @return this */
@@ -239,12 +259,14 @@ public record SessionState(
         public Builder exit(Exit v) { exit = v; return this; }
         /** @param v value @return this */
         public Builder pauses(List<Pause> v) { pauses = v; return this; }
+        /** @param v value @return this */
+        public Builder earlyStopping(EarlyStopping v) { earlyStopping = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses);
+                    best, lastMetrics, restarts, resumes, exit, pauses, earlyStopping);
         }
     }
 }

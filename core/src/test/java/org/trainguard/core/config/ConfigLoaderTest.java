@@ -326,6 +326,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void earlyStoppingIsOffUnlessWrittenAndNeedsAPatience() throws Exception {
+        touch(dir.resolve("data/train.jsonl"));
+        String base = "data:\n  train: data/train.jsonl\n";
+        assertEquals(Optional.empty(), ConfigLoader.parse(base, dir).eval().earlyStopping());
+        assertEquals(Optional.empty(), ConfigLoader.parse(base + "eval:\n  early_stopping: null\n", dir).eval().earlyStopping());
+        TrainguardConfig on = ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 3, min_delta: 0.001}\n", dir);
+        assertEquals(Optional.of(new EarlyStoppingConfig(3, 0.001)), on.eval().earlyStopping());
+        assertEquals(Optional.of(new EarlyStoppingConfig(2, 0.0)),
+                ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 2}\n", dir).eval().earlyStopping());
+        ConfigException noPatience = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {min_delta: 0.1}\n", dir));
+        assertTrue(noPatience.getMessage().contains("eval.early_stopping.patience is required"), noPatience.getMessage());
+        ConfigException zero = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 0}\n", dir));
+        assertTrue(zero.getMessage().contains("eval.early_stopping.patience"), zero.getMessage());
+        // the loaded settings go back into final/config.yaml unchanged
+        assertEquals(on.eval(), ConfigLoader.parse(on.toYaml(), dir).eval());
+    }
+
+    @Test
     void parseReadsTextWithoutASourceFile() throws Exception {
         touch(dir.resolve("data/train.jsonl"));
         String yaml = "data:\n  train: data/train.jsonl\n";

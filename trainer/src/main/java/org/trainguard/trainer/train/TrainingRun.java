@@ -123,8 +123,9 @@ public final class TrainingRun {
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
                  Awake awake = keepAwake(outputDir)) {
                 startup.close();
-                if (session.step() >= totalSteps) {
-                    String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
+                if (session.step() >= totalSteps || session.stoppedEarly().isPresent()) {
+                    String reason = "the run in " + outputDir + " already completed " + session.step() + " steps"
+                            + session.stoppedEarly().map(why -> " (" + why + ")").orElse("") + "; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), TrainingHooks.NONE);
@@ -148,6 +149,7 @@ public final class TrainingRun {
                             throw e;
                         }
                         reportLateSignal(session);
+                        session.stoppedEarly().ifPresent(why -> out.println("early stopping: " + why));
                         out.println("training completed: " + session.step() + " steps; model in " + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
                     return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
@@ -225,6 +227,7 @@ public final class TrainingRun {
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
         t.maxSteps().ifPresent(b::maxSteps);
+        config.eval().earlyStopping().ifPresent(e -> b.earlyStopping(e.patience(), e.minDelta()));
         c.everyInterval().ifPresent(b::checkpointEveryInterval);
         resumePath.ifPresent(b::resumeFrom);
         return b.build();
