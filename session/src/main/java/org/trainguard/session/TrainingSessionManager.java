@@ -518,7 +518,10 @@ public final class TrainingSessionManager implements AutoCloseable {
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException("the training data yields no batches");
         }
-        long all = batchesPerEpoch * options.epochs();
+        int accumulate = options.gradientAccumulationSteps();
+        // a step takes up to `accumulate` batches; the last step of an epoch takes what is left
+        long stepsPerEpoch = (batchesPerEpoch + accumulate - 1) / accumulate;
+        long all = stepsPerEpoch * options.epochs();
         totalSteps = options.maxSteps().isPresent() ? Math.min(all, options.maxSteps().getAsLong()) : all;
         net.addListener(progress);
         progress.position(step, totalSteps, epoch, options.epochs());
@@ -527,13 +530,18 @@ public final class TrainingSessionManager implements AutoCloseable {
         writeSession();
         startAutosave();
         beat(SessionStatus.RUNNING);
-        LOG.info("training {} steps ({} epochs of {} batches){}", totalSteps, options.epochs(), batchesPerEpoch,
-                step > 0 ? ", starting at step " + step : "");
+        LOG.info("training {} steps ({} epochs of {} batches{}){}", totalSteps, options.epochs(), batchesPerEpoch,
+                accumulate > 1 ? ", " + accumulate + " batches per step" : "", step > 0 ? ", starting at step " + step : "");
         // a network with a row-sparse table gets a step that subtracts only the rows a batch touched
         SparseTrainingStep sparseStep = SparseTrainingStep.forNetwork(net.model()).orElse(null);
+        if (sparseStep != null && accumulate > 1) {
+            throw new IllegalArgumentException("gradient accumulation needs the dense embedding layout: the row-sparse step updates "
+                    + "only the rows of one batch");
+        }
         if (sparseStep != null) {
             LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
         }
+        GradientAccumulation accumulation = accumulate > 1 ? GradientAccumulation.of(net.model()) : null;
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
         try {
@@ -550,9 +558,19 @@ public final class TrainingSessionManager implements AutoCloseable {
                         return emergencyStop(hooks);
                     }
                     DataSet ds = data.next();
+                    List<DataSet> batches = List.of(ds);
+                    if (accumulation != null) {
+                        batches = new ArrayList<>(accumulate);
+                        batches.add(ds);
+                        while (batches.size() < accumulate && batchInEpoch + batches.size() < batchesPerEpoch && data.hasNext()) {
+                            batches.add(data.next());
+                        }
+                    }
                     Nd4j.getRandom().setSeed(StepRandom.seedFor(options.seed(), step));
                     progress.learningRate(learningRate());
-                    if (sparseStep != null) {
+                    if (accumulation != null) {
+                        accumulation.fit(batches);
+                    } else if (sparseStep != null) {
                         sparseStep.fit(ds);
                     } else {
                         net.fit(ds);
@@ -561,8 +579,10 @@ public final class TrainingSessionManager implements AutoCloseable {
                     if (step % SUBNORMAL_FLUSH_EVERY_STEPS == 0) {
                         flushSubnormals(net.updaterState());
                     }
-                    batchInEpoch++;
-                    samplesSeen += ds.numExamples();
+                    batchInEpoch += batches.size();
+                    for (DataSet b : batches) {
+                        samplesSeen += b.numExamples();
+                    }
                     progressCounter++;
                     trainingSeconds = secondsBefore + (System.nanoTime() - loopStart) / 1e9;
                     double loss = progress.score();
@@ -581,6 +601,9 @@ public final class TrainingSessionManager implements AutoCloseable {
             }
             return complete(hooks);
         } finally {
+            if (accumulation != null) {
+                accumulation.close();
+            }
             net.removeListener(progress);
             progress.breakLine();
         }

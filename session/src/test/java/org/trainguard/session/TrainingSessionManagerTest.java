@@ -202,6 +202,60 @@ class TrainingSessionManagerTest {
         assertEquals(SessionStatus.COMPLETED, new SessionStore(a).read().state().orElseThrow().status());
     }
 
+    private static float[] accumulated(Path dir, int batch, int accumulate, double retain, int stopAt) throws Exception {
+        MultiLayerNetwork net = TinyNetworks.mlp(1, retain);
+        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).logEverySteps(1).gradientAccumulationSteps(accumulate).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, batch, 3), new TrainingHooks() {
+                @Override
+                public void onProgress(Progress p) {
+                    if (p.step() == stopAt) {
+                        s.requestStop();
+                    }
+                }
+            });
+            assertEquals(stopAt < 0, o.completed());
+            if (stopAt < 0 && batch * accumulate == 16) {
+                // 200 examples: 25 batches of 8 in 13 steps of 2 (the last takes one), 13 batches of 16
+                assertEquals(39, o.step());
+                assertEquals(600, s.state().samplesSeen());
+            }
+        }
+        return net.params().toFloatVector();
+    }
+
+    @Test
+    void twoAccumulatedBatchesOfEightMakeTheStepOfOneBatchOfSixteen(@TempDir Path tmp) throws Exception {
+        float[] big = accumulated(tmp.resolve("a"), 16, 1, 0.0, -1);
+        float[] small = accumulated(tmp.resolve("b"), 8, 2, 0.0, -1);
+        float[] untrained = TinyNetworks.mlp(1, 0.0).params().toFloatVector();
+        double moved = 0;
+        double differ = 0;
+        for (int i = 0; i < big.length; i++) {
+            moved = Math.max(moved, Math.abs(big[i] - untrained[i]));
+            differ = Math.max(differ, Math.abs(big[i] - small[i]));
+        }
+        assertTrue(moved > 0.01, "training moved the weights by " + moved);
+        assertTrue(differ < 1e-4, "k=2 with batch 8 differs from k=1 with batch 16 by up to " + differ);
+        // and it is not the same as a step per batch of 8
+        float[] unaccumulated = accumulated(tmp.resolve("c"), 8, 1, 0.0, -1);
+        double apart = 0;
+        for (int i = 0; i < big.length; i++) {
+            apart = Math.max(apart, Math.abs(big[i] - unaccumulated[i]));
+        }
+        assertTrue(apart > 1e-3, "a step per batch of 8 differs by " + apart);
+    }
+
+    @Test
+    void anAccumulatingRunStoppedAndResumedEndsBitwiseEqual(@TempDir Path tmp) throws Exception {
+        float[] straight = accumulated(tmp.resolve("a"), 8, 2, 0.8, -1);
+        Path b = tmp.resolve("b");
+        accumulated(b, 8, 2, 0.8, 7); // mid-epoch: after 14 of the 25 batches
+        accumulated(b, 8, 2, 0.8, 20); // in the second epoch
+        float[] resumed = accumulated(b, 8, 2, 0.8, -1);
+        assertArrayEquals(straight, resumed);
+        assertEquals(2, new SessionStore(b).read().state().orElseThrow().resumes().size());
+    }
+
     @Test
     void checkpointWriterThreadEndsBetweenCheckpoints(@TempDir Path tmp) throws Exception {
         // a live thread that ran ND4J operations keeps native workers that slow the training thread down

@@ -57,7 +57,7 @@ public final class ConfigLoader {
     static final Set<String> CSV_KEYS = keys("header", "columns", "text_columns", "label_column", "delimiter");
     static final Set<String> TRAINING_KEYS = keys("output_dir", "seed", "epochs", "max_steps", "batch_size",
             "learning_rate", "optimizer", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay",
-            "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps");
+            "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps", "gradient_accumulation_steps");
     static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best");
     static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
@@ -273,7 +273,8 @@ public final class ConfigLoader {
                 maxGradNorm,
                 section.choice("lr_schedule", LrSchedule.class, d.lrSchedule()),
                 section.number("warmup_ratio", d.warmupRatio()),
-                section.integer("log_every_steps", d.logEverySteps()));
+                section.integer("log_every_steps", d.logEverySteps()),
+                section.integer("gradient_accumulation_steps", d.gradientAccumulationSteps()));
     }
 
     private static DataConfig data(YamlSection section, Path baseDir, Path outputDir, Path file) {

@@ -24,11 +24,12 @@ import java.util.OptionalLong;
  * @param lrSchedule    learning-rate curve after warmup
  * @param warmupRatio   share of all steps spent warming up linearly from zero, 0 &le; x &lt; 1
  * @param logEverySteps steps between progress lines in the log and {@code metrics.jsonl}, &gt; 0
+ * @param gradientAccumulationSteps batches of {@code batchSize} whose gradients make one optimizer step, &gt; 0
  */
 public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong maxSteps, int batchSize,
                              double learningRate, Optimizer optimizer, double adamBeta1, double adamBeta2,
                              double adamEpsilon, double weightDecay, OptionalDouble maxGradNorm,
-                             LrSchedule lrSchedule, double warmupRatio, int logEverySteps) {
+                             LrSchedule lrSchedule, double warmupRatio, int logEverySteps, int gradientAccumulationSteps) {
 
     /** Makes the output folder absolute and checks every range. */
     public TrainingConfig {
@@ -47,6 +48,33 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         Checks.notNull("training.lr_schedule", lrSchedule);
         Checks.fraction("training.warmup_ratio", warmupRatio);
         Checks.positive("training.log_every_steps", logEverySteps);
+        Checks.positive("training.gradient_accumulation_steps", gradientAccumulationSteps);
+    }
+
+    /**
+     * Settings where every batch is one optimizer step.
+     *
+     * @param outputDir     the run folder
+     * @param seed          the run's seed
+     * @param epochs        passes over the data
+     * @param maxSteps      an optional cap on optimizer steps
+     * @param batchSize     examples per batch
+     * @param learningRate  peak learning rate
+     * @param optimizer     the optimizer
+     * @param adamBeta1     Adam's first-moment decay
+     * @param adamBeta2     Adam's second-moment decay
+     * @param adamEpsilon   Adam's denominator guard
+     * @param weightDecay   decoupled weight decay
+     * @param maxGradNorm   gradient clipping norm, empty for none
+     * @param lrSchedule    learning-rate curve after warmup
+     * @param warmupRatio   share of all steps spent warming up
+     * @param logEverySteps steps between progress lines
+     */
+    public TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong maxSteps, int batchSize, double learningRate,
+                          Optimizer optimizer, double adamBeta1, double adamBeta2, double adamEpsilon, double weightDecay,
+                          OptionalDouble maxGradNorm, LrSchedule lrSchedule, double warmupRatio, int logEverySteps) {
+        this(outputDir, seed, epochs, maxSteps, batchSize, learningRate, optimizer, adamBeta1, adamBeta2, adamEpsilon, weightDecay,
+                maxGradNorm, lrSchedule, warmupRatio, logEverySteps, 1);
     }
 
     /**
@@ -80,6 +108,10 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         map.put("lr_schedule", Checks.yamlName(lrSchedule));
         map.put("warmup_ratio", warmupRatio);
         map.put("log_every_steps", logEverySteps);
+        if (gradientAccumulationSteps != 1) {
+            // written only when set, so that runs from before this key keep their recorded settings
+            map.put("gradient_accumulation_steps", gradientAccumulationSteps);
+        }
         return map;
     }
 }

@@ -107,12 +107,24 @@ public final class TrainingRun {
             RunData data = RunData.load(config);
             startup.phase(Heartbeat.Phase.STARTING);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
-            long totalSteps = batches * config.training().epochs();
+            int accumulate = config.training().gradientAccumulationSteps();
+            // the optimizer steps: each takes `accumulate` batches, the last of an epoch what is left
+            long totalSteps = (batches + accumulate - 1) / accumulate * config.training().epochs();
             if (config.training().maxSteps().isPresent()) {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
             EmbeddingLayout layout = NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
+            if (accumulate > 1 && layout == EmbeddingLayout.SPARSE) {
+                if (config.model().embedding() == EmbeddingLayout.SPARSE) {
+                    throw new org.trainguard.core.config.ConfigException("training.gradient_accumulation_steps",
+                            "training.gradient_accumulation_steps: " + accumulate + " needs model.embedding dense or auto (the row-sparse "
+                                    + "step updates the rows of one batch only), found model.embedding sparse");
+                }
+                LOG.info("training.gradient_accumulation_steps is {}: the embedding is dense (the row-sparse step updates the rows of one "
+                        + "batch only)", accumulate);
+                layout = EmbeddingLayout.DENSE;
+            }
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
             LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
                     config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
@@ -223,7 +235,9 @@ public final class TrainingRun {
                 .fingerprint("labels", Hashing.sha256(String.join("\n", config.labels())))
                 .fingerprint("features", data.settings().fingerprint())
                 .fingerprint("data", data.fingerprint())
-                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle())
+                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle()
+                        + (t.gradientAccumulationSteps() > 1 ? "|gradient_accumulation_steps=" + t.gradientAccumulationSteps() : ""))
+                .gradientAccumulationSteps(t.gradientAccumulationSteps())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
         t.maxSteps().ifPresent(b::maxSteps);
