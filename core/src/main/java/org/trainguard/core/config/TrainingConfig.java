@@ -108,10 +108,7 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         map.put("lr_schedule", Checks.yamlName(lrSchedule));
         map.put("warmup_ratio", warmupRatio);
         map.put("log_every_steps", logEverySteps);
-        if (gradientAccumulationSteps != 1) {
-            // written only when set, so that runs from before this key keep their recorded settings
-            map.put("gradient_accumulation_steps", gradientAccumulationSteps);
-        }
+        map.put("gradient_accumulation_steps", gradientAccumulationSteps);
         return map;
     }
 }

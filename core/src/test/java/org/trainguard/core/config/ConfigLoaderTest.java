@@ -346,6 +346,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void gradientAccumulationDefaultsToOneAndMustBePositive() throws Exception {
+        touch(dir.resolve("data/train.jsonl"));
+        String base = "data:\n  train: data/train.jsonl\n";
+        assertEquals(1, ConfigLoader.parse(base, dir).training().gradientAccumulationSteps());
+        TrainguardConfig four = ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 4\n", dir);
+        assertEquals(4, four.training().gradientAccumulationSteps());
+        assertEquals(four.training(), ConfigLoader.parse(four.toYaml(), dir).training());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 0\n", dir));
+        assertTrue(zero.getMessage().contains("training.gradient_accumulation_steps must be > 0, found 0"), zero.getMessage());
+    }
+
+    @Test
     void parseReadsTextWithoutASourceFile() throws Exception {
         touch(dir.resolve("data/train.jsonl"));
         String yaml = "data:\n  train: data/train.jsonl\n";

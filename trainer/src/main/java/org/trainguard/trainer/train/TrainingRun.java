@@ -252,6 +252,10 @@ public final class TrainingRun {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) all.get("training"));
         m.keySet().removeAll(List.of("output_dir", "log_every_steps"));
+        if (Integer.valueOf(1).equals(m.get("gradient_accumulation_steps"))) {
+            // the default leaves the fingerprint of runs from before the key unchanged
+            m.remove("gradient_accumulation_steps");
+        }
         m.put("loss", all.get("loss"));
         m.put("model", all.get("model"));
         return m;
