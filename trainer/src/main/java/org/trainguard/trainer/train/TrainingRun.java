@@ -162,6 +162,7 @@ public final class TrainingRun {
                         }
                         reportLateSignal(session);
                         session.stoppedEarly().ifPresent(why -> out.println("early stopping: " + why));
+                        hooks.refreshReport();
                         out.println("training completed: " + session.step() + " steps; model in " + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
                     return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
@@ -398,7 +399,7 @@ public final class TrainingRun {
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
-            this.report = new ReportWriter(outputDir.resolve("report"));
+            this.report = new ReportWriter(outputDir.resolve("report")).withConfig(config.toYaml());
             List<String> labels = config.labels();
             int allow = labels.indexOf(config.eval().allowLabel());
             int[] harmful = config.eval().harmfulLabels().stream().mapToInt(labels::indexOf).toArray();
@@ -427,6 +428,15 @@ public final class TrainingRun {
             m.put("loss", r.loss());
             m.put("false_allow_rate", r.falseAllowRate());
             return Optional.of(m);
+        }
+
+        /** Redraws the report once the run has ended, so that its page shows how. */
+        void refreshReport() {
+            try {
+                report.writeFrom(metricsFile);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not redraw the report: {}", e.toString());
+            }
         }
 
         @Override
