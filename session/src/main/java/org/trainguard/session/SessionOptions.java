@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.core.config.OnDivergence;
+import org.trainguard.core.config.EarlyStoppingConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -42,6 +43,10 @@ import org.trainguard.core.config.OnDivergence;
  * @param onDivergence what a NaN or infinite loss does
  * @param maxRollbacks rollbacks allowed before a diverging run stops
  * @param rollbackLrFactor each rollback multiplies the learning rate by this
+ * @param earlyStopping when set, the run ends as completed once {@code metric} has not improved for that many
+ *     evaluations in a row
+ * @param gradientAccumulationSteps batches whose gradients are summed into one optimizer step (1: every batch
+ *     is a step, through DL4J's own {@code fit})
  */
 public record SessionOptions(
         Path outputDir,
@@ -71,7 +76,10 @@ public record SessionOptions(
         long diskMarginBytes,
         OnDivergence onDivergence,
         int maxRollbacks,
-        double rollbackLrFactor) {
+        double rollbackLrFactor,
+
+        Optional<EarlyStoppingConfig> earlyStopping,
+        int gradientAccumulationSteps) {
 
     /** Checks the values. */
     public SessionOptions {
@@ -82,6 +90,8 @@ public record SessionOptions(
         positive("evalEverySteps", evalEverySteps);
         positive("logEverySteps", logEverySteps);
         positive("maxFailedWrites", maxFailedWrites);
+        positive("gradientAccumulationSteps", gradientAccumulationSteps);
+        Objects.requireNonNull(earlyStopping, "earlyStopping");
         maxSteps.ifPresent(m -> positive("maxSteps", m));
         positive("maxRollbacks", maxRollbacks);
         Objects.requireNonNull(onDivergence, "onDivergence");
@@ -143,6 +153,8 @@ public record SessionOptions(
         private OnDivergence onDivergence = OnDivergence.STOP;
         private int maxRollbacks = 3;
         private double rollbackLrFactor = 0.5;
+        private Optional<EarlyStoppingConfig> earlyStopping = Optional.empty();
+        private int gradientAccumulationSteps = 1;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -227,13 +239,25 @@ public record SessionOptions(
             rollbackLrFactor = lrFactor;
             return this;
         }
+        /**
+         * @param patience evaluations in a row without improvement of the metric that end the run
+         * @param minDelta the least change of the metric that counts as an improvement
+         * @return this
+         */
+        public Builder earlyStopping(int patience, double minDelta) {
+            earlyStopping = Optional.of(new EarlyStoppingConfig(patience, minDelta));
+            return this;
+        }
+        /** @param v batches whose gradients make one optimizer step @return this */
+        public Builder gradientAccumulationSteps(int v) { gradientAccumulationSteps = v; return this; }
 
         /** @return the options */
         public SessionOptions build() {
             return new SessionOptions(outputDir, seed, epochs, maxSteps, checkpointEverySteps, checkpointEveryInterval, keepLast,
                     keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
                     resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites, diskGuard,
-                    diskMarginBytes, onDivergence, maxRollbacks, rollbackLrFactor);
+                    diskMarginBytes, onDivergence, maxRollbacks, rollbackLrFactor,
+                    earlyStopping, gradientAccumulationSteps);
         }
     }
 }

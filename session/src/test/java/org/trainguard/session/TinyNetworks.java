@@ -21,12 +21,17 @@ final class TinyNetworks {
     }
 
     static MultiLayerNetwork mlp(long seed) {
+        return mlp(seed, 0.8);
+    }
+
+    /** @param retain the share of hidden units dropout keeps; 0 for no dropout (as DL4J reads it) */
+    static MultiLayerNetwork mlp(long seed, double retain) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(1e-2))
                 .weightDecay(1e-3)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).dropOut(0.8).build())
+                .layer(new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).dropOut(retain).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);

@@ -109,6 +109,154 @@ class TrainingSessionManagerTest {
     }
 
     @Test
+    void aScheduledEvaluationRightBeforeTheLastStepIsLeftToTheFinalOne(@TempDir Path tmp) throws Exception {
+        // 13 batches, an evaluation every 6 steps: step 12 is followed by the last step, 13
+        List<Long> evaluated = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1),
+                options(tmp).epochs(1).evalEverySteps(6).checkpointEverySteps(6).keepLast(5).build())) {
+            assertTrue(s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
+                @Override
+                public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
+                    evaluated.add(ctx.step());
+                    return java.util.Optional.of(java.util.Map.of("f1_macro", 0.5));
+                }
+            }).completed());
+            assertEquals(List.of(6L, 12L, 13L), s.checkpoints().list().stream().map(c -> c.step()).sorted().toList(),
+                    "the scheduled checkpoint is still written");
+        }
+        assertEquals(List.of(6L, 13L), evaluated);
+    }
+
+    /**
+     * A metric that improves by 0.1 per evaluation up to step 8, then by only 0.01: with min_delta
+     * 0.05 and patience 3 the evaluations at 10, 12 and 14 do not count, so the run stops at 14.
+     */
+    private static TrainingHooks plateau(TrainingSessionManager s, List<Long> evaluated, long stopAt) {
+        return new TrainingHooks() {
+            @Override
+            public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
+                evaluated.add(ctx.step());
+                long at = ctx.step();
+                double f1 = at <= 8 ? at / 10.0 : 0.8 + 0.01 * (at - 8) / 2;
+                return java.util.Optional.of(java.util.Map.of("f1_macro", f1));
+            }
+
+            @Override
+            public void onProgress(Progress p) {
+                if (p.step() == stopAt) {
+                    s.requestStop();
+                }
+            }
+        };
+    }
+
+    private static SessionOptions.Builder earlyStopping(Path dir) {
+        return options(dir).evalEverySteps(2).logEverySteps(1).metric("f1_macro", true).earlyStopping(3, 0.05);
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunAtTheSameStepWhenInterruptedAndResumed(@TempDir Path tmp) throws Exception {
+        Path a = tmp.resolve("a");
+        List<Long> evaluated = new java.util.ArrayList<>();
+        MultiLayerNetwork straight = TinyNetworks.mlp(1);
+        try (TrainingSessionManager s = TrainingSessionManager.open(straight, earlyStopping(a).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, evaluated, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+            assertTrue(o.reason().contains("stopped early at step 14 of 39: f1_macro has not improved by more than 0.05"), o.reason());
+            assertTrue(s.stoppedEarly().isPresent());
+        }
+        assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L), evaluated, "no second evaluation of the last step");
+        SessionState done = new SessionStore(a).read().state().orElseThrow();
+        assertEquals(SessionStatus.COMPLETED, done.status());
+        assertEquals(new SessionState.EarlyStopping(3, 0.05, 3, true), done.earlyStoppingState().orElseThrow());
+        assertEquals(14, new CheckpointStore(a).list().get(new CheckpointStore(a).list().size() - 1).step());
+
+        // stopped at step 11, after one evaluation without improvement (10), and resumed
+        Path b = tmp.resolve("b");
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), earlyStopping(b).build())) {
+            assertFalse(s.fit(TinyNetworks.data(200, 16, 3), plateau(s, new java.util.ArrayList<>(), 11)).completed());
+            assertEquals(1, s.state().earlyStoppingState().orElseThrow().evaluationsWithoutImprovement());
+        }
+        assertEquals(1, new CheckpointStore(b).readTrainingState(new CheckpointStore(b).list().get(new CheckpointStore(b).list().size() - 1))
+                .evaluationsWithoutImprovement());
+        MultiLayerNetwork resumed = TinyNetworks.mlp(99);
+        List<Long> afterResume = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(resumed, earlyStopping(b).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, afterResume, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+        }
+        assertEquals(List.of(12L, 14L), afterResume);
+        assertArrayEquals(straight.params().toFloatVector(), resumed.params().toFloatVector());
+
+        // starting the completed run again trains nothing and evaluates nothing
+        List<Long> again = new java.util.ArrayList<>();
+        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(5), earlyStopping(a).build())) {
+            assertTrue(s.stoppedEarly().isPresent());
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, again, -1));
+            assertTrue(o.completed());
+            assertEquals(14, o.step());
+        }
+        assertEquals(List.of(), again);
+        assertEquals(SessionStatus.COMPLETED, new SessionStore(a).read().state().orElseThrow().status());
+    }
+
+    private static float[] accumulated(Path dir, int batch, int accumulate, double retain, int stopAt) throws Exception {
+        MultiLayerNetwork net = TinyNetworks.mlp(1, retain);
+        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).logEverySteps(1).gradientAccumulationSteps(accumulate).build())) {
+            TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, batch, 3), new TrainingHooks() {
+                @Override
+                public void onProgress(Progress p) {
+                    if (p.step() == stopAt) {
+                        s.requestStop();
+                    }
+                }
+            });
+            assertEquals(stopAt < 0, o.completed());
+            if (stopAt < 0 && batch * accumulate == 16) {
+                // 200 examples: 25 batches of 8 in 13 steps of 2 (the last takes one), 13 batches of 16
+                assertEquals(39, o.step());
+                assertEquals(600, s.state().samplesSeen());
+            }
+        }
+        return net.params().toFloatVector();
+    }
+
+    @Test
+    void twoAccumulatedBatchesOfEightMakeTheStepOfOneBatchOfSixteen(@TempDir Path tmp) throws Exception {
+        float[] big = accumulated(tmp.resolve("a"), 16, 1, 0.0, -1);
+        float[] small = accumulated(tmp.resolve("b"), 8, 2, 0.0, -1);
+        float[] untrained = TinyNetworks.mlp(1, 0.0).params().toFloatVector();
+        double moved = 0;
+        double differ = 0;
+        for (int i = 0; i < big.length; i++) {
+            moved = Math.max(moved, Math.abs(big[i] - untrained[i]));
+            differ = Math.max(differ, Math.abs(big[i] - small[i]));
+        }
+        assertTrue(moved > 0.01, "training moved the weights by " + moved);
+        assertTrue(differ < 1e-4, "k=2 with batch 8 differs from k=1 with batch 16 by up to " + differ);
+        // and it is not the same as a step per batch of 8
+        float[] unaccumulated = accumulated(tmp.resolve("c"), 8, 1, 0.0, -1);
+        double apart = 0;
+        for (int i = 0; i < big.length; i++) {
+            apart = Math.max(apart, Math.abs(big[i] - unaccumulated[i]));
+        }
+        assertTrue(apart > 1e-3, "a step per batch of 8 differs by " + apart);
+    }
+
+    @Test
+    void anAccumulatingRunStoppedAndResumedEndsBitwiseEqual(@TempDir Path tmp) throws Exception {
+        float[] straight = accumulated(tmp.resolve("a"), 8, 2, 0.8, -1);
+        Path b = tmp.resolve("b");
+        accumulated(b, 8, 2, 0.8, 7); // mid-epoch: after 14 of the 25 batches
+        accumulated(b, 8, 2, 0.8, 20); // in the second epoch
+        float[] resumed = accumulated(b, 8, 2, 0.8, -1);
+        assertArrayEquals(straight, resumed);
+        assertEquals(2, new SessionStore(b).read().state().orElseThrow().resumes().size());
+    }
+
+    @Test
     void checkpointWriterThreadEndsBetweenCheckpoints(@TempDir Path tmp) throws Exception {
         // a live thread that ran ND4J operations keeps native workers that slow the training thread down
         List<Boolean> writerAliveAtCheckpointStep = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param lrFactor what the learning rate is multiplied by after rollbacks of a diverged run, 1 without any
  *     (checkpoints written before rollbacks existed have none, read as 1)
  * @param rollbacks how many rollbacks the run has made up to this checkpoint
+ * @param evaluationsWithoutImprovement evaluations in a row that did not improve the metric enough for early stopping
+ *     (0 in checkpoints written before early stopping existed)
  */
 public record TrainingState(
         int formatVersion,
@@ -40,7 +42,8 @@ public record TrainingState(
         Map<String, Object> metrics,
         Map<String, String> fingerprints,
         double lrFactor,
-        int rollbacks) {
+        int rollbacks,
+        int evaluationsWithoutImprovement) {
 
     /** The name of the file inside a checkpoint folder. */
     public static final String FILE_NAME = "training_state.json";
@@ -75,7 +78,34 @@ public record TrainingState(
                          long totalSteps, double trainingSeconds, String bestMetric, double bestValue, long bestStep,
                          Map<String, Object> metrics, Map<String, String> fingerprints) {
         this(formatVersion, step, epoch, batchInEpoch, samplesSeen, seed, learningRate, totalSteps, trainingSeconds, bestMetric, bestValue,
-                bestStep, metrics, fingerprints, 1.0, 0);
+                bestStep, metrics, fingerprints, 1.0, 0, 0);
+    }
+
+    /**
+     * A state without early-stopping progress.
+     *
+     * @param formatVersion the checkpoint format version
+     * @param step optimizer steps done
+     * @param epoch the epoch the next step belongs to
+     * @param batchInEpoch batches of that epoch done
+     * @param samplesSeen training examples processed
+     * @param seed the run's seed
+     * @param learningRate the learning rate of the last step
+     * @param totalSteps steps of the whole run
+     * @param trainingSeconds wall time spent training so far
+     * @param bestMetric the metric that ranks checkpoints
+     * @param bestValue the best value so far
+     * @param bestStep the step of the best value
+     * @param metrics the latest metrics
+     * @param fingerprints what the run depends on
+     * @param lrFactor what the learning rate is multiplied by after rollbacks
+     * @param rollbacks how many rollbacks the run has made
+     */
+    public TrainingState(int formatVersion, long step, int epoch, long batchInEpoch, long samplesSeen, long seed, double learningRate,
+                         long totalSteps, double trainingSeconds, String bestMetric, double bestValue, long bestStep,
+                         Map<String, Object> metrics, Map<String, String> fingerprints, double lrFactor, int rollbacks) {
+        this(formatVersion, step, epoch, batchInEpoch, samplesSeen, seed, learningRate, totalSteps, trainingSeconds, bestMetric,
+                bestValue, bestStep, metrics, fingerprints, lrFactor, rollbacks, 0);
     }
 
     /** @return whether an evaluation has set a best value */

@@ -58,12 +58,13 @@ public final class ConfigLoader {
     static final Set<String> TRAINING_KEYS = keys("output_dir", "seed", "epochs", "max_steps", "batch_size",
             "learning_rate", "optimizer", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay",
             "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps", "on_divergence", "max_rollbacks",
-            "rollback_lr_factor");
+            "rollback_lr_factor", "gradient_accumulation_steps");
     static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best", "disk_guard",
             "disk_margin_mb");
     static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
-            "harmful_labels", "batch_size", "load_best_at_end");
+            "harmful_labels", "batch_size", "load_best_at_end", "early_stopping");
+    static final Set<String> EARLY_STOPPING_KEYS = keys("patience", "min_delta");
     static final Set<String> LOSS_KEYS = keys("type", "focal_gamma", "class_weights");
     static final Set<String> WATCHDOG_KEYS = keys("check_interval", "hang_timeout", "stop_timeout",
             "backoff_initial", "backoff_max", "crash_loop_failures", "crash_loop_window", "webhook", "audio", "sound",
@@ -277,7 +278,8 @@ public final class ConfigLoader {
                 section.integer("log_every_steps", d.logEverySteps()),
                 section.choice("on_divergence", OnDivergence.class, d.onDivergence()),
                 section.integer("max_rollbacks", d.maxRollbacks()),
-                section.number("rollback_lr_factor", d.rollbackLrFactor()));
+                section.number("rollback_lr_factor", d.rollbackLrFactor()),
+                section.integer("gradient_accumulation_steps", d.gradientAccumulationSteps()));
     }
 
     private static DataConfig data(YamlSection section, Path baseDir, Path outputDir, Path file) {
@@ -356,7 +358,21 @@ public final class ConfigLoader {
                 section.optionalString("allow_label").orElse(d.allowLabel()),
                 section.optionalStrings("harmful_labels").orElse(d.harmfulLabels()),
                 section.integer("batch_size", d.batchSize()),
-                section.optionalBool("load_best_at_end").orElse(d.loadBestAtEnd()));
+                section.optionalBool("load_best_at_end").orElse(d.loadBestAtEnd()),
+                earlyStopping(section));
+    }
+
+    /** {@code eval.early_stopping}: absent or {@code null} is off; written, it needs a patience. */
+    private static Optional<EarlyStoppingConfig> earlyStopping(YamlSection eval) {
+        if (eval.present("early_stopping").isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection section = eval.section("early_stopping", EARLY_STOPPING_KEYS);
+        if (section.present("patience").isEmpty()) {
+            throw new ConfigException(section.key("patience"), section.key("patience")
+                    + " is required when eval.early_stopping is set (evaluations without improvement before the run ends), e.g. 3");
+        }
+        return Optional.of(new EarlyStoppingConfig(section.integer("patience", 0), section.number("min_delta", 0.0)));
     }
 
     private static LossConfig loss(YamlSection section, List<String> labels) {

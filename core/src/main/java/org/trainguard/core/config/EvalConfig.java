@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Evaluation on the validation data and how the best checkpoint is chosen ({@code eval}). Labels here are
@@ -18,9 +19,11 @@ import java.util.Map;
  * @param batchSize       examples per evaluation batch, &gt; 0
  * @param loadBestAtEnd   whether {@code final/} is built from the best checkpoint by {@code metric} rather than
  *                        from the last step
+ * @param earlyStopping   when set, the run ends early once {@code metric} stops improving
  */
 public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
-                         List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd) {
+                         List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd,
+                         Optional<EarlyStoppingConfig> earlyStopping) {
 
     /** Labels whose examples count as harmful by default, when they are configured. */
     public static final List<String> DEFAULT_HARMFUL_LABELS = List.of("DENY", "REFUSE");
@@ -43,6 +46,23 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
                     "eval.harmful_labels must name at least one label when eval.metric is false_allow_rate");
         }
         Checks.positive("eval.batch_size", batchSize);
+        Checks.notNull("eval.early_stopping", earlyStopping);
+    }
+
+    /**
+     * Settings without early stopping.
+     *
+     * @param everySteps      optimizer steps between evaluations
+     * @param metric          the metric that picks the best checkpoint
+     * @param greaterIsBetter whether a higher metric value is better
+     * @param allowLabel      the allow label
+     * @param harmfulLabels   the harmful labels
+     * @param batchSize       examples per evaluation batch
+     * @param loadBestAtEnd   whether {@code final/} is built from the best checkpoint
+     */
+    public EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
+                      List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd) {
+        this(everySteps, metric, greaterIsBetter, allowLabel, harmfulLabels, batchSize, loadBestAtEnd, Optional.empty());
     }
 
     /**
@@ -104,6 +124,7 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
         map.put("harmful_labels", new ArrayList<>(harmfulLabels));
         map.put("batch_size", batchSize);
         map.put("load_best_at_end", loadBestAtEnd);
+        map.put("early_stopping", earlyStopping.map(EarlyStoppingConfig::toMap).orElse(null));
         return map;
     }
 }

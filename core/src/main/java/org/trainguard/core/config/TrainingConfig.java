@@ -27,12 +27,14 @@ import java.util.OptionalLong;
  * @param onDivergence  what a NaN or infinite loss does: stop (exit 4) or roll back to the newest checkpoint before it
  * @param maxRollbacks  rollbacks a run may make before it stops with exit 4, &gt; 0
  * @param rollbackLrFactor each rollback multiplies the learning rate by this, 0 &lt; x &lt; 1
+ * @param gradientAccumulationSteps batches of {@code batchSize} whose gradients make one optimizer step, &gt; 0
  */
 public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong maxSteps, int batchSize,
                              double learningRate, Optimizer optimizer, double adamBeta1, double adamBeta2,
                              double adamEpsilon, double weightDecay, OptionalDouble maxGradNorm,
                              LrSchedule lrSchedule, double warmupRatio, int logEverySteps,
-                             OnDivergence onDivergence, int maxRollbacks, double rollbackLrFactor) {
+                             OnDivergence onDivergence, int maxRollbacks, double rollbackLrFactor,
+                             int gradientAccumulationSteps) {
 
     /** Makes the output folder absolute and checks every range. */
     public TrainingConfig {
@@ -57,6 +59,7 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
             throw new ConfigException("training.rollback_lr_factor", "training.rollback_lr_factor must be > 0 and < 1, found "
                     + Checks.show(rollbackLrFactor));
         }
+        Checks.positive("training.gradient_accumulation_steps", gradientAccumulationSteps);
     }
 
     /**
@@ -83,7 +86,7 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
                           double adamEpsilon, double weightDecay, OptionalDouble maxGradNorm,
                           LrSchedule lrSchedule, double warmupRatio, int logEverySteps) {
         this(outputDir, seed, epochs, maxSteps, batchSize, learningRate, optimizer, adamBeta1, adamBeta2, adamEpsilon, weightDecay,
-                maxGradNorm, lrSchedule, warmupRatio, logEverySteps, OnDivergence.STOP, DEFAULT_MAX_ROLLBACKS, DEFAULT_ROLLBACK_LR_FACTOR);
+                maxGradNorm, lrSchedule, warmupRatio, logEverySteps, OnDivergence.STOP, DEFAULT_MAX_ROLLBACKS, DEFAULT_ROLLBACK_LR_FACTOR, 1);
     }
 
     /** The default of {@code training.max_rollbacks}. */
@@ -125,6 +128,7 @@ public record TrainingConfig(Path outputDir, long seed, int epochs, OptionalLong
         map.put("on_divergence", Checks.yamlName(onDivergence));
         map.put("max_rollbacks", maxRollbacks);
         map.put("rollback_lr_factor", rollbackLrFactor);
+        map.put("gradient_accumulation_steps", gradientAccumulationSteps);
         return map;
     }
 }

@@ -35,6 +35,7 @@ import java.util.Optional;
  *     SIGSTOP), newest last, at most {@link #MAX_PAUSES}
  * @param disk what the disk-space guard found when the next checkpoint did not fit, or null while it fits
  * @param rollbacks every rollback of a diverged run ({@code training.on_divergence: rollback}), oldest first
+ * @param earlyStopping where early stopping stands, when {@code eval.early_stopping} is on
  */
 public record SessionState(
         int schemaVersion,
@@ -61,7 +62,8 @@ public record SessionState(
         Exit exit,
         List<Pause> pauses,
         DiskShortage disk,
-        List<Rollback> rollbacks) {
+        List<Rollback> rollbacks,
+        EarlyStopping earlyStopping) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -153,6 +155,22 @@ public record SessionState(
     public record Pause(Instant at, double seconds) {
     }
 
+    /**
+     * Where early stopping stands.
+     *
+     * @param patience evaluations in a row without improvement that end the run
+     * @param minDelta the least change of the metric that counts as an improvement
+     * @param evaluationsWithoutImprovement evaluations in a row so far that did not improve it
+     * @param stopped whether the run ended early because of it
+     */
+    public record EarlyStopping(int patience, double minDelta, int evaluationsWithoutImprovement, boolean stopped) {
+    }
+
+    /** @return where early stopping stands, when it is on */
+    public Optional<EarlyStopping> earlyStoppingState() {
+        return Optional.ofNullable(earlyStopping);
+    }
+
     /** @return the newest checkpoint, if any */
     public Optional<CheckpointRef> lastCheckpointRef() {
         return Optional.ofNullable(lastCheckpoint);
@@ -180,7 +198,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of()));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of(), null));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -208,6 +226,7 @@ public record SessionState(
         private List<Pause> pauses;
         private DiskShortage disk;
         private List<Rollback> rollbacks;
+        private EarlyStopping earlyStopping;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -233,6 +252,7 @@ public record SessionState(
             pauses = s.pauses;
             disk = s.disk;
             rollbacks = s.rollbacks;
+            earlyStopping = s.earlyStopping;
         }
 
         /** @param v value @return this */
@@ -279,12 +299,14 @@ public record SessionState(
         public Builder disk(DiskShortage v) { disk = v; return this; }
         /** @param v value @return this */
         public Builder rollbacks(List<Rollback> v) { rollbacks = v; return this; }
+        /** @param v value @return this */
+        public Builder earlyStopping(EarlyStopping v) { earlyStopping = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks);
+                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks, earlyStopping);
         }
     }
 }

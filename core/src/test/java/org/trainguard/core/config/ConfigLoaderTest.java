@@ -326,6 +326,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void earlyStoppingIsOffUnlessWrittenAndNeedsAPatience() throws Exception {
+        touch(dir.resolve("data/train.jsonl"));
+        String base = "data:\n  train: data/train.jsonl\n";
+        assertEquals(Optional.empty(), ConfigLoader.parse(base, dir).eval().earlyStopping());
+        assertEquals(Optional.empty(), ConfigLoader.parse(base + "eval:\n  early_stopping: null\n", dir).eval().earlyStopping());
+        TrainguardConfig on = ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 3, min_delta: 0.001}\n", dir);
+        assertEquals(Optional.of(new EarlyStoppingConfig(3, 0.001)), on.eval().earlyStopping());
+        assertEquals(Optional.of(new EarlyStoppingConfig(2, 0.0)),
+                ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 2}\n", dir).eval().earlyStopping());
+        ConfigException noPatience = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {min_delta: 0.1}\n", dir));
+        assertTrue(noPatience.getMessage().contains("eval.early_stopping.patience is required"), noPatience.getMessage());
+        ConfigException zero = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 0}\n", dir));
+        assertTrue(zero.getMessage().contains("eval.early_stopping.patience"), zero.getMessage());
+        // the loaded settings go back into final/config.yaml unchanged
+        assertEquals(on.eval(), ConfigLoader.parse(on.toYaml(), dir).eval());
+    }
+
+    @Test
+    void gradientAccumulationDefaultsToOneAndMustBePositive() throws Exception {
+        touch(dir.resolve("data/train.jsonl"));
+        String base = "data:\n  train: data/train.jsonl\n";
+        assertEquals(1, ConfigLoader.parse(base, dir).training().gradientAccumulationSteps());
+        TrainguardConfig four = ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 4\n", dir);
+        assertEquals(4, four.training().gradientAccumulationSteps());
+        assertEquals(four.training(), ConfigLoader.parse(four.toYaml(), dir).training());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 0\n", dir));
+        assertTrue(zero.getMessage().contains("training.gradient_accumulation_steps must be > 0, found 0"), zero.getMessage());
+    }
+
+    @Test
     void parseReadsTextWithoutASourceFile() throws Exception {
         touch(dir.resolve("data/train.jsonl"));
         String yaml = "data:\n  train: data/train.jsonl\n";

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.config.Durations;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStore;
 import org.trainguard.trainer.eval.EvalResult;
 import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
@@ -80,6 +84,7 @@ public final class ReportWriter {
 
     private final Path reportDir;
     private final Clock clock;
+    private final Optional<String> configYaml;
 
     /** Creates a writer for {@code reportDir}; the folder is created on the first write. */
     public ReportWriter(Path reportDir) {
@@ -88,8 +93,23 @@ public final class ReportWriter {
 
     /** Creates a writer for {@code reportDir} that stamps the page with {@code clock}'s time. */
     public ReportWriter(Path reportDir, Clock clock) {
+        this(reportDir, clock, Optional.empty());
+    }
+
+    private ReportWriter(Path reportDir, Clock clock, Optional<String> configYaml) {
         this.reportDir = Objects.requireNonNull(reportDir, "reportDir");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.configYaml = Objects.requireNonNull(configYaml, "configYaml");
+    }
+
+    /**
+     * A writer whose page also shows the run's configuration.
+     *
+     * @param redactedYaml the configuration with its secrets redacted ({@code TrainguardConfig.toYaml()})
+     * @return the new writer
+     */
+    public ReportWriter withConfig(String redactedYaml) {
+        return new ReportWriter(reportDir, clock, Optional.of(redactedYaml));
     }
 
     /** Returns the folder this writer draws into. */
@@ -284,11 +304,31 @@ public final class ReportWriter {
                 // The page sits beside a running training; reloading shows new evaluations.
                 .append("<meta http-equiv=\"refresh\" content=\"60\">\n")
                 .append("<title>Training report</title>\n")
-                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}")
-                .append("pre{background:#f6f8fa;padding:1em;overflow-x:auto}")
-                .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}</style>\n")
-                .append("</head>\n<body>\n<h1>Training report</h1>\n")
+                .append("<style>body{font-family:sans-serif;margin:1em;color:#222}")
+                .append(".page{display:flex;gap:1.5em;align-items:flex-start}")
+                // the four plots in a 2 x 2 grid on the left, the run beside them
+                .append(".plots{flex:0 0 62%;display:grid;grid-template-columns:1fr 1fr;gap:0.5em}")
+                .append(".plots figure{margin:0}.plots figcaption{font-weight:bold;margin:0.2em 0}")
+                .append(".plots img{width:100%;height:auto;border:1px solid #ddd}")
+                .append(".run{flex:1;min-width:0}.run h1{margin-top:0}")
+                .append("table.summary td{padding:0.15em 0.6em 0.15em 0;vertical-align:top}")
+                .append("pre{background:#f6f8fa;padding:0.8em;overflow-x:auto;font-size:0.85em}</style>\n")
+                .append("</head>\n<body>\n<div class=\"page\">\n<main class=\"plots\">\n");
+        // The query string changes with each refresh so browsers do not show a cached old plot.
+        long version = now.toEpochMilli();
+        for (Path plot : plots) {
+            String name = plot.getFileName().toString();
+            html.append("<figure><figcaption>").append(escape(plotTitle(name))).append("</figcaption>")
+                    .append("<img src=\"").append(escape(name)).append("?v=").append(version)
+                    .append("\" alt=\"").append(escape(plotTitle(name))).append("\" width=\"")
+                    .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\"></figure>\n");
+        }
+        if (plots.isEmpty()) {
+            html.append("<p>No metrics to plot yet.</p>\n");
+        }
+        html.append("</main>\n<aside class=\"run\">\n<h1>Training report</h1>\n")
                 .append("<p>Updated ").append(escape(now.toString())).append(" (UTC)</p>\n");
+        html.append(runSummary(now));
         Optional<Map<String, Object>> lastTrain = history.last("train");
         if (lastTrain.isPresent()) {
             html.append("<h2>Latest training step</h2>\n<pre>")
@@ -300,19 +340,8 @@ public final class ReportWriter {
         } else {
             html.append("<p>No evaluation yet.</p>\n");
         }
-        if (plots.isEmpty()) {
-            html.append("<p>No metrics to plot yet.</p>\n");
-        }
-        // The query string changes with each refresh so browsers do not show a cached old plot.
-        long version = now.toEpochMilli();
-        for (Path plot : plots) {
-            String name = plot.getFileName().toString();
-            html.append("<h2>").append(escape(plotTitle(name))).append("</h2>\n")
-                    .append("<img src=\"").append(escape(name)).append("?v=").append(version)
-                    .append("\" alt=\"").append(escape(plotTitle(name))).append("\" width=\"")
-                    .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\">\n");
-        }
-        html.append("</body>\n</html>\n");
+        configYaml.ifPresent(yaml -> html.append("<h2>Configuration</h2>\n<pre>").append(escape(yaml)).append("</pre>\n"));
+        html.append("</aside>\n</div>\n</body>\n</html>\n");
         Path target = reportDir.resolve(INDEX_HTML);
         AtomicFiles.replace(target, out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -320,6 +349,41 @@ public final class ReportWriter {
             writer.flush();
         });
         return target;
+    }
+
+    /**
+     * The run's status, progress, best checkpoint and duration from {@code training_session.json} beside
+     * the report folder; nothing when there is none (a report drawn from a metrics file alone).
+     */
+    private String runSummary(Instant now) {
+        Path runDir = reportDir.toAbsolutePath().getParent();
+        if (runDir == null) {
+            return "";
+        }
+        Optional<SessionState> read;
+        try {
+            read = new SessionStore(runDir).read().state();
+        } catch (RuntimeException e) {
+            read = Optional.empty();
+        }
+        if (read.isEmpty()) {
+            return "";
+        }
+        SessionState s = read.get();
+        StringBuilder t = new StringBuilder("<h2>Run</h2>\n<table class=\"summary\">\n");
+        row(t, "status", s.status().name() + s.exitInfo().map(e -> " (exit " + e.code() + ": " + e.reason() + ")").orElse(""));
+        row(t, "step", s.step() + " of " + s.totalSteps() + ", epoch " + Math.min(s.epoch() + 1, Math.max(1, s.totalEpochs())) + " of "
+                + s.totalEpochs());
+        row(t, "best checkpoint", s.bestSoFar().map(b -> "checkpoints/checkpoint-" + b.step() + " (" + b.metric() + " "
+                + String.format(Locale.ROOT, "%.4f", b.value()) + ")").orElse("none yet"));
+        Instant end = s.status().live() ? now : s.updatedAt();
+        row(t, "duration", Durations.format(Duration.between(s.startedAt(), end).withNanos(0).abs()) + " since "
+                + s.startedAt().truncatedTo(ChronoUnit.SECONDS) + (s.restarts() > 0 ? ", " + s.restarts() + " restart(s)" : ""));
+        return t.append("</table>\n").toString();
+    }
+
+    private static void row(StringBuilder table, String name, String value) {
+        table.append("<tr><td>").append(escape(name)).append("</td><td>").append(escape(value)).append("</td></tr>\n");
     }
 
     private static String trainSummary(Map<String, Object> line) {

@@ -107,12 +107,24 @@ public final class TrainingRun {
             RunData data = RunData.load(config);
             startup.phase(Heartbeat.Phase.STARTING);
             long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
-            long totalSteps = batches * config.training().epochs();
+            int accumulate = config.training().gradientAccumulationSteps();
+            // the optimizer steps: each takes `accumulate` batches, the last of an epoch what is left
+            long totalSteps = (batches + accumulate - 1) / accumulate * config.training().epochs();
             if (config.training().maxSteps().isPresent()) {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
             EmbeddingLayout layout = NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
+            if (accumulate > 1 && layout == EmbeddingLayout.SPARSE) {
+                if (config.model().embedding() == EmbeddingLayout.SPARSE) {
+                    throw new org.trainguard.core.config.ConfigException("training.gradient_accumulation_steps",
+                            "training.gradient_accumulation_steps: " + accumulate + " needs model.embedding dense or auto (the row-sparse "
+                                    + "step updates the rows of one batch only), found model.embedding sparse");
+                }
+                LOG.info("training.gradient_accumulation_steps is {}: the embedding is dense (the row-sparse step updates the rows of one "
+                        + "batch only)", accumulate);
+                layout = EmbeddingLayout.DENSE;
+            }
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
             LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
                     config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
@@ -123,8 +135,9 @@ public final class TrainingRun {
                  MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
                  Awake awake = keepAwake(outputDir)) {
                 startup.close();
-                if (session.step() >= totalSteps) {
-                    String reason = "the run in " + outputDir + " already completed " + session.step() + " steps; " + outputDir.resolve("final")
+                if (session.step() >= totalSteps || session.stoppedEarly().isPresent()) {
+                    String reason = "the run in " + outputDir + " already completed " + session.step() + " steps"
+                            + session.stoppedEarly().map(why -> " (" + why + ")").orElse("") + "; " + outputDir.resolve("final")
                             + " holds the model (train again with --resume never, which archives this run)";
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), TrainingHooks.NONE);
@@ -148,6 +161,8 @@ public final class TrainingRun {
                             throw e;
                         }
                         reportLateSignal(session);
+                        session.stoppedEarly().ifPresent(why -> out.println("early stopping: " + why));
+                        hooks.refreshReport();
                         out.println("training completed: " + session.step() + " steps; model in " + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
                     return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
@@ -221,12 +236,15 @@ public final class TrainingRun {
                 .fingerprint("labels", Hashing.sha256(String.join("\n", config.labels())))
                 .fingerprint("features", data.settings().fingerprint())
                 .fingerprint("data", data.fingerprint())
-                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle())
+                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle()
+                        + (t.gradientAccumulationSteps() > 1 ? "|gradient_accumulation_steps=" + t.gradientAccumulationSteps() : ""))
+                .gradientAccumulationSteps(t.gradientAccumulationSteps())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
         b.diskGuard(c.diskGuard(), (long) c.diskMarginMb() << 20);
         b.onDivergence(t.onDivergence(), t.maxRollbacks(), t.rollbackLrFactor());
         t.maxSteps().ifPresent(b::maxSteps);
+        config.eval().earlyStopping().ifPresent(e -> b.earlyStopping(e.patience(), e.minDelta()));
         c.everyInterval().ifPresent(b::checkpointEveryInterval);
         resumePath.ifPresent(b::resumeFrom);
         return b.build();
@@ -237,6 +255,10 @@ public final class TrainingRun {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) all.get("training"));
         m.keySet().removeAll(List.of("output_dir", "log_every_steps"));
+        if (Integer.valueOf(1).equals(m.get("gradient_accumulation_steps"))) {
+            // the default leaves the fingerprint of runs from before the key unchanged
+            m.remove("gradient_accumulation_steps");
+        }
         m.put("loss", all.get("loss"));
         m.put("model", all.get("model"));
         return m;
@@ -379,7 +401,7 @@ public final class TrainingRun {
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
-            this.report = new ReportWriter(outputDir.resolve("report"));
+            this.report = new ReportWriter(outputDir.resolve("report")).withConfig(config.toYaml());
             List<String> labels = config.labels();
             int allow = labels.indexOf(config.eval().allowLabel());
             int[] harmful = config.eval().harmfulLabels().stream().mapToInt(labels::indexOf).toArray();
@@ -408,6 +430,15 @@ public final class TrainingRun {
             m.put("loss", r.loss());
             m.put("false_allow_rate", r.falseAllowRate());
             return Optional.of(m);
+        }
+
+        /** Redraws the report once the run has ended, so that its page shows how. */
+        void refreshReport() {
+            try {
+                report.writeFrom(metricsFile);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not redraw the report: {}", e.toString());
+            }
         }
 
         @Override

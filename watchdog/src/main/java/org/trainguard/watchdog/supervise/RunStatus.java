@@ -172,6 +172,24 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         return "none: no watchdog runs; " + run + " " + newest.map(c -> "resumes from " + c.name()).orElse("starts the run");
     }
 
+    /**
+     * The step the run stands at: the newer of the session file (rewritten every few minutes) and the live
+     * trainer's heartbeat (every few seconds), so a run does not read "step 0" minutes after it started training.
+     *
+     * @return the step, empty when there is neither a session file nor a training heartbeat
+     */
+    public OptionalLong step() {
+        Optional<Heartbeat> beat = heartbeat.filter(h -> !h.phase().startUp());
+        if (session.isPresent()) {
+            SessionState s = session.get();
+            if (beat.isPresent() && beat.get().updatedAt().isAfter(s.updatedAt())) {
+                return OptionalLong.of(beat.get().step());
+            }
+            return OptionalLong.of(s.step());
+        }
+        return beat.map(h -> OptionalLong.of(h.step())).orElse(OptionalLong.empty());
+    }
+
     /** @return whether a live watchdog supervises the run */
     public boolean supervised() {
         return watchdog.isPresent();
@@ -187,7 +205,9 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         m.put("trainer_pid", trainerPid.isPresent() ? trainerPid.getAsLong() : null);
         m.put("trainer_attached", state.filter(s -> supervised()).map(WatchdogState::attached).orElse(false));
         m.put("status", session.map(s -> s.status().name()).orElse(null));
-        m.put("step", session.map(SessionState::step).orElse(null));
+        OptionalLong step = step();
+        m.put("step", step.isPresent() ? step.getAsLong() : null);
+        m.put("session_step", session.map(SessionState::step).orElse(null));
         m.put("total_steps", session.map(SessionState::totalSteps).orElse(null));
         m.put("heartbeat_step", heartbeat.map(Heartbeat::step).orElse(null));
         m.put("heartbeat_phase", heartbeat.map(h -> h.phase().name()).orElse(null));
@@ -239,8 +259,10 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         }
         if (session.isPresent()) {
             SessionState s = session.get();
-            String pct = s.totalSteps() > 0 ? String.format(" (%.1f%%)", 100.0 * s.step() / s.totalSteps()) : "";
-            out.printf("run status:     %s, step %d of %d%s, session updated %s%n", s.status(), s.step(), s.totalSteps(), pct,
+            long at = step().orElse(s.step());
+            String pct = s.totalSteps() > 0 ? String.format(" (%.1f%%)", 100.0 * at / s.totalSteps()) : "";
+            String from = at != s.step() ? " (from the heartbeat; the session file says step " + s.step() + ")" : "";
+            out.printf("run status:     %s, step %d of %d%s%s, session updated %s%n", s.status(), at, s.totalSteps(), pct, from,
                     s.updatedAt());
             s.exitInfo().ifPresent(e -> out.printf("last exit:      %d: %s%n", e.code(), e.reason()));
         } else {

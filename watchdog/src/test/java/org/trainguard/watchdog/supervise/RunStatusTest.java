@@ -137,4 +137,25 @@ class RunStatusTest {
         assertTrue(text.contains("heartbeat:      starting (loading data), "), text);
         assertEquals("LOADING_DATA", status.toJson().get("heartbeat_phase"));
     }
+
+    @Test
+    void aTrainingHeartbeatNewerThanTheSessionFileGivesTheStep() throws Exception {
+        // The session file is rewritten every few minutes; the heartbeat every few seconds.
+        long pid = ProcessHandle.current().pid();
+        RunLock.LockInfo me = new RunLock.LockInfo(pid, HostName.get(), "s-1", Instant.now());
+        Files.write(dir.resolve(RunLock.FILE_NAME), Json.mapper().writeValueAsBytes(me));
+        SessionState session = SessionState.builder("s-1").status(SessionStatus.RUNNING).step(0).totalSteps(400).build();
+        new SessionStore(dir).write(session);
+        Instant later = new SessionStore(dir).read().state().orElseThrow().updatedAt().plusSeconds(3);
+        Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.RUNNING, 36, 36, later));
+        RunStatus status = RunStatus.inspect(config(), dir);
+        String text = printed(status);
+        assertTrue(text.contains("RUNNING, step 36 of 400 (9.0%) (from the heartbeat; the session file says step 0)"), text);
+        assertEquals(36L, status.toJson().get("step"));
+        assertEquals(0L, status.toJson().get("session_step"));
+
+        // an older heartbeat does not take the session file's place
+        Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.RUNNING, 36, 36, later.minusSeconds(60)));
+        assertTrue(printed(RunStatus.inspect(config(), dir)).contains("RUNNING, step 0 of 400 (0.0%), session updated"));
+    }
 }

@@ -1,0 +1,127 @@
+package org.trainguard.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainguard.core.session.SessionState;
+import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.session.SessionStore;
+import org.trainguard.trainer.eval.MetricsLog;
+
+/**
+ * {@code eval.early_stopping} with real trainer processes: the run ends as completed before its last step, and a run
+ * killed with SIGKILL and started again stops at the same step with the same model.
+ */
+class EarlyStoppingIT {
+
+    private static final int EPOCHS = 3; // 3 x 75 = 225 steps
+
+    private static TrainerFixture fixture(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        TrainerFixture f = TrainerFixture.create(dir, EPOCHS, "", "");
+        String yaml = Files.readString(f.config);
+        String eval = "eval:\n  every_steps: 75\n";
+        assertTrue(yaml.contains(eval), yaml);
+        Files.writeString(f.config, yaml.replace(eval, """
+                eval:
+                  every_steps: 20
+                  early_stopping: {patience: 4, min_delta: 1.0}
+                """));
+        return f;
+    }
+
+    @Test
+    void theRunStopsEarlyAtTheSameStepAfterSigkillAndResume(@TempDir Path tmp) throws Exception {
+        TrainerFixture straight = fixture(tmp.resolve("straight"));
+        Process p = start(straight, "straight");
+        assertEquals(0, p.waitFor(), () -> log(straight, "straight"));
+        SessionState done = new SessionStore(straight.output).read().state().orElseThrow();
+        long stop = done.step();
+        assertEquals(SessionStatus.COMPLETED, done.status());
+        // macro-F1 cannot improve by more than 1.0: the evaluations after the first (20) count, 40 to 100
+        assertEquals(100, stop, () -> log(straight, "straight"));
+        assertEquals(new SessionState.EarlyStopping(4, 1.0, 4, true), done.earlyStoppingState().orElseThrow());
+        assertTrue(done.exitInfo().orElseThrow().reason().contains("stopped early at step 100 of 225: f1_macro has not improved"),
+                done.exitInfo().toString());
+        String out = log(straight, "straight");
+        assertTrue(out.contains("early stopping: stopped early at step " + stop), out);
+        assertTrue(out.contains("training completed: " + stop + " steps"), out);
+        float[] model = TrainerFixture.finalParams(straight.output);
+
+        // killed after the checkpoint of step 75 (two evaluations without improvement) and the evaluation of step 80,
+        // before the stop, then started again
+        TrainerFixture killed = fixture(tmp.resolve("killed"));
+        Process first = start(killed, "first");
+        long target = 82;
+        waitFor(() -> currentStep(killed) >= target || !first.isAlive(), 300, "step " + target);
+        assertTrue(first.isAlive(), () -> "ended before step " + target + ": " + log(killed, "first"));
+        first.destroyForcibly(); // SIGKILL
+        assertEquals(137, first.waitFor());
+        long killedAt = currentStep(killed);
+        assertTrue(killedAt < stop, "killed at " + killedAt + ", after the stop at " + stop);
+
+        Process second = start(killed, "second");
+        assertEquals(0, second.waitFor(), () -> log(killed, "second"));
+        SessionState resumed = new SessionStore(killed.output).read().state().orElseThrow();
+        assertEquals(SessionStatus.COMPLETED, resumed.status());
+        assertEquals(stop, resumed.step(), "killed at step " + killedAt);
+        assertTrue(log(killed, "second").contains("resuming from checkpoint-"), () -> log(killed, "second"));
+        assertArrayEquals(model, TrainerFixture.finalParams(killed.output), "killed at step " + killedAt);
+
+        // started once more, the completed run trains no further
+        Process third = start(killed, "third");
+        assertEquals(0, third.waitFor(), () -> log(killed, "third"));
+        assertTrue(log(killed, "third").contains("already completed " + stop + " steps (the run stopped early at step " + stop),
+                () -> log(killed, "third"));
+        assertEquals(stop, new SessionStore(killed.output).read().state().orElseThrow().step());
+    }
+
+    private static Process start(TrainerFixture f, String name) throws IOException {
+        ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(f.dir.resolve(name + ".log").toFile());
+        return pb.start();
+    }
+
+    private static String log(TrainerFixture f, String name) {
+        try {
+            return Files.readString(f.dir.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static long currentStep(TrainerFixture f) {
+        try {
+            List<Map<String, Object>> lines = MetricsLog.read(f.output.resolve("metrics.jsonl"));
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if ("train".equals(lines.get(i).get("type"))) {
+                    return ((Number) lines.get(i).get("step")).longValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not there yet, or being appended
+        }
+        return 0;
+    }
+
+    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
