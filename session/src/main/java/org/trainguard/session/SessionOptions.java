@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.trainguard.core.config.MirrorConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -35,6 +36,7 @@ import java.util.OptionalLong;
  * @param provenance recorded in every checkpoint manifest
  * @param handleSignals whether SIGINT, SIGTERM and SIGHUP stop the run with an emergency checkpoint
  * @param maxFailedWrites checkpoint writes that may fail in a row before the run stops
+ * @param mirror where committed checkpoints are copied and verified as well, and resumed from when no local one verifies
  */
 public record SessionOptions(
         Path outputDir,
@@ -59,7 +61,8 @@ public record SessionOptions(
         Map<String, String> advisoryFingerprints,
         Map<String, Object> provenance,
         boolean handleSignals,
-        int maxFailedWrites) {
+        int maxFailedWrites,
+        Optional<MirrorConfig> mirror) {
 
     /** Checks the values. */
     public SessionOptions {
@@ -77,6 +80,7 @@ public record SessionOptions(
         fingerprints = Map.copyOf(fingerprints);
         advisoryFingerprints = Map.copyOf(advisoryFingerprints);
         provenance = Map.copyOf(provenance);
+        Objects.requireNonNull(mirror, "mirror");
     }
 
     private static void positive(String name, long v) {
@@ -118,6 +122,7 @@ public record SessionOptions(
         private final Map<String, Object> provenance = new LinkedHashMap<>();
         private boolean handleSignals = true;
         private int maxFailedWrites = 3;
+        private Optional<MirrorConfig> mirror = Optional.empty();
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -183,12 +188,15 @@ public record SessionOptions(
         public Builder handleSignals(boolean v) { handleSignals = v; return this; }
         /** @param v failed writes in a row before stopping @return this */
         public Builder maxFailedWrites(int v) { maxFailedWrites = v; return this; }
+        /** @param v the mirror folder or bucket @return this */
+        public Builder mirror(MirrorConfig v) { mirror = Optional.of(v); return this; }
 
         /** @return the options */
         public SessionOptions build() {
             return new SessionOptions(outputDir, seed, epochs, maxSteps, checkpointEverySteps, checkpointEveryInterval, keepLast,
                     keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
-                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites);
+                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites,
+                    mirror);
         }
     }
 }

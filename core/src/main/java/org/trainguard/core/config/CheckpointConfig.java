@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param everyInterval also checkpoint when this much time has passed since the last one; empty for steps only
  * @param keepLast      how many of the newest checkpoints are kept, &ge; 1
  * @param keepBest      whether the best checkpoint by {@code eval.metric} is kept as well
+ * @param mirror        where each committed checkpoint is copied and verified as well; empty for none
  */
-public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
+public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
+                               Optional<MirrorConfig> mirror) {
 
     /** Checks every range; a {@link ConfigException} names the key and the value. */
     public CheckpointConfig {
@@ -21,6 +23,19 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
         Checks.notNull("checkpoint.every_interval", everyInterval)
                 .ifPresent(interval -> Checks.positive("checkpoint.every_interval", interval));
         Checks.positive("checkpoint.keep_last", keepLast);
+        Checks.notNull("checkpoint.mirror", mirror);
+    }
+
+    /**
+     * Checkpoint settings without a mirror.
+     *
+     * @param everySteps    optimizer steps between checkpoints
+     * @param everyInterval the time trigger, if any
+     * @param keepLast      how many of the newest checkpoints are kept
+     * @param keepBest      whether the best checkpoint is kept as well
+     */
+    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
+        this(everySteps, everyInterval, keepLast, keepBest, Optional.empty());
     }
 
     /**
@@ -38,6 +53,8 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
         map.put("every_interval", everyInterval.map(Durations::format).orElse(null));
         map.put("keep_last", keepLast);
         map.put("keep_best", keepBest);
+        // absent rather than null, so the canonical text (and its hash) of configurations without a mirror is unchanged
+        mirror.ifPresent(m -> map.put("mirror", m.toMap()));
         return map;
     }
 }

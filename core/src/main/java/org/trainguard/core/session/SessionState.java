@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param exit how the last process ended, once it has
  * @param pauses the longest times the trainer was paused while it ran (a suspend, a frozen virtual machine,
  *     SIGSTOP), newest last, at most {@link #MAX_PAUSES}
+ * @param mirror the second copy's state with {@code checkpoint.mirror}; null without a mirror
  */
 public record SessionState(
         int schemaVersion,
@@ -57,7 +58,8 @@ public record SessionState(
         int restarts,
         List<Resume> resumes,
         Exit exit,
-        List<Pause> pauses) {
+        List<Pause> pauses,
+        Mirror mirror) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -121,6 +123,24 @@ public record SessionState(
     public record Pause(Instant at, double seconds) {
     }
 
+    /**
+     * The state of the second copy ({@code checkpoint.mirror}).
+     *
+     * @param target the mirror folder or {@code s3://bucket/prefix}; never a credential
+     * @param lastStep the step of the newest checkpoint copied and verified there; -1 before the first
+     * @param lastAt when that copy was verified
+     * @param lastError the last failed copy's error; null after a copy that verified
+     * @param errorAt when that copy failed
+     * @param pending checkpoints waiting to be copied
+     */
+    public record Mirror(String target, long lastStep, Instant lastAt, String lastError, Instant errorAt, int pending) {
+    }
+
+    /** @return the second copy's state, when the run has a mirror */
+    public Optional<Mirror> mirrorState() {
+        return Optional.ofNullable(mirror);
+    }
+
     /** @return the newest checkpoint, if any */
     public Optional<CheckpointRef> lastCheckpointRef() {
         return Optional.ofNullable(lastCheckpoint);
@@ -148,7 +168,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of()));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -174,6 +194,7 @@ public record SessionState(
         private List<Resume> resumes;
         private Exit exit;
         private List<Pause> pauses;
+        private Mirror mirror;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -197,6 +218,7 @@ public record SessionState(
             resumes = s.resumes;
             exit = s.exit;
             pauses = s.pauses;
+            mirror = s.mirror;
         }
 
         /** @param v value @return this */
@@ -239,12 +261,14 @@ public record SessionState(
         public Builder exit(Exit v) { exit = v; return this; }
         /** @param v value @return this */
         public Builder pauses(List<Pause> v) { pauses = v; return this; }
+        /** @param v value, null without a mirror @return this */
+        public Builder mirror(Mirror v) { mirror = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses);
+                    best, lastMetrics, restarts, resumes, exit, pauses, mirror);
         }
     }
 }

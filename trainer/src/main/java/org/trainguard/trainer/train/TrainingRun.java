@@ -226,6 +226,7 @@ public final class TrainingRun {
                 .provenance("config", config.toMap());
         t.maxSteps().ifPresent(b::maxSteps);
         c.everyInterval().ifPresent(b::checkpointEveryInterval);
+        c.mirror().ifPresent(b::mirror);
         resumePath.ifPresent(b::resumeFrom);
         return b.build();
     }
