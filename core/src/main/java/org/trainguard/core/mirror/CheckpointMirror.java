@@ -35,6 +35,7 @@ public final class CheckpointMirror {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointMirror.class);
     private static final String DIR = CheckpointStore.DIR_NAME + "/";
+    private static final String FINAL = "final/";
     private static final Pattern MANIFEST_KEY = Pattern.compile(Pattern.quote(DIR + CheckpointStore.PREFIX) + "(\\d+)/"
             + Pattern.quote(CheckpointManifest.FILE_NAME));
 
@@ -60,22 +61,37 @@ public final class CheckpointMirror {
      * @throws IOException when copying fails or the copy does not verify
      */
     public void copy(CheckpointStore.Checkpoint checkpoint) throws IOException {
-        Path dir = checkpoint.dir();
+        copyFolder(checkpoint.dir(), DIR + CheckpointStore.PREFIX + checkpoint.step() + "/", checkpoint.name());
+    }
+
+    /**
+     * Copies the committed inference bundle {@code final/} (same manifest format as a checkpoint) and verifies the copy.
+     *
+     * @param finalDir the local {@code final/}
+     * @throws IOException when copying fails or the copy does not verify
+     */
+    public void copyFinal(Path finalDir) throws IOException {
+        copyFolder(finalDir, FINAL, "final/");
+    }
+
+    private void copyFolder(Path dir, String prefix, String what) throws IOException {
         CheckpointManifest manifest = Json.mapper().readValue(dir.resolve(CheckpointManifest.FILE_NAME).toFile(),
                 CheckpointManifest.class);
+        // the manifest goes first on replacement too, so a half-replaced folder never verifies
+        target.delete(prefix + CheckpointManifest.FILE_NAME);
         for (CheckpointManifest.FileEntry e : manifest.files()) {
             Path f = dir.resolve(e.name());
-            // the local copy may have been rotated out or damaged since it was committed: copy only what verifies
+            // the local copy may have been rotated out or damaged since it was committed: copy only what matches
             if (!Files.isRegularFile(f) || Files.size(f) != e.size()) {
-                throw new IOException("local " + checkpoint.name() + "/" + e.name() + " no longer matches its manifest");
+                throw new IOException("local " + what + "/" + e.name() + " no longer matches its manifest");
             }
-            target.put(key(checkpoint.step(), e.name()), f);
+            target.put(prefix + e.name(), f);
         }
-        target.put(key(checkpoint.step(), CheckpointManifest.FILE_NAME), dir.resolve(CheckpointManifest.FILE_NAME));
-        Optional<String> problem = verify(checkpoint.step());
+        target.put(prefix + CheckpointManifest.FILE_NAME, dir.resolve(CheckpointManifest.FILE_NAME));
+        Optional<String> problem = verifyFolder(prefix, OptionalLong.of(manifest.step()));
         if (problem.isPresent()) {
-            target.delete(key(checkpoint.step(), CheckpointManifest.FILE_NAME));
-            throw new IOException("the copy of " + checkpoint.name() + " does not verify: " + problem.get());
+            target.delete(prefix + CheckpointManifest.FILE_NAME);
+            throw new IOException("the copy of " + what + " does not verify: " + problem.get());
         }
     }
 
@@ -99,22 +115,36 @@ public final class CheckpointMirror {
      * @throws IOException when the target cannot be reached
      */
     public Optional<String> verify(long step) throws IOException {
+        return verifyFolder(DIR + CheckpointStore.PREFIX + step + "/", OptionalLong.of(step));
+    }
+
+    /**
+     * Reads the mirrored {@code final/} back and checks every file against its manifest.
+     *
+     * @return what is wrong with it; empty when it verifies
+     * @throws IOException when the target cannot be reached
+     */
+    public Optional<String> verifyFinal() throws IOException {
+        return verifyFolder(FINAL, OptionalLong.empty());
+    }
+
+    private Optional<String> verifyFolder(String prefix, OptionalLong step) throws IOException {
         CheckpointManifest manifest;
-        try (InputStream in = target.get(key(step, CheckpointManifest.FILE_NAME))) {
+        try (InputStream in = target.get(prefix + CheckpointManifest.FILE_NAME)) {
             manifest = Json.mapper().readValue(in, CheckpointManifest.class);
         } catch (NoSuchFileException e) {
             return Optional.of("no " + CheckpointManifest.FILE_NAME);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             return Optional.of(CheckpointManifest.FILE_NAME + " is unreadable: " + Json.problem(e));
         }
-        if (manifest.step() != step || manifest.files().isEmpty()) {
+        if (step.isPresent() && manifest.step() != step.getAsLong() || manifest.files().isEmpty()) {
             return Optional.of(CheckpointManifest.FILE_NAME + " is for step " + manifest.step() + " with "
                     + manifest.files().size() + " files");
         }
         for (CheckpointManifest.FileEntry e : manifest.files()) {
             MessageDigest digest = Hashing.newDigest();
             long size = 0;
-            try (InputStream in = new DigestInputStream(target.get(key(step, e.name())), digest)) {
+            try (InputStream in = new DigestInputStream(target.get(prefix + e.name()), digest)) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) > 0; ) {
                     size += n;
@@ -249,9 +279,5 @@ public final class CheckpointMirror {
         } catch (NoSuchFileException e) {
             // a run without evaluations has no best checkpoint
         }
-    }
-
-    private static String key(long step, String name) {
-        return DIR + CheckpointStore.PREFIX + step + "/" + name;
     }
 }
