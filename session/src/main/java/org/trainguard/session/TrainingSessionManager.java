@@ -91,7 +91,7 @@ public final class TrainingSessionManager implements AutoCloseable {
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Map<String, Object> provenance;
     /** Copies checkpoints to {@code checkpoint.mirror}; null without a mirror. */
-    private MirrorCopier mirrorCopier;
+    private volatile MirrorCopier mirrorCopier;
 
     private SessionState session;
     private ScheduledExecutorService autosave;
@@ -1035,7 +1035,7 @@ public final class TrainingSessionManager implements AutoCloseable {
             return;
         }
         writer.close();
-        closeMirror(Duration.ofMinutes(10));
+        closeMirror(Duration.ofMinutes(5));
         if (state().status().live()) {
             finish(SessionStatus.FAILED, ExitCode.FAILURE.code(), "closed at step " + step + " before completing");
         }

@@ -55,12 +55,17 @@ public final class CheckpointMirror {
 
     /**
      * Copies a committed local checkpoint (its files, then its manifest) and verifies the copy by reading it back.
-     * A copy that does not verify has its manifest removed again, so it never counts as a checkpoint.
+     * A copy that does not verify has its manifest removed again, so it never counts as a checkpoint. A checkpoint
+     * of the same step that is already there and verifies is left as it is.
      *
      * @param checkpoint the local checkpoint
      * @throws IOException when copying fails or the copy does not verify
      */
     public void copy(CheckpointStore.Checkpoint checkpoint) throws IOException {
+        if (verify(checkpoint.step()).isEmpty()) {
+            // already there and verified (a resume hands over the checkpoint it started from): never take a good copy down
+            return;
+        }
         copyFolder(checkpoint.dir(), DIR + CheckpointStore.PREFIX + checkpoint.step() + "/", checkpoint.name());
     }
 
