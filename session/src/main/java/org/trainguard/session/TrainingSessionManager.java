@@ -41,6 +41,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
+import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
@@ -193,6 +194,9 @@ public final class TrainingSessionManager implements AutoCloseable {
             LOG.warn("{} is missing, but {} holds checkpoints; rebuilding it from the checkpoints", sessionStore.file(), store.dir());
         }
         Optional<SessionState> prev = previous.state();
+        if (options.resume() == ResumeMode.NEVER && options.mirror().isPresent()) {
+            refuseMixingRunsInTheMirror();
+        }
         if (options.resume() == ResumeMode.NEVER) {
             archivePreviousRun();
             prev = Optional.empty();
@@ -299,6 +303,26 @@ public final class TrainingSessionManager implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot read the mirror " + target + " (" + e.getMessage() + "); not starting again "
                     + "from step 0 while it may hold the run's checkpoints", e);
+        }
+    }
+
+    /**
+     * A new run ({@code --resume never}) into a mirror that holds another run's checkpoints would mix the two: rotation
+     * would keep the old run's higher steps, and a lost output folder would resume the old run.
+     */
+    private void refuseMixingRunsInTheMirror() throws IOException {
+        try (MirrorTarget target = Mirrors.open(options.mirror().orElseThrow())) {
+            List<Long> steps;
+            try {
+                steps = new CheckpointMirror(target).steps();
+            } catch (IOException e) {
+                throw new IOException("cannot read the mirror " + target.describe() + ": " + e.getMessage(), e);
+            }
+            if (!steps.isEmpty()) {
+                throw new ResumeRefusedException("--resume never starts a new run, but the mirror " + target.describe()
+                        + " holds checkpoints of a run up to step " + steps.get(steps.size() - 1) + "; point checkpoint.mirror "
+                        + "at another folder or prefix, or empty it, so that the two runs' checkpoints never mix");
+            }
         }
     }
 
