@@ -28,6 +28,7 @@ import org.trainguard.core.config.EvalConfig;
 import org.trainguard.core.config.FeaturesConfig;
 import org.trainguard.core.config.LossConfig;
 import org.trainguard.core.config.LrSchedule;
+import org.trainguard.core.config.MirrorConfig;
 import org.trainguard.core.config.ModelConfig;
 import org.trainguard.core.config.ModelType;
 import org.trainguard.core.config.Optimizer;
@@ -240,9 +241,13 @@ public final class CheckpointBenchmark {
      * @param saves per size, trainguard then DL4J
      * @param throughput per size
      * @param tables the printed tables
+     * @param mirrored per size, trainguard with {@code checkpoint.mirror} to a folder on the same disk
      */
-    public record Report(List<SaveResult> saves, List<ThroughputResult> throughput, String tables) {
+    public record Report(List<SaveResult> saves, List<ThroughputResult> throughput, String tables, List<SaveResult> mirrored) {
     }
+
+    /** The system name of trainguard's run with a mirror. */
+    static final String MIRRORED = "trainguard + mirror";
 
     private CheckpointBenchmark() {
     }
@@ -304,6 +309,7 @@ public final class CheckpointBenchmark {
         out.println("before: " + Machine.loadLine());
         List<SaveResult> saves = new ArrayList<>();
         List<ThroughputResult> throughput = new ArrayList<>();
+        List<SaveResult> mirrored = new ArrayList<>();
         for (ModelSize size : o.sizes()) {
             FeaturizedData data = syntheticData(size.buckets(), o.batchSize() * 16);
             out.printf(Locale.ROOT, "%n%s: %d buckets x %d dims, batch %d, save every %d steps%n", size.name(), size.buckets(), size.embeddingDim(),
@@ -324,16 +330,21 @@ public final class CheckpointBenchmark {
             }
             saves.add(tg);
             saves.add(dl4j);
+            SaveResult withMirror = trainguardSaves(size, data, o, work.resolve(size.name() + "/trainguard-mirror"),
+                    Optional.of(work.resolve(size.name() + "/mirror")));
+            out.println("  " + brief(withMirror));
+            mirrored.add(withMirror);
+            System.gc();
             ThroughputResult t = throughput(size, data, o, work.resolve(size.name() + "/throughput"), out);
             throughput.add(t);
             delete(work.resolve(size.name()));
             System.gc();
         }
         out.println("after: " + Machine.loadLine());
-        String tables = tables(saves, throughput, o);
+        String tables = tables(saves, throughput, o) + mirrorTable(saves, mirrored);
         out.println();
         out.print(tables);
-        return new Report(saves, throughput, tables);
+        return new Report(saves, throughput, tables, mirrored);
     }
 
     // ------------------------------------------------------------------ the network and data
@@ -389,6 +400,11 @@ public final class CheckpointBenchmark {
     // ------------------------------------------------------------------ (a) trainguard
 
     static SaveResult trainguardSaves(ModelSize size, FeaturizedData data, Options o, Path dir) {
+        return trainguardSaves(size, data, o, dir, Optional.empty());
+    }
+
+    /** As {@link #trainguardSaves(ModelSize, FeaturizedData, Options, Path)}, copying each checkpoint to a mirror folder too. */
+    static SaveResult trainguardSaves(ModelSize size, FeaturizedData data, Options o, Path dir, Optional<Path> mirror) {
         int every = size.checkpointEvery();
         int total = o.saves() * every + every / 2;
         MultiLayerNetwork net = network(size, o.batchSize(), dir, total);
@@ -404,10 +420,12 @@ public final class CheckpointBenchmark {
                 reported.put(handedOut, session[0].lastCaptureNanos());
             }
         });
-        SessionOptions options = SessionOptions.builder(dir).seed(SEED).epochs(epochsFor(total, inner)).maxSteps(total)
+        SessionOptions.Builder optionsBuilder = SessionOptions.builder(dir).seed(SEED).epochs(epochsFor(total, inner)).maxSteps(total)
                 .checkpointEverySteps(every).keepLast(2).keepBest(false).evalEverySteps(Long.MAX_VALUE / 2).resume(ResumeMode.NEVER)
                 // Ctrl+C or SIGTERM ends the benchmark, not just the session run in progress
-                .handleSignals(false).build();
+                .handleSignals(false);
+        mirror.ifPresent(m -> optionsBuilder.mirror(MirrorConfig.folder(m)));
+        SessionOptions options = optionsBuilder.build();
         TrainingHooks hooks = new TrainingHooks() {
             @Override
             public void onCheckpoint(CheckpointStore.Checkpoint checkpoint) {
@@ -474,7 +492,7 @@ public final class CheckpointBenchmark {
             }
             slowdown[i] = extra / 1e6;
         }
-        return new SaveResult("trainguard", size, net.numParams(), step / 1e6, blocked, excess, capture, write, slowdown, bytes);
+        return new SaveResult(mirror.isPresent() ? MIRRORED : "trainguard", size, net.numParams(), step / 1e6, blocked, excess, capture, write, slowdown, bytes);
     }
 
     private static long committedAt(Map<Long, Long> committed, int step, Path dir) {
@@ -751,6 +769,24 @@ public final class CheckpointBenchmark {
                 + "  step / session median step, which ignores the steps another process slowed down). overhead = 1 - ratio by median\n"
                 + "  step; negative when the session measured faster (noise). session work after each update: its median time between the\n"
                 + "  end of the update and the next batch request, less the plain loop's.\n");
+        return sb.toString();
+    }
+
+    /** The mirror's cost to training: blocked time per save of the same trainguard run without and with a mirror folder. */
+    static String mirrorTable(List<SaveResult> saves, List<SaveResult> mirrored) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%nThe mirror's cost to training (checkpoint.mirror to a folder on the same disk; medians over the saves after the first)%n"));
+        TextTable t = new TextTable(List.of("size", "step", "blocked without mirror", "blocked with mirror", "blocked 1st without / with",
+                "slowdown while writing without / with"), 2);
+        for (SaveResult m : mirrored) {
+            SaveResult plain = saves.stream().filter(r -> r.size().equals(m.size()) && r.system().equals("trainguard")).findFirst().orElseThrow();
+            t.row(List.of(m.size().name(), ms(plain.stepMillis()) + " / " + ms(m.stepMillis()), ms(plain.laterBlocked()), ms(m.laterBlocked()),
+                    ms(plain.firstBlocked()) + " / " + ms(m.firstBlocked()),
+                    ms(Stats.median(plain.slowdownMillis())) + " / " + ms(Stats.median(m.slowdownMillis()))));
+        }
+        sb.append(t.render());
+        sb.append("blocked: as above. The copy, its read-back verification and the mirror's rotation run on their own thread;\n"
+                + "  the training thread only hands the committed checkpoint over. slowdown while writing: as above, until the local commit.\n");
         return sb.toString();
     }
 

@@ -54,6 +54,11 @@ class CheckpointBenchmarkTest {
         assertTrue(t.plainStepMillis()[0] > 0 && t.sessionStepMillis()[0] > 0 && t.sessionAfterMicros()[0] > 0, printed);
         assertEquals(t.session()[0] / t.plain()[0], t.ratio(), 1e-12);
         assertTrue(printed.contains("target <= 1/50") && printed.contains("target < 1%"), printed);
+        // the same saves with checkpoint.mirror to a folder
+        assertEquals(1, r.mirrored().size(), printed);
+        assertEquals("trainguard + mirror", r.mirrored().get(0).system());
+        assertEquals(2, r.mirrored().get(0).blockedMillis().length, printed);
+        assertTrue(printed.contains("The mirror's cost to training"), printed);
         // the checkpoints it wrote are gone again
         assertFalse(Files.exists(dir.resolve("checkpoint-bench/tiny")), printed);
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.core.config.OnDivergence;
 import org.trainguard.core.config.EarlyStoppingConfig;
+import org.trainguard.core.config.MirrorConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -47,6 +48,7 @@ import org.trainguard.core.config.EarlyStoppingConfig;
  *     evaluations in a row
  * @param gradientAccumulationSteps batches whose gradients are summed into one optimizer step (1: every batch
  *     is a step, through DL4J's own {@code fit})
+ * @param mirror where committed checkpoints are copied and verified as well, and resumed from when no local one verifies
  */
 public record SessionOptions(
         Path outputDir,
@@ -79,7 +81,8 @@ public record SessionOptions(
         double rollbackLrFactor,
 
         Optional<EarlyStoppingConfig> earlyStopping,
-        int gradientAccumulationSteps) {
+        int gradientAccumulationSteps,
+        Optional<MirrorConfig> mirror) {
 
     /** Checks the values. */
     public SessionOptions {
@@ -107,6 +110,7 @@ public record SessionOptions(
         fingerprints = Map.copyOf(fingerprints);
         advisoryFingerprints = Map.copyOf(advisoryFingerprints);
         provenance = Map.copyOf(provenance);
+        Objects.requireNonNull(mirror, "mirror");
     }
 
     private static void positive(String name, long v) {
@@ -155,6 +159,7 @@ public record SessionOptions(
         private double rollbackLrFactor = 0.5;
         private Optional<EarlyStoppingConfig> earlyStopping = Optional.empty();
         private int gradientAccumulationSteps = 1;
+        private Optional<MirrorConfig> mirror = Optional.empty();
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -220,6 +225,8 @@ public record SessionOptions(
         public Builder handleSignals(boolean v) { handleSignals = v; return this; }
         /** @param v failed writes in a row before stopping @return this */
         public Builder maxFailedWrites(int v) { maxFailedWrites = v; return this; }
+        /** @param v the mirror folder or bucket @return this */
+        public Builder mirror(MirrorConfig v) { mirror = Optional.of(v); return this; }
 
         /**
          * @param on whether the disk-space guard checks before starting and before every checkpoint
@@ -257,7 +264,7 @@ public record SessionOptions(
                     keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
                     resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites, diskGuard,
                     diskMarginBytes, onDivergence, maxRollbacks, rollbackLrFactor,
-                    earlyStopping, gradientAccumulationSteps);
+                    earlyStopping, gradientAccumulationSteps, mirror);
         }
     }
 }

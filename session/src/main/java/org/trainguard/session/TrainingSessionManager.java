@@ -42,12 +42,16 @@ import org.trainguard.core.checkpoint.DiskGuard;
 import org.trainguard.core.config.OnDivergence;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.mirror.CheckpointMirror;
+import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.session.SessionStore;
 import org.trainguard.session.sparse.FastTextTrainingStep;
+import org.trainguard.session.mirror.MirrorCopier;
+import org.trainguard.session.mirror.Mirrors;
 import org.trainguard.session.sparse.SparseTrainingStep;
 
 /**
@@ -90,6 +94,8 @@ public final class TrainingSessionManager implements AutoCloseable {
     private final Thread shutdownHook;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Map<String, Object> provenance;
+    /** Copies checkpoints to {@code checkpoint.mirror}; null without a mirror. */
+    private volatile MirrorCopier mirrorCopier;
 
     private SessionState session;
     private ScheduledExecutorService autosave;
@@ -203,12 +209,15 @@ public final class TrainingSessionManager implements AutoCloseable {
             LOG.warn("{} is missing, but {} holds checkpoints; rebuilding it from the checkpoints", sessionStore.file(), store.dir());
         }
         Optional<SessionState> prev = previous.state();
+        if (options.resume() == ResumeMode.NEVER && options.mirror().isPresent()) {
+            refuseMixingRunsInTheMirror();
+        }
         if (options.resume() == ResumeMode.NEVER) {
             archivePreviousRun();
             prev = Optional.empty();
         }
         int[] brokenNow = {0};
-        Optional<CheckpointStore.Checkpoint> from = switch (options.resume()) {
+        Optional<CheckpointStore.Checkpoint> local = switch (options.resume()) {
             case NEVER -> Optional.empty();
             case AUTO -> store.newestVerified((c, why) -> {
                 brokenNow[0]++;
@@ -216,8 +225,17 @@ public final class TrainingSessionManager implements AutoCloseable {
             });
             case PATH -> Optional.of(explicitCheckpoint(options.resumePath().orElseThrow()));
         };
-        if (options.resume() == ResumeMode.AUTO && from.isEmpty()) {
-            refuseIfProgressLost(prev, brokenNow[0]);
+        Optional<CheckpointMirror> mirror = options.mirror().map(m -> new CheckpointMirror(Mirrors.open(m)));
+        Optional<CheckpointStore.Checkpoint> from;
+        try {
+            from = options.resume() == ResumeMode.AUTO && local.isEmpty() && mirror.isPresent()
+                    ? restoreFromMirror(mirror.get()) : local;
+            if (options.resume() == ResumeMode.AUTO && from.isEmpty()) {
+                refuseIfProgressLost(prev, brokenNow[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            mirror.ifPresent(m -> m.target().close());
+            throw e;
         }
         best = options.resume() == ResumeMode.NEVER ? Optional.empty() : checkBest(from);
 
@@ -259,6 +277,18 @@ public final class TrainingSessionManager implements AutoCloseable {
             b.step(0).lastCheckpoint(null);
         }
         b.best(best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step())).orElse(null));
+        if (mirror.isPresent()) {
+            String target = mirror.get().target().describe();
+            SessionState.Mirror initial = prev.flatMap(SessionState::mirrorState).filter(m -> m.target().equals(target))
+                    .map(m -> new SessionState.Mirror(target, m.lastStep(), m.lastAt(), m.lastError(), m.errorAt(), 0))
+                    .orElse(new SessionState.Mirror(target, -1, null, null, null, 0));
+            b.mirror(initial);
+            mirrorCopier = new MirrorCopier(mirror.get(), store, options.keepLast(), this::bestStepKept, initial, this::onMirrorState);
+            // a checkpoint committed just before the last process ended may never have reached the mirror
+            if (from.isPresent() && initial.lastStep() < from.get().step()) {
+                mirrorCopier.submit(from.get());
+            }
+        }
         session = b.build();
         writeSession();
         try {
@@ -370,6 +400,69 @@ public final class TrainingSessionManager implements AutoCloseable {
             writeSession();
         }
         return false;
+    }
+
+    /**
+     * With no local checkpoint that verifies (the output folder was lost, or every checkpoint in it is broken),
+     * brings the newest mirrored checkpoint that verifies into the local folder. A mirror that cannot be read
+     * stops the start: beginning again from step 0 could throw away the run's progress.
+     */
+    private Optional<CheckpointStore.Checkpoint> restoreFromMirror(CheckpointMirror mirror) throws IOException {
+        String target = mirror.target().describe();
+        LOG.info("no local checkpoint verifies; looking for the newest verified copy in the mirror {}", target);
+        try {
+            Optional<CheckpointStore.Checkpoint> restored = mirror.restoreNewest(store, (s, why) ->
+                    LOG.warn("the mirror's checkpoint-{} does not verify ({}); trying the one before", s, why));
+            if (restored.isEmpty()) {
+                LOG.info("the mirror {} holds no checkpoint that verifies", target);
+            } else {
+                LOG.info("resuming from checkpoint-{}, downloaded from the mirror {} and verified", restored.get().step(), target);
+            }
+            return restored;
+        } catch (IOException e) {
+            throw new IOException("cannot read the mirror " + target + " (" + e.getMessage() + "); not starting again "
+                    + "from step 0 while it may hold the run's checkpoints", e);
+        }
+    }
+
+    /**
+     * A new run ({@code --resume never}) into a mirror that holds another run's checkpoints would mix the two: rotation
+     * would keep the old run's higher steps, and a lost output folder would resume the old run.
+     */
+    private void refuseMixingRunsInTheMirror() throws IOException {
+        try (MirrorTarget target = Mirrors.open(options.mirror().orElseThrow())) {
+            List<Long> steps;
+            try {
+                steps = new CheckpointMirror(target).steps();
+            } catch (IOException e) {
+                throw new IOException("cannot read the mirror " + target.describe() + ": " + e.getMessage(), e);
+            }
+            if (!steps.isEmpty()) {
+                throw new ResumeRefusedException("--resume never starts a new run, but the mirror " + target.describe()
+                        + " holds checkpoints of a run up to step " + steps.get(steps.size() - 1) + "; point checkpoint.mirror "
+                        + "at another folder or prefix, or empty it, so that the two runs' checkpoints never mix");
+            }
+        }
+    }
+
+    private OptionalLong bestStepKept() {
+        Optional<BestCheckpoint> b = best;
+        return b.filter(x -> options.keepBest()).map(x -> OptionalLong.of(x.step())).orElse(OptionalLong.empty());
+    }
+
+    private void onMirrorState(SessionState.Mirror m) {
+        synchronized (this) {
+            session = session.toBuilder().mirror(m).build();
+        }
+        writeSession();
+    }
+
+    private void closeMirror(Duration wait) {
+        MirrorCopier c = mirrorCopier;
+        if (c != null) {
+            mirrorCopier = null;
+            c.close(wait);
+        }
     }
 
     /**
@@ -935,6 +1028,10 @@ public final class TrainingSessionManager implements AutoCloseable {
                 LOG.info("rotated out old checkpoint {}", p.getFileName());
             }
             writeSession();
+            MirrorCopier copier = mirrorCopier;
+            if (copier != null) {
+                copier.submit(c);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("checkpoint {} is committed, but recording it or rotating the older ones failed: {}", c.name(), e.toString());
         }
@@ -1213,6 +1310,8 @@ public final class TrainingSessionManager implements AutoCloseable {
             }
         }
         writer.close();
+        // a signal's grace period is short: the next start copies what is left
+        closeMirror(Duration.ofSeconds(30));
         SessionState s = state();
         if (s.status().live()) {
             finish(SessionStatus.FAILED, ExitCode.FAILURE.code(), "the process ended at step " + step + " without completing");
@@ -1229,6 +1328,7 @@ public final class TrainingSessionManager implements AutoCloseable {
             signals.close();
         }
         writer.close();
+        closeMirror(Duration.ZERO);
     }
 
     /**
@@ -1241,6 +1341,7 @@ public final class TrainingSessionManager implements AutoCloseable {
             return;
         }
         writer.close();
+        closeMirror(Duration.ofMinutes(5));
         if (state().status().live()) {
             finish(SessionStatus.FAILED, ExitCode.FAILURE.code(), "closed at step " + step + " before completing");
         }

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param diskGuard     whether a run checks before starting and before every checkpoint that the next checkpoint fits
  *                      on the output folder's file system, and stops (exit 7) before a save could fail half-way
  * @param diskMarginMb  MiB the disk guard wants free beyond the estimated size of the next checkpoint, &ge; 0
+ * @param mirror        where each committed checkpoint is copied and verified as well; empty for none
  */
 public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
-                               boolean diskGuard, int diskMarginMb) {
+                               boolean diskGuard, int diskMarginMb, Optional<MirrorConfig> mirror) {
 
     /** The default of {@code checkpoint.disk_margin_mb}. */
     public static final int DEFAULT_DISK_MARGIN_MB = 64;
@@ -29,6 +30,36 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
                 .ifPresent(interval -> Checks.positive("checkpoint.every_interval", interval));
         Checks.positive("checkpoint.keep_last", keepLast);
         Checks.between("checkpoint.disk_margin_mb", diskMarginMb, 0, 1 << 30);
+        Checks.notNull("checkpoint.mirror", mirror);
+    }
+
+    /**
+     * The settings without a mirror.
+     *
+     * @param everySteps    optimizer steps between checkpoints
+     * @param everyInterval also checkpoint after this much time
+     * @param keepLast      how many of the newest checkpoints are kept
+     * @param keepBest      whether the best checkpoint is kept as well
+     * @param diskGuard     whether the disk guard checks
+     * @param diskMarginMb  MiB the disk guard wants free beyond the estimate
+     */
+    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest, boolean diskGuard,
+                            int diskMarginMb) {
+        this(everySteps, everyInterval, keepLast, keepBest, diskGuard, diskMarginMb, Optional.empty());
+    }
+
+    /**
+     * The settings with a mirror, the disk guard on and its default margin.
+     *
+     * @param everySteps    optimizer steps between checkpoints
+     * @param everyInterval also checkpoint after this much time
+     * @param keepLast      how many of the newest checkpoints are kept
+     * @param keepBest      whether the best checkpoint is kept as well
+     * @param mirror        where each committed checkpoint is copied as well
+     */
+    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
+                            Optional<MirrorConfig> mirror) {
+        this(everySteps, everyInterval, keepLast, keepBest, true, DEFAULT_DISK_MARGIN_MB, mirror);
     }
 
     /**
@@ -40,7 +71,7 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
      * @param keepBest      whether the best checkpoint is kept as well
      */
     public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest) {
-        this(everySteps, everyInterval, keepLast, keepBest, true, DEFAULT_DISK_MARGIN_MB);
+        this(everySteps, everyInterval, keepLast, keepBest, true, DEFAULT_DISK_MARGIN_MB, Optional.empty());
     }
 
     /**
@@ -60,6 +91,8 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
         map.put("keep_best", keepBest);
         map.put("disk_guard", diskGuard);
         map.put("disk_margin_mb", diskMarginMb);
+        // absent rather than null, so the canonical text (and its hash) of configurations without a mirror is unchanged
+        mirror.ifPresent(m -> map.put("mirror", m.toMap()));
         return map;
     }
 }

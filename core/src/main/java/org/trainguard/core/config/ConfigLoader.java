@@ -2,6 +2,8 @@ package org.trainguard.core.config;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -60,7 +62,9 @@ public final class ConfigLoader {
             "max_grad_norm", "lr_schedule", "warmup_ratio", "log_every_steps", "on_divergence", "max_rollbacks",
             "rollback_lr_factor", "gradient_accumulation_steps");
     static final Set<String> CHECKPOINT_KEYS = keys("every_steps", "every_interval", "keep_last", "keep_best", "disk_guard",
-            "disk_margin_mb");
+            "disk_margin_mb", "mirror");
+    static final Set<String> MIRROR_KEYS = keys("path", "s3");
+    static final Set<String> MIRROR_S3_KEYS = keys("endpoint", "bucket", "prefix", "region");
     static final Set<String> SESSION_KEYS = keys("autosave_interval", "heartbeat_interval", "inhibit_sleep");
     static final Set<String> EVAL_KEYS = keys("every_steps", "metric", "greater_is_better", "allow_label",
             "harmful_labels", "batch_size", "load_best_at_end", "early_stopping");
@@ -337,7 +341,49 @@ public final class ConfigLoader {
                 section.integer("keep_last", d.keepLast()),
                 section.bool("keep_best", d.keepBest()),
                 section.bool("disk_guard", d.diskGuard()),
-                section.integer("disk_margin_mb", d.diskMarginMb()));
+                section.integer("disk_margin_mb", d.diskMarginMb()),
+                mirror(section));
+    }
+
+    private static Optional<MirrorConfig> mirror(YamlSection checkpoint) {
+        if (checkpoint.present("mirror").isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection mirror = checkpoint.section("mirror", withCredentialKeys(MIRROR_KEYS));
+        refuseCredentials(mirror);
+        Optional<MirrorConfig.S3> s3 = Optional.empty();
+        if (mirror.present("s3").isPresent()) {
+            YamlSection b = mirror.section("s3", withCredentialKeys(MIRROR_S3_KEYS));
+            refuseCredentials(b);
+            Optional<URI> endpoint = b.optionalString("endpoint").map(text -> {
+                try {
+                    return new URI(text.strip());
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(b.key("endpoint"), b.key("endpoint") + " is not a URL (" + e.getReason()
+                            + "), found " + Checks.quote(text));
+                }
+            });
+            s3 = Optional.of(new MirrorConfig.S3(endpoint, b.string("bucket", ""), b.string("prefix", ""),
+                    b.string("region", "us-east-1")));
+        }
+        return Optional.of(new MirrorConfig(mirror.optionalPath("path"), s3));
+    }
+
+    private static Set<String> withCredentialKeys(Set<String> keys) {
+        Set<String> all = new LinkedHashSet<>(keys);
+        all.addAll(MirrorConfig.CREDENTIAL_KEYS);
+        return all;
+    }
+
+    /** A credential in the file is refused by its key alone: the value is never echoed, logged or kept. */
+    private static void refuseCredentials(YamlSection section) {
+        for (String name : MirrorConfig.CREDENTIAL_KEYS) {
+            if (section.has(name)) {
+                throw new ConfigException(section.key(name), section.key(name) + " is not read from the configuration: "
+                        + "credentials come only from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+                        + "AWS_PROFILE with ~/.aws/credentials); remove the key from the file");
+            }
+        }
     }
 
     private static SessionConfig session(YamlSection section) {

@@ -36,6 +36,7 @@ import java.util.Optional;
  * @param disk what the disk-space guard found when the next checkpoint did not fit, or null while it fits
  * @param rollbacks every rollback of a diverged run ({@code training.on_divergence: rollback}), oldest first
  * @param earlyStopping where early stopping stands, when {@code eval.early_stopping} is on
+ * @param mirror the second copy's state with {@code checkpoint.mirror}; null without a mirror
  */
 public record SessionState(
         int schemaVersion,
@@ -63,7 +64,8 @@ public record SessionState(
         List<Pause> pauses,
         DiskShortage disk,
         List<Rollback> rollbacks,
-        EarlyStopping earlyStopping) {
+        EarlyStopping earlyStopping,
+        Mirror mirror) {
 
     /** The schema version this build writes and the newest it reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -171,6 +173,24 @@ public record SessionState(
         return Optional.ofNullable(earlyStopping);
     }
 
+    /**
+     * The state of the second copy ({@code checkpoint.mirror}).
+     *
+     * @param target the mirror folder or {@code s3://bucket/prefix}; never a credential
+     * @param lastStep the step of the newest checkpoint copied and verified there; -1 before the first
+     * @param lastAt when that copy was verified
+     * @param lastError the last failed copy's error; null after a copy that verified
+     * @param errorAt when that copy failed
+     * @param pending checkpoints waiting to be copied
+     */
+    public record Mirror(String target, long lastStep, Instant lastAt, String lastError, Instant errorAt, int pending) {
+    }
+
+    /** @return the second copy's state, when the run has a mirror */
+    public Optional<Mirror> mirrorState() {
+        return Optional.ofNullable(mirror);
+    }
+
     /** @return the newest checkpoint, if any */
     public Optional<CheckpointRef> lastCheckpointRef() {
         return Optional.ofNullable(lastCheckpoint);
@@ -198,7 +218,7 @@ public record SessionState(
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
         return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of(), null));
+                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of(), null, null));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -227,6 +247,7 @@ public record SessionState(
         private DiskShortage disk;
         private List<Rollback> rollbacks;
         private EarlyStopping earlyStopping;
+        private Mirror mirror;
 
         private Builder(SessionState s) {
             sessionId = s.sessionId;
@@ -253,6 +274,7 @@ public record SessionState(
             disk = s.disk;
             rollbacks = s.rollbacks;
             earlyStopping = s.earlyStopping;
+            mirror = s.mirror;
         }
 
         /** @param v value @return this */
@@ -301,12 +323,14 @@ public record SessionState(
         public Builder rollbacks(List<Rollback> v) { rollbacks = v; return this; }
         /** @param v value @return this */
         public Builder earlyStopping(EarlyStopping v) { earlyStopping = v; return this; }
+        /** @param v value, null without a mirror @return this */
+        public Builder mirror(Mirror v) { mirror = v; return this; }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
             return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
                     Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks, earlyStopping);
+                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks, earlyStopping, mirror);
         }
     }
 }

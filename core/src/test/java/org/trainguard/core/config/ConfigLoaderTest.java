@@ -142,7 +142,8 @@ class ConfigLoaderTest {
         assertEquals(new TrainingConfig(dir.resolve("runs/full"), 7, 3, OptionalLong.of(5000), 32, 3e-4,
                 Optimizer.SGD, 0.8, 0.99, 1.0e-6, 0.0, OptionalDouble.empty(), LrSchedule.LINEAR, 0.05, 10),
                 config.training());
-        assertEquals(new CheckpointConfig(500, Optional.of(Duration.ofMinutes(90)), 2, false), config.checkpoint());
+        assertEquals(new CheckpointConfig(500, Optional.of(Duration.ofMinutes(90)), 2, false,
+                Optional.of(MirrorConfig.folder(Path.of("/mnt/nas/run1")))), config.checkpoint());
         assertEquals(new SessionConfig(Duration.ofMinutes(2), Duration.ofSeconds(15), true), config.session());
         // greater_is_better: null takes the metric's direction; the false-allow rate is better when lower.
         assertEquals(new EvalConfig(250, EvalMetric.FALSE_ALLOW_RATE, false, "ALLOW",

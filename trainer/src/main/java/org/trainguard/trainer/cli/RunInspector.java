@@ -87,10 +87,32 @@ final class RunInspector {
                 m.put("rollbacks", s.rollbacks().size() + ", the last at step " + last.atStep() + " (loss " + last.loss() + ") back to step "
                         + last.toStep() + ": " + last.change());
             }
+            s.mirrorState().ifPresent(mi -> m.put("mirror", mirror(mi)));
         }
         m.put("final", finalBundle(outputDir));
         m.put("checkpoints", checkpoints(outputDir));
         return m;
+    }
+
+    /** The second copy's state for {@code status}: target, newest verified copy, last error. */
+    static Map<String, Object> mirror(SessionState.Mirror mi) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", mi.target());
+        m.put("last_step", mi.lastStep());
+        m.put("last_at", mi.lastAt() == null ? "" : mi.lastAt().toString());
+        m.put("last_error", mi.lastError() == null ? "" : mi.lastError());
+        m.put("error_at", mi.errorAt() == null ? "" : mi.errorAt().toString());
+        m.put("pending", mi.pending());
+        return m;
+    }
+
+    /** @return one line for people about {@link #mirror} */
+    static String describeMirror(Map<String, Object> m) {
+        long step = ((Number) m.get("last_step")).longValue();
+        String copy = step < 0 ? "no checkpoint copied yet" : "checkpoint-" + step + " copied and verified at " + m.get("last_at");
+        String error = String.valueOf(m.get("last_error"));
+        return m.get("target") + ": " + copy + (((Number) m.get("pending")).intValue() > 0 ? "; copying" : "")
+                + (error.isEmpty() ? "" : "; LAST COPY FAILED at " + m.get("error_at") + ": " + error);
     }
 
     /**

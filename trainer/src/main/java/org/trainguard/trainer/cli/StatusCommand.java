@@ -48,6 +48,11 @@ final class StatusCommand implements Callable<Integer> {
                 Map<String, Object> fm = (Map<String, Object>) f;
                 v = RunInspector.describeFinal(fm);
             }
+            if (e.getKey().equals("mirror") && v instanceof Map<?, ?> mi) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> mm = (Map<String, Object>) mi;
+                v = RunInspector.describeMirror(mm);
+            }
             out.printf("%-22s %s%n", e.getKey(), v);
         }
         @SuppressWarnings("unchecked")

@@ -21,6 +21,8 @@ import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.mirror.CheckpointMirror;
+import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.session.Heartbeat;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.session.ModelReader;
@@ -30,6 +32,7 @@ import org.trainguard.session.SleepInhibitor;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingSessionManager;
+import org.trainguard.session.mirror.Mirrors;
 import org.trainguard.trainer.eval.EvalResult;
 import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
@@ -246,6 +249,7 @@ public final class TrainingRun {
         t.maxSteps().ifPresent(b::maxSteps);
         config.eval().earlyStopping().ifPresent(e -> b.earlyStopping(e.patience(), e.minDelta()));
         c.everyInterval().ifPresent(b::checkpointEveryInterval);
+        c.mirror().ifPresent(b::mirror);
         resumePath.ifPresent(b::resumeFrom);
         return b.build();
     }
@@ -273,6 +277,20 @@ public final class TrainingRun {
                 config.eval().allowLabel(), config.eval().harmfulLabels(), f.step(), Instant.now(),
                 Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion()).orElse("dev"), f.source());
         FinalBundle.write(outputDir, f.net(), d, f.metrics(), config.toYaml());
+        mirrorFinal(outputDir);
+    }
+
+    /** Copies {@code final/} to {@code checkpoint.mirror}; a failure is logged, never fails the run. */
+    private void mirrorFinal(Path outputDir) {
+        config.checkpoint().mirror().ifPresent(m -> {
+            try (MirrorTarget target = Mirrors.open(m)) {
+                new CheckpointMirror(target).copyFinal(outputDir.resolve(FinalBundle.DIR_NAME));
+                LOG.info("mirrored {}/ to {} and verified it", FinalBundle.DIR_NAME, target.describe());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("mirroring {}/ to {} failed: {}; the mirrored checkpoints still hold the model", FinalBundle.DIR_NAME,
+                        m.describe(), e.getMessage());
+            }
+        });
     }
 
     /**
