@@ -470,11 +470,39 @@ public final class TrainingRun {
 
         @Override
         public void onProgress(Progress p) {
+            pauseForTest(p.step());
             try {
                 metrics.appendTrain(p.step(), p.epoch(), p.loss(), p.learningRate(), p.samplesPerSecond());
             } catch (IOException e) {
                 LOG.warn("could not append to {}: {}", metricsFile, e.toString());
             }
+        }
+    }
+
+    /**
+     * A property for tests of what happens between two steps ({@code STEP:FILE}): on the training thread, after
+     * step STEP's progress, the trainer writes FILE and waits until it is deleted (at most 10 minutes). Unset in
+     * normal use.
+     */
+    public static final String STEP_PAUSE_PROPERTY = "trainguard.test.step_pause";
+
+    private static void pauseForTest(long step) {
+        String value = System.getProperty(STEP_PAUSE_PROPERTY);
+        int colon = value == null ? -1 : value.indexOf(':');
+        if (colon < 0 || !value.substring(0, colon).equals(Long.toString(step))) {
+            return;
+        }
+        Path marker = Path.of(value.substring(colon + 1));
+        try {
+            Files.writeString(marker, "paused after step " + step + "\n");
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            while (Files.exists(marker) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            LOG.warn("{} is set but {} cannot be written: {}", STEP_PAUSE_PROPERTY, marker, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.core.checkpoint.DiskGuard;
 import org.trainguard.core.session.SessionState;
 import org.trainguard.core.session.SessionStatus;
@@ -54,13 +55,17 @@ class DiskGuardIT {
         TrainerFixture f = TrainerFixture.create(tmp, 4, "", "disk_margin_mb: 4"); // keep_last 3, every 25 steps
         mountTmpfs(f.output, "48m");
         ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
+        // the trainer waits after step 101 (checkpoint-100 handed to the writer) while the disk is filled, however
+        // fast it trains
+        Path paused = tmp.resolve("paused-after-101");
+        pb.command().add(1, "-D" + TrainingRun.STEP_PAUSE_PROPERTY + "=101:" + paused);
         pb.redirectErrorStream(true);
         pb.redirectOutput(tmp.resolve("trainer.log").toFile());
         Process p = pb.start();
         Path cps = f.output.resolve(CheckpointStore.DIR_NAME);
+        waitFor(() -> Files.exists(paused) || !p.isAlive(), "the pause after step 101");
         waitFor(() -> Files.isDirectory(cps.resolve("checkpoint-100")) || !p.isAlive(), "checkpoint-100");
         assertTrue(p.isAlive(), () -> log(tmp));
-        signal("STOP", p.pid());
         long size;
         try {
             // leave half a checkpoint free
@@ -74,7 +79,7 @@ class DiskGuardIT {
                 }
             }
         } finally {
-            signal("CONT", p.pid());
+            Files.deleteIfExists(paused);
         }
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         assertEquals(7, p.exitValue(), () -> log(tmp));
