@@ -551,7 +551,7 @@ public final class FastTextTrainingStep {
                 FastTextTrainingStep step = new FastTextTrainingStep(mine);
                 java.util.Random r = new java.util.Random(11);
                 for (int i = 0; i < 5; i++) {
-                    DataSet batch = tinyBatch(r);
+                    DataSet batch = SparseTrainingStep.tinyBatch(r);
                     Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
                     reference.fit(batch);
                     Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
@@ -618,24 +618,5 @@ public final class FastTextTrainingStep {
                 .build());
         net.init();
         return net;
-    }
-
-    private static DataSet tinyBatch(java.util.Random r) {
-        int n = 6;
-        int len = 5;
-        float[] ids = new float[n * len];
-        float[] mask = new float[n * len];
-        float[] labels = new float[n * 3];
-        for (int i = 0; i < n; i++) {
-            int used = 1 + r.nextInt(len);
-            for (int t = 0; t < used; t++) {
-                ids[i * len + t] = r.nextInt(40);
-                mask[i * len + t] = 1f;
-            }
-            labels[i * 3 + r.nextInt(3)] = 1f;
-        }
-        return new DataSet(Nd4j.create(ids, new long[] {n, len}, DataType.FLOAT),
-                Nd4j.create(labels, new long[] {n, 3}, DataType.FLOAT),
-                Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT), null);
     }
 }

@@ -219,7 +219,8 @@ public final class SparseTrainingStep {
         return net;
     }
 
-    private static DataSet tinyBatch(java.util.Random r) {
+    /** A small batch of random ids, masks and labels for the start-up self-checks of this package. */
+    static DataSet tinyBatch(java.util.Random r) {
         int n = 6;
         int len = 5;
         float[] ids = new float[n * len];
