@@ -43,6 +43,18 @@ public interface TrainingHooks {
     }
 
     /**
+     * A trainer of its own for the steps of this run, in place of the one trainguard picks (its fastText or
+     * row-sparse step, or DL4J's {@code fit}). Asked once when the training loop starts and again after a
+     * rollback ({@code training.on_divergence: rollback}); not allowed with gradient accumulation.
+     *
+     * @param model the network being trained
+     * @return the trainer, or empty for trainguard's own choice
+     */
+    default java.util.Optional<StepTrainer> stepTrainer(org.deeplearning4j.nn.api.Model model) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Called on the writer's thread after a checkpoint is committed.
      *
      * @param checkpoint the new checkpoint

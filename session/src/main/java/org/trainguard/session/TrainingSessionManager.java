@@ -715,7 +715,14 @@ public final class TrainingSessionManager implements AutoCloseable {
      * The fastText shape gets a step of its own; another network with a row-sparse table gets a step that
      * subtracts only the rows a batch touched; any other network trains with DL4J's {@code fit} (null).
      */
-    private java.util.function.Consumer<DataSet> trainingStep(boolean log) {
+    private StepTrainer trainingStep(TrainingHooks hooks, boolean log) {
+        var own = hooks.stepTrainer(net.model());
+        if (own.isPresent()) {
+            if (log) {
+                LOG.info("training with the application's step trainer ({})", own.get().getClass().getName());
+            }
+            return own.get();
+        }
         var fastStep = FastTextTrainingStep.forNetwork(net.model());
         if (fastStep.isPresent()) {
             if (log) {
@@ -767,11 +774,14 @@ public final class TrainingSessionManager implements AutoCloseable {
         beat(SessionStatus.RUNNING);
         LOG.info("training {} steps ({} epochs of {} batches{}){}", totalSteps, options.epochs(), batchesPerEpoch,
                 accumulate > 1 ? ", " + accumulate + " batches per step" : "", step > 0 ? ", starting at step " + step : "");
-        if (accumulate > 1 && trainingStep(false) != null) {
+        if (accumulate > 1 && hooks.stepTrainer(net.model()).isPresent()) {
+            throw new IllegalArgumentException("gradient accumulation cannot be combined with an application's step trainer");
+        }
+        if (accumulate > 1 && trainingStep(hooks, false) != null) {
             throw new IllegalArgumentException("gradient accumulation needs the dense embedding layout: the row-sparse step updates "
                     + "only the rows of one batch");
         }
-        java.util.function.Consumer<DataSet> sparseStep = accumulate > 1 ? null : trainingStep(true);
+        StepTrainer sparseStep = accumulate > 1 ? null : trainingStep(hooks, true);
         GradientAccumulation accumulation = accumulate > 1 ? GradientAccumulation.of(net.model()) : null;
         long loopStart = System.nanoTime();
         double secondsBefore = trainingSeconds;
@@ -803,7 +813,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                     if (accumulation != null) {
                         accumulation.fit(batches);
                     } else if (sparseStep != null) {
-                        sparseStep.accept(ds);
+                        sparseStep.fit(ds);
                     } else {
                         net.fit(ds);
                     }
@@ -825,7 +835,7 @@ public final class TrainingSessionManager implements AutoCloseable {
                         rollBack(loss, hooks);
                         progress.position(step, totalSteps, epoch, options.epochs());
                         // a step of its own may hold state of the rows it touched: start it afresh on the restored network
-                        sparseStep = accumulate > 1 ? null : trainingStep(false);
+                        sparseStep = accumulate > 1 ? null : trainingStep(hooks, false);
                         continue epochs;
                     }
                     afterStep(hooks);
