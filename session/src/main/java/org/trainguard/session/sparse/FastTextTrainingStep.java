@@ -2,6 +2,7 @@ package org.trainguard.session.sparse;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * dropout, so a run seeded per step (see {@code StepRandom}) is reproducible and resumes exactly.
  *
  * <p>The arithmetic differs from ND4J's kernels in summation order only, so the result equals
- * {@code fit()} within float rounding, not bit for bit; {@link #selfCheck} measures that difference on a
+ * {@code fit()} within float rounding, not bit for bit; a start-up self-check measures that difference on a
  * small network once per JVM and refuses to train when it exceeds {@link #TOLERANCE}. Batches it does
  * not cover (a label mask) go through {@link SparseTrainingStep}.
  */
@@ -64,15 +65,11 @@ public final class FastTextTrainingStep {
     /** Largest relative difference from {@code fit()} the self-check accepts, per parameter and in the score. */
     public static final double TOLERANCE = 1e-4;
 
-    private static final Logger LOG = LoggerFactory.getLogger(FastTextTrainingStep.class);
-    private static volatile String selfCheckResult;
-    private static volatile double selfCheckDifference = Double.NaN;
-
     private final MultiLayerNetwork net;
     private final BagOfIdsEmbeddingLayer table;
     private final Layer out;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
-    private final UpdaterBlock tableBlock;
+    private final TableStep tableStep;
     private final List<UpdaterBlock> outBlocks = new ArrayList<>();
     private final IDropout dropout;
     private final float[] classWeights;
@@ -89,7 +86,7 @@ public final class FastTextTrainingStep {
     private final float[] w;
     private final float[] g;
 
-    private FastTextTrainingStep(MultiLayerNetwork net) {
+    FastTextTrainingStep(MultiLayerNetwork net) {
         this.net = net;
         this.table = (BagOfIdsEmbeddingLayer) net.getLayer(0);
         this.out = net.getLayer(1);
@@ -111,7 +108,7 @@ public final class FastTextTrainingStep {
                 outBlocks.add(b);
             }
         }
-        this.tableBlock = tb;
+        this.tableStep = new TableStep(table, tb);
     }
 
     /**
@@ -124,18 +121,18 @@ public final class FastTextTrainingStep {
         if (!(model instanceof MultiLayerNetwork mln) || !applies(mln)) {
             return Optional.empty();
         }
-        selfCheck();
+        FastTextSelfCheck.run();
         return Optional.of(new FastTextTrainingStep(mln));
     }
 
-    /** @return the largest relative difference from {@code fit()} the self-check found (NaN before it ran) */
+    /** @return the largest relative difference from {@code fit()} the start-up self-check found (NaN before it ran) */
     public static double selfCheckDifference() {
-        return selfCheckDifference;
+        return FastTextSelfCheck.difference();
     }
 
     static boolean applies(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        if (conf.getBackpropType() != BackpropType.Standard || net.getLayers().length != 2
+        if (!TableStep.available() || conf.getBackpropType() != BackpropType.Standard || net.getLayers().length != 2
                 || conf.getDataType() != DataType.FLOAT
                 || (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty())) {
             return false;
@@ -224,24 +221,22 @@ public final class FastTextTrainingStep {
         }
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
-        INDArray features = batch.getFeatures();
         INDArray labels = batch.getLabels();
-        net.setInput(features);
+        net.setInput(batch.getFeatures());
         net.setLabels(labels);
-        table.setInput(features, workspaces);
-        table.setMaskArray(batch.getFeaturesMaskArray());
-        INDArray h = table.activate(true, workspaces);
-        if (dropout != null) {
-            h = dropout.applyDropout(h, h, iteration, epoch, workspaces);
-        }
-        int n = (int) h.size(0);
+        int n = (int) batch.getFeatures().size(0);
         if (x.length < n * dim) {
             x = new float[n * dim];
             delta = new float[n * classes];
             eps = new float[n * dim];
         }
-        FloatBuffer hb = h.data().asNioFloat();
-        hb.get((int) h.offset(), x, 0, n * dim);
+        tableStep.forward(batch.getFeatures(), batch.getFeaturesMaskArray(), x);
+        if (dropout != null) {
+            // the layer's own dropout on the pooled means, with ND4J's random generator, as fit() applies it
+            INDArray h = Nd4j.create(Arrays.copyOf(x, n * dim), new long[] {n, dim}, DataType.FLOAT);
+            h = dropout.applyDropout(h, h, iteration, epoch, workspaces);
+            h.data().asNioFloat().get((int) h.offset(), x, 0, n * dim);
+        }
         float[] y = floats(labels, n * classes);
 
         FloatBuffer params = net.params().data().asNioFloat();
@@ -258,14 +253,12 @@ public final class FastTextTrainingStep {
             l.onGradientCalculation(net);
         }
 
-        // the scratch arrays keep the size of the largest batch so far; a last, shorter batch uses their start
-        INDArray epsilon = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, dim}, 'c');
-        epsilon.data().asNioFloat().put((int) epsilon.offset(), eps, 0, n * dim);
         if (dropout != null) {
+            INDArray epsilon = Nd4j.create(Arrays.copyOf(eps, n * dim), new long[] {n, dim}, DataType.FLOAT);
             dropout.backprop(epsilon, epsilon, iteration, epoch);
+            epsilon.data().asNioFloat().get((int) epsilon.offset(), eps, 0, n * dim);
         }
-        table.backpropGradient(epsilon, workspaces);
-        updateTable(iteration, epoch);
+        tableStep.backwardAndUpdate(eps, iteration, epoch);
         updateOutput(iteration, epoch, n, params, pBase);
 
         for (TrainingListener l : listeners) {
@@ -280,16 +273,21 @@ public final class FastTextTrainingStep {
         }
     }
 
-    private static float[] floats(INDArray a, int expected) {
+    /** The elements in row-major order; copies through a native op only when the array is not already laid out so. */
+    static float[] floats(INDArray a) {
         INDArray f = a.castTo(DataType.FLOAT);
         if (f.ordering() != 'c' || f.isView() || f.data().length() != f.length()) {
             f = f.dup('c');
         }
-        if (f.length() != expected) {
+        return f.data().asFloat();
+    }
+
+    private static float[] floats(INDArray a, int expected) {
+        if (a.length() != expected) {
             throw new IllegalArgumentException("labels of shape " + java.util.Arrays.toString(a.shape())
                     + " do not match the network's output of " + expected + " values for the batch");
         }
-        return f.data().asFloat();
+        return floats(a);
     }
 
     /** Softmax of x·W + b, the (weighted) cross-entropy summed over the batch, and delta = dLoss/dz per example. */
@@ -359,27 +357,6 @@ public final class FastTextTrainingStep {
                 }
                 eps[xe + i] = s;
             }
-        }
-    }
-
-    private void updateTable(int iteration, int epoch) {
-        INDArray gradient = tableBlock.getGradientView();
-        tableBlock.getGradientUpdater().applyUpdater(gradient.reshape(gradient.length()), iteration, epoch);
-        INDArray params = net.params();
-        FloatBuffer p = params.data().asNioFloat();
-        FloatBuffer u = gradient.data().asNioFloat();
-        int pBase = (int) params.offset();
-        int uBase = (int) gradient.offset();
-        float[] pr = new float[dim];
-        float[] ur = new float[dim];
-        for (int row : table.touchedRows()) {
-            int at = row * dim;
-            p.get(pBase + at, pr, 0, dim);
-            u.get(uBase + at, ur, 0, dim);
-            for (int j = 0; j < dim; j++) {
-                pr[j] -= ur[j];
-            }
-            p.put(pBase + at, pr, 0, dim);
         }
     }
 
@@ -526,97 +503,5 @@ public final class FastTextTrainingStep {
         for (int k = from; k < to; k++) {
             g[k] *= f;
         }
-    }
-
-    /**
-     * Trains two copies of a small fastText network (Adam, class weights, weight decay, clipping, dropout,
-     * masks) for a few steps, one with {@code fit()} and one with this step, and compares parameters,
-     * optimizer state and score. Runs once per JVM.
-     *
-     * @throws IllegalStateException when the largest relative difference exceeds {@link #TOLERANCE}
-     */
-    public static synchronized void selfCheck() {
-        if (selfCheckResult != null) {
-            if (!selfCheckResult.isEmpty()) {
-                throw new IllegalStateException(selfCheckResult);
-            }
-            return;
-        }
-        long savedSeed = Nd4j.getRandom().getSeed();
-        try {
-            double worst = 0;
-            for (boolean adam : new boolean[] {true, false}) {
-                MultiLayerNetwork reference = tinyNetwork(adam);
-                MultiLayerNetwork mine = tinyNetwork(adam);
-                FastTextTrainingStep step = new FastTextTrainingStep(mine);
-                java.util.Random r = new java.util.Random(11);
-                for (int i = 0; i < 5; i++) {
-                    DataSet batch = SparseTrainingStep.tinyBatch(r);
-                    Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
-                    reference.fit(batch);
-                    Nd4j.getRandom().setSeed(0x5EED_0000L + 7919L * i);
-                    step.fit(batch);
-                    worst = Math.max(worst, difference(reference, mine));
-                    if (reference.getIterationCount() != mine.getIterationCount()) {
-                        worst = Double.POSITIVE_INFINITY;
-                    }
-                }
-            }
-            selfCheckDifference = worst;
-            if (!(worst <= TOLERANCE)) {
-                selfCheckResult = "the fastText training step differs from DL4J's fit() on a small network by " + worst
-                        + " (relative), beyond the tolerance of " + TOLERANCE + "; refusing to train";
-                throw new IllegalStateException(selfCheckResult);
-            }
-            selfCheckResult = "";
-            LOG.debug("fastText step self-check: largest relative difference from fit() {} (tolerance {})", worst, TOLERANCE);
-        } finally {
-            Nd4j.getRandom().setSeed(savedSeed);
-        }
-    }
-
-    private static double difference(MultiLayerNetwork a, MultiLayerNetwork b) {
-        double d = maxRelative(a.params().toFloatVector(), b.params().toFloatVector());
-        INDArray sa = a.getUpdater().getStateViewArray();
-        INDArray sb = b.getUpdater().getStateViewArray();
-        if ((sa == null) != (sb == null)) {
-            return Double.POSITIVE_INFINITY;
-        }
-        if (sa != null) {
-            d = Math.max(d, maxRelative(sa.toFloatVector(), sb.toFloatVector()));
-        }
-        return Math.max(d, Math.abs(a.score() - b.score()) / Math.max(1.0, Math.abs(a.score())));
-    }
-
-    private static double maxRelative(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double worst = 0;
-        for (int k = 0; k < a.length; k++) {
-            double d = Math.abs((double) a[k] - b[k]) / Math.max(1e-3, Math.abs(a[k]));
-            if (!(d <= worst)) {
-                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-            }
-        }
-        return worst;
-    }
-
-    private static MultiLayerNetwork tinyNetwork(boolean adam) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(3)
-                .updater(adam ? new Adam(0.05) : new Sgd(0.1))
-                .weightInit(WeightInit.XAVIER)
-                .weightDecay(0.01, true)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.5)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .list()
-                .layer(new BagOfIdsEmbedding.Builder().nIn(40).nOut(5).weightInit(WeightInit.NORMAL)
-                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null)).build())
-                .layer(new OutputLayer.Builder(new LossMCXENT(Nd4j.create(new float[] {1f, 3f, 5f}, new long[] {1, 3}, DataType.FLOAT)))
-                        .nIn(5).nOut(3).activation(Activation.SOFTMAX).dropOut(0.8).build())
-                .build());
-        net.init();
-        return net;
     }
 }

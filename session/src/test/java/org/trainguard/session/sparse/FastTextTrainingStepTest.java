@@ -22,7 +22,7 @@ class FastTextTrainingStepTest {
 
     @Test
     void selfCheckFindsTheStepWithinFloatToleranceOfFit() {
-        FastTextTrainingStep.selfCheck();
+        FastTextSelfCheck.run();
         double d = FastTextTrainingStep.selfCheckDifference();
         System.out.println("fastText step vs fit(): largest relative difference " + d);
         assertTrue(d <= FastTextTrainingStep.TOLERANCE, "difference " + d);

@@ -1,0 +1,413 @@
+package org.trainguard.session.sparse;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.indexer.FloatRawIndexer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/**
+ * The table's part of {@link FastTextTrainingStep}: the masked mean of the batch's rows, their
+ * gradients, and the row-sparse optimizer's update, read from and written to the network's own
+ * parameter and updater-state buffers through JavaCPP's raw indexers (element access to native memory
+ * without a copy). It computes what {@link BagOfIdsEmbeddingLayer}'s passes and {@link LazyAdam} or
+ * {@link SparseSgd} compute, fused into one pass per touched row, and leaves the layer's gradient view
+ * alone (nothing reads it between steps).
+ *
+ * <p>The work is split into {@link #PARTS} fixed parts (examples for the forward pass, touched rows for
+ * the rest) that run on two threads when the machine has two cores. The split does not depend on the
+ * threads: each row's sum runs over the batch's positions in order, whichever thread computes it, and
+ * the gradient norm adds the parts' sums in a fixed order, so a run is the same on any machine and a
+ * resumed run continues exactly.
+ */
+final class TableStep {
+    /** Fixed number of parts the work is split into. */
+    static final int PARTS = 2;
+
+    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trainguard-table-step");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final boolean TWO_THREADS = Runtime.getRuntime().availableProcessors() > 1;
+
+    private final BagOfIdsEmbeddingLayer table;
+    private final UpdaterBlock block;
+    private final RowSparseUpdater optimizer;
+    private final int dim;
+    private final int rows;
+
+    // the batch: ids, and each position's weight in its example's mean
+    private int n;
+    private int length;
+    private int[] ids = new int[0];
+    private float[] weights = new float[0];
+    // the touched rows, in order of first appearance; the slot of each position (-1 when masked out)
+    private final int[] slotOfRow;
+    private int[] touched = new int[64];
+    private int count;
+    private int[] slotAt = new int[0];
+    private float[] gradients = new float[64];
+    private final double[] squares = new double[PARTS];
+
+    /** @return whether raw access to native memory is available here (JavaCPP's Unsafe-based indexers) */
+    static boolean available() {
+        return RAW_AVAILABLE;
+    }
+
+    private static final boolean RAW_AVAILABLE = rawAvailable();
+
+    private static boolean rawAvailable() {
+        try (FloatPointer probe = new FloatPointer(1)) {
+            return FloatIndexer.create(probe) instanceof FloatRawIndexer;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    TableStep(BagOfIdsEmbeddingLayer table, UpdaterBlock block) {
+        this.table = table;
+        this.block = block;
+        this.optimizer = ((RowSparseGradientUpdater<?>) block.getGradientUpdater()).getConfig();
+        INDArray w = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
+        this.rows = (int) w.size(0);
+        this.dim = (int) w.size(1);
+        this.slotOfRow = new int[rows];
+        Arrays.fill(slotOfRow, -1);
+    }
+
+    /**
+     * The masked mean of each example's rows.
+     *
+     * @param features ids, [batch, length] (or [batch, 1, length])
+     * @param mask 1 for a position that counts, 0 for padding; null when all count
+     * @param x receives the means, [batch, dim] row-major; at least batch * dim long
+     * @return the batch size
+     */
+    int forward(INDArray features, INDArray mask, float[] x) {
+        readInput(features, mask);
+        FloatRawIndexer t = indexer(table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY));
+        long tBase = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY).offset();
+        int[] bounds = split(n);
+        parallel(part -> {
+            float[] sum = new float[dim];
+            for (int i = bounds[part]; i < bounds[part + 1]; i++) {
+                Arrays.fill(sum, 0f);
+                float total = 0f;
+                for (int p = i * length, end = p + length; p < end; p++) {
+                    float m = weights[p];
+                    if (m == 0f) {
+                        continue;
+                    }
+                    total += m;
+                    long at = tBase + (long) ids[p] * dim;
+                    if (m == 1f) {
+                        for (int j = 0; j < dim; j++) {
+                            sum[j] += t.getRaw(at + j);
+                        }
+                    } else {
+                        for (int j = 0; j < dim; j++) {
+                            sum[j] += m * t.getRaw(at + j);
+                        }
+                    }
+                }
+                int xe = i * dim;
+                for (int j = 0; j < dim; j++) {
+                    x[xe + j] = total != 0f ? sum[j] / total : 0f;
+                }
+                // each position's weight in the mean, for the backward pass
+                for (int p = i * length, end = p + length; p < end; p++) {
+                    weights[p] = total == 0f ? 0f : weights[p] / total;
+                }
+            }
+        });
+        return n;
+    }
+
+    private void readInput(INDArray features, INDArray mask) {
+        INDArray in = features;
+        if (in.rank() == 3 && in.size(1) == 1) {
+            in = in.reshape(in.ordering(), in.size(0), in.size(2));
+        }
+        if (in.rank() != 2) {
+            throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName()
+                    + "' expects ids of shape [batch, length], found " + Arrays.toString(features.shape()));
+        }
+        n = (int) in.size(0);
+        length = (int) in.size(1);
+        float[] raw = FastTextTrainingStep.floats(in);
+        if (ids.length < raw.length) {
+            ids = new int[raw.length];
+            weights = new float[raw.length];
+            slotAt = new int[raw.length];
+        }
+        for (int p = 0; p < raw.length; p++) {
+            float v = raw[p];
+            if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
+                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v + " at position "
+                        + p + " of the batch is not an integer in [0, " + rows + ")");
+            }
+            ids[p] = (int) v;
+        }
+        if (mask == null) {
+            Arrays.fill(weights, 0, raw.length, 1f);
+        } else {
+            if (mask.rank() != 2 || mask.size(0) != n || mask.size(1) != length) {
+                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': mask of shape "
+                        + Arrays.toString(mask.shape()) + " does not match ids of shape [" + n + ", " + length + "]");
+            }
+            System.arraycopy(FastTextTrainingStep.floats(mask), 0, weights, 0, raw.length);
+        }
+    }
+
+    /**
+     * Gradients of the touched rows from the gradient of the means, averaged over the batch, then the
+     * optimizer's update of those rows, as the layer's backward pass and its row-sparse updater would.
+     *
+     * @param eps the loss gradient of each mean, [batch, dim] row-major
+     * @param iteration the step's iteration
+     * @param epoch the step's epoch
+     */
+    void backwardAndUpdate(float[] eps, int iteration, int epoch) {
+        assignSlots();
+        int[] bounds = split(count);
+        float b = n;
+        int positions = n * length;
+        parallel(part -> {
+            int from = bounds[part];
+            int to = bounds[part + 1];
+            Arrays.fill(gradients, from * dim, to * dim, 0f);
+            for (int p = 0; p < positions; p++) {
+                int slot = slotAt[p];
+                if (slot < from || slot >= to) {
+                    continue;
+                }
+                float w = weights[p];
+                int g = slot * dim;
+                int e = (p / length) * dim;
+                for (int j = 0; j < dim; j++) {
+                    gradients[g + j] += w * eps[e + j];
+                }
+            }
+            double s = 0;
+            for (int k = from * dim, end = to * dim; k < end; k++) {
+                float v = gradients[k] / b;
+                gradients[k] = v;
+                s += (double) v * v;
+            }
+            squares[part] = s;
+        });
+        double sumOfSquares = 0;
+        for (double s : squares) {
+            sumOfSquares += s;
+        }
+        update(bounds, Math.sqrt(sumOfSquares), iteration, epoch);
+        for (int k = 0; k < count; k++) {
+            slotOfRow[touched[k]] = -1;
+        }
+    }
+
+    private void assignSlots() {
+        count = 0;
+        for (int p = 0, end = n * length; p < end; p++) {
+            if (weights[p] == 0f) {
+                slotAt[p] = -1;
+                continue;
+            }
+            int row = ids[p];
+            int slot = slotOfRow[row];
+            if (slot < 0) {
+                if (count == touched.length) {
+                    touched = Arrays.copyOf(touched, count * 2);
+                }
+                slot = count++;
+                slotOfRow[row] = slot;
+                touched[slot] = row;
+            }
+            slotAt[p] = slot;
+        }
+        if (gradients.length < count * dim) {
+            gradients = new float[Math.max(count, touched.length) * dim];
+        }
+    }
+
+    private void update(int[] bounds, double l2, int iteration, int epoch) {
+        GradientNormalization gn = table.layerConf().getGradientNormalization();
+        double threshold = table.layerConf().getGradientNormalizationThreshold();
+        float scale = 1f;
+        float clip = Float.POSITIVE_INFINITY;
+        if (gn != null) {
+            switch (gn) {
+                case None -> {
+                }
+                case RenormalizeL2PerLayer, RenormalizeL2PerParamType -> scale = (float) (1.0 / (l2 == 0.0 ? 1e-5 : l2));
+                case ClipL2PerLayer, ClipL2PerParamType -> scale = l2 > threshold ? (float) (threshold / l2) : 1f;
+                case ClipElementWiseAbsoluteValue -> clip = (float) threshold;
+                default -> throw new IllegalStateException("BagOfIdsEmbedding '" + table.layerName()
+                        + "': gradient normalization " + gn + " is not supported");
+            }
+        }
+        double lr = optimizer.getLearningRate(iteration, epoch);
+        float l1 = 0f;
+        float l2c = 0f;
+        float decay = 0f;
+        List<Regularization> regs = table.tableRegularization();
+        for (Regularization r : regs) {
+            if (r instanceof L2Regularization x) {
+                l2c += (float) x.getL2().valueAt(iteration, epoch);
+            } else if (r instanceof L1Regularization x) {
+                l1 += (float) x.getL1().valueAt(iteration, epoch);
+            } else if (r instanceof WeightDecay x) {
+                decay += (float) (x.getCoeff().valueAt(iteration, epoch) * (x.isApplyLR() ? lr : 1.0));
+            } else {
+                throw new IllegalStateException("embedding table '" + table.layerName() + "': regularization "
+                        + r.getClass().getSimpleName() + " cannot be applied row by row; use L1, L2 or weight decay");
+            }
+        }
+        RowUpdate u = new RowUpdate(scale, clip, l1, l2c, decay, optimizer, iteration, lr);
+        INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
+        FloatRawIndexer p = indexer(param);
+        long pBase = param.offset();
+        INDArray state = block.getUpdaterView();
+        FloatRawIndexer s = state == null || state.isEmpty() ? null : indexer(state);
+        long mBase = s == null ? 0 : state.offset();
+        long vBase = mBase + param.length();
+        parallel(part -> {
+            for (int k = bounds[part]; k < bounds[part + 1]; k++) {
+                long first = (long) touched[k] * dim;
+                u.row(gradients, k * dim, dim, p, pBase + first, s, mBase + first, vBase + first);
+            }
+        });
+    }
+
+    /** One step's settings of the per-row update: normalization, regularization and the optimizer. */
+    private record RowUpdate(float scale, float clip, float l1, float l2, float decay, boolean adam,
+                             float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float alpha, float lr) {
+
+        RowUpdate(float scale, float clip, float l1, float l2, float decay, RowSparseUpdater o, int iteration, double lr) {
+            this(scale, clip, l1, l2, decay, o instanceof LazyAdam, adamSettings(o, iteration, lr), (float) lr);
+        }
+
+        private RowUpdate(float scale, float clip, float l1, float l2, float decay, boolean adam, float[] a, float lr) {
+            this(scale, clip, l1, l2, decay, adam, a[0], a[1], 1f - a[0], 1f - a[1], a[2], a[3], lr);
+        }
+
+        /** beta1, beta2, epsilon and the step's alpha, as ND4J's Adam kernel computes them. */
+        private static float[] adamSettings(RowSparseUpdater o, int iteration, double lr) {
+            if (!(o instanceof LazyAdam c)) {
+                return new float[4];
+            }
+            float beta1 = (float) c.getBeta1();
+            float beta2 = (float) c.getBeta2();
+            float epsilon = (float) c.getEpsilon();
+            float beta1T = (float) Math.pow(beta1, iteration + 1);
+            float beta2T = (float) Math.pow(beta2, iteration + 1);
+            float a = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+            return new float[] {beta1, beta2, epsilon, Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a};
+        }
+
+        void row(float[] g, int at, int dim, FloatRawIndexer p, long pAt, FloatRawIndexer s, long mAt, long vAt) {
+            boolean usesParam = l1 != 0f || l2 != 0f || decay != 0f;
+            for (int j = 0; j < dim; j++) {
+                float gj = g[at + j];
+                if (scale != 1f) {
+                    gj *= scale;
+                }
+                if (clip != Float.POSITIVE_INFINITY) {
+                    gj = Math.max(-clip, Math.min(clip, gj));
+                }
+                float pj = p.getRaw(pAt + j);
+                if (usesParam) {
+                    if (l2 != 0f) {
+                        gj += l2 * pj;
+                    }
+                    if (l1 != 0f) {
+                        gj += l1 * Math.signum(pj);
+                    }
+                }
+                float update;
+                if (adam) {
+                    float m = beta1 * s.getRaw(mAt + j) + gj * oneMinusBeta1;
+                    float v = beta2 * s.getRaw(vAt + j) + gj * gj * oneMinusBeta2;
+                    s.putRaw(mAt + j, m);
+                    s.putRaw(vAt + j, v);
+                    update = m * alpha / ((float) Math.sqrt(v) + epsilon);
+                } else {
+                    update = gj * lr;
+                }
+                if (decay != 0f) {
+                    update += decay * pj;
+                }
+                p.putRaw(pAt + j, pj - update);
+            }
+        }
+    }
+
+    /** Part k covers [bounds[k], bounds[k + 1]). */
+    private static int[] split(int size) {
+        int[] bounds = new int[PARTS + 1];
+        for (int k = 0; k <= PARTS; k++) {
+            bounds[k] = (int) ((long) size * k / PARTS);
+        }
+        return bounds;
+    }
+
+    /** Runs every part, the first on the helper thread and the rest on this one (all here on one core). */
+    private static void parallel(IntConsumer part) {
+        if (!TWO_THREADS) {
+            for (int k = 0; k < PARTS; k++) {
+                part.accept(k);
+            }
+            return;
+        }
+        Future<?> first = HELPER.submit(() -> part.accept(0));
+        Throwable failure = null;
+        try {
+            for (int k = 1; k < PARTS; k++) {
+                part.accept(k);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        try {
+            first.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training a step", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            failure = failure == null ? e.getCause() : failure;
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** A raw indexer over the whole buffer of an array (index with the array's offset added). */
+    private static FloatRawIndexer indexer(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("the fastText step needs FLOAT arrays, found " + a.dataType());
+        }
+        FloatPointer fp = new FloatPointer(a.data().pointer());
+        fp.limit(fp.position() + a.data().length());
+        return new FloatRawIndexer(fp);
+    }
+}
