@@ -27,6 +27,11 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * {@link SparseSgd} compute, fused into one pass per touched row, and leaves the layer's gradient view
  * alone (nothing reads it between steps).
  *
+ * <p>The batch's distinct rows are first copied, in increasing row order, into a compact array that the
+ * forward pass and the update read (a batch of AG News touches about 8,000 of 131,072 rows: reading each
+ * once and in address order costs far fewer cache misses than reading a row per position); the update
+ * writes each row back once, again in increasing order.
+ *
  * <p>The work is split into {@link #PARTS} fixed parts (examples for the forward pass, touched rows for
  * the rest) that run on two threads when the machine has two cores. The split does not depend on the
  * threads: each row's sum runs over the batch's positions in order, whichever thread computes it, and
@@ -61,6 +66,11 @@ final class TableStep {
     private int count;
     private int[] slotAt = new int[0];
     private float[] gradients = new float[64];
+    // the touched rows in increasing order, from a bit per row
+    private final long[] rowBits;
+    private int[] sorted = new int[64];
+    // the touched rows' parameters, by slot
+    private float[] rowCopy = new float[64];
     private final double[] squares = new double[PARTS];
 
     /** @return whether raw access to native memory is available here (JavaCPP's Unsafe-based indexers) */
@@ -87,6 +97,7 @@ final class TableStep {
         this.dim = (int) w.size(1);
         this.slotOfRow = new int[rows];
         Arrays.fill(slotOfRow, -1);
+        this.rowBits = new long[(rows + 63) / 64];
     }
 
     /**
@@ -99,8 +110,21 @@ final class TableStep {
      */
     int forward(INDArray features, INDArray mask, float[] x) {
         readInput(features, mask);
-        FloatRawIndexer t = indexer(table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY));
-        long tBase = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY).offset();
+        assignSlots();
+        INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
+        FloatRawIndexer t = indexer(param);
+        long tBase = param.offset();
+        int[] rowParts = split(count);
+        parallel(part -> {
+            for (int k = rowParts[part]; k < rowParts[part + 1]; k++) {
+                int row = sorted[k];
+                long at = tBase + (long) row * dim;
+                int c = slotOfRow[row] * dim;
+                for (int j = 0; j < dim; j++) {
+                    rowCopy[c + j] = t.getRaw(at + j);
+                }
+            }
+        });
         int[] bounds = split(n);
         parallel(part -> {
             float[] sum = new float[dim];
@@ -113,14 +137,14 @@ final class TableStep {
                         continue;
                     }
                     total += m;
-                    long at = tBase + (long) ids[p] * dim;
+                    int c = slotAt[p] * dim;
                     if (m == 1f) {
                         for (int j = 0; j < dim; j++) {
-                            sum[j] += t.getRaw(at + j);
+                            sum[j] += rowCopy[c + j];
                         }
                     } else {
                         for (int j = 0; j < dim; j++) {
-                            sum[j] += m * t.getRaw(at + j);
+                            sum[j] += m * rowCopy[c + j];
                         }
                     }
                 }
@@ -182,7 +206,6 @@ final class TableStep {
      * @param epoch the step's epoch
      */
     void backwardAndUpdate(float[] eps, int iteration, int epoch) {
-        assignSlots();
         int[] bounds = split(count);
         float b = n;
         int positions = n * length;
@@ -241,6 +264,23 @@ final class TableStep {
         }
         if (gradients.length < count * dim) {
             gradients = new float[Math.max(count, touched.length) * dim];
+            rowCopy = new float[gradients.length];
+        }
+        if (sorted.length < count) {
+            sorted = new int[touched.length];
+        }
+        for (int k = 0; k < count; k++) {
+            int row = touched[k];
+            rowBits[row >>> 6] |= 1L << row;
+        }
+        int k = 0;
+        for (int word = 0; word < rowBits.length; word++) {
+            long bits = rowBits[word];
+            while (bits != 0) {
+                sorted[k++] = (word << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+            rowBits[word] = 0;
         }
     }
 
@@ -287,8 +327,9 @@ final class TableStep {
         long vBase = mBase + param.length();
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
-                long first = (long) touched[k] * dim;
-                u.row(gradients, k * dim, dim, p, pBase + first, s, mBase + first, vBase + first);
+                int row = sorted[k];
+                long first = (long) row * dim;
+                u.row(gradients, rowCopy, slotOfRow[row] * dim, dim, p, pBase + first, s, mBase + first, vBase + first);
             }
         });
     }
@@ -319,7 +360,7 @@ final class TableStep {
             return new float[] {beta1, beta2, epsilon, Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a};
         }
 
-        void row(float[] g, int at, int dim, FloatRawIndexer p, long pAt, FloatRawIndexer s, long mAt, long vAt) {
+        void row(float[] g, float[] params, int at, int dim, FloatRawIndexer p, long pAt, FloatRawIndexer s, long mAt, long vAt) {
             boolean usesParam = l1 != 0f || l2 != 0f || decay != 0f;
             for (int j = 0; j < dim; j++) {
                 float gj = g[at + j];
@@ -329,7 +370,7 @@ final class TableStep {
                 if (clip != Float.POSITIVE_INFINITY) {
                     gj = Math.max(-clip, Math.min(clip, gj));
                 }
-                float pj = p.getRaw(pAt + j);
+                float pj = params[at + j];
                 if (usesParam) {
                     if (l2 != 0f) {
                         gj += l2 * pj;
