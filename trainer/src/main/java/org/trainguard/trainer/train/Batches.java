@@ -42,10 +42,21 @@ public final class Batches {
                 oneHot[r * classes + labels[order[from + r]]] = 1f;
             }
         }
-        INDArray f = Nd4j.create(features, new long[] {n, len}, DataType.FLOAT);
-        INDArray m = Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT);
-        INDArray l = oneHot == null ? null : Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
+        INDArray f = array(features, n, len);
+        INDArray m = array(mask, n, len);
+        INDArray l = oneHot == null ? null : array(oneHot, n, classes);
         return new DataSet(f, l, m, null);
+    }
+
+    /**
+     * A new row-major array holding {@code values}: an uninitialized array filled by one bulk copy, about
+     * twice as fast as {@code Nd4j.create(float[], ...)} for a batch of ids, which matters at thousands of
+     * steps a minute.
+     */
+    static INDArray array(float[] values, long rows, long columns) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, columns}, 'c');
+        a.data().asNioFloat().put((int) a.offset(), values, 0, values.length);
+        return a;
     }
 
     /**
