@@ -60,17 +60,18 @@ final class TableStep {
     private int length;
     private int[] ids = new int[0];
     private float[] weights = new float[0];
-    // the touched rows, in order of first appearance; the slot of each position (-1 when masked out)
+    // the touched rows in increasing order (a row's slot is its place in it), and the slot of each
+    // position (-1 when masked out); slotOfRow is -1 for rows the batch does not touch
     private final int[] slotOfRow;
-    private int[] touched = new int[64];
-    private int count;
-    private int[] slotAt = new int[0];
-    private float[] gradients = new float[64];
-    // the touched rows in increasing order, from a bit per row
     private final long[] rowBits;
     private int[] sorted = new int[64];
-    // the touched rows' parameters, by slot
+    private int count;
+    private int[] slotAt = new int[0];
+    // by slot: the rows' gradients, parameters and (Adam) moments, copied out of the network's buffers
+    private float[] gradients = new float[64];
     private float[] rowCopy = new float[64];
+    private float[] mCopy = new float[64];
+    private float[] vCopy = new float[64];
     private final double[] squares = new double[PARTS];
 
     /** @return whether raw access to native memory is available here (JavaCPP's Unsafe-based indexers) */
@@ -114,14 +115,24 @@ final class TableStep {
         INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
         FloatRawIndexer t = indexer(param);
         long tBase = param.offset();
+        INDArray state = block.getUpdaterView();
+        boolean moments = optimizer instanceof LazyAdam;
+        FloatRawIndexer st = moments ? indexer(state) : null;
+        long mBase = moments ? state.offset() : 0;
+        long vBase = mBase + param.length();
         int[] rowParts = split(count);
         parallel(part -> {
             for (int k = rowParts[part]; k < rowParts[part + 1]; k++) {
-                int row = sorted[k];
-                long at = tBase + (long) row * dim;
-                int c = slotOfRow[row] * dim;
+                long first = (long) sorted[k] * dim;
+                int c = k * dim;
                 for (int j = 0; j < dim; j++) {
-                    rowCopy[c + j] = t.getRaw(at + j);
+                    rowCopy[c + j] = t.getRaw(tBase + first + j);
+                }
+                if (moments) {
+                    for (int j = 0; j < dim; j++) {
+                        mCopy[c + j] = st.getRaw(mBase + first + j);
+                        vCopy[c + j] = st.getRaw(vBase + first + j);
+                    }
                 }
             }
         });
@@ -239,48 +250,41 @@ final class TableStep {
         }
         update(bounds, Math.sqrt(sumOfSquares), iteration, epoch);
         for (int k = 0; k < count; k++) {
-            slotOfRow[touched[k]] = -1;
+            slotOfRow[sorted[k]] = -1;
         }
     }
 
     private void assignSlots() {
+        int positions = n * length;
+        for (int p = 0; p < positions; p++) {
+            if (weights[p] != 0f) {
+                int row = ids[p];
+                rowBits[row >>> 6] |= 1L << row;
+            }
+        }
         count = 0;
-        for (int p = 0, end = n * length; p < end; p++) {
-            if (weights[p] == 0f) {
-                slotAt[p] = -1;
-                continue;
-            }
-            int row = ids[p];
-            int slot = slotOfRow[row];
-            if (slot < 0) {
-                if (count == touched.length) {
-                    touched = Arrays.copyOf(touched, count * 2);
-                }
-                slot = count++;
-                slotOfRow[row] = slot;
-                touched[slot] = row;
-            }
-            slotAt[p] = slot;
-        }
-        if (gradients.length < count * dim) {
-            gradients = new float[Math.max(count, touched.length) * dim];
-            rowCopy = new float[gradients.length];
-        }
-        if (sorted.length < count) {
-            sorted = new int[touched.length];
-        }
-        for (int k = 0; k < count; k++) {
-            int row = touched[k];
-            rowBits[row >>> 6] |= 1L << row;
-        }
-        int k = 0;
         for (int word = 0; word < rowBits.length; word++) {
             long bits = rowBits[word];
             while (bits != 0) {
-                sorted[k++] = (word << 6) + Long.numberOfTrailingZeros(bits);
+                if (count == sorted.length) {
+                    sorted = Arrays.copyOf(sorted, count * 2);
+                }
+                int row = (word << 6) + Long.numberOfTrailingZeros(bits);
+                slotOfRow[row] = count;
+                sorted[count++] = row;
                 bits &= bits - 1;
             }
             rowBits[word] = 0;
+        }
+        for (int p = 0; p < positions; p++) {
+            slotAt[p] = weights[p] == 0f ? -1 : slotOfRow[ids[p]];
+        }
+        if (gradients.length < count * dim) {
+            int size = sorted.length * dim;
+            gradients = new float[size];
+            rowCopy = new float[size];
+            mCopy = new float[size];
+            vCopy = new float[size];
         }
     }
 
@@ -322,14 +326,26 @@ final class TableStep {
         FloatRawIndexer p = indexer(param);
         long pBase = param.offset();
         INDArray state = block.getUpdaterView();
-        FloatRawIndexer s = state == null || state.isEmpty() ? null : indexer(state);
+        FloatRawIndexer s = u.adam() ? indexer(state) : null;
         long mBase = s == null ? 0 : state.offset();
         long vBase = mBase + param.length();
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
-                int row = sorted[k];
-                long first = (long) row * dim;
-                u.row(gradients, rowCopy, slotOfRow[row] * dim, dim, p, pBase + first, s, mBase + first, vBase + first);
+                u.row(gradients, rowCopy, mCopy, vCopy, k * dim, dim);
+            }
+            // written back in increasing address order, a row at a time
+            for (int k = bounds[part]; k < bounds[part + 1]; k++) {
+                long first = (long) sorted[k] * dim;
+                int c = k * dim;
+                for (int j = 0; j < dim; j++) {
+                    p.putRaw(pBase + first + j, rowCopy[c + j]);
+                }
+                if (s != null) {
+                    for (int j = 0; j < dim; j++) {
+                        s.putRaw(mBase + first + j, mCopy[c + j]);
+                        s.putRaw(vBase + first + j, vCopy[c + j]);
+                    }
+                }
             }
         });
     }
@@ -360,17 +376,18 @@ final class TableStep {
             return new float[] {beta1, beta2, epsilon, Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a};
         }
 
-        void row(float[] g, float[] params, int at, int dim, FloatRawIndexer p, long pAt, FloatRawIndexer s, long mAt, long vAt) {
+        /** Updates one row's parameters (and moments) in place from its gradient. */
+        void row(float[] g, float[] params, float[] ms, float[] vs, int at, int dim) {
             boolean usesParam = l1 != 0f || l2 != 0f || decay != 0f;
-            for (int j = 0; j < dim; j++) {
-                float gj = g[at + j];
+            for (int i = at, end = at + dim; i < end; i++) {
+                float gj = g[i];
                 if (scale != 1f) {
                     gj *= scale;
                 }
                 if (clip != Float.POSITIVE_INFINITY) {
                     gj = Math.max(-clip, Math.min(clip, gj));
                 }
-                float pj = params[at + j];
+                float pj = params[i];
                 if (usesParam) {
                     if (l2 != 0f) {
                         gj += l2 * pj;
@@ -381,10 +398,10 @@ final class TableStep {
                 }
                 float update;
                 if (adam) {
-                    float m = beta1 * s.getRaw(mAt + j) + gj * oneMinusBeta1;
-                    float v = beta2 * s.getRaw(vAt + j) + gj * gj * oneMinusBeta2;
-                    s.putRaw(mAt + j, m);
-                    s.putRaw(vAt + j, v);
+                    float m = beta1 * ms[i] + gj * oneMinusBeta1;
+                    float v = beta2 * vs[i] + gj * gj * oneMinusBeta2;
+                    ms[i] = m;
+                    vs[i] = v;
                     update = m * alpha / ((float) Math.sqrt(v) + epsilon);
                 } else {
                     update = gj * lr;
@@ -392,7 +409,7 @@ final class TableStep {
                 if (decay != 0f) {
                     update += decay * pj;
                 }
-                p.putRaw(pAt + j, pj - update);
+                params[i] = pj - update;
             }
         }
     }
