@@ -152,7 +152,7 @@ public final class TrainingRun {
                     LOG.info("{}", reason);
                     return new Result(ExitCode.COMPLETED.code(), reason, session.step(), Optional.empty());
                 }
-                Hooks hooks = new Hooks(net, data, metrics, outputDir);
+                Hooks hooks = new Hooks(net, data, metrics, outputDir, totalSteps);
                 try {
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), hooks);
@@ -412,10 +412,12 @@ public final class TrainingRun {
         private final ReportWriter report;
         private final Path metricsFile;
         private final ModelEvaluator evaluator;
+        private final long totalSteps;
         private EvalResult latest;
 
-        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir) {
+        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir, long totalSteps) {
             this.net = net;
+            this.totalSteps = totalSteps;
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
@@ -438,7 +440,10 @@ public final class TrainingRun {
             out.flush();
             try {
                 metrics.appendEval(r);
-                report.writeFrom(metricsFile);
+                if (ctx.step() < totalSteps) {
+                    // the evaluation at the end is drawn once, with the run's end state, by refreshReport
+                    report.writeFrom(metricsFile);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not record the evaluation at step {}: {}", ctx.step(), e.toString());
             }
