@@ -209,7 +209,7 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelReader.classNamesIn(configurationJson())));
+            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 
@@ -278,7 +278,7 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new Graph(ModelReader.readComputationGraph(zip, true, ModelReader.classNamesIn(configurationJson())));
+            return new Graph(ModelReader.readComputationGraph(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 }
