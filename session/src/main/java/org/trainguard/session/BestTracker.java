@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.SessionState;
 
 /**
  * The best evaluation of a run, and early stopping: counts the evaluations in a row that did not

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.io.Hashing;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * Puts a run back at a checkpoint: at start-up (a resume) and when a diverged run rolls back
@@ -44,7 +45,7 @@ final class CheckpointRestorer {
         NetworkAdapter net = run.net();
         TrainingState ts = run.store().readTrainingState(c);
         checkFingerprints(c, ts);
-        Path zip = c.dir().resolve("model.zip");
+        Path zip = c.dir().resolve(RunLayout.MODEL_ZIP);
         ModelZip.ReadResult read;
         try {
             read = ModelZip.readInto(zip, net.params(), net.updaterState());

@@ -13,8 +13,8 @@ import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 import org.trainguard.session.mirror.MirrorCopier;
 
 /**

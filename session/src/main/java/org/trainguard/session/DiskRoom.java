@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.DiskGuard;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 
 /**
  * {@code checkpoint.disk_guard}: whether the next checkpoint fits on the disk, after deleting early

@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.mirror.CheckpointMirror;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.SessionState;
 
 /**
  * How a run starts: from which checkpoint, continuing which session.

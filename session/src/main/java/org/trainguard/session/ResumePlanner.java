@@ -20,11 +20,12 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.MirrorTarget;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.mirror.Mirrors;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * Decides how a run starts: reads the session file, archives the earlier run for {@code --resume
@@ -252,7 +253,7 @@ final class ResumePlanner {
     private void archivePreviousRun() throws IOException {
         Path out = options.outputDir();
         List<Path> old = new ArrayList<>();
-        for (String name : List.of(CheckpointStore.DIR_NAME, SessionStore.FILE_NAME, "metrics.jsonl", "final", Heartbeat.FILE_NAME)) {
+        for (String name : List.of(RunLayout.CHECKPOINTS, RunLayout.SESSION, RunLayout.METRICS, RunLayout.FINAL, RunLayout.HEARTBEAT)) {
             if (Files.exists(out.resolve(name))) {
                 old.add(out.resolve(name));
             }
@@ -260,7 +261,7 @@ final class ResumePlanner {
         if (old.isEmpty()) {
             return;
         }
-        Path archive = out.resolve("previous").resolve(STAMP.format(Instant.now()));
+        Path archive = out.resolve(RunLayout.PREVIOUS).resolve(STAMP.format(Instant.now()));
         Files.createDirectories(archive);
         for (Path p : old) {
             Files.move(p, archive.resolve(p.getFileName()));

@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * Records a run for people and for the watchdog: the session file (rewritten on every change and by

@@ -50,7 +50,7 @@ public interface TrainingHooks {
      *
      * @param rollback what happened, as recorded in the session file
      */
-    default void onRollback(org.trainguard.core.session.SessionState.Rollback rollback) {
+    default void onRollback(org.trainguard.core.run.SessionState.Rollback rollback) {
     }
 
     /**

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.OnDivergence;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionStatus;
 import org.trainguard.session.sparse.FastTextTrainingStep;
 import org.trainguard.session.sparse.SparseTrainingStep;
 

@@ -24,9 +24,9 @@ import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.mirror.MirrorCopier;
 
 /**

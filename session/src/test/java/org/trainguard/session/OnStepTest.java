@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionStatus;
 
 /** The onStep event: called after every step with its figures, and able to stop the run at a step. */
 class OnStepTest {

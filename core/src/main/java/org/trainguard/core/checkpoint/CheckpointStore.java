@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The {@code checkpoints/} folder of a run: writing a checkpoint under a temporary name and
@@ -41,11 +42,11 @@ import org.trainguard.core.io.Json;
 public final class CheckpointStore {
 
     /** The folder inside the output folder. */
-    public static final String DIR_NAME = "checkpoints";
+    public static final String DIR_NAME = RunLayout.CHECKPOINTS;
     /** The folder inside {@code checkpoints/} that holds checkpoints that failed verification. */
-    public static final String BROKEN_DIR_NAME = "broken";
+    public static final String BROKEN_DIR_NAME = RunLayout.BROKEN;
     /** The prefix of a committed checkpoint's folder name; the step follows. */
-    public static final String PREFIX = "checkpoint-";
+    public static final String PREFIX = RunLayout.CHECKPOINT_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern COMMITTED = Pattern.compile("checkpoint-(\\d+)");

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.Durations;
-import org.trainguard.core.session.RunFolder;
+import org.trainguard.core.run.RunFolder;
 
 /**
  * Turns a failed trainer into a restart after a back-off, or a give-up on a crash loop ({@link RestartPolicy}),

@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.session.RunFolder;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * The step a supervised run stands at, for the log, the notifications and the state file: the furthest step the

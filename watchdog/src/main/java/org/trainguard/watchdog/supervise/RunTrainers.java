@@ -11,9 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.HostName;
 
 /**
  * Finds a trainer of the run that is alive on this machine but is not this watchdog's child: one a killed watchdog
@@ -101,12 +101,7 @@ final class RunTrainers {
      * @return the record, empty when there is none or it cannot be read
      */
     static Optional<RunLock.LockInfo> lockRecord(Path outputDir) {
-        try {
-            byte[] bytes = Files.readAllBytes(outputDir.resolve(RunLock.FILE_NAME));
-            return bytes.length == 0 ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, RunLock.LockInfo.class));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return new RunFolder(outputDir).lockRecord();
     }
 
     /** The oldest live process that trains this config, other than this one. */

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 import org.trainguard.watchdog.notify.EventKind;
 
 /** What a watchdog does first with its run: attach to the trainer that holds it, refuse, do nothing, or start one. */

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.WatchdogConfig;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.HostName;
 import org.trainguard.watchdog.supervise.WatchdogState.LastFailure;
 import org.trainguard.watchdog.supervise.WatchdogState.Phase;
 

@@ -19,15 +19,16 @@ import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.WatchdogConfig;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.RunFolder;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.SessionState;
 import org.trainguard.watchdog.notify.Event;
 import org.trainguard.watchdog.notify.EventKind;
 import org.trainguard.watchdog.notify.Notifier;
 import org.trainguard.watchdog.supervise.WatchdogState.LastFailure;
 import org.trainguard.watchdog.supervise.WatchdogState.Phase;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * Keeps one training run going: starts the trainer (or attaches to the one already running), notices its end at
@@ -41,7 +42,7 @@ import org.trainguard.watchdog.supervise.WatchdogState.Phase;
 public final class Supervisor {
 
     /** The file {@code watchdog stop} writes to ask a watchdog to stop where signals cannot (Windows). */
-    public static final String STOP_FILE = "watchdog.stop";
+    public static final String STOP_FILE = RunLayout.WATCHDOG_STOP;
 
     private static final Logger LOG = LoggerFactory.getLogger("watchdog");
     /** The loop wakes at least this often to look for a stop request file. */
@@ -163,7 +164,7 @@ public final class Supervisor {
         writeState();
         settings.log(LOG, classData);
 
-        Optional<RunLock.LockInfo> holder = RunLock.holder(settings.outputDir());
+        Optional<RunLock.LockInfo> holder = run.lockHolder();
         StartUp start = StartUp.decide(holder, holder.flatMap(h -> RunTrainers.liveHolder(settings.outputDir(), h)),
                 settings.outputDir().resolve(RunLock.FILE_NAME), HostName.get(), before, settings.configSha256(), run.newestCheckpoint());
         if (start instanceof StartUp.HeldElsewhere held) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 
 /**
  * What the end of a trainer process means for the run, decided from its exit status and the session file it

@@ -10,8 +10,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 import org.trainguard.watchdog.notify.EventKind;
 
 /** The watchdog's first decision about its run, from what the run folder holds. */

@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
