@@ -63,9 +63,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     /** @return a copy with its own parameters and updater state */
     NetworkAdapter copy();
 
-    /** @return the configuration as JSON, counters zeroed, for fingerprints */
-    String architectureJson();
-
     /**
      * Restores a model zip in DL4J's {@code ModelSerializer} layout through {@link ModelReader}:
      * nothing in it is Java-deserialized, and its configuration may name only DL4J's, ND4J's and
@@ -200,14 +197,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
 
         @Override
-        public String architectureJson() {
-            var conf = net.getLayerWiseConfigurations().clone();
-            conf.setIterationCount(0);
-            conf.setEpochCount(0);
-            return conf.toJson();
-        }
-
-        @Override
         public NetworkAdapter restore(Path zip) throws IOException {
             return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
@@ -266,14 +255,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         @Override
         public String configurationJson() {
             return net.getConfiguration().toJson();
-        }
-
-        @Override
-        public String architectureJson() {
-            var conf = net.getConfiguration().clone();
-            conf.setIterationCount(0);
-            conf.setEpochCount(0);
-            return conf.toJson();
         }
 
         @Override
