@@ -32,10 +32,11 @@ import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionStore;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * How long a run stands still after its trainer dies, under {@code watchdog run}: the trainer is killed with SIGKILL
@@ -510,7 +511,7 @@ public final class RestartLatencyBenchmark {
 
         private byte[] metrics() {
             try {
-                return Files.readAllBytes(output.resolve("metrics.jsonl"));
+                return Files.readAllBytes(RunLayout.metrics(output));
             } catch (NoSuchFileException e) {
                 return new byte[0];
             } catch (IOException e) {

@@ -18,6 +18,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * Writes checkpoints on a background thread. The training thread only copies the parameters and
@@ -133,7 +134,7 @@ final class CheckpointWriter implements AutoCloseable {
         CheckpointStore.Checkpoint c;
         try {
             tmp = store.begin(state.step());
-            Path zip = tmp.resolve("model.zip");
+            Path zip = tmp.resolve(RunLayout.MODEL_ZIP);
             shadow.write(zip);
             try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.WRITE)) {
                 ch.force(true);

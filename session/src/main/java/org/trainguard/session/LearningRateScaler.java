@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -28,13 +25,13 @@ final class LearningRateScaler {
     /**
      * Sets the factor relative to the rates the network was built with (1 restores them).
      *
-     * @param model the network
+     * @param net the network
      * @param factor the factor
      * @return how many optimizer configurations were changed
      */
-    int apply(Model model, double factor) {
+    int apply(NetworkAdapter net, double factor) {
         int changed = 0;
-        for (IUpdater u : updaters(model)) {
+        for (IUpdater u : updaters(net)) {
             Original o = originals.computeIfAbsent(u, LearningRateScaler::original);
             if (o == null || !u.hasLearningRate()) {
                 continue;
@@ -49,17 +46,10 @@ final class LearningRateScaler {
         return changed;
     }
 
-    private static List<IUpdater> updaters(Model model) {
+    private static List<IUpdater> updaters(NetworkAdapter net) {
         List<IUpdater> out = new ArrayList<>();
-        if (model instanceof MultiLayerNetwork mln) {
-            for (int i = 0; i < mln.getnLayers(); i++) {
-                add(out, mln.getLayerWiseConfigurations().getConf(i).getLayer());
-                add(out, mln.getLayer(i).conf().getLayer());
-            }
-        } else if (model instanceof ComputationGraph cg) {
-            for (var layer : cg.getLayers()) {
-                add(out, layer.conf().getLayer());
-            }
+        for (var layer : net.layerConfigurations()) {
+            add(out, layer);
         }
         return out;
     }

@@ -2,9 +2,15 @@ package org.trainguard.session;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -45,9 +51,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     /** @return the flattened updater state (a view), initializing the updater if needed */
     INDArray updaterState();
 
-    /** @param ds one batch to train on (one optimizer step) */
-    void fit(DataSet ds);
-
     /** @return the network's iteration counter */
     int iterationCount();
 
@@ -57,17 +60,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     /** @param n the new epoch counter */
     void setEpochCount(int n);
 
-    /** @param listener a listener to add */
-    void addListener(TrainingListener listener);
-
-    /** @param listener a listener to remove */
-    void removeListener(TrainingListener listener);
-
     /** @return a copy with its own parameters and updater state */
     NetworkAdapter copy();
-
-    /** @return the configuration as JSON, counters zeroed, for fingerprints */
-    String architectureJson();
 
     /**
      * Restores a model zip in DL4J's {@code ModelSerializer} layout through {@link ModelReader}:
@@ -105,6 +99,44 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         return Hashing.sha256(sb.toString());
     }
 
+    /**
+     * @param epoch the current epoch, from 0
+     * @return the learning rate the first layer with an optimizer uses at this iteration and epoch;
+     *     NaN when no layer has one
+     */
+    default double learningRate(int epoch) {
+        for (Layer layer : layerConfigurations()) {
+            if (layer instanceof BaseLayer bl && bl.getIUpdater() != null) {
+                return bl.getIUpdater().getLearningRate(iterationCount(), epoch);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * @return every layer's configuration in layer order, each once (a layer whose instance holds a
+     *     configuration object of its own gives both)
+     */
+    List<Layer> layerConfigurations();
+
+    /** @return the network's listener list (a live view) */
+    Collection<TrainingListener> listeners();
+
+    /** @param ds one batch to train on (one optimizer step) */
+    default void fit(DataSet ds) {
+        ((NeuralNetwork) model()).fit(ds);
+    }
+
+    /** @param listener a listener to add */
+    default void addListener(TrainingListener listener) {
+        model().addListeners(listener);
+    }
+
+    /** @param listener a listener to remove */
+    default void removeListener(TrainingListener listener) {
+        listeners().remove(listener);
+    }
+
     /** A {@link MultiLayerNetwork}. */
     record MultiLayer(MultiLayerNetwork net) implements NetworkAdapter {
         @Override
@@ -115,11 +147,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         @Override
         public INDArray updaterState() {
             return net.getUpdater(true).getStateViewArray();
-        }
-
-        @Override
-        public void fit(DataSet ds) {
-            net.fit(ds);
         }
 
         @Override
@@ -138,13 +165,21 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
 
         @Override
-        public void addListener(TrainingListener listener) {
-            net.addListeners(listener);
+        public Collection<TrainingListener> listeners() {
+            return net.getListeners();
         }
 
         @Override
-        public void removeListener(TrainingListener listener) {
-            net.getListeners().remove(listener);
+        public List<Layer> layerConfigurations() {
+            List<Layer> out = new ArrayList<>();
+            for (int i = 0; i < net.getnLayers(); i++) {
+                out.add(net.getLayerWiseConfigurations().getConf(i).getLayer());
+                Layer instance = net.getLayer(i).conf().getLayer();
+                if (instance != out.get(out.size() - 1)) {
+                    out.add(instance);
+                }
+            }
+            return out;
         }
 
         @Override
@@ -162,16 +197,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
 
         @Override
-        public String architectureJson() {
-            var conf = net.getLayerWiseConfigurations().clone();
-            conf.setIterationCount(0);
-            conf.setEpochCount(0);
-            return conf.toJson();
-        }
-
-        @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelReader.classNamesIn(configurationJson())));
+            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 
@@ -185,11 +212,6 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         @Override
         public INDArray updaterState() {
             return net.getUpdater(true).getStateViewArray();
-        }
-
-        @Override
-        public void fit(DataSet ds) {
-            net.fit(ds);
         }
 
         @Override
@@ -208,13 +230,17 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
 
         @Override
-        public void addListener(TrainingListener listener) {
-            net.addListeners(listener);
+        public Collection<TrainingListener> listeners() {
+            return net.getListeners();
         }
 
         @Override
-        public void removeListener(TrainingListener listener) {
-            net.getListeners().remove(listener);
+        public List<Layer> layerConfigurations() {
+            List<Layer> out = new ArrayList<>();
+            for (var layer : net.getLayers()) {
+                out.add(layer.conf().getLayer());
+            }
+            return out;
         }
 
         @Override
@@ -232,16 +258,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
 
         @Override
-        public String architectureJson() {
-            var conf = net.getConfiguration().clone();
-            conf.setIterationCount(0);
-            conf.setEpochCount(0);
-            return conf.toJson();
-        }
-
-        @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new Graph(ModelReader.readComputationGraph(zip, true, ModelReader.classNamesIn(configurationJson())));
+            return new Graph(ModelReader.readComputationGraph(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 }

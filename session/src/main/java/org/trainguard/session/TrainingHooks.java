@@ -34,12 +34,23 @@ public interface TrainingHooks {
     }
 
     /**
+     * Called on the training thread after every step (after its evaluation and checkpoint, when due)
+     * with the step's figures. To stop the run at this step, call {@link StepEvent#requestStop()}: the
+     * run stops before the next step with an emergency checkpoint, as on SIGTERM. Keep it quick: it
+     * runs between two training steps.
+     *
+     * @param step the step's figures
+     */
+    default void onStep(StepEvent step) {
+    }
+
+    /**
      * Called on the training thread after a diverged run went back to an earlier checkpoint
      * ({@code training.on_divergence: rollback}); training goes on from that checkpoint's step.
      *
      * @param rollback what happened, as recorded in the session file
      */
-    default void onRollback(org.trainguard.core.session.SessionState.Rollback rollback) {
+    default void onRollback(org.trainguard.core.run.SessionState.Rollback rollback) {
     }
 
     /**
@@ -85,5 +96,75 @@ public interface TrainingHooks {
      */
     record Progress(long step, long totalSteps, int epoch, int totalEpochs, double loss, double learningRate,
                     double samplesPerSecond, double etaSeconds) {
+    }
+
+    /**
+     * One step done, as {@link #onStep} sees it.
+     */
+    final class StepEvent {
+        private final long step;
+        private final long totalSteps;
+        private final int epoch;
+        private final long samplesSeen;
+        private final double loss;
+        private final double learningRate;
+        private final Runnable stop;
+
+        /**
+         * @param step optimizer steps done, this one included
+         * @param totalSteps steps of the whole run
+         * @param epoch the current epoch, from 0
+         * @param samplesSeen training examples seen so far, across resumes
+         * @param loss the step's loss (without the regularization term)
+         * @param learningRate the learning rate the step used
+         * @param stop asks the run to stop
+         */
+        public StepEvent(long step, long totalSteps, int epoch, long samplesSeen, double loss, double learningRate, Runnable stop) {
+            this.step = step;
+            this.totalSteps = totalSteps;
+            this.epoch = epoch;
+            this.samplesSeen = samplesSeen;
+            this.loss = loss;
+            this.learningRate = learningRate;
+            this.stop = stop;
+        }
+
+        /** @return optimizer steps done, this one included */
+        public long step() {
+            return step;
+        }
+
+        /** @return steps of the whole run */
+        public long totalSteps() {
+            return totalSteps;
+        }
+
+        /** @return the current epoch, from 0 */
+        public int epoch() {
+            return epoch;
+        }
+
+        /** @return training examples seen so far, across resumes */
+        public long samplesSeen() {
+            return samplesSeen;
+        }
+
+        /** @return the step's loss (without the regularization term) */
+        public double loss() {
+            return loss;
+        }
+
+        /** @return the learning rate the step used */
+        public double learningRate() {
+            return learningRate;
+        }
+
+        /**
+         * Stops the run before its next step, with an emergency checkpoint at this one (exit status 143,
+         * as {@link TrainingSessionManager#requestStop()}).
+         */
+        public void requestStop() {
+            stop.run();
+        }
     }
 }

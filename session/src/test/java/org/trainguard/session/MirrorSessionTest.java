@@ -15,7 +15,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.MirrorConfig;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.FolderTarget;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.SessionState;
 
 /** The session with {@code checkpoint.mirror}: copies, records, resumes from it when the output folder is lost, and never mixes runs. */
 class MirrorSessionTest {
@@ -44,7 +44,7 @@ class MirrorSessionTest {
                 }
             });
         }
-        SessionState stopped = new org.trainguard.core.session.SessionStore(run).read().state().orElseThrow();
+        SessionState stopped = new org.trainguard.core.run.SessionStore(run).read().state().orElseThrow();
         assertEquals(23, stopped.mirrorState().orElseThrow().lastStep(), stopped.mirrorState().toString());
         assertEquals(List.of(20L, 23L), new CheckpointMirror(new FolderTarget(nas)).steps(), "rotated like the local ones");
 

@@ -28,9 +28,9 @@ import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.io.Json;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /** What the session file, best.json and the log say when a run meets stale, broken or missing files. */
 class RunRecordsTest {
@@ -176,7 +176,7 @@ class RunRecordsTest {
 
     @Test
     void aRunKilledBeforeItsFirstCheckpointStillStartsOver(@TempDir Path tmp) throws Exception {
-        SessionState killed = SessionState.builder("s").status(SessionStatus.RUNNING).pid(Long.MAX_VALUE).host(org.trainguard.core.session.HostName.get()).step(7).build();
+        SessionState killed = SessionState.builder("s").status(SessionStatus.RUNNING).pid(Long.MAX_VALUE).host(org.trainguard.core.run.HostName.get()).step(7).build();
         new SessionStore(tmp).write(killed);
         try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build())) {
             assertEquals(0, s.step());

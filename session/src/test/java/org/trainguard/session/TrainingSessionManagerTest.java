@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 class TrainingSessionManagerTest {
 
@@ -302,9 +302,9 @@ class TrainingSessionManagerTest {
         org.nd4j.linalg.api.ndarray.INDArray state = org.nd4j.linalg.factory.Nd4j.createFromArray(
                 new float[] {1e-39f, -1e-40f, 1e-3f, 0f, Float.MIN_NORMAL, -2e-38f, Float.MIN_VALUE});
         org.nd4j.linalg.api.ndarray.INDArray view = state.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 7));
-        TrainingSessionManager.flushSubnormals(view);
+        TrainingLoop.flushSubnormals(view);
         assertArrayEquals(new float[] {0f, 0f, 1e-3f, 0f, Float.MIN_NORMAL, -2e-38f, 0f}, state.toFloatVector());
-        TrainingSessionManager.flushSubnormals(null); // a stateless optimizer has none
+        TrainingLoop.flushSubnormals(null); // a stateless optimizer has none
     }
 
     @Test

@@ -1,4 +1,5 @@
 package org.trainguard.core.checkpoint;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The content of {@code checkpoints/best.json}: which checkpoint is best, by which metric.
@@ -12,7 +13,7 @@ package org.trainguard.core.checkpoint;
 public record BestCheckpoint(String metric, double value, long step, String path, boolean greaterIsBetter) {
 
     /** The file name inside the checkpoints folder. */
-    public static final String FILE_NAME = "best.json";
+    public static final String FILE_NAME = RunLayout.BEST;
 
     /**
      * @param candidate a new value

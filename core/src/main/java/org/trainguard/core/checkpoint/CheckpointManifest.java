@@ -3,6 +3,7 @@ package org.trainguard.core.checkpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The content of a checkpoint's {@code MANIFEST.json}, written last: a checkpoint exists only when
@@ -25,7 +26,7 @@ public record CheckpointManifest(
     public static final int FORMAT_VERSION = 1;
 
     /** The name of the file inside a checkpoint folder. */
-    public static final String FILE_NAME = "MANIFEST.json";
+    public static final String FILE_NAME = RunLayout.MANIFEST;
 
     /** Defensive copies. */
     public CheckpointManifest {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -30,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The {@code checkpoints/} folder of a run: writing a checkpoint under a temporary name and
@@ -41,11 +41,11 @@ import org.trainguard.core.io.Json;
 public final class CheckpointStore {
 
     /** The folder inside the output folder. */
-    public static final String DIR_NAME = "checkpoints";
+    public static final String DIR_NAME = RunLayout.CHECKPOINTS;
     /** The folder inside {@code checkpoints/} that holds checkpoints that failed verification. */
-    public static final String BROKEN_DIR_NAME = "broken";
+    public static final String BROKEN_DIR_NAME = RunLayout.BROKEN;
     /** The prefix of a committed checkpoint's folder name; the step follows. */
-    public static final String PREFIX = "checkpoint-";
+    public static final String PREFIX = RunLayout.CHECKPOINT_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern COMMITTED = Pattern.compile("checkpoint-(\\d+)");
@@ -225,42 +225,7 @@ public final class CheckpointStore {
      * @throws UnsupportedFormatException when the checkpoint was written by a newer build
      */
     public Verification verify(Path checkpointDir) {
-        Path mf = checkpointDir.resolve(CheckpointManifest.FILE_NAME);
-        CheckpointManifest manifest;
-        try {
-            manifest = Json.mapper().readValue(mf.toFile(), CheckpointManifest.class);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            return new Verification(false, "no " + CheckpointManifest.FILE_NAME + " (the write never finished)", Optional.empty());
-        } catch (IOException e) {
-            return new Verification(false, CheckpointManifest.FILE_NAME + " is unreadable: " + Json.problem(e), Optional.empty());
-        }
-        if (manifest.formatVersion() > CheckpointManifest.FORMAT_VERSION) {
-            throw new UnsupportedFormatException(checkpointDir + ": checkpoint format " + manifest.formatVersion()
-                    + " is newer than this build supports (" + CheckpointManifest.FORMAT_VERSION + "); upgrade trainguard");
-        }
-        if (manifest.files().isEmpty()) {
-            return new Verification(false, CheckpointManifest.FILE_NAME + " lists no files", Optional.of(manifest));
-        }
-        for (CheckpointManifest.FileEntry e : manifest.files()) {
-            Path f = checkpointDir.resolve(e.name());
-            try {
-                if (!Files.isRegularFile(f)) {
-                    return new Verification(false, e.name() + " is missing", Optional.of(manifest));
-                }
-                long size = Files.size(f);
-                if (size != e.size()) {
-                    return new Verification(false, e.name() + " is " + size + " bytes, the manifest says " + e.size(), Optional.of(manifest));
-                }
-                String sha = Hashing.sha256(f);
-                if (!sha.equals(e.sha256())) {
-                    return new Verification(false, e.name() + " has sha256 " + sha.substring(0, 12) + "..., the manifest says "
-                            + e.sha256().substring(0, Math.min(12, e.sha256().length())) + "...", Optional.of(manifest));
-                }
-            } catch (IOException ex) {
-                return new Verification(false, e.name() + " is unreadable: " + ex.getMessage(), Optional.of(manifest));
-            }
-        }
-        return new Verification(true, "", Optional.of(manifest));
+        return CheckpointVerifier.verify(checkpointDir);
     }
 
     /**

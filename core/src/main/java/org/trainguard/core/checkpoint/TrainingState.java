@@ -1,6 +1,7 @@
 package org.trainguard.core.checkpoint;
 
 import java.util.Map;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The content of a checkpoint's {@code training_state.json}: everything besides the network that a
@@ -46,7 +47,7 @@ public record TrainingState(
         int evaluationsWithoutImprovement) {
 
     /** The name of the file inside a checkpoint folder. */
-    public static final String FILE_NAME = "training_state.json";
+    public static final String FILE_NAME = RunLayout.TRAINING_STATE;
 
     /** Defensive copies. */
     public TrainingState {

@@ -3,10 +3,10 @@ package org.trainguard.core.lock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * Tells from a run's own files whether a trainer still runs it, for when {@code trainguard.lock}

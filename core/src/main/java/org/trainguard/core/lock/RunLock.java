@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.RunFiles;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.SessionStore;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code trainguard.lock}: held by the one trainer that runs in an output folder. It is an
@@ -23,7 +24,7 @@ import org.trainguard.core.session.SessionStore;
 public final class RunLock implements AutoCloseable {
 
     /** The file name inside the output folder. */
-    public static final String FILE_NAME = "trainguard.lock";
+    public static final String FILE_NAME = RunLayout.LOCK;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 

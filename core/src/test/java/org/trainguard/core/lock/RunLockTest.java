@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.io.UnusablePathException;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.HostName;
 
 class RunLockTest {
 

@@ -3,11 +3,10 @@ package org.trainguard.examples.library;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
@@ -16,6 +15,7 @@ import org.trainguard.session.DiskSpaceException;
 import org.trainguard.session.NoGoodCheckpointException;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.SessionOptions;
+import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.session.TrainingSessionManager;
 
@@ -146,10 +146,8 @@ public final class EmbedInYourApp {
         try (TrainingSessionManager session = TrainingSessionManager.open(net, options)) {
             long startedAtStep = session.step();
             ResumableDataSetIterator batches = new PointBatches(training, BATCH_SIZE, SEED);
-            if (stopAtStep.isPresent()) {
-                batches = new StopAtStep(batches, session, stopAtStep.getAsLong());
-            }
-            TrainingSessionManager.Outcome outcome = session.fit(batches, evaluation);
+            TrainingSessionManager.Outcome outcome = session.fit(batches, stopAtStep.isPresent()
+                    ? stoppingAt(stopAtStep.getAsLong(), evaluation) : evaluation);
             double accuracy = evaluation.measure().get(HeldOutAccuracy.ACCURACY);
             return new Result(type, outputDir, outcome.completed(), outcome.step(), startedAtStep, outcome.exitCode(),
                     outcome.reason(), accuracy, net);
@@ -157,103 +155,23 @@ public final class EmbedInYourApp {
     }
 
     /**
-     * Rehearses a preemption: hands the batches through and asks the session to stop as soon as
-     * the batch of the given step is handed out, so the session finishes that step, writes an
-     * emergency checkpoint and returns. It counts batches rather than listening to the network
-     * because trainguard's step is the position in the data: epoch times batches per epoch plus
-     * the batch within the epoch.
+     * Rehearses a preemption: evaluates as {@code evaluation} does, and asks the session to stop once
+     * the given step is done, so the session writes an emergency checkpoint there and returns.
      */
-    private static final class StopAtStep implements ResumableDataSetIterator {
-        private final ResumableDataSetIterator data;
-        private final TrainingSessionManager session;
-        private final long stopAtStep;
-        private long position;
-
-        StopAtStep(ResumableDataSetIterator data, TrainingSessionManager session, long stopAtStep) {
-            this.data = data;
-            this.session = session;
-            this.stopAtStep = stopAtStep;
-        }
-
-        @Override
-        public void seek(int epoch, long batchInEpoch) {
-            data.seek(epoch, batchInEpoch);
-            position = epoch * data.batchesPerEpoch() + batchInEpoch;
-        }
-
-        @Override
-        public long batchesPerEpoch() {
-            return data.batchesPerEpoch();
-        }
-
-        @Override
-        public DataSet next() {
-            return counted(data.next());
-        }
-
-        @Override
-        public DataSet next(int num) {
-            return counted(data.next(num));
-        }
-
-        private DataSet counted(DataSet batch) {
-            position++;
-            if (position == stopAtStep) {
-                session.requestStop();
+    private static TrainingHooks stoppingAt(long step, HeldOutAccuracy evaluation) {
+        return new TrainingHooks() {
+            @Override
+            public Optional<Map<String, Double>> evaluate(EvalContext ctx) {
+                return evaluation.evaluate(ctx);
             }
-            return batch;
-        }
 
-        @Override
-        public boolean hasNext() {
-            return data.hasNext();
-        }
-
-        @Override
-        public int inputColumns() {
-            return data.inputColumns();
-        }
-
-        @Override
-        public int totalOutcomes() {
-            return data.totalOutcomes();
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return data.resetSupported();
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            data.reset();
-            position -= position % data.batchesPerEpoch();
-        }
-
-        @Override
-        public int batch() {
-            return data.batch();
-        }
-
-        @Override
-        public void setPreProcessor(DataSetPreProcessor preProcessor) {
-            data.setPreProcessor(preProcessor);
-        }
-
-        @Override
-        public DataSetPreProcessor getPreProcessor() {
-            return data.getPreProcessor();
-        }
-
-        @Override
-        public List<String> getLabels() {
-            return data.getLabels();
-        }
+            @Override
+            public void onStep(StepEvent e) {
+                if (e.step() == step) {
+                    e.requestStop();
+                }
+            }
+        };
     }
 
     /**

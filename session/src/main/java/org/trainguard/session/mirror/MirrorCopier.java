@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.mirror.CheckpointMirror;
-import org.trainguard.core.session.SessionState;
+import org.trainguard.core.run.SessionState;
 
 /**
  * Copies committed checkpoints to the mirror on its own thread. The training loop only hands a checkpoint over;

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code trainer export --checkpoint DIR --to DIR}: an inference bundle, laid out and committed like
@@ -40,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
         InferenceModel m = InferenceModel.loadCheckpoint(checkpoint);
         Path cp = checkpoint.toAbsolutePath().normalize();
         Path runDir = cp.getParent() == null ? null : cp.getParent().getParent();
-        Map<String, Object> metrics = runDir == null ? Map.of() : FinalBundle.evaluationAt(runDir.resolve("metrics.jsonl"), m.description().step());
+        Map<String, Object> metrics = runDir == null ? Map.of() : FinalBundle.evaluationAt(RunLayout.metrics(runDir), m.description().step());
         String yaml = m.runConfig().isEmpty() ? null : yaml(m.runConfig());
         Path written = FinalBundle.export(target, m.network(), m.description(), metrics, yaml);
         var out = spec.commandLine().getOut();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.io.UnusablePathException;
+import org.trainguard.core.run.RunLayout;
 
 /** Logging set up at run time: verbosity, and the rotated log file in the run's output folder. */
 final class LogSetup {
@@ -37,7 +38,7 @@ final class LogSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return;
         }
-        Path file = outputDir.resolve("logs").resolve("trainer.log");
+        Path file = outputDir.resolve(RunLayout.LOGS).resolve("trainer.log");
         RunFiles.requireNoLink(file, "the trainer log");
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.trainguard.core.checkpoint.BestCheckpoint;
-import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.RunLayout;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.ProgressCallback;
 import org.trainguard.trainer.train.FinalBundle;
 
@@ -26,18 +26,15 @@ final class RunInspector {
     }
 
     static List<Map<String, Object>> checkpoints(Path outputDir) {
-        CheckpointStore store = new CheckpointStore(outputDir);
-        Optional<BestCheckpoint> best = store.readBest();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (CheckpointStore.Checkpoint c : store.list()) {
-            CheckpointStore.Verification v = store.verify(c.dir());
+        for (RunFolder.CheckedCheckpoint c : new RunFolder(outputDir).checkedCheckpoints()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", c.step());
             m.put("path", c.dir().toString());
-            m.put("verified", v.ok());
-            m.put("problem", v.problem());
-            m.put("created_at", v.manifest().map(x -> x.createdAt().toString()).orElse(""));
-            m.put("best", best.map(b -> b.step() == c.step()).orElse(false));
+            m.put("verified", c.verified());
+            m.put("problem", c.problem());
+            m.put("created_at", c.createdAt().map(Instant::toString).orElse(""));
+            m.put("best", c.best());
             out.add(m);
         }
         return out;
@@ -46,8 +43,9 @@ final class RunInspector {
     static Map<String, Object> status(Path outputDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("output_dir", outputDir.toString());
-        SessionStore.ReadResult r = new SessionStore(outputDir).read();
-        Optional<RunLock.LockInfo> holder = RunLock.holder(outputDir);
+        RunFolder run = new RunFolder(outputDir);
+        SessionStore.ReadResult r = run.session();
+        Optional<RunLock.LockInfo> holder = run.lockHolder();
         m.put("trainer_running", holder.isPresent());
         holder.ifPresent(h -> m.put("trainer_pid", h.pid()));
         if (r.state().isEmpty()) {
@@ -121,9 +119,9 @@ final class RunInspector {
      *     a fault (broken, or missing although the run completed)
      */
     static Map<String, Object> finalBundle(Path outputDir) {
-        Path dir = outputDir.resolve(FinalBundle.DIR_NAME);
+        Path dir = RunLayout.finalDir(outputDir);
         FinalBundle.Check c = FinalBundle.check(dir);
-        boolean completed = new SessionStore(outputDir).read().state().map(s -> s.status() == SessionStatus.COMPLETED).orElse(false);
+        boolean completed = new RunFolder(outputDir).session().state().map(s -> s.status() == SessionStatus.COMPLETED).orElse(false);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", dir.toString());
         m.put("state", c.state().name().toLowerCase(Locale.ROOT));

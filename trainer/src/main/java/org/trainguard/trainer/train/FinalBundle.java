@@ -28,6 +28,7 @@ import org.trainguard.core.io.Json;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.features.FeatureSettings;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code final/}: what inference needs: the model (without optimizer state), the labels, the
@@ -42,11 +43,11 @@ public final class FinalBundle {
     private static final Logger LOG = LoggerFactory.getLogger(FinalBundle.class);
 
     /** The folder name inside the output folder. */
-    public static final String DIR_NAME = "final";
+    public static final String DIR_NAME = RunLayout.FINAL;
     /** The bundle description inside the folder. */
     public static final String BUNDLE_JSON = "bundle.json";
     /** The model inside the folder. */
-    public static final String MODEL_ZIP = "model.zip";
+    public static final String MODEL_ZIP = RunLayout.MODEL_ZIP;
     /** The final evaluation inside the folder, when there was one. */
     public static final String METRICS_JSON = "metrics.json";
     /** The resolved configuration inside the folder. */

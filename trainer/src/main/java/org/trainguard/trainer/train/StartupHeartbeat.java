@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionStatus;
 
 /**
  * Writes {@code heartbeat.json} while the trainer starts, before its first training step: at once, at every change

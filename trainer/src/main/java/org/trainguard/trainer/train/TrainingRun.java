@@ -23,7 +23,7 @@ import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.MirrorTarget;
-import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.run.Heartbeat;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.session.ModelReader;
 import org.trainguard.session.ResumeMode;
@@ -38,6 +38,7 @@ import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.model.NetworkFactory;
 import org.trainguard.trainer.report.ReportWriter;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The whole training job of the {@code trainer} command: data, network, session, evaluation,
@@ -105,7 +106,7 @@ public final class TrainingRun {
         Path outputDir = config.training().outputDir();
         try (RunLock lock = RunLock.acquire(outputDir, "");
              StartupHeartbeat startup = StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
-            RunFiles.requireNoLink(outputDir.resolve("metrics.jsonl"), "the metrics log");
+            RunFiles.requireNoLink(RunLayout.metrics(outputDir), "the metrics log");
             startup.phase(Heartbeat.Phase.LOADING_DATA);
             RunData data = RunData.load(config);
             startup.phase(Heartbeat.Phase.STARTING);
@@ -135,12 +136,12 @@ public final class TrainingRun {
                             : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
             startup.phase(Heartbeat.Phase.RESTORING);
             try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
-                 MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"));
+                 MetricsLog metrics = new MetricsLog(RunLayout.metrics(outputDir));
                  Awake awake = keepAwake(outputDir)) {
                 startup.close();
                 if (session.step() >= totalSteps || session.stoppedEarly().isPresent()) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps"
-                            + session.stoppedEarly().map(why -> " (" + why + ")").orElse("") + "; " + outputDir.resolve("final")
+                            + session.stoppedEarly().map(why -> " (" + why + ")").orElse("") + "; " + RunLayout.finalDir(outputDir)
                             + " holds the model (train again with --resume never, which archives this run)";
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), TrainingHooks.NONE);
@@ -301,7 +302,7 @@ public final class TrainingRun {
      */
     private FinalSource chooseFinal(TrainingSessionManager session, MultiLayerNetwork last, Map<String, Object> lastMetrics) throws IOException {
         long end = session.step();
-        Path metricsJsonl = config.training().outputDir().resolve("metrics.jsonl");
+        Path metricsJsonl = RunLayout.metrics(config.training().outputDir());
         if (config.eval().loadBestAtEnd()) {
             Optional<BestCheckpoint> best = session.best();
             if (best.isEmpty()) {
@@ -421,7 +422,7 @@ public final class TrainingRun {
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
-            this.report = new ReportWriter(outputDir.resolve("report")).withConfig(config.toYaml());
+            this.report = new ReportWriter(outputDir.resolve(RunLayout.REPORT)).withConfig(config.toYaml());
             List<String> labels = config.labels();
             int allow = labels.indexOf(config.eval().allowLabel());
             int[] harmful = config.eval().harmfulLabels().stream().mapToInt(labels::indexOf).toArray();
@@ -465,7 +466,7 @@ public final class TrainingRun {
         }
 
         @Override
-        public void onRollback(org.trainguard.core.session.SessionState.Rollback r) {
+        public void onRollback(org.trainguard.core.run.SessionState.Rollback r) {
             try {
                 metrics.appendRollback(r.atStep(), r.loss(), r.toStep(), r.lrFactor(), r.change());
             } catch (IOException e) {

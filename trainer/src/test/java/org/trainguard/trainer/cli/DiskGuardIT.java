@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.core.checkpoint.DiskGuard;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * The disk-space guard with real trainer processes writing to a small tmpfs mounted by the test (skipped where

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStore;
 
 /** A trainer that was stopped for a while (as by a suspend or a frozen VM) records the pause in its session file. */
 @EnabledOnOs({OS.LINUX, OS.MAC})

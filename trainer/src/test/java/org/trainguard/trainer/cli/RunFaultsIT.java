@@ -21,10 +21,10 @@ import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * Real trainer processes meeting faults in their run folder: a deleted lock file, a full disk, a

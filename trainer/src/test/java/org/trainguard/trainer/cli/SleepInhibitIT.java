@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * While a run trains it holds a request that the machine stay awake, and lets go of it when the run ends,

@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code watchdog install --config F}: makes the watchdog start with the user's session, so a run goes on after a
@@ -150,7 +151,7 @@ public final class InstallCommand implements Callable<Integer> {
 
         TrainguardConfig loaded = config.get();
         ServiceSpec service = new ServiceSpec(name, javaPath, jarPath, configFile.toString(),
-                configFile.getParent().toString(), loaded.training().outputDir().resolve("logs").toString(),
+                configFile.getParent().toString(), loaded.training().outputDir().resolve(RunLayout.LOGS).toString(),
                 loaded.watchdog().stopTimeout(), javaOpts, windowsUser(platform));
         ServicePlan plan = ServicePlan.install(service, locations, CreatedFolders::toRecord);
         if (target.dryRun()) {

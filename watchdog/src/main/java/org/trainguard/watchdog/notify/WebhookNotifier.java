@@ -16,7 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.HostName;
 
 /**
  * Posts each event as JSON to a webhook URL, in a shape that Slack ({@code text}) and Discord ({@code content})

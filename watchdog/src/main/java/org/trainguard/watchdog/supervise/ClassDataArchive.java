@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.Hashing;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * A class-data sharing archive of the trainer's classes (HotSpot's AppCDS), so that a restarted trainer maps
@@ -60,7 +61,7 @@ final class ClassDataArchive {
      */
     static ClassDataArchive of(SupervisorSettings settings) {
         Path cacheDir = settings.outputDir().resolve("cache");
-        Path logDir = settings.outputDir().resolve("logs");
+        Path logDir = settings.outputDir().resolve(RunLayout.LOGS);
         String key;
         try {
             Path jar = settings.trainerJar();

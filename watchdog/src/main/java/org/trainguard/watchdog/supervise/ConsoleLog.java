@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.trainguard.core.io.RunFiles;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code logs/trainer-console.log}: everything the trainer process prints (its stdout and stderr, and the thread
@@ -20,7 +21,7 @@ import org.trainguard.core.io.RunFiles;
 final class ConsoleLog {
 
     /** The file name inside the run's {@code logs/} folder. */
-    static final String FILE_NAME = "trainer-console.log";
+    static final String FILE_NAME = RunLayout.TRAINER_CONSOLE;
     /** Rotate when the file passes this size at a trainer start. */
     static final long ROTATE_AT_BYTES = 10L * 1024 * 1024;
     /** Rotated files kept: {@code trainer-console.log.1} (newest) to {@code .5}. */
@@ -32,7 +33,7 @@ final class ConsoleLog {
      * @param outputDir the run's output folder
      */
     ConsoleLog(Path outputDir) {
-        this.file = outputDir.resolve("logs").resolve(FILE_NAME);
+        this.file = outputDir.resolve(RunLayout.LOGS).resolve(FILE_NAME);
     }
 
     /** @return the file */

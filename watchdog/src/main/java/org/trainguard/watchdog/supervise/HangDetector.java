@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongPredicate;
-import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.run.Heartbeat;
 
 /**
  * Tells a hung trainer from a slow one by its {@code heartbeat.json}: the trainer rewrites it while training

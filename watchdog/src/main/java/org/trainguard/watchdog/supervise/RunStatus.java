@@ -1,25 +1,22 @@
 package org.trainguard.watchdog.supervise;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.Durations;
-import org.trainguard.core.lock.RecordFileLock;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 
 /**
  * What {@code watchdog status} reports about a run: whether a watchdog supervises it, the trainer's process, the
@@ -65,21 +62,16 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
     public static RunStatus inspect(Path configFile, Path outputDir) {
         Optional<WatchdogLock.Holder> watchdog = WatchdogLock.holder(outputDir);
         Optional<WatchdogState> state = WatchdogState.read(outputDir);
+        RunFolder run = new RunFolder(outputDir);
         Optional<SessionState> session;
         try {
-            session = new SessionStore(outputDir).read().state();
+            session = run.session().state();
         } catch (RuntimeException newerSchema) {
             session = Optional.empty();
         }
         OptionalLong trainer = liveTrainer(outputDir, watchdog, state);
-        Optional<Heartbeat> beat = Heartbeat.read(outputDir);
-        Optional<CheckpointStore.Checkpoint> newest;
-        try {
-            List<CheckpointStore.Checkpoint> all = new CheckpointStore(outputDir).list();
-            newest = all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-        } catch (RuntimeException e) {
-            newest = Optional.empty();
-        }
+        Optional<Heartbeat> beat = run.heartbeat();
+        Optional<CheckpointStore.Checkpoint> newest = run.newestCheckpoint();
         String next = nextAction(configFile, watchdog, state, session, trainer, newest);
         return new RunStatus(configFile.toAbsolutePath(), outputDir, watchdog, state, session, trainer,
                 beat.filter(b -> trainer.isPresent() && b.pid() == trainer.getAsLong()), newest, next);
@@ -101,7 +93,7 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
                 return supervised;
             }
         }
-        Optional<RunLock.LockInfo> recorded = peekRunLock(outputDir);
+        Optional<RunLock.LockInfo> recorded = new RunFolder(outputDir).lockRecord();
         if (recorded.isPresent()) {
             return recorded.filter(RunLock.LockInfo::aliveHere).filter(RunStatus::startedBeforeLock)
                     .map(info -> OptionalLong.of(info.pid())).orElse(OptionalLong.empty());
@@ -118,7 +110,7 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
      */
     static OptionalLong sessionTrainer(Path outputDir) {
         try {
-            return new SessionStore(outputDir).read().state()
+            return new RunFolder(outputDir).session().state()
                     .filter(s -> s.status().live() && s.host().equals(HostName.get()) && s.pid() > 0)
                     .filter(s -> ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive)
                             // it wrote the file, so it started before the file's time; a later start is a reused pid
@@ -127,23 +119,6 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
                     .map(s -> OptionalLong.of(s.pid())).orElse(OptionalLong.empty());
         } catch (RuntimeException e) {
             return OptionalLong.empty();
-        }
-    }
-
-    /**
-     * Reads who holds {@code trainguard.lock} from its content, without probing the lock (a probe at the moment
-     * a trainer starts would make that trainer fail with "locked").
-     *
-     * @param outputDir the run's output folder
-     * @return the recorded holder; empty when the file is missing, empty (released) or unreadable
-     */
-    static Optional<RunLock.LockInfo> peekRunLock(Path outputDir) {
-        Path file = outputDir.resolve(RunLock.FILE_NAME);
-        try {
-            // through RecordFileLock: a plain read and close in the lock's holder would drop its lock on Linux
-            return RecordFileLock.readRecord(file, RunLock.LockInfo.class);
-        } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty();
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.concurrent.TimeoutException;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
-import org.trainguard.core.session.HostName;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStore;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code watchdog stop}: stops a run on purpose from another terminal. The watchdog that supervises the run is
@@ -74,7 +75,7 @@ public final class RunStopper {
             return 0;
         }
         out.printf("watchdog pid %d is still running after %s; see %s%n", watchdog.pid(), Durations.format(wait),
-                outputDir.resolve("logs"));
+                outputDir.resolve(RunLayout.LOGS));
         out.flush();
         return 1;
     }

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.trainguard.core.io.Json;
+import java.util.OptionalLong;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.HostName;
 
 /**
  * Finds a trainer of the run that is alive on this machine but is not this watchdog's child: one a killed watchdog
@@ -43,6 +47,53 @@ final class RunTrainers {
     }
 
     /**
+     * The process on this host that holds the run lock, when the lock is held.
+     *
+     * @param outputDir the run's output folder
+     * @param holder the lock's record
+     * @return the live holder; empty when the holder is not a process on this host
+     */
+    static Optional<ProcessHandle> liveHolder(Path outputDir, RunLock.LockInfo holder) {
+        Optional<ProcessHandle> live = holder.pid() > 0 && holder.aliveHere() ? ProcessHandle.of(holder.pid()) : Optional.empty();
+        if (live.isEmpty() && holder.pid() <= 0) {
+            // The lock is held but its record unreadable (Windows locks keep others from reading the file):
+            // the session file names the trainer.
+            OptionalLong named = RunStatus.sessionTrainer(outputDir);
+            live = named.isPresent() ? ProcessHandle.of(named.getAsLong()) : Optional.empty();
+        }
+        return live;
+    }
+
+    /**
+     * After a trainer exited 5 (another holds the run): waits a moment for the holder to show up here, since it
+     * may be between taking the lock and writing its record.
+     *
+     * @param outputDir the run's output folder
+     * @param configFile the run's config file
+     * @param clock the watchdog's clock
+     * @param wait how long to look
+     * @return the live holder on this host; empty when the run is held from another host or none shows up
+     * @throws InterruptedException when interrupted while waiting
+     */
+    static Optional<Found> awaitHolder(Path outputDir, Path configFile, Clock clock, Duration wait) throws InterruptedException {
+        Instant giveUpAt = clock.instant().plus(wait);
+        while (true) {
+            Optional<Found> holder = find(outputDir, configFile);
+            if (holder.isPresent()) {
+                return holder;
+            }
+            Optional<RunLock.LockInfo> record = lockRecord(outputDir);
+            if (record.isPresent() && !record.get().host().equals(HostName.get())) {
+                return Optional.empty();
+            }
+            if (!clock.instant().isBefore(giveUpAt)) {
+                return Optional.empty();
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
      * Reads who the lock file names, without taking the lock (taking it, even for a moment, would make a trainer
      * that starts in that moment exit 5).
      *
@@ -50,12 +101,7 @@ final class RunTrainers {
      * @return the record, empty when there is none or it cannot be read
      */
     static Optional<RunLock.LockInfo> lockRecord(Path outputDir) {
-        try {
-            byte[] bytes = Files.readAllBytes(outputDir.resolve(RunLock.FILE_NAME));
-            return bytes.length == 0 ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, RunLock.LockInfo.class));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return new RunFolder(outputDir).lockRecord();
     }
 
     /** The oldest live process that trains this config, other than this one. */

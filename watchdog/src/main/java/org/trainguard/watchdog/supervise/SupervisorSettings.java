@@ -2,7 +2,10 @@ package org.trainguard.watchdog.supervise;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.watchdog.notify.WebhookUrls;
 
 /**
  * Everything the supervisor needs, resolved: the config file's {@code watchdog} section with the command-line
@@ -28,5 +31,25 @@ public record SupervisorSettings(Path configFile, String configSha256, Path outp
         Objects.requireNonNull(watchdog, "watchdog");
         trainerJar = Objects.requireNonNull(trainerJar, "trainerJar").toAbsolutePath().normalize();
         Objects.requireNonNull(javaBinary, "javaBinary");
+    }
+
+    /**
+     * Logs what is supervised and how, at start-up.
+     *
+     * @param log the watchdog's log
+     * @param classData the class-data archive in use
+     */
+    void log(Logger log, ClassDataArchive classData) {
+        WatchdogConfig config = watchdog;
+        log.info("watchdog pid {} supervises run {} in {} (config {})", ProcessHandle.current().pid(), runName, outputDir, configFile);
+        log.info("settings: check every {}, hung after {} without progress ({} to start), {} to stop, back-off {} to {}, give up "
+                        + "after {} failures without progress within {}, audio {}, webhook {}, java opts {}",
+                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()), Durations.format(config.startupTimeout()),
+                Durations.format(config.stopTimeout()), Durations.format(config.backoffInitial()),
+                Durations.format(config.backoffMax()), config.crashLoopFailures(), Durations.format(config.crashLoopWindow()),
+                config.audio() ? config.sound().map(p -> "on (" + p + ")").orElse("on") : "off",
+                config.webhook().map(WebhookUrls::redact).orElse("none"), config.javaOpts());
+        log.info("trainer: {} with {}", trainerJar, javaBinary);
+        log.info("{}", classData.describe());
     }
 }

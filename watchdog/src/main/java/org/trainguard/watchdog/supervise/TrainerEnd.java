@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
 
 /**
  * What the end of a trainer process means for the run, decided from its exit status and the session file it
@@ -137,5 +137,36 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
             case NOT_RESTARTABLE -> exitCode.orElse(ExitCode.FAILURE.code());
             case RESTARTABLE -> ExitCode.FAILURE.code();
         };
+    }
+
+    /**
+     * Gives the trainer's own words where the session file does not say why it ended: a trainer that failed
+     * before its session was open (a refused resume, a data error) printed them on its console, and one that
+     * died without recording why printed its exception.
+     *
+     * @param session the session file of this trainer
+     * @param attached whether the watchdog attached to the trainer (its console is not the watchdog's)
+     * @param console the trainer's console
+     * @return this end, with a better reason when the console has one
+     */
+    TrainerEnd explainedBy(Optional<SessionState> session, boolean attached, ConsoleLog console) {
+        Optional<SessionState.Exit> recorded = session.flatMap(SessionState::exitInfo);
+        Optional<String> said = Optional.empty();
+        if (kind == Kind.NOT_RESTARTABLE && !attached && recorded.filter(e -> exitCode.equals(OptionalInt.of(e.code()))).isEmpty()) {
+            said = console.lastMessage();
+        } else if (unexplained(session, attached)) {
+            // a stack trace hides the exception from the last lines
+            said = console.lastException();
+        }
+        return said.map(r -> new TrainerEnd(kind, exitCode, signal, r)).orElse(this);
+    }
+
+    /**
+     * @param session the session file of this trainer
+     * @param attached whether the watchdog attached to the trainer
+     * @return whether a restartable end comes with no recorded reason and no signal
+     */
+    boolean unexplained(Optional<SessionState> session, boolean attached) {
+        return session.flatMap(SessionState::exitInfo).isEmpty() && signal.isEmpty() && !attached && kind == Kind.RESTARTABLE;
     }
 }

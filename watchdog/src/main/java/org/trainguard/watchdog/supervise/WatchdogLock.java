@@ -8,7 +8,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.trainguard.core.lock.RecordFileLock;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code watchdog.lock} in a run's output folder: held by the one watchdog that supervises the run, so that a
@@ -19,7 +20,7 @@ import org.trainguard.core.session.HostName;
 public final class WatchdogLock implements AutoCloseable {
 
     /** The file name inside the output folder. */
-    public static final String FILE_NAME = "watchdog.lock";
+    public static final String FILE_NAME = RunLayout.WATCHDOG_LOCK;
 
     /**
      * The watchdog that holds, or last held, the lock.

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.run.RunLayout;
 
 /**
  * The content of {@code watchdog_state.json} in a run's output folder: what the watchdog is doing and why,
@@ -42,7 +43,7 @@ public record WatchdogState(int schemaVersion, long watchdogPid, String host, St
                             String nextAction, boolean stoppedByUser, Integer exitCode, Instant updatedAt) {
 
     /** The file name inside the output folder. */
-    public static final String FILE_NAME = "watchdog_state.json";
+    public static final String FILE_NAME = RunLayout.WATCHDOG_STATE;
     /** The schema version this build writes. */
     public static final int SCHEMA_VERSION = 1;
 

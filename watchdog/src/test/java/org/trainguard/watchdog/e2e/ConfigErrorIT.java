@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.SessionStatus;
 import org.trainguard.watchdog.supervise.WatchdogState;
 
 /**

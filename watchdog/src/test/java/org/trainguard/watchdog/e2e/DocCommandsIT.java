@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * Runs every command of README.md and docs/*.md as written, in document order, from the root of a fresh copy of

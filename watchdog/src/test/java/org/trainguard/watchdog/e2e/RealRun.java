@@ -23,9 +23,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * A small run of the real trainer for the watchdog's end-to-end tests: the four-class excerpt (1,200 training

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.run.Heartbeat;
 
 /**
  * Start-up is not a hang: the real trainer beats from its start with the phase it is in, the watchdog judges

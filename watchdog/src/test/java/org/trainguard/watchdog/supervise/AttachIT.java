@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.run.Heartbeat;
 
 /** Attach instead of duplicate (issue 4, item 5), with real processes. */
 class AttachIT {

@@ -15,10 +15,10 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionState;
-import org.trainguard.core.session.SessionStatus;
-import org.trainguard.core.session.SessionStore;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStatus;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * A stand-in for trainer.jar in the watchdog's integration tests: a real process with the trainer's command line

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.trainguard.core.session.Heartbeat;
-import org.trainguard.core.session.SessionStatus;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.SessionStatus;
 
 class HangDetectorTest {
 

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.session.Heartbeat;
+import org.trainguard.core.run.Heartbeat;
 
 /**
  * The trainer a watchdog started exits 5 because another trainer of the run took the lock first (one started by

@@ -10,7 +10,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.io.Json;
-import org.trainguard.core.session.HostName;
+import org.trainguard.core.run.HostName;
 
 class WatchdogLockTest {
 

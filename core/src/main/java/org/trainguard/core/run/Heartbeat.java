@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ public record Heartbeat(long pid, SessionStatus status, long step, long progress
     }
 
     /** The file name inside the output folder. */
-    public static final String FILE_NAME = "heartbeat.json";
+    public static final String FILE_NAME = RunLayout.HEARTBEAT;
 
     /**
      * Writes a heartbeat atomically.

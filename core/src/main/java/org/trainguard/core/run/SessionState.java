@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 import java.time.Instant;
 import java.util.List;

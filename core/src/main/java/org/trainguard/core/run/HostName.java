@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,12 +16,12 @@ import org.trainguard.core.io.Json;
 public final class SessionStore {
 
     /** The file name inside the output folder. */
-    public static final String FILE_NAME = "training_session.json";
+    public static final String FILE_NAME = RunLayout.SESSION;
     /**
      * The file beside it that holds disk space back for the run's last session write: on a full
      * disk, {@link #writeEnd} deletes it and writes the end state into the space it freed.
      */
-    public static final String RESERVE_FILE_NAME = "training_session.reserve";
+    public static final String RESERVE_FILE_NAME = RunLayout.SESSION_RESERVE;
     /** The size of the reserve: room for the session file's temporary copy many times over. */
     static final int RESERVE_BYTES = 256 * 1024;
 

@@ -1,4 +1,4 @@
-package org.trainguard.core.session;
+package org.trainguard.core.run;
 
 /** Where a training run stands, as recorded in {@code training_session.json}. */
 public enum SessionStatus {
