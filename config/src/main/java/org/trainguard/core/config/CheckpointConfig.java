@@ -20,17 +20,35 @@ import java.util.Optional;
 public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
                                boolean diskGuard, int diskMarginMb, Optional<MirrorConfig> mirror) {
 
+    static final String SECTION = "checkpoint";
+    /** {@code checkpoint.every_steps}; its default is also the default of {@code eval.every_steps}. */
+    public static final Key<Integer> EVERY_STEPS = Key.integer(SECTION, "every_steps", 1458).checked(Checks::positive);
+    /** {@code checkpoint.every_interval}: none by default. */
+    public static final Key<Duration> EVERY_INTERVAL = Key.duration(SECTION, "every_interval", null).checked(Checks::positive);
+    /** {@code checkpoint.keep_last}. */
+    public static final Key<Integer> KEEP_LAST = Key.integer(SECTION, "keep_last", 5).checked(Checks::positive);
+    /** {@code checkpoint.keep_best}. */
+    public static final Key<Boolean> KEEP_BEST = Key.bool(SECTION, "keep_best", true);
+    /** {@code checkpoint.disk_guard}. */
+    public static final Key<Boolean> DISK_GUARD = Key.bool(SECTION, "disk_guard", true);
+    /** {@code checkpoint.disk_margin_mb}. */
+    public static final Key<Integer> DISK_MARGIN_MB = Key.integer(SECTION, "disk_margin_mb", 64)
+            .checked((key, value) -> Checks.between(key, value, 0, 1 << 30));
+    /** {@code checkpoint.mirror}: none by default. */
+    public static final Key<Void> MIRROR = Key.section(SECTION, "mirror").documented("none");
+    static final Keys KEYS = Keys.of(SECTION, EVERY_STEPS, EVERY_INTERVAL, KEEP_LAST, KEEP_BEST, DISK_GUARD,
+            DISK_MARGIN_MB, MIRROR);
+
     /** The default of {@code checkpoint.disk_margin_mb}. */
-    public static final int DEFAULT_DISK_MARGIN_MB = 64;
+    public static final int DEFAULT_DISK_MARGIN_MB = DISK_MARGIN_MB.fallback();
 
     /** Checks every range; a {@link ConfigException} names the key and the value. */
     public CheckpointConfig {
-        Checks.positive("checkpoint.every_steps", everySteps);
-        Checks.notNull("checkpoint.every_interval", everyInterval)
-                .ifPresent(interval -> Checks.positive("checkpoint.every_interval", interval));
-        Checks.positive("checkpoint.keep_last", keepLast);
-        Checks.between("checkpoint.disk_margin_mb", diskMarginMb, 0, 1 << 30);
-        Checks.notNull("checkpoint.mirror", mirror);
+        EVERY_STEPS.check(everySteps);
+        EVERY_INTERVAL.checkPresent(everyInterval);
+        KEEP_LAST.check(keepLast);
+        DISK_MARGIN_MB.check(diskMarginMb);
+        Checks.notNull(MIRROR.path(), mirror);
     }
 
     /**
@@ -80,19 +98,25 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
      * @return the default checkpoint settings
      */
     public static CheckpointConfig defaults() {
-        return new CheckpointConfig(1458, Optional.empty(), 5, true);
+        return new CheckpointConfig(EVERY_STEPS.fallback(), Optional.empty(), KEEP_LAST.fallback(), KEEP_BEST.fallback(),
+                DISK_GUARD.fallback(), DISK_MARGIN_MB.fallback());
+    }
+
+    static CheckpointConfig read(YamlSection section) {
+        return new CheckpointConfig(section.get(EVERY_STEPS), section.optional(EVERY_INTERVAL), section.get(KEEP_LAST),
+                section.get(KEEP_BEST), section.get(DISK_GUARD), section.get(DISK_MARGIN_MB), MirrorConfig.read(section));
     }
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("every_steps", everySteps);
-        map.put("every_interval", everyInterval.map(Durations::format).orElse(null));
-        map.put("keep_last", keepLast);
-        map.put("keep_best", keepBest);
-        map.put("disk_guard", diskGuard);
-        map.put("disk_margin_mb", diskMarginMb);
+        EVERY_STEPS.put(map, everySteps);
+        EVERY_INTERVAL.put(map, everyInterval.orElse(null));
+        KEEP_LAST.put(map, keepLast);
+        KEEP_BEST.put(map, keepBest);
+        DISK_GUARD.put(map, diskGuard);
+        DISK_MARGIN_MB.put(map, diskMarginMb);
         // absent rather than null, so the canonical text (and its hash) of configurations without a mirror is unchanged
-        mirror.ifPresent(m -> map.put("mirror", m.toMap()));
+        mirror.ifPresent(m -> map.put(MIRROR.name(), m.toMap()));
         return map;
     }
 }

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training and validation data ({@code data}). Paths are absolute.
@@ -28,25 +30,53 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
                          boolean skipBadRecords, boolean shuffle, Path cacheDir) {
 
     /** Makes paths absolute, checks ranges, and that {@code auto} can tell each file's format. */
+    static final String SECTION = "data";
+    /** {@code data.train}: required. */
+    public static final Key<Path> TRAIN = Key.path(SECTION, "train").documented("*(required)*");
+    /** {@code data.validation}: none by default. */
+    public static final Key<Path> VALIDATION = Key.path(SECTION, "validation");
+    /** {@code data.validation_split}. */
+    public static final Key<Double> VALIDATION_SPLIT = Key.number(SECTION, "validation_split", 0.1).checked(Checks::fraction);
+    /** {@code data.format}. */
+    public static final Key<DataFormat> FORMAT = Key.choice(SECTION, "format", DataFormat.class, DataFormat.AUTO);
+    /** {@code data.text_field}. */
+    public static final Key<String> TEXT_FIELD = Key.text(SECTION, "text_field", "text").checked(Checks::notBlank);
+    /** {@code data.label_field}. */
+    public static final Key<String> LABEL_FIELD = Key.text(SECTION, "label_field", "label").checked(Checks::notBlank);
+    /** {@code data.csv}. */
+    public static final Key<Void> CSV = Key.section(SECTION, "csv");
+    /** {@code data.label_map}. */
+    public static final Key<Map<String, String>> LABEL_MAP = Key.textMap(SECTION, "label_map", Map.of());
+    /** {@code data.skip_bad_records}. */
+    public static final Key<Boolean> SKIP_BAD_RECORDS = Key.bool(SECTION, "skip_bad_records", false);
+    /** {@code data.shuffle}. */
+    public static final Key<Boolean> SHUFFLE = Key.bool(SECTION, "shuffle", true);
+    /** {@code data.cache_dir}: {@code cache} in the run folder by default. */
+    public static final Key<Path> CACHE_DIR = Key.path(SECTION, "cache_dir").documented("<training.output_dir>/cache");
+    static final Keys KEYS = Keys.of(SECTION, TRAIN, VALIDATION, VALIDATION_SPLIT, FORMAT, TEXT_FIELD, LABEL_FIELD, CSV,
+            LABEL_MAP, SKIP_BAD_RECORDS, SHUFFLE, CACHE_DIR);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
     public DataConfig {
-        train = Checks.absolute("data.train", train);
-        validation = Checks.notNull("data.validation", validation).map(p -> Checks.absolute("data.validation", p));
-        Checks.fraction("data.validation_split", validationSplit);
-        Checks.notNull("data.format", format);
-        Checks.notBlank("data.text_field", textField);
-        Checks.notBlank("data.label_field", labelField);
+        train = Checks.absolute(TRAIN.path(), train);
+        validation = VALIDATION.checkPresent(validation).map(p -> Checks.absolute(VALIDATION.path(), p));
+        VALIDATION_SPLIT.check(validationSplit);
+        FORMAT.check(format);
+        TEXT_FIELD.check(textField);
+        LABEL_FIELD.check(labelField);
         if (textField.equals(labelField)) {
             throw new ConfigException("data.label_field", "data.label_field must differ from data.text_field, found "
                     + Checks.quote(labelField) + " for both");
         }
-        Checks.notNull("data.csv", csv);
-        Checks.notNull("data.label_map", labelMap);
+        Checks.notNull(CSV.path(), csv);
+        LABEL_MAP.check(labelMap);
         for (Map.Entry<String, String> entry : labelMap.entrySet()) {
             String key = "data.label_map." + Checks.notNull("data.label_map key", entry.getKey());
             Checks.notBlank(key, entry.getValue());
         }
         labelMap = Collections.unmodifiableMap(new LinkedHashMap<>(labelMap));
-        cacheDir = Checks.absolute("data.cache_dir", cacheDir);
+        cacheDir = Checks.absolute(CACHE_DIR.path(), cacheDir);
         if (format == DataFormat.AUTO) {
             requireKnownExtension("data.train", train);
             validation.ifPresent(file -> requireKnownExtension("data.validation", file));
@@ -72,8 +102,28 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
      */
     public static DataConfig defaults(Path baseDir) {
         Path base = baseDir.toAbsolutePath().normalize();
-        return new DataConfig(base.resolve("data/train.jsonl"), Optional.empty(), 0.1, DataFormat.AUTO, "text",
-                "label", CsvConfig.defaults(), Map.of(), false, true, base.resolve("runs/default/cache"));
+        return new DataConfig(base.resolve("data/train.jsonl"), Optional.empty(), VALIDATION_SPLIT.fallback(),
+                FORMAT.fallback(), TEXT_FIELD.fallback(), LABEL_FIELD.fallback(), CsvConfig.defaults(), LABEL_MAP.fallback(),
+                SKIP_BAD_RECORDS.fallback(), SHUFFLE.fallback(), base.resolve("runs/default/cache"));
+    }
+
+    static DataConfig read(YamlSection section, Path outputDir, Path file) {
+        Path train = section.optional(TRAIN).orElseThrow(() ->
+                ConfigException.located(file, 0, TRAIN.path(), TRAIN.path() + " is required", null));
+        CsvConfig csv = CsvConfig.read(section, train);
+        Optional<Path> validation = section.optional(VALIDATION);
+        if (validation.isPresent() && section.has(VALIDATION_SPLIT)) {
+            LOG.warn("data.validation_split has no effect because data.validation is set");
+        }
+        double split = section.get(VALIDATION_SPLIT);
+        if (validation.isEmpty() && split > 0.5) {
+            LOG.warn("data.validation_split {} holds out {}% of the training data for validation: only the other {}% "
+                    + "trains the model", split, Math.round(split * 100), 100 - Math.round(split * 100));
+        }
+        return new DataConfig(train, validation, split, section.get(FORMAT), section.get(TEXT_FIELD),
+                section.get(LABEL_FIELD), csv, section.optional(LABEL_MAP).orElse(LABEL_MAP.fallback()),
+                section.get(SKIP_BAD_RECORDS), section.get(SHUFFLE),
+                section.optional(CACHE_DIR).orElse(outputDir.resolve("cache")));
     }
 
     /**
@@ -93,17 +143,17 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("train", train.toString());
-        map.put("validation", validation.map(Path::toString).orElse(null));
-        map.put("validation_split", validationSplit);
-        map.put("format", Checks.yamlName(format));
-        map.put("text_field", textField);
-        map.put("label_field", labelField);
-        map.put("csv", csv.toMap());
-        map.put("label_map", new LinkedHashMap<>(labelMap));
-        map.put("skip_bad_records", skipBadRecords);
-        map.put("shuffle", shuffle);
-        map.put("cache_dir", cacheDir.toString());
+        TRAIN.put(map, train);
+        VALIDATION.put(map, validation.orElse(null));
+        VALIDATION_SPLIT.put(map, validationSplit);
+        FORMAT.put(map, format);
+        TEXT_FIELD.put(map, textField);
+        LABEL_FIELD.put(map, labelField);
+        map.put(CSV.name(), csv.toMap());
+        LABEL_MAP.put(map, labelMap);
+        SKIP_BAD_RECORDS.put(map, skipBadRecords);
+        SHUFFLE.put(map, shuffle);
+        CACHE_DIR.put(map, cacheDir);
         return map;
     }
 }

@@ -2,6 +2,7 @@ package org.trainguard.core.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Ending a run early when the evaluation metric stops improving ({@code eval.early_stopping}), as Hugging Face's
@@ -14,9 +15,27 @@ import java.util.Map;
 public record EarlyStoppingConfig(int patience, double minDelta) {
 
     /** Checks the ranges. */
+    static final String SECTION = "eval.early_stopping";
+    /** {@code eval.early_stopping.patience}: required when the section is written. */
+    public static final Key<Integer> PATIENCE = Key.integer(SECTION, "patience", null).checked(Checks::positive);
+    /** {@code eval.early_stopping.min_delta}. */
+    public static final Key<Double> MIN_DELTA = Key.number(SECTION, "min_delta", 0.0).checked(Checks::nonNegative);
+    static final Keys KEYS = Keys.of(SECTION, PATIENCE, MIN_DELTA);
+
     public EarlyStoppingConfig {
-        Checks.positive("eval.early_stopping.patience", patience);
-        Checks.nonNegative("eval.early_stopping.min_delta", minDelta);
+        PATIENCE.check(patience);
+        MIN_DELTA.check(minDelta);
+    }
+
+    /** {@code eval.early_stopping} of an eval section: absent or {@code null} is off; written, it needs a patience. */
+    static Optional<EarlyStoppingConfig> read(YamlSection eval) {
+        if (eval.present(KEYS.name()).isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection section = eval.section(KEYS);
+        Integer patience = section.optional(PATIENCE).orElseThrow(() -> new ConfigException(PATIENCE.path(), PATIENCE.path()
+                + " is required when eval.early_stopping is set (evaluations without improvement before the run ends), e.g. 3"));
+        return Optional.of(new EarlyStoppingConfig(patience, section.get(MIN_DELTA)));
     }
 
     /**
@@ -34,8 +53,8 @@ public record EarlyStoppingConfig(int patience, double minDelta) {
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("patience", patience);
-        map.put("min_delta", minDelta);
+        PATIENCE.put(map, patience);
+        MIN_DELTA.put(map, minDelta);
         return map;
     }
 }

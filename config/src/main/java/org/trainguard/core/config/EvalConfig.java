@@ -1,6 +1,5 @@
 package org.trainguard.core.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +29,35 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
     /** The allow label by default, when it is configured. */
     public static final String DEFAULT_ALLOW_LABEL = "ALLOW";
 
+    static final String SECTION = "eval";
+    /** {@code eval.every_steps}: by default as often as checkpoints. */
+    public static final Key<Integer> EVERY_STEPS =
+            Key.integer(SECTION, "every_steps", CheckpointConfig.EVERY_STEPS.fallback()).checked(Checks::positive);
+    /** {@code eval.metric}. */
+    public static final Key<EvalMetric> METRIC = Key.choice(SECTION, "metric", EvalMetric.class, EvalMetric.F1_MACRO);
+    /** {@code eval.greater_is_better}: by default as the metric says. */
+    public static final Key<Boolean> GREATER_IS_BETTER = Key.bool(SECTION, "greater_is_better", null);
+    /** {@code eval.allow_label}: by default {@link #defaultAllowLabel}. */
+    public static final Key<String> ALLOW_LABEL = Key.text(SECTION, "allow_label", null).checked(Checks::notBlank)
+            .typed("label");
+    /** {@code eval.harmful_labels}: by default {@link #defaultHarmfulLabels}. */
+    public static final Key<List<String>> HARMFUL_LABELS = Key.texts(SECTION, "harmful_labels", null)
+            .typed("list of labels");
+    /** {@code eval.batch_size}. */
+    public static final Key<Integer> BATCH_SIZE = Key.integer(SECTION, "batch_size", 256).checked(Checks::positive);
+    /** {@code eval.load_best_at_end}. */
+    public static final Key<Boolean> LOAD_BEST_AT_END = Key.bool(SECTION, "load_best_at_end", false);
+    /** {@code eval.early_stopping}: off by default. */
+    public static final Key<Void> EARLY_STOPPING = Key.section(SECTION, "early_stopping").documented("null (off)");
+    static final Keys KEYS = Keys.of(SECTION, EVERY_STEPS, METRIC, GREATER_IS_BETTER, ALLOW_LABEL, HARMFUL_LABELS,
+            BATCH_SIZE, LOAD_BEST_AT_END, EARLY_STOPPING);
+
     /** Checks ranges, that the allow label is not also harmful, and that the false-allow rate has harmful labels. */
     public EvalConfig {
-        Checks.positive("eval.every_steps", everySteps);
-        Checks.notNull("eval.metric", metric);
-        Checks.notBlank("eval.allow_label", allowLabel);
-        harmfulLabels = Checks.uniqueNames("eval.harmful_labels", harmfulLabels);
+        EVERY_STEPS.check(everySteps);
+        METRIC.check(metric);
+        ALLOW_LABEL.check(allowLabel);
+        harmfulLabels = Checks.uniqueNames(HARMFUL_LABELS.path(), harmfulLabels);
         int allowIndex = harmfulLabels.indexOf(allowLabel);
         if (allowIndex >= 0) {
             throw new ConfigException("eval.harmful_labels[" + allowIndex + "]", "eval.harmful_labels must not "
@@ -45,8 +67,8 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
             throw new ConfigException("eval.harmful_labels",
                     "eval.harmful_labels must name at least one label when eval.metric is false_allow_rate");
         }
-        Checks.positive("eval.batch_size", batchSize);
-        Checks.notNull("eval.early_stopping", earlyStopping);
+        BATCH_SIZE.check(batchSize);
+        Checks.notNull(EARLY_STOPPING.path(), earlyStopping);
     }
 
     /**
@@ -88,8 +110,18 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
      * @return the default evaluation settings
      */
     public static EvalConfig defaults(List<String> labels) {
-        return new EvalConfig(1458, EvalMetric.F1_MACRO, EvalMetric.F1_MACRO.greaterIsBetterByDefault(),
-                defaultAllowLabel(labels), defaultHarmfulLabels(labels), 256);
+        return new EvalConfig(EVERY_STEPS.fallback(), METRIC.fallback(), METRIC.fallback().greaterIsBetterByDefault(),
+                defaultAllowLabel(labels), defaultHarmfulLabels(labels), BATCH_SIZE.fallback(), LOAD_BEST_AT_END.fallback());
+    }
+
+    static EvalConfig read(YamlSection section, List<String> labels) {
+        EvalMetric metric = section.get(METRIC);
+        return new EvalConfig(section.get(EVERY_STEPS), metric,
+                section.optional(GREATER_IS_BETTER).orElse(metric.greaterIsBetterByDefault()),
+                section.optional(ALLOW_LABEL).orElseGet(() -> defaultAllowLabel(labels)),
+                section.optional(HARMFUL_LABELS).orElseGet(() -> defaultHarmfulLabels(labels)),
+                section.get(BATCH_SIZE), section.optional(LOAD_BEST_AT_END).orElse(LOAD_BEST_AT_END.fallback()),
+                EarlyStoppingConfig.read(section));
     }
 
     /**
@@ -117,14 +149,14 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("every_steps", everySteps);
-        map.put("metric", Checks.yamlName(metric));
-        map.put("greater_is_better", greaterIsBetter);
-        map.put("allow_label", allowLabel);
-        map.put("harmful_labels", new ArrayList<>(harmfulLabels));
-        map.put("batch_size", batchSize);
-        map.put("load_best_at_end", loadBestAtEnd);
-        map.put("early_stopping", earlyStopping.map(EarlyStoppingConfig::toMap).orElse(null));
+        EVERY_STEPS.put(map, everySteps);
+        METRIC.put(map, metric);
+        GREATER_IS_BETTER.put(map, greaterIsBetter);
+        ALLOW_LABEL.put(map, allowLabel);
+        HARMFUL_LABELS.put(map, harmfulLabels);
+        BATCH_SIZE.put(map, batchSize);
+        LOAD_BEST_AT_END.put(map, loadBestAtEnd);
+        map.put(EARLY_STOPPING.name(), earlyStopping.map(EarlyStoppingConfig::toMap).orElse(null));
         return map;
     }
 }

@@ -20,12 +20,21 @@ public record LossConfig(LossType type, double focalGamma, Map<String, Double> c
             Map.of("ALLOW", 1.0, "ESCALATION", 3.0, "DENY", 5.0, "REFUSE", 5.0);
 
     /** Checks that gamma is not negative and that every weight is above zero. */
+    static final String SECTION = "loss";
+    /** {@code loss.type}. */
+    public static final Key<LossType> TYPE = Key.choice(SECTION, "type", LossType.class, LossType.CROSS_ENTROPY);
+    /** {@code loss.focal_gamma}. */
+    public static final Key<Double> FOCAL_GAMMA = Key.number(SECTION, "focal_gamma", 2.0).checked(Checks::nonNegative);
+    /** {@code loss.class_weights}: by default from {@link #DEFAULT_CLASS_WEIGHTS}, 1 for any other label. */
+    public static final Key<Map<String, Double>> CLASS_WEIGHTS = Key.numberMap(SECTION, "class_weights", null);
+    static final Keys KEYS = Keys.of(SECTION, TYPE, FOCAL_GAMMA, CLASS_WEIGHTS);
+
     public LossConfig {
-        Checks.notNull("loss.type", type);
-        Checks.nonNegative("loss.focal_gamma", focalGamma);
-        Checks.notNull("loss.class_weights", classWeights);
+        TYPE.check(type);
+        FOCAL_GAMMA.check(focalGamma);
+        CLASS_WEIGHTS.check(classWeights);
         for (Map.Entry<String, Double> entry : classWeights.entrySet()) {
-            String key = "loss.class_weights." + Checks.notNull("loss.class_weights label", entry.getKey());
+            String key = CLASS_WEIGHTS.path() + "." + Checks.notNull("loss.class_weights label", entry.getKey());
             Checks.positive(key, Checks.notNull(key, entry.getValue()));
         }
         classWeights = Collections.unmodifiableMap(new LinkedHashMap<>(classWeights));
@@ -38,7 +47,12 @@ public record LossConfig(LossType type, double focalGamma, Map<String, Double> c
      * @return the default loss settings
      */
     public static LossConfig defaults(List<String> labels) {
-        return new LossConfig(LossType.CROSS_ENTROPY, 2.0, defaultClassWeights(labels));
+        return new LossConfig(TYPE.fallback(), FOCAL_GAMMA.fallback(), defaultClassWeights(labels));
+    }
+
+    static LossConfig read(YamlSection section, List<String> labels) {
+        return new LossConfig(section.get(TYPE), section.get(FOCAL_GAMMA),
+                section.optional(CLASS_WEIGHTS).orElseGet(() -> defaultClassWeights(labels)));
     }
 
     /**
@@ -77,9 +91,9 @@ public record LossConfig(LossType type, double focalGamma, Map<String, Double> c
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("type", Checks.yamlName(type));
-        map.put("focal_gamma", focalGamma);
-        map.put("class_weights", new LinkedHashMap<>(classWeights));
+        TYPE.put(map, type);
+        FOCAL_GAMMA.put(map, focalGamma);
+        CLASS_WEIGHTS.put(map, classWeights);
         return map;
     }
 }

@@ -13,10 +13,21 @@ import java.util.Map;
  */
 public record SessionConfig(Duration autosaveInterval, Duration heartbeatInterval, boolean inhibitSleep) {
 
+    static final String SECTION = "session";
+    /** {@code session.autosave_interval}. */
+    public static final Key<Duration> AUTOSAVE_INTERVAL =
+            Key.duration(SECTION, "autosave_interval", Duration.ofMinutes(5)).checked(Checks::positive);
+    /** {@code session.heartbeat_interval}. */
+    public static final Key<Duration> HEARTBEAT_INTERVAL =
+            Key.duration(SECTION, "heartbeat_interval", Duration.ofSeconds(10)).checked(Checks::positive);
+    /** {@code session.inhibit_sleep}. */
+    public static final Key<Boolean> INHIBIT_SLEEP = Key.bool(SECTION, "inhibit_sleep", true);
+    static final Keys KEYS = Keys.of(SECTION, AUTOSAVE_INTERVAL, HEARTBEAT_INTERVAL, INHIBIT_SLEEP);
+
     /** Checks that both intervals are longer than zero. */
     public SessionConfig {
-        Checks.positive("session.autosave_interval", autosaveInterval);
-        Checks.positive("session.heartbeat_interval", heartbeatInterval);
+        AUTOSAVE_INTERVAL.check(autosaveInterval);
+        HEARTBEAT_INTERVAL.check(heartbeatInterval);
     }
 
     /**
@@ -25,14 +36,18 @@ public record SessionConfig(Duration autosaveInterval, Duration heartbeatInterva
      * @return the default session settings
      */
     public static SessionConfig defaults() {
-        return new SessionConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), true);
+        return new SessionConfig(AUTOSAVE_INTERVAL.fallback(), HEARTBEAT_INTERVAL.fallback(), INHIBIT_SLEEP.fallback());
+    }
+
+    static SessionConfig read(YamlSection section) {
+        return new SessionConfig(section.get(AUTOSAVE_INTERVAL), section.get(HEARTBEAT_INTERVAL), section.get(INHIBIT_SLEEP));
     }
 
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("autosave_interval", Durations.format(autosaveInterval));
-        map.put("heartbeat_interval", Durations.format(heartbeatInterval));
-        map.put("inhibit_sleep", inhibitSleep);
+        AUTOSAVE_INTERVAL.put(map, autosaveInterval);
+        HEARTBEAT_INTERVAL.put(map, heartbeatInterval);
+        INHIBIT_SLEEP.put(map, inhibitSleep);
         return map;
     }
 }

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,16 +37,51 @@ import org.yaml.snakeyaml.Yaml;
  * @param eval       evaluation and choice of the best checkpoint
  * @param loss       the loss and class weights
  * @param watchdog   supervision by the watchdog
+ * @param extraSections the sections of {@link #EXTRA_SECTIONS}, each read or at its defaults
  * @param source     the config file this came from; empty when built in code or parsed from text
  * @param sha256     lowercase hex SHA-256 of the config file's bytes, or of {@link #toYaml()} (with the webhook URL unredacted) when built in code;
  *                   a resumed run compares it to tell whether the configuration changed
  */
 public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfig data, TrainingConfig training,
                                CheckpointConfig checkpoint, SessionConfig session, EvalConfig eval, LossConfig loss,
-                               WatchdogConfig watchdog, Optional<Path> source, String sha256) {
+                               WatchdogConfig watchdog, Map<Section<?>, Object> extraSections, Optional<Path> source,
+                               String sha256) {
 
     /** The four classes of the default classifier, in output order. */
     public static final List<String> DEFAULT_LABELS = List.of("ALLOW", "ESCALATION", "DENY", "REFUSE");
+
+    /** {@code labels}. */
+    public static final Key<List<String>> LABELS = Key.texts("", "labels", DEFAULT_LABELS);
+
+    /**
+     * Top-level sections beyond the built-in ones, each declared in its own record file (see {@link Section}); adding
+     * one to this list is all the loader, {@link #toMap()} and {@link #section(Section)} need.
+     */
+    public static final List<Section<?>> EXTRA_SECTIONS = List.of();
+
+    /** Every top-level key: the labels, then each section, in documented order. */
+    static Keys keys() {
+        List<Key<?>> keys = new ArrayList<>(List.of(LABELS));
+        for (String section : List.of(ModelConfig.SECTION, DataConfig.SECTION, TrainingConfig.SECTION, CheckpointConfig.SECTION,
+                SessionConfig.SECTION, EvalConfig.SECTION, LossConfig.SECTION, WatchdogConfig.SECTION)) {
+            keys.add(Key.section("", section));
+        }
+        EXTRA_SECTIONS.forEach(extra -> keys.add(Key.section("", extra.keys().section())));
+        return new Keys("", keys);
+    }
+
+    /**
+     * Every section's keys, in documented order: what a config file may hold.
+     *
+     * @return the key tables, the top level first
+     */
+    public static List<Keys> schema() {
+        List<Keys> all = new ArrayList<>(List.of(keys(), ModelConfig.keys(), FeaturesConfig.KEYS, DataConfig.KEYS,
+                CsvConfig.KEYS, TrainingConfig.KEYS, CheckpointConfig.KEYS, MirrorConfig.KEYS, MirrorConfig.S3.KEYS,
+                SessionConfig.KEYS, EvalConfig.KEYS, EarlyStoppingConfig.KEYS, LossConfig.KEYS, WatchdogConfig.KEYS));
+        EXTRA_SECTIONS.forEach(extra -> all.add(extra.keys()));
+        return all;
+    }
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     /** Stands in for the digest while the text it is computed from is built. */
@@ -62,6 +98,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         Checks.notNull("eval", eval);
         Checks.notNull("loss", loss);
         Checks.notNull("watchdog", watchdog);
+        extraSections = Map.copyOf(Checks.notNull("extraSections", extraSections));
         Checks.notNull("source", source);
         Checks.notNull("sha256", sha256);
         if (!SHA256_HEX.matcher(sha256).matches()) {
@@ -132,8 +169,11 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     public static TrainguardConfig of(List<String> labels, ModelConfig model, DataConfig data,
                                       TrainingConfig training, CheckpointConfig checkpoint, SessionConfig session,
                                       EvalConfig eval, LossConfig loss, WatchdogConfig watchdog) {
+        Section.Context context = new Section.Context(Path.of("").toAbsolutePath(), training.outputDir());
+        Map<Section<?>, Object> extras = new HashMap<>();
+        EXTRA_SECTIONS.forEach(extra -> extras.put(extra, extra.defaults(context)));
         TrainguardConfig pending = new TrainguardConfig(labels, model, data, training, checkpoint, session, eval,
-                loss, watchdog, Optional.empty(), PENDING_SHA256);
+                loss, watchdog, extras, Optional.empty(), PENDING_SHA256);
         return pending.withSource(Optional.empty(), sha256Hex(yaml(pending.toMap(false)).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -154,7 +194,23 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
 
     TrainguardConfig withSource(Optional<Path> newSource, String newSha256) {
         return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog,
-                newSource, newSha256);
+                extraSections, newSource, newSha256);
+    }
+
+    /**
+     * The value of a section of {@link #EXTRA_SECTIONS}.
+     *
+     * @param section the section's declaration
+     * @param <T>     the section's record
+     * @return the section as read, or its defaults
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T section(Section<T> section) {
+        Object value = extraSections.get(section);
+        if (value == null) {
+            throw new IllegalArgumentException("no section " + section.keys().section() + " in this configuration");
+        }
+        return (T) value;
     }
 
     /**
@@ -197,7 +253,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
 
     private Map<String, Object> toMap(boolean redactSecrets) {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("labels", new ArrayList<>(labels));
+        LABELS.put(map, labels);
         map.put("model", model.toMap());
         map.put("data", data.toMap());
         map.put("training", training.toMap());
@@ -206,7 +262,19 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         map.put("eval", eval.toMap());
         map.put("loss", loss.toMap());
         map.put("watchdog", watchdog.toMap(redactSecrets));
+        for (Section<?> extra : EXTRA_SECTIONS) {
+            putUnlessDefault(map, extra);
+        }
         return readOnly(map);
+    }
+
+    private <T> void putUnlessDefault(Map<String, Object> map, Section<T> extra) {
+        T value = section(extra);
+        Map<String, Object> written = extra.toMap(value);
+        if (!written.equals(extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(),
+                training.outputDir()))))) {
+            map.put(extra.keys().section(), written);
+        }
     }
 
     @SuppressWarnings("unchecked")

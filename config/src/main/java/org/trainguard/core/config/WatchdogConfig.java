@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +34,46 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
                              Duration crashLoopWindow, Optional<URI> webhook, boolean audio, Optional<Path> sound,
                              Path logFile, List<String> javaOpts, Duration startupTimeout) {
 
+    static final String SECTION = "watchdog";
+    /** {@code watchdog.check_interval}. */
+    public static final Key<Duration> CHECK_INTERVAL =
+            Key.duration(SECTION, "check_interval", Duration.ofSeconds(60)).checked(Checks::positive);
+    /** {@code watchdog.hang_timeout}. */
+    public static final Key<Duration> HANG_TIMEOUT =
+            Key.duration(SECTION, "hang_timeout", Duration.ofMinutes(30)).checked(Checks::positive);
+    /** {@code watchdog.stop_timeout}. */
+    public static final Key<Duration> STOP_TIMEOUT =
+            Key.duration(SECTION, "stop_timeout", Duration.ofSeconds(120)).checked(Checks::positive);
+    /** {@code watchdog.backoff_initial}. */
+    public static final Key<Duration> BACKOFF_INITIAL =
+            Key.duration(SECTION, "backoff_initial", Duration.ofSeconds(1)).checked(Checks::positive);
+    /** {@code watchdog.backoff_max}. */
+    public static final Key<Duration> BACKOFF_MAX =
+            Key.duration(SECTION, "backoff_max", Duration.ofMinutes(5)).checked(Checks::positive);
+    /** {@code watchdog.crash_loop_failures}. */
+    public static final Key<Integer> CRASH_LOOP_FAILURES =
+            Key.integer(SECTION, "crash_loop_failures", 5).checked(Checks::positive);
+    /** {@code watchdog.crash_loop_window}. */
+    public static final Key<Duration> CRASH_LOOP_WINDOW =
+            Key.duration(SECTION, "crash_loop_window", Duration.ofMinutes(30)).checked(Checks::positive);
+    /** {@code watchdog.webhook}: none by default. */
+    public static final Key<String> WEBHOOK = Key.text(SECTION, "webhook", null).typed("URL");
+    /** {@code watchdog.audio}. */
+    public static final Key<Boolean> AUDIO = Key.bool(SECTION, "audio", true);
+    /** {@code watchdog.sound}: the built-in sound by default. */
+    public static final Key<Path> SOUND = Key.path(SECTION, "sound");
+    /** {@code watchdog.log_file}: {@code logs/watchdog.log} in the run folder by default. */
+    public static final Key<Path> LOG_FILE = Key.path(SECTION, "log_file").documented("<training.output_dir>/logs/watchdog.log");
+    /** {@code watchdog.java_opts}. */
+    public static final Key<List<String>> JAVA_OPTS = Key.texts(SECTION, "java_opts", List.of());
+    /** {@code watchdog.startup_timeout}. */
+    public static final Key<Duration> STARTUP_TIMEOUT =
+            Key.duration(SECTION, "startup_timeout", Duration.ofMinutes(10)).checked(Checks::positive);
+    static final Keys KEYS = Keys.of(SECTION, CHECK_INTERVAL, HANG_TIMEOUT, STOP_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
+            CRASH_LOOP_FAILURES, CRASH_LOOP_WINDOW, WEBHOOK, AUDIO, SOUND, LOG_FILE, JAVA_OPTS, STARTUP_TIMEOUT);
+
     /** The default {@code watchdog.startup_timeout}: generous, since a first start featurizes all the data. */
-    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = STARTUP_TIMEOUT.fallback();
 
     /** The settings with the default start-up timeout (see the canonical constructor for the others). */
     public WatchdogConfig(Duration checkInterval, Duration hangTimeout, Duration stopTimeout, Duration backoffInitial,
@@ -48,23 +85,23 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
 
     /** Checks every interval, the back-off order and the webhook's scheme, and makes paths absolute. */
     public WatchdogConfig {
-        Checks.positive("watchdog.check_interval", checkInterval);
-        Checks.positive("watchdog.hang_timeout", hangTimeout);
-        Checks.positive("watchdog.stop_timeout", stopTimeout);
-        Checks.positive("watchdog.backoff_initial", backoffInitial);
-        Checks.positive("watchdog.backoff_max", backoffMax);
+        CHECK_INTERVAL.check(checkInterval);
+        HANG_TIMEOUT.check(hangTimeout);
+        STOP_TIMEOUT.check(stopTimeout);
+        BACKOFF_INITIAL.check(backoffInitial);
+        BACKOFF_MAX.check(backoffMax);
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new ConfigException("watchdog.backoff_max", "watchdog.backoff_max must be >= "
                     + "watchdog.backoff_initial (" + Durations.format(backoffInitial) + "), found "
                     + Durations.format(backoffMax));
         }
-        Checks.positive("watchdog.crash_loop_failures", crashLoopFailures);
-        Checks.positive("watchdog.crash_loop_window", crashLoopWindow);
-        Checks.notNull("watchdog.webhook", webhook).ifPresent(WatchdogConfig::requireHttpUrl);
-        sound = Checks.notNull("watchdog.sound", sound).map(p -> Checks.absolute("watchdog.sound", p));
-        logFile = Checks.absolute("watchdog.log_file", logFile);
-        javaOpts = List.copyOf(Checks.notNull("watchdog.java_opts", javaOpts));
-        Checks.positive("watchdog.startup_timeout", startupTimeout);
+        CRASH_LOOP_FAILURES.check(crashLoopFailures);
+        CRASH_LOOP_WINDOW.check(crashLoopWindow);
+        Checks.notNull(WEBHOOK.path(), webhook).ifPresent(WatchdogConfig::requireHttpUrl);
+        sound = SOUND.checkPresent(sound).map(p -> Checks.absolute(SOUND.path(), p));
+        logFile = Checks.absolute(LOG_FILE.path(), logFile);
+        javaOpts = List.copyOf(JAVA_OPTS.check(javaOpts));
+        STARTUP_TIMEOUT.check(startupTimeout);
     }
 
     private static void requireHttpUrl(URI url) {
@@ -106,27 +143,40 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
      * @return the default watchdog settings
      */
     public static WatchdogConfig defaults(Path outputDir) {
-        return new WatchdogConfig(Duration.ofSeconds(60), Duration.ofMinutes(30), Duration.ofSeconds(120),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), 5, Duration.ofMinutes(30), Optional.empty(), true,
-                Optional.empty(), outputDir.toAbsolutePath().normalize().resolve("logs/watchdog.log"), List.of());
+        return new WatchdogConfig(CHECK_INTERVAL.fallback(), HANG_TIMEOUT.fallback(), STOP_TIMEOUT.fallback(),
+                BACKOFF_INITIAL.fallback(), BACKOFF_MAX.fallback(), CRASH_LOOP_FAILURES.fallback(), CRASH_LOOP_WINDOW.fallback(),
+                Optional.empty(), AUDIO.fallback(), Optional.empty(), defaultLogFile(outputDir), JAVA_OPTS.fallback(),
+                STARTUP_TIMEOUT.fallback());
+    }
+
+    private static Path defaultLogFile(Path outputDir) {
+        return outputDir.toAbsolutePath().normalize().resolve("logs/watchdog.log");
+    }
+
+    static WatchdogConfig read(YamlSection section, Path outputDir) {
+        return new WatchdogConfig(section.get(CHECK_INTERVAL), section.get(HANG_TIMEOUT), section.get(STOP_TIMEOUT),
+                section.get(BACKOFF_INITIAL), section.get(BACKOFF_MAX), section.get(CRASH_LOOP_FAILURES),
+                section.get(CRASH_LOOP_WINDOW), section.optional(WEBHOOK).map(WatchdogConfig::webhookUrl), section.get(AUDIO),
+                section.optional(SOUND), section.optional(LOG_FILE).orElse(defaultLogFile(outputDir)), section.get(JAVA_OPTS),
+                section.get(STARTUP_TIMEOUT));
     }
 
     /** @param redactSecrets whether the webhook URL shows only {@code scheme://host/...} */
     Map<String, Object> toMap(boolean redactSecrets) {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("check_interval", Durations.format(checkInterval));
-        map.put("hang_timeout", Durations.format(hangTimeout));
-        map.put("stop_timeout", Durations.format(stopTimeout));
-        map.put("backoff_initial", Durations.format(backoffInitial));
-        map.put("backoff_max", Durations.format(backoffMax));
-        map.put("crash_loop_failures", crashLoopFailures);
-        map.put("crash_loop_window", Durations.format(crashLoopWindow));
-        map.put("webhook", webhook.map(u -> redactSecrets ? Secrets.redact(u) : u.toString()).orElse(null));
-        map.put("audio", audio);
-        map.put("sound", sound.map(Path::toString).orElse(null));
-        map.put("log_file", logFile.toString());
-        map.put("java_opts", new ArrayList<>(javaOpts));
-        map.put("startup_timeout", Durations.format(startupTimeout));
+        CHECK_INTERVAL.put(map, checkInterval);
+        HANG_TIMEOUT.put(map, hangTimeout);
+        STOP_TIMEOUT.put(map, stopTimeout);
+        BACKOFF_INITIAL.put(map, backoffInitial);
+        BACKOFF_MAX.put(map, backoffMax);
+        CRASH_LOOP_FAILURES.put(map, crashLoopFailures);
+        CRASH_LOOP_WINDOW.put(map, crashLoopWindow);
+        WEBHOOK.put(map, webhook.map(u -> redactSecrets ? Secrets.redact(u) : u.toString()).orElse(null));
+        AUDIO.put(map, audio);
+        SOUND.put(map, sound.orElse(null));
+        LOG_FILE.put(map, logFile);
+        JAVA_OPTS.put(map, javaOpts);
+        STARTUP_TIMEOUT.put(map, startupTimeout);
         return map;
     }
 }

@@ -92,7 +92,8 @@ final class YamlSection {
     /**
      * The top of the document, which must be a mapping whose keys are all in {@code allowed}.
      */
-    static YamlSection root(Node node, Lines lines, Set<String> allowed) {
+    static YamlSection root(Node node, Lines lines, Keys keys) {
+        Set<String> allowed = keys.names();
         if (!(node instanceof MappingNode mapping)) {
             throw lines.error(node, "", "the configuration must be a map of sections (" + String.join(", ", allowed)
                     + "), found " + found(node));
@@ -100,6 +101,11 @@ final class YamlSection {
         YamlSection root = new YamlSection("", lines, entries(mapping, "", lines, 0));
         root.rejectUnknownKeys(allowed);
         return root;
+    }
+
+    /** The sub-section of {@code keys}; absent or null reads as an empty section, so every key takes its default. */
+    YamlSection section(Keys keys) {
+        return section(keys.name(), keys.names());
     }
 
     /** The sub-section {@code name}; absent or null reads as an empty section, so every key takes its default. */
@@ -203,109 +209,50 @@ final class YamlSection {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    // ---- scalars --------------------------------------------------------------------------------------------
+    // ---- values ---------------------------------------------------------------------------------------------
 
-    int integer(String name, int fallback) {
-        return written(name).map(node -> toInt(key(name), node)).orElse(fallback);
+    /** The value of {@code key}, or its default when absent; {@code null} is an error. */
+    <T> T get(Key<T> key) {
+        return get(key, key.fallback());
     }
 
-    long longInteger(String name, long fallback) {
-        return written(name).map(node -> toLong(key(name), node)).orElse(fallback);
+    /** The value of {@code key}, or {@code fallback} when absent; {@code null} is an error. */
+    <T> T get(Key<T> key, T fallback) {
+        return written(key.name()).map(node -> key.convert(this, node)).orElse(fallback);
     }
 
-    /** An integer that may be absent or {@code null}. */
-    Optional<Long> optionalLong(String name) {
-        return present(name).map(node -> toLong(key(name), node));
+    /** The value of {@code key}, empty when it is absent or {@code null}. */
+    <T> Optional<T> optional(Key<T> key) {
+        return present(key.name()).map(node -> key.convert(this, node));
     }
 
-    double number(String name, double fallback) {
-        return written(name).map(node -> toDouble(key(name), node)).orElse(fallback);
+    /** Whether {@code key} is written in this section, even as {@code null}. */
+    boolean has(Key<?> key) {
+        return has(key.name());
     }
 
-    /** A number that may be absent or {@code null}. */
-    Optional<Double> optionalNumber(String name) {
-        return present(name).map(node -> toDouble(key(name), node));
+    /** A map from names to strings; entry lines are recorded as {@code key.name}. */
+    Map<String, String> toStringMap(String fullKey, Node node) {
+        Map<String, String> values = new LinkedHashMap<>();
+        mapEntries(fullKey, node).forEach((entryName, entry) ->
+                values.put(entryName, toText(fullKey + "." + entryName, entry.value())));
+        return values;
     }
 
-    boolean bool(String name, boolean fallback) {
-        return written(name).map(node -> toBoolean(key(name), node)).orElse(fallback);
+    /** A map from names to numbers; entry lines are recorded as {@code key.name}. */
+    Map<String, Double> toNumberMap(String fullKey, Node node) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        mapEntries(fullKey, node).forEach((entryName, entry) ->
+                values.put(entryName, toDouble(fullKey + "." + entryName, entry.value())));
+        return values;
     }
 
-    /** A boolean that may be absent or {@code null}. */
-    Optional<Boolean> optionalBool(String name) {
-        return present(name).map(node -> toBoolean(key(name), node));
-    }
-
-    String string(String name, String fallback) {
-        return written(name).map(node -> toText(key(name), node)).orElse(fallback);
-    }
-
-    /** A string that may be absent or {@code null}. */
-    Optional<String> optionalString(String name) {
-        return present(name).map(node -> toText(key(name), node));
-    }
-
-    <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
-        return written(name).map(node -> toChoice(key(name), node, type)).orElse(fallback);
-    }
-
-    Duration duration(String name, Duration fallback) {
-        return written(name).map(node -> toDuration(key(name), node)).orElse(fallback);
-    }
-
-    /** A duration that may be absent or {@code null}. */
-    Optional<Duration> optionalDuration(String name) {
-        return present(name).map(node -> toDuration(key(name), node));
-    }
-
-    /** A path resolved against the config file's folder. */
-    Path path(String name, Path fallback) {
-        return written(name).map(node -> toPath(key(name), node)).orElse(fallback);
-    }
-
-    /** A path that may be absent or {@code null}, resolved against the config file's folder. */
-    Optional<Path> optionalPath(String name) {
-        return present(name).map(node -> toPath(key(name), node));
-    }
-
-    // ---- collections ----------------------------------------------------------------------------------------
-
-    /** A list of strings; the line of each item is recorded as {@code key[i]}. */
-    List<String> strings(String name, List<String> fallback) {
-        return written(name).map(node -> toStrings(key(name), node)).orElse(fallback);
-    }
-
-    /** A list of strings that may be absent or {@code null}. */
-    Optional<List<String>> optionalStrings(String name) {
-        return present(name).map(node -> toStrings(key(name), node));
-    }
-
-    /** A map from names to strings that may be absent or {@code null}; entry lines are recorded as {@code key.name}. */
-    Optional<Map<String, String>> optionalStringMap(String name) {
-        return present(name).map(node -> {
-            Map<String, String> values = new LinkedHashMap<>();
-            mapEntries(name, node).forEach((entryName, entry) ->
-                    values.put(entryName, toText(key(name) + "." + entryName, entry.value())));
-            return values;
-        });
-    }
-
-    /** A map from names to numbers that may be absent or {@code null}; entry lines are recorded as {@code key.name}. */
-    Optional<Map<String, Double>> optionalNumberMap(String name) {
-        return present(name).map(node -> {
-            Map<String, Double> values = new LinkedHashMap<>();
-            mapEntries(name, node).forEach((entryName, entry) ->
-                    values.put(entryName, toDouble(key(name) + "." + entryName, entry.value())));
-            return values;
-        });
-    }
-
-    private Map<String, Entry> mapEntries(String name, Node node) {
+    private Map<String, Entry> mapEntries(String fullKey, Node node) {
         if (!(node instanceof MappingNode mapping)) {
-            throw typeError(name, node, "a map");
+            throw mismatch(fullKey, node, "a map");
         }
-        Map<String, Entry> map = entries(mapping, key(name), lines, 0);
-        map.forEach((entryName, entry) -> lines.record(key(name) + "." + entryName, entry.key()));
+        Map<String, Entry> map = entries(mapping, fullKey, lines, 0);
+        map.forEach((entryName, entry) -> lines.record(fullKey + "." + entryName, entry.key()));
         return map;
     }
 
@@ -319,7 +266,7 @@ final class YamlSection {
         return lines.error(node, fullKey, fullKey + " must be " + expected + ", found " + found(node));
     }
 
-    private long toLong(String fullKey, Node node) {
+    long toLong(String fullKey, Node node) {
         String text = scalarText(node).map(t -> t.strip().replace("_", "")).orElse("");
         if (!INTEGER.matcher(text).matches()) {
             throw mismatch(fullKey, node, "an integer");
@@ -331,7 +278,7 @@ final class YamlSection {
         }
     }
 
-    private int toInt(String fullKey, Node node) {
+    int toInt(String fullKey, Node node) {
         long value = toLong(fullKey, node);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             throw lines.error(node, fullKey, fullKey + " is too large, found " + found(node));
@@ -340,7 +287,7 @@ final class YamlSection {
     }
 
     /** Accepts YAML ints and floats and also strings that read as numbers, since YAML 1.1 reads 1e-4 as a string. */
-    private double toDouble(String fullKey, Node node) {
+    double toDouble(String fullKey, Node node) {
         String text = scalarText(node).map(t -> t.strip().replace("_", "")).orElse("");
         if (DECIMAL.matcher(text).matches()) {
             return Double.parseDouble(text);
@@ -359,7 +306,7 @@ final class YamlSection {
         }
     }
 
-    private boolean toBoolean(String fullKey, Node node) {
+    boolean toBoolean(String fullKey, Node node) {
         String text = scalarText(node).map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
         if (TRUE.contains(text)) {
             return true;
@@ -370,14 +317,14 @@ final class YamlSection {
         throw mismatch(fullKey, node, "true or false");
     }
 
-    private String toText(String fullKey, Node node) {
+    String toText(String fullKey, Node node) {
         if (isNull(node)) {
             throw mismatch(fullKey, node, "a string");
         }
         return scalarText(node).orElseThrow(() -> mismatch(fullKey, node, "a string"));
     }
 
-    private <E extends Enum<E>> E toChoice(String fullKey, Node node, Class<E> type) {
+    <E extends Enum<E>> E toChoice(String fullKey, Node node, Class<E> type) {
         String text = scalarText(node).map(String::strip).orElse("");
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equalsIgnoreCase(text)) {
@@ -387,7 +334,13 @@ final class YamlSection {
         throw mismatch(fullKey, node, "one of " + Checks.oneOf(List.of(type.getEnumConstants())));
     }
 
-    private Duration toDuration(String fullKey, Node node) {
+    String toName(String fullKey, Node node, List<String> names) {
+        String text = scalarText(node).map(String::strip).orElse("");
+        return names.stream().filter(name -> name.equalsIgnoreCase(text)).findFirst()
+                .orElseThrow(() -> mismatch(fullKey, node, "one of " + String.join(", ", names)));
+    }
+
+    Duration toDuration(String fullKey, Node node) {
         ScalarNode scalar = scalar(node).orElseThrow(() -> mismatch(fullKey, node, "a duration like 30s or 5m"));
         String text = scalar.getValue().strip();
         if (scalar.isPlain() && INTEGER.matcher(text).matches()) {
@@ -404,7 +357,7 @@ final class YamlSection {
         return Durations.parse(fullKey, text);
     }
 
-    private Path toPath(String fullKey, Node node) {
+    Path toPath(String fullKey, Node node) {
         String text = scalarText(node).filter(t -> !isNull(node) && !t.isBlank())
                 .orElseThrow(() -> mismatch(fullKey, node, "a path"));
         try {
@@ -415,7 +368,7 @@ final class YamlSection {
         }
     }
 
-    private List<String> toStrings(String fullKey, Node node) {
+    List<String> toStrings(String fullKey, Node node) {
         if (!(node instanceof SequenceNode sequence)) {
             throw mismatch(fullKey, node, "a list");
         }

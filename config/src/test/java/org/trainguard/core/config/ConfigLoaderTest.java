@@ -59,7 +59,7 @@ class ConfigLoaderTest {
         TrainguardConfig config = ConfigLoader.load(file);
 
         assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE"), config.labels());
-        assertEquals(new ModelConfig(ModelType.FASTTEXT, 64, 0.1, 128, 3,
+        assertEquals(new FastTextModel(64, 0.1,
                 new FeaturesConfig(65536, 256, 2, true, 2, 3, true)), config.model());
 
         DataConfig data = config.data();
@@ -132,7 +132,7 @@ class ConfigLoaderTest {
         TrainguardConfig config = ConfigLoader.load(file);
 
         assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE", "SPAM"), config.labels());
-        assertEquals(new ModelConfig(ModelType.CNN, 96, 0.25, 64, 5,
+        assertEquals(new CnnModel(96, 0.25, 64, 5,
                 new FeaturesConfig(131072, 200, 3, false, 1, 4, false), EmbeddingLayout.DENSE), config.model());
         assertEquals(new DataConfig(dir.resolve("data/train.jsonl"), Optional.of(dir.resolve("data/valid.jsonl")),
                 0.2, DataFormat.JSONL, "body", "verdict",
@@ -179,17 +179,17 @@ class ConfigLoaderTest {
         assertEquals(config.toYaml(), reread.toYaml());
         assertEquals(config.toYaml(), reread.toYaml(), "the canonical text is stable");
 
-        assertEquals(ConfigLoader.SECTIONS, map.keySet());
-        assertEquals(ConfigLoader.MODEL_KEYS, section(map, "model").keySet());
-        assertEquals(ConfigLoader.FEATURES_KEYS, section(section(map, "model"), "features").keySet());
-        assertEquals(ConfigLoader.DATA_KEYS, section(map, "data").keySet());
-        assertEquals(ConfigLoader.CSV_KEYS, section(section(map, "data"), "csv").keySet());
-        assertEquals(ConfigLoader.TRAINING_KEYS, section(map, "training").keySet());
-        assertEquals(ConfigLoader.CHECKPOINT_KEYS, section(map, "checkpoint").keySet());
-        assertEquals(ConfigLoader.SESSION_KEYS, section(map, "session").keySet());
-        assertEquals(ConfigLoader.EVAL_KEYS, section(map, "eval").keySet());
-        assertEquals(ConfigLoader.LOSS_KEYS, section(map, "loss").keySet());
-        assertEquals(ConfigLoader.WATCHDOG_KEYS, section(map, "watchdog").keySet());
+        assertEquals(TrainguardConfig.keys().names(), map.keySet());
+        assertEquals(ModelConfig.keys().names(), section(map, "model").keySet());
+        assertEquals(FeaturesConfig.KEYS.names(), section(section(map, "model"), "features").keySet());
+        assertEquals(DataConfig.KEYS.names(), section(map, "data").keySet());
+        assertEquals(CsvConfig.KEYS.names(), section(section(map, "data"), "csv").keySet());
+        assertEquals(TrainingConfig.KEYS.names(), section(map, "training").keySet());
+        assertEquals(CheckpointConfig.KEYS.names(), section(map, "checkpoint").keySet());
+        assertEquals(SessionConfig.KEYS.names(), section(map, "session").keySet());
+        assertEquals(EvalConfig.KEYS.names(), section(map, "eval").keySet());
+        assertEquals(LossConfig.KEYS.names(), section(map, "loss").keySet());
+        assertEquals(WatchdogConfig.KEYS.names(), section(map, "watchdog").keySet());
 
         assertEquals(dir.resolve("data/train.jsonl").toString(), section(map, "data").get("train"));
         assertEquals("1h30m", section(map, "checkpoint").get("every_interval"));
@@ -399,6 +399,6 @@ class ConfigLoaderTest {
                 """));
         assertEquals(ModelConfig.defaults(), config.model());
         assertEquals(16, config.training().batchSize());
-        assertEquals(Set.copyOf(ConfigLoader.SECTIONS), config.toMap().keySet());
+        assertEquals(Set.copyOf(TrainguardConfig.keys().names()), config.toMap().keySet());
     }
 }

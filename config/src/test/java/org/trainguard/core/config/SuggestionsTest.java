@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class SuggestionsTest {
 
-    private static final List<String> TRAINING = List.copyOf(ConfigLoader.TRAINING_KEYS);
+    private static final List<String> TRAINING = List.copyOf(TrainingConfig.KEYS.names());
 
     @Test
     void countsEdits() {
