@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.trainguard.core.ExitCode;
 
 /**
  * A configuration that cannot be used: YAML that does not parse, an unknown key, a value of the wrong type or
@@ -14,7 +15,7 @@ import java.util.OptionalInt;
  * {@code train.yaml:12: training.batch_size must be > 0, found -3}. The trainer maps this exception to exit
  * code 2 (configuration error, never restarted).
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends RuntimeException implements ExitCode.Source {
 
     private static final long serialVersionUID = 1L;
 
@@ -137,5 +138,11 @@ public final class ConfigException extends RuntimeException {
      */
     public String problem() {
         return problem;
+    }
+
+    /** @return {@link ExitCode#USAGE} */
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.USAGE;
     }
 }
