@@ -25,12 +25,11 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.config.CheckpointConfig;
 import org.trainguard.core.config.DataConfig;
 import org.trainguard.core.config.EvalConfig;
-import org.trainguard.core.config.FeaturesConfig;
+import org.trainguard.core.config.FastTextModel;
 import org.trainguard.core.config.LossConfig;
 import org.trainguard.core.config.LrSchedule;
 import org.trainguard.core.config.MirrorConfig;
 import org.trainguard.core.config.ModelConfig;
-import org.trainguard.core.config.ModelType;
 import org.trainguard.core.config.Optimizer;
 import org.trainguard.core.config.SessionConfig;
 import org.trainguard.core.config.TrainguardConfig;
@@ -359,10 +358,7 @@ public final class CheckpointBenchmark {
      */
     static TrainguardConfig config(ModelSize size, int batchSize, Path outputDir) {
         TrainguardConfig d = TrainguardConfig.defaults(outputDir);
-        ModelConfig m = d.model();
-        FeaturesConfig f = m.features();
-        ModelConfig model = new ModelConfig(ModelType.FASTTEXT, size.embeddingDim(), m.dropout(), m.convFilters(), m.convKernelSize(),
-                new FeaturesConfig(size.buckets(), f.maxLength(), f.wordNgrams(), f.charNgrams(), f.charNgramMin(), f.charNgramMax(), f.lowercase()));
+        ModelConfig model = new FastTextModel(size.embeddingDim(), d.model().dropout(), d.model().features().withBuckets(size.buckets()));
         TrainingConfig t = d.training();
         TrainingConfig training = new TrainingConfig(outputDir, SEED, 1, OptionalLong.empty(), batchSize, 5.0e-3, Optimizer.ADAM, t.adamBeta1(),
                 t.adamBeta2(), t.adamEpsilon(), t.weightDecay(), t.maxGradNorm(), LrSchedule.COSINE, t.warmupRatio(), t.logEverySteps());

@@ -2,6 +2,9 @@ package org.trainguard.core;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.io.UnusablePathException;
+import org.trainguard.core.lock.RunLock;
 
 /**
  * The trainer's exit codes, the contract between the trainer, the watchdog and any scheduler
@@ -61,6 +64,36 @@ public enum ExitCode {
     /** @return a short description for logs and notifications */
     public String description() {
         return description;
+    }
+
+    /**
+     * An exception that says which exit code it ends a program with. Every exception that ends a run with a code of
+     * its own implements this, so that {@link #of(Throwable)} is the one mapping from exceptions to codes.
+     */
+    public interface Source {
+        /** @return the code a program that stops on this exception exits with */
+        ExitCode exitCode();
+    }
+
+    /**
+     * The exit code a program that stops on {@code failure} ends with: the code a {@link Source} names, the code of
+     * this module's own exceptions (a held lock, an unusable path, a checkpoint format from a newer version), and
+     * {@link #FAILURE} for anything else.
+     *
+     * @param failure what stopped the program
+     * @return its exit code
+     */
+    public static ExitCode of(Throwable failure) {
+        if (failure instanceof Source source) {
+            return source.exitCode();
+        }
+        if (failure instanceof RunLock.LockHeldException) {
+            return LOCKED;
+        }
+        if (failure instanceof UnusablePathException || failure instanceof CheckpointStore.UnsupportedFormatException) {
+            return USAGE;
+        }
+        return FAILURE;
     }
 
     /**

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.trainguard.core.config.CheckpointConfig;
+import org.trainguard.core.config.EvalConfig;
 import org.trainguard.core.config.OnDivergence;
+import org.trainguard.core.config.SessionConfig;
+import org.trainguard.core.config.TrainingConfig;
 import org.trainguard.core.config.EarlyStoppingConfig;
 import org.trainguard.core.config.MirrorConfig;
 
@@ -130,17 +134,17 @@ public record SessionOptions(
     /** Builds {@link SessionOptions}; each setter returns the builder. */
     public static final class Builder {
         private final Path outputDir;
-        private long seed = 42;
-        private int epochs = 1;
+        private long seed = TrainingConfig.SEED.fallback();
+        private int epochs = TrainingConfig.EPOCHS.fallback();
         private OptionalLong maxSteps = OptionalLong.empty();
-        private long checkpointEverySteps = 1458;
+        private long checkpointEverySteps = CheckpointConfig.EVERY_STEPS.fallback();
         private Optional<Duration> checkpointEveryInterval = Optional.empty();
-        private int keepLast = 5;
-        private boolean keepBest = true;
-        private long evalEverySteps = 1458;
-        private Duration autosaveInterval = Duration.ofMinutes(5);
-        private Duration heartbeatInterval = Duration.ofSeconds(10);
-        private long logEverySteps = 50;
+        private int keepLast = CheckpointConfig.KEEP_LAST.fallback();
+        private boolean keepBest = CheckpointConfig.KEEP_BEST.fallback();
+        private long evalEverySteps = EvalConfig.EVERY_STEPS.fallback();
+        private Duration autosaveInterval = SessionConfig.AUTOSAVE_INTERVAL.fallback();
+        private Duration heartbeatInterval = SessionConfig.HEARTBEAT_INTERVAL.fallback();
+        private long logEverySteps = TrainingConfig.LOG_EVERY_STEPS.fallback();
         private String metric = "loss";
         private boolean greaterIsBetter = false;
         private ResumeMode resume = ResumeMode.AUTO;
@@ -152,11 +156,11 @@ public record SessionOptions(
         private final Map<String, Object> provenance = new LinkedHashMap<>();
         private boolean handleSignals = true;
         private int maxFailedWrites = 3;
-        private boolean diskGuard = true;
-        private long diskMarginBytes = 64L << 20;
-        private OnDivergence onDivergence = OnDivergence.STOP;
-        private int maxRollbacks = 3;
-        private double rollbackLrFactor = 0.5;
+        private boolean diskGuard = CheckpointConfig.DISK_GUARD.fallback();
+        private long diskMarginBytes = (long) CheckpointConfig.DISK_MARGIN_MB.fallback() << 20;
+        private OnDivergence onDivergence = TrainingConfig.ON_DIVERGENCE.fallback();
+        private int maxRollbacks = TrainingConfig.MAX_ROLLBACKS.fallback();
+        private double rollbackLrFactor = TrainingConfig.ROLLBACK_LR_FACTOR.fallback();
         private Optional<EarlyStoppingConfig> earlyStopping = Optional.empty();
         private int gradientAccumulationSteps = 1;
         private Optional<MirrorConfig> mirror = Optional.empty();

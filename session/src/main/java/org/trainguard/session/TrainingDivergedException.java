@@ -1,7 +1,9 @@
 package org.trainguard.session;
 
+import org.trainguard.core.ExitCode;
+
 /** The loss became NaN or infinite: training cannot go on (exit code 4). */
-public final class TrainingDivergedException extends RuntimeException {
+public final class TrainingDivergedException extends RuntimeException implements ExitCode.Source {
     private static final long serialVersionUID = 1L;
     private final long step;
 
@@ -28,5 +30,11 @@ public final class TrainingDivergedException extends RuntimeException {
     /** @return the step whose loss was not finite */
     public long step() {
         return step;
+    }
+
+    /** @return {@link ExitCode#DIVERGED} */
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.DIVERGED;
     }
 }

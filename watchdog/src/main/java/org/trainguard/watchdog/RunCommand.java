@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.VerboseOption;
+import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.ConfigException;
-import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.config.WatchdogConfig;
@@ -28,6 +30,7 @@ import org.trainguard.watchdog.supervise.SupervisorSettings;
 import org.trainguard.watchdog.supervise.WatchdogLock;
 import org.trainguard.watchdog.supervise.WatchdogLog;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +46,8 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("watchdog");
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--log-file", paramLabel = "FILE",
             description = "The watchdog's log (default watchdog.log_file: <output_dir>/logs/watchdog.log).")
@@ -101,33 +104,33 @@ final class RunCommand implements Callable<Integer> {
             description = "A JVM option for the trainer, repeatable, e.g. --java-opt=-Xmx8g; replaces watchdog.java_opts.")
     List<String> javaOpts;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log debug lines too.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        TrainguardConfig loaded = ConfigLoader.load(config);
+        TrainguardConfig loaded = config.load();
         WatchdogConfig settings = effectiveSettings(loaded);
         Path outputDir = loaded.training().outputDir().toAbsolutePath().normalize();
         String runName = Optional.ofNullable(outputDir.getFileName()).map(Path::toString).orElse("run");
-        SupervisorSettings supervision = new SupervisorSettings(config, loaded.sha256(), outputDir, runName, settings,
+        SupervisorSettings supervision = new SupervisorSettings(config.path(), loaded.sha256(), outputDir, runName, settings,
                 trainerJar(), javaBinary());
 
         // before anything is written there: a file where the folder belongs is the user's to fix (exit 2), not a crash
         RunFiles.prepareOutputDir(outputDir);
-        WatchdogLog.toConsoleAndFile(settings.logFile(), verbose);
+        WatchdogLog.toConsoleAndFile(settings.logFile(), verbose.on());
         WatchdogLock lock;
         try {
-            lock = WatchdogLock.acquire(outputDir, config);
+            lock = WatchdogLock.acquire(outputDir, config.path());
         } catch (WatchdogLock.HeldException held) {
             String who = held.holder().map(h -> "watchdog pid " + h.pid() + " on " + h.host() + " (since " + h.startedAt() + ")")
                     .orElse("another watchdog");
             LOG.error("{} already supervises {}; not starting a second one (stop it with `watchdog stop --config {}`)",
-                    who, outputDir, config.toAbsolutePath());
-            return 5;
+                    who, outputDir, config.path().toAbsolutePath());
+            return ExitCode.LOCKED.code();
         }
         try (lock; Notifier notifier = Notifier.create(new NotifierSettings(settings.audio(), settings.sound(),
                 settings.webhook(), runName))) {

@@ -3,11 +3,12 @@ package org.trainguard.watchdog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.trainguard.core.config.ConfigLoader;
+import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Json;
 import org.trainguard.watchdog.supervise.RunStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Spec;
         description = "Report on a run: supervised or not, trainer, progress, restarts, budget, last failure, next action.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -31,8 +32,8 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainguardConfig loaded = ConfigLoader.load(config);
-        RunStatus status = RunStatus.inspect(config.toAbsolutePath().normalize(),
+        TrainguardConfig loaded = config.load();
+        RunStatus status = RunStatus.inspect(config.absolute(),
                 loaded.training().outputDir().toAbsolutePath().normalize());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -3,11 +3,12 @@ package org.trainguard.watchdog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.trainguard.core.config.ConfigLoader;
+import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.config.Durations;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.watchdog.supervise.RunStopper;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
         description = "Stop a run on purpose: the trainer writes its emergency checkpoint and nothing restarts it.")
 final class StopCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--stop-timeout", paramLabel = "DURATION",
             description = "Time the trainer gets for its emergency checkpoint (default watchdog.stop_timeout, 120s).")
@@ -33,7 +34,7 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainguardConfig loaded = ConfigLoader.load(config);
+        TrainguardConfig loaded = config.load();
         Duration timeout = loaded.watchdog().stopTimeout();
         if (stopTimeout != null) {
             timeout = Durations.parse("--stop-timeout", stopTimeout);
@@ -41,7 +42,7 @@ final class StopCommand implements Callable<Integer> {
                 throw new WatchdogCli.UsageException("--stop-timeout must be > 0, found " + stopTimeout);
             }
         }
-        return RunStopper.stop(config.toAbsolutePath().normalize(), loaded.training().outputDir().toAbsolutePath().normalize(),
+        return RunStopper.stop(config.absolute(), loaded.training().outputDir().toAbsolutePath().normalize(),
                 timeout, spec.commandLine().getOut());
     }
 }

@@ -1,10 +1,9 @@
 package org.trainguard.watchdog;
 
-import java.io.PrintWriter;
-import java.util.Optional;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
-import org.trainguard.core.config.ConfigException;
-import org.trainguard.core.io.UnusablePathException;
+import org.trainguard.cli.Cli;
+import org.trainguard.core.ExitCode;
 import org.trainguard.watchdog.install.InstallCommand;
 import org.trainguard.watchdog.install.UninstallCommand;
 import picocli.CommandLine;
@@ -63,32 +62,20 @@ public final class WatchdogCli implements Callable<Integer> {
 
     /** @return the configured picocli command line (also for tests that capture its output) */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new WatchdogCli());
-        cl.setExecutionExceptionHandler(WatchdogCli::handle);
-        return cl;
-    }
-
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
-        int code;
-        if (e instanceof ConfigException || e instanceof UsageException || e instanceof UnusablePathException) {
-            err.println("error: " + e.getMessage());
-            code = 2;
-        } else {
-            err.println("unexpected failure: " + e);
-            e.printStackTrace(err);
-            code = INTERNAL_ERROR;
-        }
-        err.flush();
-        return code;
+        return Cli.commandLine(new WatchdogCli(), EnumSet.of(ExitCode.USAGE), INTERNAL_ERROR);
     }
 
     /** A usage problem found after parsing: a bad option value, a missing file, a contradiction. */
-    static final class UsageException extends RuntimeException {
+    static final class UsageException extends RuntimeException implements ExitCode.Source {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
             super(message);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.USAGE;
         }
     }
 
@@ -96,8 +83,7 @@ public final class WatchdogCli implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Optional.ofNullable(WatchdogCli.class.getPackage().getImplementationVersion()).orElse("dev");
-            return new String[] {"trainguard watchdog " + v, "Java " + System.getProperty("java.version")};
+            return Cli.version("watchdog", WatchdogCli.class);
         }
     }
 }

@@ -208,24 +208,11 @@ public final class EmbedInYourApp {
                 out.println("run the same command again to resume from step " + r.steps());
             }
             return r.exitCode();
-        } catch (RunLock.LockHeldException e) {
+        } catch (RunLock.LockHeldException | ResumeRefusedException | TrainingDivergedException | NoGoodCheckpointException
+                | DiskSpaceException | CheckpointWriteException e) {
+            // each says its exit code (ExitCode.of): locked 5, refused 2, diverged 4, no good checkpoint 6, disk 7, write 1
             err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.LOCKED.code();
-        } catch (ResumeRefusedException e) {
-            err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.USAGE.code();
-        } catch (TrainingDivergedException e) {
-            err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.DIVERGED.code();
-        } catch (NoGoodCheckpointException e) {
-            err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.NO_GOOD_CHECKPOINT.code();
-        } catch (DiskSpaceException e) {
-            err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.DISK_FULL.code();
-        } catch (CheckpointWriteException e) {
-            err.println("EmbedInYourApp: " + e.getMessage());
-            return ExitCode.FAILURE.code();
+            return ExitCode.of(e).code();
         } catch (IOException e) {
             err.println("EmbedInYourApp: cannot write " + a.outputDir() + ": " + e.getMessage());
             return ExitCode.FAILURE.code();

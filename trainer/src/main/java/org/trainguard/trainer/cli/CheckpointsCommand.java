@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.io.UnusablePathException;
 import org.trainguard.core.lock.RunLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +34,8 @@ final class CheckpointsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "list|verify|prune", description = "What to do.")
     String action;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "For prune: how many to keep (default checkpoint.keep_last).")
     Integer keepLast;
@@ -47,7 +48,7 @@ final class CheckpointsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainguardConfig c = ConfigLoader.load(config);
+        TrainguardConfig c = config.load();
         Path outputDir = c.training().outputDir();
         var out = spec.commandLine().getOut();
         switch (action) {

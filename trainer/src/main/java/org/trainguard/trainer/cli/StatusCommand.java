@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.nio.file.Path;
-import org.trainguard.core.config.ConfigLoader;
+import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run's status, progress, checkpoints and best metric.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -27,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path outputDir = ConfigLoader.load(config).training().outputDir();
+        Path outputDir = config.load().training().outputDir();
         Map<String, Object> s = RunInspector.status(outputDir);
         var out = spec.commandLine().getOut();
         if (json) {

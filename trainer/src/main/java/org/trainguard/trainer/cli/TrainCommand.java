@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.VerboseOption;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
@@ -17,7 +19,7 @@ import org.trainguard.session.ResumeMode;
 import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.trainer.train.Warmup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,22 +29,21 @@ final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The run's YAML configuration.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
-    @Option(names = "--resume", paramLabel = "auto|never|PATH", defaultValue = "auto",
-            description = "auto (default), never, or a checkpoint folder.")
-    String resume;
+    @Mixin
+    ResumeOption resume;
 
-    @Option(names = {"-v", "--verbose"}, description = "More logging.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        return train(config, resume, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return train(config.path(), resume.resume, verbose.on(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     static int train(Path configFile, String resume, boolean verbose, PrintWriter out, PrintWriter err) throws Exception {

@@ -1,23 +1,14 @@
 package org.trainguard.trainer.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
+import org.trainguard.cli.Cli;
+import org.trainguard.cli.VerboseOption;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.config.ConfigException;
-import org.trainguard.core.io.UnusablePathException;
-import org.trainguard.core.lock.RunLock;
-import org.trainguard.session.CheckpointWriteException;
-import org.trainguard.session.ModelFileException;
-import org.trainguard.session.DiskSpaceException;
-import org.trainguard.session.NoGoodCheckpointException;
-import org.trainguard.session.ResumeRefusedException;
-import org.trainguard.session.TrainingDivergedException;
-import org.trainguard.trainer.data.DataFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,13 +30,11 @@ public final class TrainerCli implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The run's YAML configuration: train it (same as `train --config`).")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "auto|never|PATH", defaultValue = "auto",
-            description = "auto: continue from the newest checkpoint that verifies (default); never: start over, "
-                    + "archiving an earlier run; PATH: continue from that checkpoint folder.")
-    String resume;
+    @Mixin
+    ResumeOption resume;
 
-    @Option(names = {"-v", "--verbose"}, description = "More logging.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,7 +44,7 @@ public final class TrainerCli implements Callable<Integer> {
         if (config == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --config FILE to train, or a subcommand (see --help)");
         }
-        return TrainCommand.train(config, resume, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return TrainCommand.train(config, resume.resume, verbose.on(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /**
@@ -68,10 +57,7 @@ public final class TrainerCli implements Callable<Integer> {
 
     /** @return the configured picocli command line (also for tests that capture its output) */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TrainerCli());
-        cl.setExecutionExceptionHandler(TrainerCli::handle);
-        cl.setExitCodeExceptionMapper(TrainerCli::exitCodeOf);
-        return cl;
+        return Cli.commandLine(new TrainerCli(), EnumSet.allOf(ExitCode.class), ExitCode.FAILURE.code());
     }
 
     /**
@@ -85,60 +71,17 @@ public final class TrainerCli implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    static int exitCodeOf(Throwable t) {
-        if (t instanceof ConfigException || t instanceof ResumeRefusedException || t instanceof CommandLine.ParameterException
-                || t instanceof UsageException) {
-            return ExitCode.USAGE.code();
-        }
-        if (t instanceof DataFormatException) {
-            return ExitCode.DATA.code();
-        }
-        if (t instanceof TrainingDivergedException) {
-            return ExitCode.DIVERGED.code();
-        }
-        if (t instanceof RunLock.LockHeldException) {
-            return ExitCode.LOCKED.code();
-        }
-        if (t instanceof NoGoodCheckpointException) {
-            return ExitCode.NO_GOOD_CHECKPOINT.code();
-        }
-        if (t instanceof DiskSpaceException) {
-            return ExitCode.DISK_FULL.code();
-        }
-        if (t instanceof UnusablePathException || t instanceof CheckpointStore.UnsupportedFormatException || t instanceof ModelFileException) {
-            return ExitCode.USAGE.code();
-        }
-        return ExitCode.FAILURE.code();
-    }
-
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
-        int code = exitCodeOf(e);
-        String prefix = switch (code) {
-            case 2 -> "error: ";
-            case 3 -> "data error: ";
-            case 4 -> "";
-            case 5 -> "locked: ";
-            case 6 -> "error: ";
-            case 7 -> "error: ";
-            default -> "";
-        };
-        if (code == ExitCode.FAILURE.code() && !(e instanceof CheckpointWriteException)) {
-            err.println("unexpected failure: " + e);
-            e.printStackTrace(err);
-        } else {
-            err.println(prefix + e.getMessage());
-        }
-        err.flush();
-        return code;
-    }
-
     /** A usage problem found after parsing (a missing file, a wrong combination). */
-    static final class UsageException extends RuntimeException {
+    static final class UsageException extends RuntimeException implements ExitCode.Source {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
             super(message);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.USAGE;
         }
     }
 
@@ -146,8 +89,7 @@ public final class TrainerCli implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Optional.ofNullable(TrainerCli.class.getPackage().getImplementationVersion()).orElse("dev");
-            return new String[] {"trainguard trainer " + v, "Java " + System.getProperty("java.version")};
+            return Cli.version("trainer", TrainerCli.class);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.trainguard.trainer.data;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.trainguard.core.ExitCode;
 
 /**
  * A data file cannot be used: it is missing, empty, or a record in it is malformed.
@@ -12,7 +13,7 @@ import java.util.OptionalInt;
  * user can jump straight to it. The trainer CLI maps this exception to exit code 3 (data error,
  * never restarted).
  */
-public class DataFormatException extends RuntimeException {
+public class DataFormatException extends RuntimeException implements ExitCode.Source {
 
     private static final long serialVersionUID = 1L;
 
@@ -90,5 +91,11 @@ public class DataFormatException extends RuntimeException {
     /** The message without the file and line prefix. */
     public String problem() {
         return problem;
+    }
+
+    /** @return {@link ExitCode#DATA} */
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.DATA;
     }
 }

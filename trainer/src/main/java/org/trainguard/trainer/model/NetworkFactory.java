@@ -31,11 +31,12 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.config.CnnModel;
 import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.config.EmbeddingLayout;
+import org.trainguard.core.config.FastTextModel;
 import org.trainguard.core.config.LossType;
 import org.trainguard.core.config.ModelConfig;
-import org.trainguard.core.config.ModelType;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.config.TrainingConfig;
 import org.trainguard.session.sparse.BagOfIdsEmbedding;
@@ -70,7 +71,7 @@ public final class NetworkFactory {
      * @throws ConfigException when sparse is asked for on a GPU backend
      */
     public static EmbeddingLayout layout(ModelConfig model, boolean cpuBackend, Optional<EmbeddingLayout> recorded) {
-        if (model.type() != ModelType.FASTTEXT) {
+        if (!(model instanceof FastTextModel)) {
             return EmbeddingLayout.DENSE;
         }
         if (model.embedding() == EmbeddingLayout.SPARSE && !cpuBackend) {
@@ -199,7 +200,7 @@ public final class NetworkFactory {
         t.maxGradNorm().ifPresent(n -> b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(n));
 
         var list = b.list();
-        if (layout == EmbeddingLayout.SPARSE && m.type() == ModelType.FASTTEXT) {
+        if (layout == EmbeddingLayout.SPARSE && m instanceof FastTextModel) {
             // replaces embedding + average pooling; weight decay and clipping apply to the rows a step touched
             list.layer(new BagOfIdsEmbedding.Builder()
                     .nIn(buckets).nOut(dim)
@@ -217,15 +218,15 @@ public final class NetworkFactory {
                 .weightInit(WeightInit.NORMAL)
                 .build());
         int pooledSize = dim;
-        if (m.type() == ModelType.CNN) {
+        if (m instanceof CnnModel cnn) {
             list.layer(new Convolution1DLayer.Builder()
-                    .nIn(dim).nOut(m.convFilters())
-                    .kernelSize(m.convKernelSize())
+                    .nIn(dim).nOut(cnn.convFilters())
+                    .kernelSize(cnn.convKernelSize())
                     .convolutionMode(ConvolutionMode.Same)
                     .activation(Activation.RELU)
                     .build());
             list.layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
-            pooledSize = m.convFilters();
+            pooledSize = cnn.convFilters();
         } else {
             list.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
         }

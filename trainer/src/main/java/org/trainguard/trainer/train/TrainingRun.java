@@ -131,7 +131,7 @@ public final class TrainingRun {
             }
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
             LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
-                    config.model().type().name().toLowerCase(java.util.Locale.ROOT), layout.name().toLowerCase(java.util.Locale.ROOT),
+                    config.model().type(), layout.name().toLowerCase(java.util.Locale.ROOT),
                     net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
                             : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
             startup.phase(Heartbeat.Phase.RESTORING);

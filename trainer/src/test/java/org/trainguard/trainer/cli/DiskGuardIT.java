@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -154,16 +155,6 @@ class DiskGuardIT {
             return Files.readString(file);
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 5 minutes waiting for " + what);
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.trainguard.testing.Processes;
 
 /** {@code doctor} from trainer.jar names DL4J's and ND4J's versions, not trainguard's. */
 class DoctorIT {
@@ -17,7 +18,7 @@ class DoctorIT {
     @Test
     void versionsInTheJarAreTheLibrariesOwn() throws Exception {
         Path jar = Path.of("target", "trainer.jar").toAbsolutePath();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+        Process p = new ProcessBuilder(Processes.java(), "-jar", jar.toString(),
                 "doctor", "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));

@@ -3,6 +3,7 @@ package org.trainguard.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,17 +44,17 @@ class EarlyStoppingIT {
     @Test
     void theRunStopsEarlyAtTheSameStepAfterSigkillAndResume(@TempDir Path tmp) throws Exception {
         TrainerFixture straight = fixture(tmp.resolve("straight"));
-        Process p = start(straight, "straight");
-        assertEquals(0, p.waitFor(), () -> log(straight, "straight"));
+        Process p = straight.start("straight");
+        assertEquals(0, p.waitFor(), () -> straight.log("straight"));
         SessionState done = new SessionStore(straight.output).read().state().orElseThrow();
         long stop = done.step();
         assertEquals(SessionStatus.COMPLETED, done.status());
         // macro-F1 cannot improve by more than 1.0: the evaluations after the first (20) count, 40 to 100
-        assertEquals(100, stop, () -> log(straight, "straight"));
+        assertEquals(100, stop, () -> straight.log("straight"));
         assertEquals(new SessionState.EarlyStopping(4, 1.0, 4, true), done.earlyStoppingState().orElseThrow());
         assertTrue(done.exitInfo().orElseThrow().reason().contains("stopped early at step 100 of 225: f1_macro has not improved"),
                 done.exitInfo().toString());
-        String out = log(straight, "straight");
+        String out = straight.log("straight");
         assertTrue(out.contains("early stopping: stopped early at step " + stop), out);
         assertTrue(out.contains("training completed: " + stop + " steps"), out);
         float[] model = TrainerFixture.finalParams(straight.output);
@@ -61,67 +62,28 @@ class EarlyStoppingIT {
         // killed after the checkpoint of step 75 (two evaluations without improvement) and the evaluation of step 80,
         // before the stop, then started again
         TrainerFixture killed = fixture(tmp.resolve("killed"));
-        Process first = start(killed, "first");
+        Process first = killed.start("first");
         long target = 82;
-        waitFor(() -> currentStep(killed) >= target || !first.isAlive(), 300, "step " + target);
-        assertTrue(first.isAlive(), () -> "ended before step " + target + ": " + log(killed, "first"));
+        waitFor(() -> killed.currentStep() >= target || !first.isAlive(), 300, "step " + target);
+        assertTrue(first.isAlive(), () -> "ended before step " + target + ": " + killed.log("first"));
         first.destroyForcibly(); // SIGKILL
         assertEquals(137, first.waitFor());
-        long killedAt = currentStep(killed);
+        long killedAt = killed.currentStep();
         assertTrue(killedAt < stop, "killed at " + killedAt + ", after the stop at " + stop);
 
-        Process second = start(killed, "second");
-        assertEquals(0, second.waitFor(), () -> log(killed, "second"));
+        Process second = killed.start("second");
+        assertEquals(0, second.waitFor(), () -> killed.log("second"));
         SessionState resumed = new SessionStore(killed.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, resumed.status());
         assertEquals(stop, resumed.step(), "killed at step " + killedAt);
-        assertTrue(log(killed, "second").contains("resuming from checkpoint-"), () -> log(killed, "second"));
+        assertTrue(killed.log("second").contains("resuming from checkpoint-"), () -> killed.log("second"));
         assertArrayEquals(model, TrainerFixture.finalParams(killed.output), "killed at step " + killedAt);
 
         // started once more, the completed run trains no further
-        Process third = start(killed, "third");
-        assertEquals(0, third.waitFor(), () -> log(killed, "third"));
-        assertTrue(log(killed, "third").contains("already completed " + stop + " steps (the run stopped early at step " + stop),
-                () -> log(killed, "third"));
+        Process third = killed.start("third");
+        assertEquals(0, third.waitFor(), () -> killed.log("third"));
+        assertTrue(killed.log("third").contains("already completed " + stop + " steps (the run stopped early at step " + stop),
+                () -> killed.log("third"));
         assertEquals(stop, new SessionStore(killed.output).read().state().orElseThrow().step());
-    }
-
-    private static Process start(TrainerFixture f, String name) throws IOException {
-        ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(f.dir.resolve(name + ".log").toFile());
-        return pb.start();
-    }
-
-    private static String log(TrainerFixture f, String name) {
-        try {
-            return Files.readString(f.dir.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static long currentStep(TrainerFixture f) {
-        try {
-            List<Map<String, Object>> lines = MetricsLog.read(f.output.resolve("metrics.jsonl"));
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if ("train".equals(lines.get(i).get("type"))) {
-                    return ((Number) lines.get(i).get("step")).longValue();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not there yet, or being appended
-        }
-        return 0;
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

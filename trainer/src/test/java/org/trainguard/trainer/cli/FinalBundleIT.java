@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.ModelReader;
+import org.trainguard.testing.Processes;
 import org.trainguard.trainer.train.FinalBundle;
 
 /**
@@ -123,7 +125,7 @@ class FinalBundleIT {
         if (new File("/usr/bin/env").canExecute()) {
             cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(Processes.java());
         cmd.add("-Xmx1g");
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainerCli.class.getName(), "--config", f.config.toString()));
@@ -138,16 +140,6 @@ class FinalBundleIT {
             return Files.readString(f.dir.resolve(name + ".log"));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

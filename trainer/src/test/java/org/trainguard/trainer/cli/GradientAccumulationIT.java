@@ -3,6 +3,7 @@ package org.trainguard.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,66 +35,27 @@ class GradientAccumulationIT {
     @Test
     void anAccumulatingRunKilledAndResumedEndsBitwiseEqual(@TempDir Path tmp) throws Exception {
         TrainerFixture straight = fixture(tmp.resolve("straight"));
-        Process p = start(straight, "straight");
-        assertEquals(0, p.waitFor(), () -> log(straight, "straight"));
+        Process p = straight.start("straight");
+        assertEquals(0, p.waitFor(), () -> straight.log("straight"));
         SessionState done = new SessionStore(straight.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, done.status());
         assertEquals(114, done.step(), "optimizer steps");
         assertEquals(3 * 1200, done.samplesSeen());
-        assertTrue(log(straight, "straight").contains("2 batches per step"), () -> log(straight, "straight"));
+        assertTrue(straight.log("straight").contains("2 batches per step"), () -> straight.log("straight"));
         float[] model = TrainerFixture.finalParams(straight.output);
 
         TrainerFixture killed = fixture(tmp.resolve("killed"));
-        Process first = start(killed, "first");
-        waitFor(() -> currentStep(killed) >= 60 || !first.isAlive(), 300, "step 60");
-        assertTrue(first.isAlive(), () -> "ended before step 60: " + log(killed, "first"));
+        Process first = killed.start("first");
+        waitFor(() -> killed.currentStep() >= 60 || !first.isAlive(), 300, "step 60");
+        assertTrue(first.isAlive(), () -> "ended before step 60: " + killed.log("first"));
         first.destroyForcibly(); // SIGKILL
         assertEquals(137, first.waitFor());
-        long killedAt = currentStep(killed);
+        long killedAt = killed.currentStep();
 
-        Process second = start(killed, "second");
-        assertEquals(0, second.waitFor(), () -> log(killed, "second"));
-        assertTrue(log(killed, "second").contains("resuming from checkpoint-"), () -> log(killed, "second"));
+        Process second = killed.start("second");
+        assertEquals(0, second.waitFor(), () -> killed.log("second"));
+        assertTrue(killed.log("second").contains("resuming from checkpoint-"), () -> killed.log("second"));
         assertEquals(114, new SessionStore(killed.output).read().state().orElseThrow().step());
         assertArrayEquals(model, TrainerFixture.finalParams(killed.output), "killed at step " + killedAt);
-    }
-
-    private static Process start(TrainerFixture f, String name) throws IOException {
-        ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(f.dir.resolve(name + ".log").toFile());
-        return pb.start();
-    }
-
-    private static String log(TrainerFixture f, String name) {
-        try {
-            return Files.readString(f.dir.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static long currentStep(TrainerFixture f) {
-        try {
-            List<Map<String, Object>> lines = MetricsLog.read(f.output.resolve("metrics.jsonl"));
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if ("train".equals(lines.get(i).get("type"))) {
-                    return ((Number) lines.get(i).get("step")).longValue();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not there yet, or being appended
-        }
-        return 0;
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

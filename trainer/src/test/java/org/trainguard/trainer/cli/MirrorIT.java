@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.testing.Processes;
 
 /**
  * {@code checkpoint.mirror} with real trainer processes: the output folder is lost mid-run, and the same command
@@ -171,7 +173,7 @@ class MirrorIT {
     private static Process startS3Proxy(Path dir, Path conf, int port) throws Exception {
         String jar = System.getProperty("s3proxy.jar", "");
         assertTrue(new File(jar).isFile(), "the build copies S3Proxy to target/s3proxy/s3proxy.jar before the ITs; found '" + jar + "'");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        ProcessBuilder pb = new ProcessBuilder(Processes.java(), "-Xmx256m",
                 "-jar", jar, "--properties", conf.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("s3proxy.log").toFile());
@@ -212,16 +214,6 @@ class MirrorIT {
             return Files.readString(file);
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.testing.Processes;
 
 /**
  * A run started with {@code --resume never} and interrupted prints a command that continues it: the
@@ -24,7 +25,7 @@ class ResumeHintIT {
     void interruptedRunStartedWithResumeNeverPrintsTheCommandThatResumesIt(@TempDir Path tmp) throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, 3, "", "");
         Path log = tmp.resolve("first.log");
-        Process p = new ProcessBuilder(java(), "-Xmx1g", "-jar", JAR.toString(), "--config", f.config.toString(), "--resume", "never")
+        Process p = new ProcessBuilder(Processes.java(), "-Xmx1g", "-jar", JAR.toString(), "--config", f.config.toString(), "--resume", "never")
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         SessionStore store = new SessionStore(f.output);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -47,16 +48,12 @@ class ResumeHintIT {
         assertTrue(hint.startsWith("java -jar ") && hint.contains(JAR.toString()) && hint.endsWith("--config " + f.config.toAbsolutePath()), hint);
 
         Path second = tmp.resolve("second.log");
-        Process resumed = new ProcessBuilder("bash", "-c", hint.replaceFirst("^java ", java() + " "))
+        Process resumed = new ProcessBuilder("bash", "-c", hint.replaceFirst("^java ", Processes.java() + " "))
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(second.toFile()).start();
         assertTrue(resumed.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, resumed.exitValue(), () -> read(second));
         assertTrue(read(second).contains("resuming from checkpoint-" + stoppedAt), () -> read(second));
         assertEquals(SessionStatus.COMPLETED, store.read().state().orElseThrow().status());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static String read(Path p) {

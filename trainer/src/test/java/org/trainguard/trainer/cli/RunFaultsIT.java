@@ -3,6 +3,7 @@ package org.trainguard.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.File;
 import java.io.IOException;
@@ -223,15 +224,5 @@ class RunFaultsIT {
 
     private static boolean ownSession(TrainerFixture f, Process p) {
         return new SessionStore(f.output).read().state().map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING).orElse(false);
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

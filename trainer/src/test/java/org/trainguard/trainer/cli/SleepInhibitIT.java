@@ -3,6 +3,7 @@ package org.trainguard.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,16 +100,6 @@ class SleepInhibitIT {
             return Files.readString(f.dir.resolve("trainer.log"));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 5 minutes waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

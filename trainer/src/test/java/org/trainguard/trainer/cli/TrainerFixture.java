@@ -1,5 +1,6 @@
 package org.trainguard.trainer.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -10,8 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.trainguard.testing.Processes;
+import org.trainguard.trainer.eval.MetricsLog;
 
 /** A small real run: demo data excerpts, a small network, fast steps. */
 final class TrainerFixture {
@@ -91,13 +95,65 @@ final class TrainerFixture {
     /** Starts the trainer as a separate process with this test's class path. */
     static ProcessBuilder process(Path workDir, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(Processes.java());
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(TrainerCli.class.getName());
         cmd.addAll(Arrays.asList(args));
         return new ProcessBuilder(cmd).directory(workDir.toFile());
+    }
+
+    /**
+     * Starts this run's trainer as a separate process, its output in {@code <name>.log}.
+     *
+     * @param name the log's name
+     * @return the process
+     */
+    Process start(String name) throws IOException {
+        return startWith(name, List.of());
+    }
+
+    /**
+     * Starts this run's trainer as a separate process behind a command prefix (e.g. {@code unshare}), its output in
+     * {@code <name>.log}; SIGINT is reset to its default, since a JVM started from a non-interactive shell may
+     * inherit it as ignored.
+     *
+     * @param name   the log's name
+     * @param prefix the command before {@code java}
+     * @return the process
+     */
+    Process startWith(String name, List<String> prefix) throws IOException {
+        ProcessBuilder pb = process(dir, "--config", config.toString());
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(pb.command());
+        if (new File("/usr/bin/env").canExecute()) {
+            cmd.addAll(0, List.of("/usr/bin/env", "--default-signal=INT"));
+        }
+        pb.command(cmd);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve(name + ".log").toFile());
+        return pb.start();
+    }
+
+    /** @return the text of {@code <name>.log} so far */
+    String log(String name) {
+        return Processes.log(dir.resolve(name + ".log"));
+    }
+
+    /** @return the newest step {@code metrics.jsonl} records a training line for; 0 before the first */
+    long currentStep() {
+        try {
+            List<Map<String, Object>> lines = MetricsLog.read(output.resolve("metrics.jsonl"));
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if ("train".equals(lines.get(i).get("type"))) {
+                    return ((Number) lines.get(i).get("step")).longValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not there yet, or being appended
+        }
+        return 0;
     }
 
     static float[] finalParams(Path output) throws IOException {

@@ -3,6 +3,7 @@ package org.trainguard.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainguard.testing.Waits.waitFor;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.testing.Processes;
 import org.trainguard.trainer.eval.MetricsLog;
 
 /**
@@ -42,8 +44,8 @@ class TrainerProcessIT {
     @BeforeAll
     static void uninterruptedRun() throws Exception {
         TrainerFixture f = TrainerFixture.create(shared, EPOCHS, "", "");
-        Process p = start(f, "straight");
-        assertEquals(0, p.waitFor(), () -> log(f, "straight"));
+        Process p = f.start("straight");
+        assertEquals(0, p.waitFor(), () -> f.log("straight"));
         uninterrupted = TrainerFixture.finalParams(f.output);
     }
 
@@ -62,20 +64,20 @@ class TrainerProcessIT {
         for (int i = 0; i < targets.size(); i++) {
             long target = Math.max(targets.get(i), killedAt.isEmpty() ? 0 : killedAt.get(killedAt.size() - 1) + 5);
             String name = "kill" + i;
-            Process p = start(f, name);
+            Process p = f.start(name);
             // this process's own progress: its session file, then a step past the target
-            waitFor(() -> (ownSession(f, p) && currentStep(f) >= target) || !p.isAlive(), 120, "step " + target);
-            assertTrue(p.isAlive(), () -> "trainer ended before step " + target + ": " + log(f, name));
+            waitFor(() -> (ownSession(f, p) && f.currentStep() >= target) || !p.isAlive(), 120, "step " + target);
+            assertTrue(p.isAlive(), () -> "trainer ended before step " + target + ": " + f.log(name));
             p.destroyForcibly(); // SIGKILL
             assertEquals(137, p.waitFor());
-            killedAt.add(currentStep(f));
+            killedAt.add(f.currentStep());
         }
         SessionState afterKill = new SessionStore(f.output).read().state().orElseThrow();
         assertTrue(afterKill.status().live(), "SIGKILL leaves the session marked live: " + afterKill.status());
 
-        Process last = start(f, "last");
-        assertEquals(0, last.waitFor(), () -> log(f, "last"));
-        assertTrue(log(f, "last").contains("ended without a clean stop"), () -> log(f, "last"));
+        Process last = f.start("last");
+        assertEquals(0, last.waitFor(), () -> f.log("last"));
+        assertTrue(f.log("last").contains("ended without a clean stop"), () -> f.log("last"));
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, s.status());
         assertTrue(s.restarts() >= 5, "restarts " + s.restarts());
@@ -95,29 +97,29 @@ class TrainerProcessIT {
 
     private void stopWithSignal(Path tmp, String signal, int expectedCode) throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", "");
-        Process p = start(f, "signal");
-        waitFor(() -> currentStep(f) >= 60 || !p.isAlive(), 120, "step 60");
-        kill(signal, p.pid());
+        Process p = f.start("signal");
+        waitFor(() -> f.currentStep() >= 60 || !p.isAlive(), 120, "step 60");
+        Processes.signal(signal, p.pid());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(expectedCode, p.exitValue(), () -> log(f, "signal"));
+        assertEquals(expectedCode, p.exitValue(), () -> f.log("signal"));
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(SessionStatus.INTERRUPTED, s.status());
         long stoppedAt = s.step();
         assertTrue(stoppedAt >= 60, "stopped at " + stoppedAt);
         assertEquals(stoppedAt, s.lastCheckpointRef().orElseThrow().step(), "the emergency checkpoint holds the current step");
         assertTrue(Files.isDirectory(f.output.resolve("checkpoints/checkpoint-" + stoppedAt)));
-        assertTrue(log(f, "signal").contains("SIG" + signal), () -> log(f, "signal"));
+        assertTrue(f.log("signal").contains("SIG" + signal), () -> f.log("signal"));
 
-        Process resumed = start(f, "resumed");
-        assertEquals(0, resumed.waitFor(), () -> log(f, "resumed"));
-        assertTrue(log(f, "resumed").contains("resuming from checkpoint-" + stoppedAt + " (step " + stoppedAt + ","), () -> log(f, "resumed"));
+        Process resumed = f.start("resumed");
+        assertEquals(0, resumed.waitFor(), () -> f.log("resumed"));
+        assertTrue(f.log("resumed").contains("resuming from checkpoint-" + stoppedAt + " (step " + stoppedAt + ","), () -> f.log("resumed"));
         assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output));
     }
 
     @Test
     void brokenNewestCheckpointAndTruncatedSessionFileAreSurvived(@TempDir Path tmp) throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", "");
-        Process p = start(f, "first");
+        Process p = f.start("first");
         waitFor(() -> new CheckpointStore(f.output).list().size() >= 3 || !p.isAlive(), 120, "three checkpoints");
         p.destroyForcibly();
         p.waitFor();
@@ -135,9 +137,9 @@ class TrainerProcessIT {
         Path session = f.output.resolve(SessionStore.FILE_NAME);
         Files.write(session, java.util.Arrays.copyOf(Files.readAllBytes(session), 40));
 
-        Process resumed = start(f, "resumed");
-        assertEquals(0, resumed.waitFor(), () -> log(f, "resumed"));
-        String log = log(f, "resumed");
+        Process resumed = f.start("resumed");
+        assertEquals(0, resumed.waitFor(), () -> f.log("resumed"));
+        String log = f.log("resumed");
         assertTrue(log.contains("checkpoint-" + newest.step() + " does not verify"), log);
         assertTrue(log.contains("checkpoint-" + previous.step() + " does not verify"), log);
         assertTrue(log.contains("rebuilding it from the checkpoints"), log);
@@ -152,13 +154,13 @@ class TrainerProcessIT {
     @Test
     void secondTrainerOnTheSameFolderExitsFive(@TempDir Path tmp) throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, 200, "", "");
-        Process first = start(f, "first");
+        Process first = f.start("first");
         try {
             waitFor(() -> RunLock.holder(f.output).isPresent() || !first.isAlive(), 120, "the run lock");
-            Process second = start(f, "second");
-            assertEquals(5, second.waitFor(), () -> log(f, "second"));
-            assertTrue(log(f, "second").contains("another trainer holds") && log(f, "second").contains("pid " + first.pid()),
-                    () -> log(f, "second"));
+            Process second = f.start("second");
+            assertEquals(5, second.waitFor(), () -> f.log("second"));
+            assertTrue(f.log("second").contains("another trainer holds") && f.log("second").contains("pid " + first.pid()),
+                    () -> f.log("second"));
         } finally {
             first.destroy();
             first.waitFor(60, TimeUnit.SECONDS);
@@ -176,9 +178,9 @@ class TrainerProcessIT {
         try {
             // the disk guard would refuse to start on 12 MB (DiskGuardIT); this is the failed save without it
             TrainerFixture f = TrainerFixture.create(mount, 200, "", "disk_guard: false");
-            Process p = start(f, "full");
+            Process p = f.start("full");
             waitFor(() -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(), 120, "the first checkpoint");
-            assertTrue(p.isAlive(), () -> log(f, "full"));
+            assertTrue(p.isAlive(), () -> f.log("full"));
             CheckpointStore.Checkpoint good = new CheckpointStore(f.output).list().get(0);
             // fill the disk
             Path filler = mount.resolve("filler");
@@ -191,8 +193,8 @@ class TrainerProcessIT {
                 // no space left
             }
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops by itself");
-            assertEquals(1, p.exitValue(), () -> log(f, "full"));
-            String log = log(f, "full");
+            assertEquals(1, p.exitValue(), () -> f.log("full"));
+            String log = f.log("full");
             assertTrue(log.contains("No space left on device") || log.contains("no space"), log);
             assertTrue(log.contains("checkpoint writes in a row failed"), log);
             assertTrue(new CheckpointStore(f.output).verify(good.dir()).ok(), "the older checkpoint is intact");
@@ -203,61 +205,7 @@ class TrainerProcessIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Process start(TrainerFixture f, String name) throws IOException {
-        return startWith(f, name, List.of());
-    }
-
-    private static Process startWith(TrainerFixture f, String name, List<String> prefix) throws IOException {
-        ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(pb.command());
-        // A JVM started from a non-interactive shell may inherit SIGINT as ignored; env resets it.
-        if (new File("/usr/bin/env").canExecute()) {
-            cmd.addAll(0, List.of("/usr/bin/env", "--default-signal=INT"));
-        }
-        pb.command(cmd);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(f.dir.resolve(name + ".log").toFile());
-        return pb.start();
-    }
-
-    private static String log(TrainerFixture f, String name) {
-        try {
-            return Files.readString(f.dir.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static long currentStep(TrainerFixture f) {
-        try {
-            List<Map<String, Object>> lines = MetricsLog.read(f.output.resolve("metrics.jsonl"));
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if ("train".equals(lines.get(i).get("type"))) {
-                    return ((Number) lines.get(i).get("step")).longValue();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not there yet, or being appended
-        }
-        return 0;
-    }
-
     private static boolean ownSession(TrainerFixture f, Process p) {
         return new SessionStore(f.output).read().state().map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING).orElse(false);
-    }
-
-    private static void kill(String signal, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

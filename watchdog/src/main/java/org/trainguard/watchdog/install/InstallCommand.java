@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.trainguard.core.ExitCode;
 import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
@@ -146,7 +147,7 @@ public final class InstallCommand implements Callable<Integer> {
         List<Check> failed = checks.stream().filter(check -> !check.passed()).toList();
         if (!failed.isEmpty() || config.isEmpty()) {
             failed.forEach(check -> err.println("install: " + check.message()));
-            return 2;
+            return ExitCode.USAGE.code();
         }
 
         TrainguardConfig loaded = config.get();
@@ -160,7 +161,7 @@ public final class InstallCommand implements Callable<Integer> {
             PlanOutput.printNotes(out, plan.notes());
             out.println();
             PlanOutput.printCommands(out, "To check it after installing:", plan.checks());
-            return 0;
+            return ExitCode.COMPLETED.code();
         }
         return carryOut(plan, service, platform, out, err);
     }
@@ -175,7 +176,7 @@ public final class InstallCommand implements Callable<Integer> {
                 out.println((existed ? "replaced " : "wrote ") + file.path());
             } catch (IOException cannotWrite) {
                 err.println("install: cannot write " + file.path() + ": " + cannotWrite);
-                return 1;
+                return ExitCode.FAILURE.code();
             }
         }
         if (platform == Platform.MACOS) {
@@ -185,7 +186,7 @@ public final class InstallCommand implements Callable<Integer> {
                 Files.createDirectories(logs);
             } catch (IOException cannotCreate) {
                 err.println("install: cannot create the logs folder " + logs + ": " + cannotCreate);
-                return 1;
+                return ExitCode.FAILURE.code();
             }
         }
 
@@ -206,7 +207,7 @@ public final class InstallCommand implements Callable<Integer> {
         PlanOutput.printNotes(out, plan.notes());
         out.println();
         PlanOutput.printCommands(out, "Check it with:", plan.checks());
-        return 0;
+        return ExitCode.COMPLETED.code();
     }
 
     private static String whyFailed(Platform platform) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.trainguard.core.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +72,7 @@ public final class UninstallCommand implements Callable<Integer> {
         if (platform != Platform.current() && !target.dryRun() && target.homeOverride().isEmpty()) {
             err.println("uninstall: cannot uninstall a " + platform.id() + " service on " + Platform.current().id()
                     + ": run uninstall on that machine, or add --dry-run to see the files and commands");
-            return 2;
+            return ExitCode.USAGE.code();
         }
         ServicePlan plan = ServicePlan.uninstall(name, locations);
         List<Path> present = plan.files().stream().map(PlannedFile::path).filter(Files::exists).toList();
@@ -84,7 +85,7 @@ public final class UninstallCommand implements Callable<Integer> {
         if (present.isEmpty()) {
             out.println("Nothing to uninstall: none of these files exists:");
             plan.files().forEach(file -> out.println("  " + file.path()));
-            return 0;
+            return ExitCode.COMPLETED.code();
         }
         if (target.dryRun()) {
             PlanOutput.printCommands(out, "Would run:", plan.commandsBefore());
@@ -93,7 +94,7 @@ public final class UninstallCommand implements Callable<Integer> {
             out.println();
             PlanOutput.printCommands(out, "Then would run:", plan.commandsAfter());
             PlanOutput.printNotes(out, plan.notes());
-            return 0;
+            return ExitCode.COMPLETED.code();
         }
 
         Optional<CommandRunner> runner = target.commandRunner(commandRunner);
@@ -112,7 +113,7 @@ public final class UninstallCommand implements Callable<Integer> {
             }
         } catch (IOException cannotDelete) {
             err.println("uninstall: cannot remove a file: " + cannotDelete);
-            return 1;
+            return ExitCode.FAILURE.code();
         }
         notRun.addAll(runner.isPresent()
                 ? PlanOutput.run(plan.commandsAfter(), runner.get(), out, err).toRunByHand()
@@ -127,7 +128,7 @@ public final class UninstallCommand implements Callable<Integer> {
         }
         out.println();
         PlanOutput.printNotes(out, plan.notes());
-        return 0;
+        return ExitCode.COMPLETED.code();
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainguard.testing.Processes;
 
 /**
  * Every documented class of bad input, run through the real {@code trainer.jar}, {@code watchdog.jar run} and
@@ -203,7 +204,7 @@ class BadInputIT {
 
     private static Process start(Program program, Path dir, Path out) throws IOException {
         RealRun.Jars jars = RealRun.jars();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Processes.java();
         String config = dir.resolve("train.yaml").toString();
         List<String> cmd = switch (program) {
             case TRAINER -> List.of(java, "-jar", jars.trainer().toString(), "--config", config);

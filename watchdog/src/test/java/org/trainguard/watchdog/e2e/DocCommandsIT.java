@@ -24,6 +24,7 @@ import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.testing.Processes;
 
 /**
  * Runs every command of README.md and docs/*.md as written, in document order, from the root of a fresh copy of
@@ -388,7 +389,7 @@ class DocCommandsIT {
                 String text = Files.readString(config).replaceFirst("(?m)^training:\\s*$", "training:\n  max_steps: 30");
                 Path shortConfig = config.resolveSibling("doc-commands-short-" + config.getFileName());
                 Files.writeString(shortConfig, text);
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Process p = new ProcessBuilder(Processes.java(), "-jar",
                         "trainer/target/trainer.jar", "--config", shortConfig.toString(),
                         "--resume", "never").directory(clone.toFile()).redirectErrorStream(true)
                         .redirectOutput(clone.resolve("short-run.txt").toFile()).start();

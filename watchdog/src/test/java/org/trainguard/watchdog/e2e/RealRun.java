@@ -26,6 +26,7 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.testing.Processes;
 
 /**
  * A small run of the real trainer for the watchdog's end-to-end tests: the four-class excerpt (1,200 training
@@ -152,7 +153,7 @@ final class RealRun implements AutoCloseable {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Processes.java();
     }
 
     /**

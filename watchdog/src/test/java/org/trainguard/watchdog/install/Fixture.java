@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.trainguard.testing.Processes;
 import picocli.CommandLine;
 
 /**
@@ -52,7 +53,7 @@ final class Fixture {
 
     /** The java running the tests, which exists, so {@code systemd-analyze verify} accepts ExecStart. */
     static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Processes.java();
     }
 
     /** Runs install with {@code --config}, {@code --home} and (unless given) {@code --watchdog-jar}. */

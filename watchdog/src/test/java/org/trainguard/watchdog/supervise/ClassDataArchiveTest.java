@@ -21,6 +21,7 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.testing.Processes;
 
 /** The class-data archive with real JVMs: recorded, built by {@code java -Xshare:dump}, and used. */
 class ClassDataArchiveTest {
@@ -51,7 +52,7 @@ class ClassDataArchiveTest {
     }
 
     private static Path java() {
-        return Path.of(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return Path.of(Processes.java());
     }
 
     private SupervisorSettings settings(Path jar, List<String> javaOpts) {

@@ -22,6 +22,7 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.trainguard.testing.Processes;
 
 /**
  * A run folder for the watchdog's integration tests: a config file with short intervals, the fake trainer's
@@ -145,7 +146,7 @@ final class WatchdogHarness implements AutoCloseable {
     }
 
     private static String java() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return Processes.java();
     }
 
     /**
