@@ -57,8 +57,8 @@ public final class AgNewsBenchmark {
      * among the character n-grams; dropout 0.1 on the pooled embedding about half a point more; a
      * small embedding trains faster without losing accuracy here.
      */
-    public static final TrainguardSettings CHOSEN_TRAINGUARD =
-            new TrainguardSettings(131_072, 1024, 2, true, 3, 5, 16, 0.1, 4, 32, 0.05, 0.0, "cosine", 0.1, "adam", OptionalDouble.of(1.0));
+    public static final TrainguardSettings CHOSEN_TRAINGUARD = new TrainguardSettings(
+            131_072, 1024, 2, true, 3, 5, 16, 0.1, 4, 32, 0.05, 0.0, "cosine", 0.1, "adam", OptionalDouble.of(1.0));
 
     /** fastText's winning settings: word bigrams and character 3- to 6-grams, 50 epochs at lr 1.0 (see bench/README.md). */
     public static final FastTextSettings CHOSEN_FASTTEXT = new FastTextSettings(50, 1.0, 2, 100, 3, 6, 200_000, true);
@@ -67,9 +67,8 @@ public final class AgNewsBenchmark {
      * The candidates {@code --sweep} tries for trainguard, the chosen one first, then the winner of
      * the earlier sweeps (the same without dropout). The other settings tried are in bench/README.md.
      */
-    public static final List<TrainguardSettings> TRAINGUARD_CANDIDATES = List.of(
-            CHOSEN_TRAINGUARD,
-            CHOSEN_TRAINGUARD.withAll("dropout=0"));
+    public static final List<TrainguardSettings> TRAINGUARD_CANDIDATES =
+            List.of(CHOSEN_TRAINGUARD, CHOSEN_TRAINGUARD.withAll("dropout=0"));
 
     /**
      * The candidates {@code --sweep} tries for fastText, the chosen one first, then learning rates
@@ -97,12 +96,19 @@ public final class AgNewsBenchmark {
      */
     public static final int DEFAULT_TEST_SPLITS = 5;
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("data", "work", "fasttext", "threads", "fasttext-repeats", "trainguard",
-            "fasttext-settings", "tuning-splits", "test-splits");
+    private static final Set<String> VALUE_OPTIONS = Set.of(
+            "data",
+            "work",
+            "fasttext",
+            "threads",
+            "fasttext-repeats",
+            "trainguard",
+            "fasttext-settings",
+            "tuning-splits",
+            "test-splits");
     private static final Set<String> FLAGS = Set.of("sweep", "tuning-only", "verbose", "help");
 
-    private AgNewsBenchmark() {
-    }
+    private AgNewsBenchmark() {}
 
     /**
      * What to run.
@@ -121,15 +127,24 @@ public final class AgNewsBenchmark {
      * @param trainguardCandidates trainguard settings to try (only the first without {@code sweep})
      * @param fastTextCandidates fastText settings to try (only the first without {@code sweep})
      */
-    public record Options(Path data, Path workDir, String fastTextCommand, int threads, int fastTextRepeats, boolean sweep,
-                          int tuningSplits, int testSplits, List<TrainguardSettings> trainguardCandidates,
-                          List<FastTextSettings> fastTextCandidates) {
+    public record Options(
+            Path data,
+            Path workDir,
+            String fastTextCommand,
+            int threads,
+            int fastTextRepeats,
+            boolean sweep,
+            int tuningSplits,
+            int testSplits,
+            List<TrainguardSettings> trainguardCandidates,
+            List<FastTextSettings> fastTextCandidates) {
 
         /** Checks the counts and that there is something to run. */
         public Options {
             if (threads < 1 || fastTextRepeats < 1 || tuningSplits < 1 || testSplits < 1) {
-                throw new BenchmarkException("--threads, --fasttext-repeats, --tuning-splits and --test-splits must be >= 1, found " + threads
-                        + ", " + fastTextRepeats + ", " + tuningSplits + " and " + testSplits);
+                throw new BenchmarkException(
+                        "--threads, --fasttext-repeats, --tuning-splits and --test-splits must be >= 1, found "
+                                + threads + ", " + fastTextRepeats + ", " + tuningSplits + " and " + testSplits);
             }
             trainguardCandidates = List.copyOf(trainguardCandidates);
             fastTextCandidates = List.copyOf(fastTextCandidates);
@@ -152,9 +167,15 @@ public final class AgNewsBenchmark {
      *     {@code supervised} plus {@code predict}
      * @param note how the figure was obtained when it needs saying (fastText: median of several runs)
      */
-    public record SystemResult(String system, String settings, double accuracy, double macroF1, double trainSeconds,
-                               double samplesPerSecond, double endToEndSeconds, String note) {
-    }
+    public record SystemResult(
+            String system,
+            String settings,
+            double accuracy,
+            double macroF1,
+            double trainSeconds,
+            double samplesPerSecond,
+            double endToEndSeconds,
+            String note) {}
 
     /**
      * The trainguard run in progress was stopped by SIGINT, SIGTERM or SIGHUP (the trainer traps them and
@@ -166,7 +187,8 @@ public final class AgNewsBenchmark {
         private final transient ExitCode code;
 
         StoppedBySignal(ExitCode code, Path run) {
-            super("stopped: the trainguard run in " + run + " was " + code.description() + "; exit code " + code.code());
+            super("stopped: the trainguard run in " + run + " was " + code.description() + "; exit code "
+                    + code.code());
             this.code = code;
         }
     }
@@ -179,8 +201,7 @@ public final class AgNewsBenchmark {
      * @param trainguard trainguard's figures
      * @param fastText fastText's figures (median of its runs)
      */
-    public record TestSplit(long seed, int testExamples, SystemResult trainguard, SystemResult fastText) {
-    }
+    public record TestSplit(long seed, int testExamples, SystemResult trainguard, SystemResult fastText) {}
 
     /**
      * Everything the benchmark measured.
@@ -193,8 +214,14 @@ public final class AgNewsBenchmark {
      * @param table the printed comparison table
      * @param testSplits every held-out test split compared, the main one (seed 42) first
      */
-    public record Report(List<SystemResult> tuning, SystemResult trainguard, SystemResult fastText, int trainExamples, int testExamples,
-                         String table, List<TestSplit> testSplits) {
+    public record Report(
+            List<SystemResult> tuning,
+            SystemResult trainguard,
+            SystemResult fastText,
+            int trainExamples,
+            int testExamples,
+            String table,
+            List<TestSplit> testSplits) {
 
         /** Copies the list. */
         public Report {
@@ -211,7 +238,10 @@ public final class AgNewsBenchmark {
          * @return its accuracy averaged over the test splits (every split has the same size)
          */
         public double meanAccuracy(java.util.function.Function<TestSplit, SystemResult> system) {
-            return testSplits.stream().mapToDouble(t -> system.apply(t).accuracy()).average().orElseThrow();
+            return testSplits.stream()
+                    .mapToDouble(t -> system.apply(t).accuracy())
+                    .average()
+                    .orElseThrow();
         }
 
         /**
@@ -239,11 +269,22 @@ public final class AgNewsBenchmark {
                 return;
             }
             Logs.quiet(!a.flag("verbose"));
-            List<TrainguardSettings> tg = a.string("trainguard").map(AgNewsBenchmark::trainguardList).orElse(TRAINGUARD_CANDIDATES);
-            List<FastTextSettings> ft = a.string("fasttext-settings").map(AgNewsBenchmark::fastTextList).orElse(FASTTEXT_CANDIDATES);
-            Options o = new Options(a.path("data", DEFAULT_DATA), a.path("work", Path.of("bench/target/agnews")),
-                    a.string("fasttext").orElse("fasttext"), a.integer("threads", 2), a.integer("fasttext-repeats", 3), a.flag("sweep"), a.integer("tuning-splits", DEFAULT_TUNING_SPLITS),
-                    a.integer("test-splits", DEFAULT_TEST_SPLITS), tg, ft);
+            List<TrainguardSettings> tg =
+                    a.string("trainguard").map(AgNewsBenchmark::trainguardList).orElse(TRAINGUARD_CANDIDATES);
+            List<FastTextSettings> ft = a.string("fasttext-settings")
+                    .map(AgNewsBenchmark::fastTextList)
+                    .orElse(FASTTEXT_CANDIDATES);
+            Options o = new Options(
+                    a.path("data", DEFAULT_DATA),
+                    a.path("work", Path.of("bench/target/agnews")),
+                    a.string("fasttext").orElse("fasttext"),
+                    a.integer("threads", 2),
+                    a.integer("fasttext-repeats", 3),
+                    a.flag("sweep"),
+                    a.integer("tuning-splits", DEFAULT_TUNING_SPLITS),
+                    a.integer("test-splits", DEFAULT_TEST_SPLITS),
+                    tg,
+                    ft);
             if (a.flag("tuning-only")) {
                 tune(o, System.out);
                 return;
@@ -303,7 +344,13 @@ public final class AgNewsBenchmark {
         TrainguardConfig config = ConfigLoader.parse(tgFinal.agNewsCsvConfig(data, tgDir.resolve("run")), work);
         SystemResult tg = trainguard(tgFinal, config, split.train().size(), tgDir);
         out.println("  " + brief(tg));
-        SystemResult ft = fastText(fastText, ftFinal, split.train(), split.validation(), work.resolve("fasttext/final"), o.threads(),
+        SystemResult ft = fastText(
+                fastText,
+                ftFinal,
+                split.train(),
+                split.validation(),
+                work.resolve("fasttext/final"),
+                o.threads(),
                 o.fastTextRepeats());
         out.println("  " + brief(ft));
 
@@ -312,16 +359,32 @@ public final class AgNewsBenchmark {
         for (int k = 1; k < o.testSplits(); k++) {
             long seed = TrainguardSettings.SEED + k;
             Splits.Split other = Splits.holdOut(p.all(), TrainguardSettings.TEST_SPLIT, seed);
-            Path[] f = {work.resolve("split/test-" + seed + "-train.jsonl"), work.resolve("split/test-" + seed + "-test.jsonl")};
+            Path[] f = {
+                work.resolve("split/test-" + seed + "-train.jsonl"), work.resolve("split/test-" + seed + "-test.jsonl")
+            };
             writeJsonl(f[0], other.train());
             writeJsonl(f[1], other.validation());
             Path dir = work.resolve("trainguard/test-" + seed);
-            SystemResult tgk = trainguard(tgFinal, ConfigLoader.parse(tgFinal.jsonlConfig(f[0], f[1], dir.resolve("run")), work),
-                    other.train().size(), dir);
-            SystemResult ftk = fastText(fastText, ftFinal, other.train(), other.validation(), work.resolve("fasttext/test-" + seed),
-                    o.threads(), o.fastTextRepeats());
-            out.printf(Locale.ROOT, "  test split seed %d: trainguard %.4f, fastText %.4f (median; runs %s)%n", seed, tgk.accuracy(),
-                    ftk.accuracy(), runRange(ftk));
+            SystemResult tgk = trainguard(
+                    tgFinal,
+                    ConfigLoader.parse(tgFinal.jsonlConfig(f[0], f[1], dir.resolve("run")), work),
+                    other.train().size(),
+                    dir);
+            SystemResult ftk = fastText(
+                    fastText,
+                    ftFinal,
+                    other.train(),
+                    other.validation(),
+                    work.resolve("fasttext/test-" + seed),
+                    o.threads(),
+                    o.fastTextRepeats());
+            out.printf(
+                    Locale.ROOT,
+                    "  test split seed %d: trainguard %.4f, fastText %.4f (median; runs %s)%n",
+                    seed,
+                    tgk.accuracy(),
+                    ftk.accuracy(),
+                    runRange(ftk));
             tests.add(new TestSplit(seed, other.validation().size(), tgk, ftk));
         }
         out.println("after: " + Machine.loadLine());
@@ -331,17 +394,31 @@ public final class AgNewsBenchmark {
             table += "\n" + splitsTable(tests);
         }
         out.println();
-        out.printf(Locale.ROOT, "AG News (ag_news_half/dev.csv): %d training examples, %d test examples, 4 classes%n", split.train().size(),
+        out.printf(
+                Locale.ROOT,
+                "AG News (ag_news_half/dev.csv): %d training examples, %d test examples, 4 classes%n",
+                split.train().size(),
                 split.validation().size());
         out.print(table);
-        Report report = new Report(tuning, tg, ft, split.train().size(), split.validation().size(), table, tests);
+        Report report = new Report(
+                tuning, tg, ft, split.train().size(), split.validation().size(), table, tests);
         if (tests.size() > 1) {
-            out.printf(Locale.ROOT, "target (trainguard accuracy >= fastText's, mean of %d test splits): %s (%.4f vs %.4f, ratio %.3f)%n",
-                    tests.size(), report.targetMet() ? "met" : "NOT met", report.meanAccuracy(TestSplit::trainguard),
-                    report.meanAccuracy(TestSplit::fastText), report.accuracyRatio());
+            out.printf(
+                    Locale.ROOT,
+                    "target (trainguard accuracy >= fastText's, mean of %d test splits): %s (%.4f vs %.4f, ratio %.3f)%n",
+                    tests.size(),
+                    report.targetMet() ? "met" : "NOT met",
+                    report.meanAccuracy(TestSplit::trainguard),
+                    report.meanAccuracy(TestSplit::fastText),
+                    report.accuracyRatio());
         } else {
-            out.printf(Locale.ROOT, "target (trainguard accuracy >= fastText's): %s (%.4f vs %.4f, ratio %.3f)%n",
-                    report.targetMet() ? "met" : "NOT met", tg.accuracy(), ft.accuracy(), report.accuracyRatio());
+            out.printf(
+                    Locale.ROOT,
+                    "target (trainguard accuracy >= fastText's): %s (%.4f vs %.4f, ratio %.3f)%n",
+                    report.targetMet() ? "met" : "NOT met",
+                    tg.accuracy(),
+                    ft.accuracy(),
+                    report.accuracyRatio());
         }
         try {
             Files.writeString(work.resolve("report.txt"), table, StandardCharsets.UTF_8);
@@ -369,18 +446,18 @@ public final class AgNewsBenchmark {
     }
 
     /** The data, the test split and the tools, as both {@link #run} and {@link #tune} start. */
-    private record Prepared(Path data, Path work, FastText fastText, LabeledData all, Splits.Split split) {
-    }
+    private record Prepared(Path data, Path work, FastText fastText, LabeledData all, Splits.Split split) {}
 
     /** What {@link #sweep} found: every candidate's figures and each system's winner. */
-    private record Tuning(List<SystemResult> results, TrainguardSettings trainguardWinner, FastTextSettings fastTextWinner) {
-    }
+    private record Tuning(
+            List<SystemResult> results, TrainguardSettings trainguardWinner, FastTextSettings fastTextWinner) {}
 
     private static Prepared prepare(Options o, PrintStream out) {
         Path data = o.data().toAbsolutePath().normalize();
         if (!Files.isRegularFile(data)) {
-            throw new BenchmarkException("AG News data not found: " + data + " (expected the ag_news_half dev.csv with columns "
-                    + "\"class\",\"title\",\"description\"); pass its path with --data FILE");
+            throw new BenchmarkException(
+                    "AG News data not found: " + data + " (expected the ag_news_half dev.csv with columns "
+                            + "\"class\",\"title\",\"description\"); pass its path with --data FILE");
         }
         FastText fastText = FastText.locate(o.fastTextCommand());
         Path work = o.workDir().toAbsolutePath().normalize();
@@ -398,11 +475,20 @@ public final class AgNewsBenchmark {
 
         // The split comes from the very configuration trainguard trains with, so both see the same examples.
         TrainguardSettings first = o.trainguardCandidates().get(0);
-        TrainguardConfig probe = ConfigLoader.parse(first.agNewsCsvConfig(data, work.resolve("trainguard/probe")), work);
+        TrainguardConfig probe =
+                ConfigLoader.parse(first.agNewsCsvConfig(data, work.resolve("trainguard/probe")), work);
         LabeledData all = DataReader.read(RunData.spec(probe, data));
-        Splits.Split split = Splits.holdOut(all, probe.data().validationSplit(), probe.training().seed());
-        out.printf(Locale.ROOT, "data: %s, %d examples; test part %d (%.0f%%, stratified, seed %d), training part %d%n", data, all.size(),
-                split.validation().size(), 100 * probe.data().validationSplit(), probe.training().seed(), split.train().size());
+        Splits.Split split = Splits.holdOut(
+                all, probe.data().validationSplit(), probe.training().seed());
+        out.printf(
+                Locale.ROOT,
+                "data: %s, %d examples; test part %d (%.0f%%, stratified, seed %d), training part %d%n",
+                data,
+                all.size(),
+                split.validation().size(),
+                100 * probe.data().validationSplit(),
+                probe.training().seed(),
+                split.train().size());
         return new Prepared(data, work, fastText, all, split);
     }
 
@@ -416,14 +502,22 @@ public final class AgNewsBenchmark {
         List<Path[]> files = new ArrayList<>();
         for (int k = 0; k < o.tuningSplits(); k++) {
             Splits.Split sp = Splits.holdOut(split.train(), TrainguardSettings.TEST_SPLIT, TrainguardSettings.SEED + k);
-            Path[] f = {work.resolve("split/tune-" + (k + 1) + "-train.jsonl"), work.resolve("split/tune-" + (k + 1) + "-validation.jsonl")};
+            Path[] f = {
+                work.resolve("split/tune-" + (k + 1) + "-train.jsonl"),
+                work.resolve("split/tune-" + (k + 1) + "-validation.jsonl")
+            };
             writeJsonl(f[0], sp.train());
             writeJsonl(f[1], sp.validation());
             inner.add(sp);
             files.add(f);
         }
-        out.printf(Locale.ROOT, "%ntuning on the training part only: %d split(s) of %d to train and %d to compare settings (seeds %d-%d)%n",
-                o.tuningSplits(), inner.get(0).train().size(), inner.get(0).validation().size(), TrainguardSettings.SEED,
+        out.printf(
+                Locale.ROOT,
+                "%ntuning on the training part only: %d split(s) of %d to train and %d to compare settings (seeds %d-%d)%n",
+                o.tuningSplits(),
+                inner.get(0).train().size(),
+                inner.get(0).validation().size(),
+                TrainguardSettings.SEED,
                 TrainguardSettings.SEED + o.tuningSplits() - 1);
         List<SystemResult> tgTried = new ArrayList<>();
         for (int i = 0; i < o.trainguardCandidates().size(); i++) {
@@ -433,15 +527,26 @@ public final class AgNewsBenchmark {
             try {
                 for (int k = 0; k < inner.size(); k++) {
                     Path dir = work.resolve("trainguard/tune-" + (i + 1) + "-split-" + (k + 1));
-                    perSplit.add(trainguard(s, ConfigLoader.parse(s.jsonlConfig(files.get(k)[0], files.get(k)[1], dir.resolve("run")), work),
-                            inner.get(k).train().size(), dir));
+                    perSplit.add(trainguard(
+                            s,
+                            ConfigLoader.parse(
+                                    s.jsonlConfig(files.get(k)[0], files.get(k)[1], dir.resolve("run")), work),
+                            inner.get(k).train().size(),
+                            dir));
                 }
                 r = mean(perSplit);
             } catch (StoppedBySignal stopped) {
                 throw stopped;
             } catch (RuntimeException failed) {
                 // a candidate that diverges (a learning rate too high) is a result of the sweep, not its end
-                r = new SystemResult("trainguard", s.describe(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                r = new SystemResult(
+                        "trainguard",
+                        s.describe(),
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
                         "failed: " + failed.getMessage());
             }
             out.println("  " + brief(r));
@@ -453,8 +558,14 @@ public final class AgNewsBenchmark {
             List<SystemResult> perSplit = new ArrayList<>();
             for (int k = 0; k < inner.size(); k++) {
                 // one run per split while tuning keeps the sweep short; the final figure is a median
-                perSplit.add(fastText(fastText, s, inner.get(k).train(), inner.get(k).validation(),
-                        work.resolve("fasttext/tune-" + (i + 1) + "-split-" + (k + 1)), o.threads(), 1));
+                perSplit.add(fastText(
+                        fastText,
+                        s,
+                        inner.get(k).train(),
+                        inner.get(k).validation(),
+                        work.resolve("fasttext/tune-" + (i + 1) + "-split-" + (k + 1)),
+                        o.threads(),
+                        1));
             }
             SystemResult r = mean(perSplit);
             out.println("  " + brief(r));
@@ -465,18 +576,38 @@ public final class AgNewsBenchmark {
         out.println();
         out.println("tuning results (mean over the tuning splits; the test part is not used):");
         out.print(table(tuning, Optional.empty()));
-        return new Tuning(tuning, o.trainguardCandidates().get(best(tgTried)), o.fastTextCandidates().get(best(ftTried)));
+        return new Tuning(
+                tuning,
+                o.trainguardCandidates().get(best(tgTried)),
+                o.fastTextCandidates().get(best(ftTried)));
     }
 
     /** The mean of one setting's figures over several tuning splits. */
     static SystemResult mean(List<SystemResult> runs) {
         SystemResult first = runs.get(0);
         double n = runs.size();
-        return new SystemResult(first.system(), first.settings(), runs.stream().mapToDouble(SystemResult::accuracy).sum() / n,
-                runs.stream().mapToDouble(SystemResult::macroF1).sum() / n, runs.stream().mapToDouble(SystemResult::trainSeconds).sum() / n,
-                runs.stream().mapToDouble(SystemResult::samplesPerSecond).sum() / n, runs.stream().mapToDouble(SystemResult::endToEndSeconds).sum() / n,
-                runs.size() == 1 ? "" : String.format(Locale.ROOT, "mean of %d tuning splits, accuracy %.4f-%.4f", runs.size(),
-                        runs.stream().mapToDouble(SystemResult::accuracy).min().orElse(0), runs.stream().mapToDouble(SystemResult::accuracy).max().orElse(0)));
+        return new SystemResult(
+                first.system(),
+                first.settings(),
+                runs.stream().mapToDouble(SystemResult::accuracy).sum() / n,
+                runs.stream().mapToDouble(SystemResult::macroF1).sum() / n,
+                runs.stream().mapToDouble(SystemResult::trainSeconds).sum() / n,
+                runs.stream().mapToDouble(SystemResult::samplesPerSecond).sum() / n,
+                runs.stream().mapToDouble(SystemResult::endToEndSeconds).sum() / n,
+                runs.size() == 1
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "mean of %d tuning splits, accuracy %.4f-%.4f",
+                                runs.size(),
+                                runs.stream()
+                                        .mapToDouble(SystemResult::accuracy)
+                                        .min()
+                                        .orElse(0),
+                                runs.stream()
+                                        .mapToDouble(SystemResult::accuracy)
+                                        .max()
+                                        .orElse(0)));
     }
 
     /** The most accurate setting; the first of equals, and never one that failed (NaN). */
@@ -489,7 +620,8 @@ public final class AgNewsBenchmark {
             }
         }
         if (best < 0) {
-            throw new BenchmarkException("every " + tried.get(0).system() + " setting failed during tuning; the first: " + tried.get(0).note());
+            throw new BenchmarkException("every " + tried.get(0).system() + " setting failed during tuning; the first: "
+                    + tried.get(0).note());
         }
         return best;
     }
@@ -502,52 +634,89 @@ public final class AgNewsBenchmark {
             Files.writeString(dir.resolve("config.yaml"), config.toYaml(), StandardCharsets.UTF_8);
             TrainingRun.Result result;
             long t0 = System.nanoTime();
-            try (PrintStream tables = new PrintStream(Files.newOutputStream(dir.resolve("evaluation.txt")), true, StandardCharsets.UTF_8)) {
+            try (PrintStream tables = new PrintStream(
+                    Files.newOutputStream(dir.resolve("evaluation.txt")), true, StandardCharsets.UTF_8)) {
                 result = new TrainingRun(config, ResumeMode.NEVER, Optional.empty(), tables, null).run();
             }
             double endToEnd = (System.nanoTime() - t0) / 1e9;
-            ExitCode.of(result.exitCode()).filter(c -> c == ExitCode.HANGUP || c == ExitCode.INTERRUPTED || c == ExitCode.TERMINATED)
+            ExitCode.of(result.exitCode())
+                    .filter(c -> c == ExitCode.HANGUP || c == ExitCode.INTERRUPTED || c == ExitCode.TERMINATED)
                     .ifPresent(c -> {
                         throw new StoppedBySignal(c, outputDir);
                     });
             if (result.exitCode() != 0 || result.finalEval().isEmpty()) {
-                throw new BenchmarkException("trainguard run in " + outputDir + " ended with exit code " + result.exitCode() + ": " + result.reason());
+                throw new BenchmarkException("trainguard run in " + outputDir + " ended with exit code "
+                        + result.exitCode() + ": " + result.reason());
             }
             CheckpointStore store = new CheckpointStore(outputDir);
-            CheckpointStore.Checkpoint last = store.list().stream().max(Comparator.comparingLong(CheckpointStore.Checkpoint::step))
-                    .orElseThrow(() -> new BenchmarkException("trainguard run in " + outputDir + " left no checkpoint to read its training time from"));
+            CheckpointStore.Checkpoint last = store.list().stream()
+                    .max(Comparator.comparingLong(CheckpointStore.Checkpoint::step))
+                    .orElseThrow(() -> new BenchmarkException(
+                            "trainguard run in " + outputDir + " left no checkpoint to read its training time from"));
             TrainingState state = store.readTrainingState(last);
             EvalResult e = result.finalEval().get();
             double seconds = state.trainingSeconds();
-            return new SystemResult("trainguard", s.describe(), e.accuracy(), e.f1Macro(), seconds,
-                    (double) trainExamples * s.epochs() / seconds, endToEnd, "");
+            return new SystemResult(
+                    "trainguard",
+                    s.describe(),
+                    e.accuracy(),
+                    e.f1Macro(),
+                    seconds,
+                    (double) trainExamples * s.epochs() / seconds,
+                    endToEnd,
+                    "");
         } catch (IOException | org.trainguard.core.lock.RunLock.LockHeldException e) {
             throw new BenchmarkException("trainguard run in " + outputDir + " failed: " + e, e);
         }
     }
 
     /** Runs fastText {@code repeats} times and reports the run with the median accuracy. */
-    static SystemResult fastText(FastText tool, FastTextSettings s, LabeledData train, LabeledData test, Path dir, int threads, int repeats) {
+    static SystemResult fastText(
+            FastText tool,
+            FastTextSettings s,
+            LabeledData train,
+            LabeledData test,
+            Path dir,
+            int threads,
+            int repeats) {
         List<FastText.Run> runs = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
-            runs.add(tool.trainAndTest(s, train, test, dir.resolve("run-" + (i + 1)), threads, TrainguardSettings.SEED + i));
+            runs.add(tool.trainAndTest(
+                    s, train, test, dir.resolve("run-" + (i + 1)), threads, TrainguardSettings.SEED + i));
         }
         List<FastText.Run> byAccuracy = new ArrayList<>(runs);
         byAccuracy.sort(Comparator.comparingDouble(r -> r.eval().accuracy()));
         FastText.Run median = byAccuracy.get((byAccuracy.size() - 1) / 2);
-        double trainSeconds = Stats.median(runs.stream().map(FastText.Run::trainSeconds).toList());
-        double endToEnd = Stats.median(runs.stream().map(r -> r.trainSeconds() + r.predictSeconds()).toList());
-        String note = repeats == 1 ? ""
-                : String.format(Locale.ROOT, "median of %d runs (seeds %d-%d), accuracy %.4f-%.4f", repeats, TrainguardSettings.SEED,
-                        TrainguardSettings.SEED + repeats - 1, byAccuracy.get(0).eval().accuracy(), byAccuracy.get(repeats - 1).eval().accuracy());
+        double trainSeconds =
+                Stats.median(runs.stream().map(FastText.Run::trainSeconds).toList());
+        double endToEnd = Stats.median(
+                runs.stream().map(r -> r.trainSeconds() + r.predictSeconds()).toList());
+        String note = repeats == 1
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "median of %d runs (seeds %d-%d), accuracy %.4f-%.4f",
+                        repeats,
+                        TrainguardSettings.SEED,
+                        TrainguardSettings.SEED + repeats - 1,
+                        byAccuracy.get(0).eval().accuracy(),
+                        byAccuracy.get(repeats - 1).eval().accuracy());
         median.reportedPrecisionAt1().ifPresent(p -> {
             if (Math.abs(p - median.eval().accuracy()) > 0.0011) {
-                throw new BenchmarkException("fastText's own test printed P@1 " + p + " but its predictions score accuracy "
-                        + median.eval().accuracy() + " in " + dir + "; the two must agree");
+                throw new BenchmarkException(
+                        "fastText's own test printed P@1 " + p + " but its predictions score accuracy "
+                                + median.eval().accuracy() + " in " + dir + "; the two must agree");
             }
         });
-        return new SystemResult("fastText", s.describe(), median.eval().accuracy(), median.eval().f1Macro(), trainSeconds,
-                (double) train.size() * s.epoch() / trainSeconds, endToEnd, note);
+        return new SystemResult(
+                "fastText",
+                s.describe(),
+                median.eval().accuracy(),
+                median.eval().f1Macro(),
+                trainSeconds,
+                (double) train.size() * s.epoch() / trainSeconds,
+                endToEnd,
+                note);
     }
 
     /**
@@ -555,27 +724,56 @@ public final class AgNewsBenchmark {
      * @return a table of both systems' accuracy on every test split and their mean
      */
     static String splitsTable(List<TestSplit> tests) {
-        TextTable t = new TextTable(List.of("test split", "test examples", "trainguard", "fastText (median)", "fastText runs",
-                "difference"), 1);
+        TextTable t = new TextTable(
+                List.of(
+                        "test split",
+                        "test examples",
+                        "trainguard",
+                        "fastText (median)",
+                        "fastText runs",
+                        "difference"),
+                1);
         int total = 0;
         double diffExamples = 0;
         for (TestSplit s : tests) {
             double diff = s.trainguard().accuracy() - s.fastText().accuracy();
             total += s.testExamples();
             diffExamples += diff * s.testExamples();
-            t.row(List.of("seed " + s.seed() + (s.seed() == TrainguardSettings.SEED ? " (above)" : ""), Integer.toString(s.testExamples()),
-                    f4(s.trainguard().accuracy()), f4(s.fastText().accuracy()), runRange(s.fastText()),
+            t.row(List.of(
+                    "seed " + s.seed() + (s.seed() == TrainguardSettings.SEED ? " (above)" : ""),
+                    Integer.toString(s.testExamples()),
+                    f4(s.trainguard().accuracy()),
+                    f4(s.fastText().accuracy()),
+                    runRange(s.fastText()),
                     String.format(Locale.ROOT, "%+.4f (%+d examples)", diff, Math.round(diff * s.testExamples()))));
         }
-        double tgMean = tests.stream().mapToDouble(s -> s.trainguard().accuracy()).average().orElseThrow();
-        double ftMean = tests.stream().mapToDouble(s -> s.fastText().accuracy()).average().orElseThrow();
-        long wins = tests.stream().filter(s -> s.trainguard().accuracy() > s.fastText().accuracy()).count();
-        long ties = tests.stream().filter(s -> s.trainguard().accuracy() == s.fastText().accuracy()).count();
-        t.row(List.of("mean of " + tests.size(), Integer.toString(total), f4(tgMean), f4(ftMean), "",
+        double tgMean = tests.stream()
+                .mapToDouble(s -> s.trainguard().accuracy())
+                .average()
+                .orElseThrow();
+        double ftMean = tests.stream()
+                .mapToDouble(s -> s.fastText().accuracy())
+                .average()
+                .orElseThrow();
+        long wins = tests.stream()
+                .filter(s -> s.trainguard().accuracy() > s.fastText().accuracy())
+                .count();
+        long ties = tests.stream()
+                .filter(s -> s.trainguard().accuracy() == s.fastText().accuracy())
+                .count();
+        t.row(List.of(
+                "mean of " + tests.size(),
+                Integer.toString(total),
+                f4(tgMean),
+                f4(ftMean),
+                "",
                 String.format(Locale.ROOT, "%+.4f (%+d examples)", tgMean - ftMean, Math.round(diffExamples))));
-        return "Both systems with the settings above on " + tests.size() + " held-out test splits of the whole file (20% each, "
-                + "stratified, seeds " + tests.get(0).seed() + "-" + tests.get(tests.size() - 1).seed() + "):\n" + t.render()
-                + String.format(Locale.ROOT, "trainguard ahead on %d of %d splits, level on %d%n", wins, tests.size(), ties);
+        return "Both systems with the settings above on " + tests.size()
+                + " held-out test splits of the whole file (20% each, "
+                + "stratified, seeds " + tests.get(0).seed() + "-"
+                + tests.get(tests.size() - 1).seed() + "):\n" + t.render()
+                + String.format(
+                        Locale.ROOT, "trainguard ahead on %d of %d splits, level on %d%n", wins, tests.size(), ties);
     }
 
     private static String runRange(SystemResult r) {
@@ -587,8 +785,14 @@ public final class AgNewsBenchmark {
         if (Double.isNaN(r.accuracy())) {
             return String.format(Locale.ROOT, "%-10s %s  %s", r.system(), r.note(), r.settings());
         }
-        return String.format(Locale.ROOT, "%-10s accuracy %.4f  macro-F1 %.4f  train %s  %s", r.system(), r.accuracy(), r.macroF1(),
-                Machine.seconds(r.trainSeconds()), r.settings());
+        return String.format(
+                Locale.ROOT,
+                "%-10s accuracy %.4f  macro-F1 %.4f  train %s  %s",
+                r.system(),
+                r.accuracy(),
+                r.macroF1(),
+                Machine.seconds(r.trainSeconds()),
+                r.settings());
     }
 
     /**
@@ -597,14 +801,21 @@ public final class AgNewsBenchmark {
      * @return the rendered table
      */
     static String table(List<SystemResult> results, Optional<SystemResult> baseline) {
-        List<String> header = new ArrayList<>(List.of("system", "settings", "accuracy", "macro-F1", "train time", "samples/s", "end to end"));
+        List<String> header = new ArrayList<>(
+                List.of("system", "settings", "accuracy", "macro-F1", "train time", "samples/s", "end to end"));
         if (baseline.isPresent()) {
             header.addAll(List.of("acc. ratio", "F1 ratio", "speed ratio"));
         }
         TextTable t = new TextTable(header, 2);
         for (SystemResult r : results) {
-            List<String> row = new ArrayList<>(List.of(r.system(), r.settings(), f4(r.accuracy()), f4(r.macroF1()), Machine.seconds(r.trainSeconds()),
-                    String.format(Locale.ROOT, "%,.0f", r.samplesPerSecond()), Machine.seconds(r.endToEndSeconds())));
+            List<String> row = new ArrayList<>(List.of(
+                    r.system(),
+                    r.settings(),
+                    f4(r.accuracy()),
+                    f4(r.macroF1()),
+                    Machine.seconds(r.trainSeconds()),
+                    String.format(Locale.ROOT, "%,.0f", r.samplesPerSecond()),
+                    Machine.seconds(r.endToEndSeconds())));
             baseline.ifPresent(b -> {
                 row.add(String.format(Locale.ROOT, "%.3f", r.accuracy() / b.accuracy()));
                 row.add(String.format(Locale.ROOT, "%.3f", r.macroF1() / b.macroF1()));
@@ -688,8 +899,9 @@ public final class AgNewsBenchmark {
                     case "-minn" -> minn = Integer.parseInt(t[++i]);
                     case "-maxn" -> maxn = Integer.parseInt(t[++i]);
                     case "-bucket" -> bucket = Integer.parseInt(t[++i]);
-                    default -> throw new BenchmarkException("unknown fastText setting \"" + t[i] + "\" in \"" + args
-                            + "\"; known: -epoch -lr -wordNgrams -dim -minn -maxn -bucket raw tokenized");
+                    default ->
+                        throw new BenchmarkException("unknown fastText setting \"" + t[i] + "\" in \"" + args
+                                + "\"; known: -epoch -lr -wordNgrams -dim -minn -maxn -bucket raw tokenized");
                 }
             }
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {

@@ -14,8 +14,7 @@ public final class BenchArgs {
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    private BenchArgs() {
-    }
+    private BenchArgs() {}
 
     /**
      * @param args the command line
@@ -29,7 +28,8 @@ public final class BenchArgs {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
-                throw new BenchmarkException("unexpected argument " + quote(arg) + "; options are " + usage(withValue, flags));
+                throw new BenchmarkException(
+                        "unexpected argument " + quote(arg) + "; options are " + usage(withValue, flags));
             }
             String name = arg.substring(2);
             String inline = null;
@@ -49,7 +49,8 @@ public final class BenchArgs {
                 }
                 parsed.values.put(name, inline);
             } else {
-                throw new BenchmarkException("unknown option " + quote(arg) + "; options are " + usage(withValue, flags));
+                throw new BenchmarkException(
+                        "unknown option " + quote(arg) + "; options are " + usage(withValue, flags));
             }
         }
         return parsed;
@@ -57,7 +58,8 @@ public final class BenchArgs {
 
     private static String usage(Set<String> withValue, Set<String> flags) {
         StringBuilder sb = new StringBuilder();
-        withValue.forEach(n -> sb.append(sb.length() == 0 ? "" : ", ").append("--").append(n).append(" VALUE"));
+        withValue.forEach(n ->
+                sb.append(sb.length() == 0 ? "" : ", ").append("--").append(n).append(" VALUE"));
         flags.forEach(n -> sb.append(sb.length() == 0 ? "" : ", ").append("--").append(n));
         return sb.toString();
     }

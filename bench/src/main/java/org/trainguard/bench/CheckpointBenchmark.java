@@ -67,15 +67,15 @@ public final class CheckpointBenchmark {
      * @param throughputSteps steps per throughput run
      * @param repetitions throughput runs per mode
      */
-    public record ModelSize(String name, int buckets, int embeddingDim, int checkpointEvery, int throughputSteps, int repetitions) {
-    }
+    public record ModelSize(
+            String name, int buckets, int embeddingDim, int checkpointEvery, int throughputSteps, int repetitions) {}
 
     /**
      * About 1M parameters (2^14 x 64) and about 16M (2^18 x 64). The small network's steps are
      * short, so its per-step overhead shows most and it gets the most repetitions.
      */
-    public static final List<ModelSize> SIZES = List.of(new ModelSize("1M", 1 << 14, 64, 40, 150, 7),
-            new ModelSize("16M", 1 << 18, 64, 100, 40, 3));
+    public static final List<ModelSize> SIZES =
+            List.of(new ModelSize("1M", 1 << 14, 64, 40, 150, 7), new ModelSize("16M", 1 << 18, 64, 100, 40, 3));
 
     private static final List<String> LABELS = List.of("A", "B", "C", "D");
     private static final long SEED = 42;
@@ -91,8 +91,14 @@ public final class CheckpointBenchmark {
      * @param throughputSteps steps per throughput run, for every size; empty for each size's own
      * @param repetitions throughput runs per mode, for every size; empty for each size's own
      */
-    public record Options(List<ModelSize> sizes, Path workDir, int batchSize, int saves, int warmupSteps, OptionalInt throughputSteps,
-                          OptionalInt repetitions) {
+    public record Options(
+            List<ModelSize> sizes,
+            Path workDir,
+            int batchSize,
+            int saves,
+            int warmupSteps,
+            OptionalInt throughputSteps,
+            OptionalInt repetitions) {
 
         /** Checks the counts. */
         public Options {
@@ -101,18 +107,18 @@ public final class CheckpointBenchmark {
                 throw new BenchmarkException("--sizes must name at least one size");
             }
             if (batchSize < 1 || saves < 1 || warmupSteps < 1 || repetitions.orElse(1) < 1) {
-                throw new BenchmarkException("--batch, --saves, --warmup and --reps must be >= 1, found " + batchSize + ", " + saves + ", "
-                        + warmupSteps + ", " + repetitions.orElse(1));
+                throw new BenchmarkException("--batch, --saves, --warmup and --reps must be >= 1, found " + batchSize
+                        + ", " + saves + ", " + warmupSteps + ", " + repetitions.orElse(1));
             }
             for (ModelSize s : sizes) {
                 int steps = throughputSteps.orElse(s.throughputSteps());
                 if (steps <= warmupSteps + 1) {
-                    throw new BenchmarkException("throughput runs of " + s.name() + " need more than --warmup + 1 (" + (warmupSteps + 1)
-                            + ") steps, found " + steps);
+                    throw new BenchmarkException("throughput runs of " + s.name() + " need more than --warmup + 1 ("
+                            + (warmupSteps + 1) + ") steps, found " + steps);
                 }
                 if (s.checkpointEvery() <= warmupSteps) {
-                    throw new BenchmarkException("size " + s.name() + " saves every " + s.checkpointEvery() + " steps, which must be more than the "
-                            + warmupSteps + " warm-up steps");
+                    throw new BenchmarkException("size " + s.name() + " saves every " + s.checkpointEvery()
+                            + " steps, which must be more than the " + warmupSteps + " warm-up steps");
                 }
             }
         }
@@ -145,9 +151,17 @@ public final class CheckpointBenchmark {
      *     written in the background (they share the cores); 0 for DL4J
      * @param bytesOnDisk size of the newest checkpoint
      */
-    public record SaveResult(String system, ModelSize size, long parameters, double stepMillis, double[] blockedMillis,
-                             double[] stepExcessMillis, double[] reportedMillis, double[] writeMillis, double[] slowdownMillis,
-                             long bytesOnDisk) {
+    public record SaveResult(
+            String system,
+            ModelSize size,
+            long parameters,
+            double stepMillis,
+            double[] blockedMillis,
+            double[] stepExcessMillis,
+            double[] reportedMillis,
+            double[] writeMillis,
+            double[] slowdownMillis,
+            long bytesOnDisk) {
 
         /** @return the blocked time of the first save (it includes one-time allocations) */
         public double firstBlocked() {
@@ -193,9 +207,18 @@ public final class CheckpointBenchmark {
      * @param sessionAfterMicros the same with the session: its listener's end of step, counters,
      *     and the checks for checkpoint, evaluation, autosave and heartbeat
      */
-    public record ThroughputResult(ModelSize size, long parameters, int steps, double[] plain, double[] session, double[] plainCpu,
-                                   double[] sessionCpu, double[] plainStepMillis, double[] sessionStepMillis, double[] plainAfterMicros,
-                                   double[] sessionAfterMicros) {
+    public record ThroughputResult(
+            ModelSize size,
+            long parameters,
+            int steps,
+            double[] plain,
+            double[] session,
+            double[] plainCpu,
+            double[] sessionCpu,
+            double[] plainStepMillis,
+            double[] sessionStepMillis,
+            double[] plainAfterMicros,
+            double[] sessionAfterMicros) {
 
         /**
          * @return the median over repetitions of session / plain throughput: each repetition's two
@@ -242,14 +265,13 @@ public final class CheckpointBenchmark {
      * @param tables the printed tables
      * @param mirrored per size, trainguard with {@code checkpoint.mirror} to a folder on the same disk
      */
-    public record Report(List<SaveResult> saves, List<ThroughputResult> throughput, String tables, List<SaveResult> mirrored) {
-    }
+    public record Report(
+            List<SaveResult> saves, List<ThroughputResult> throughput, String tables, List<SaveResult> mirrored) {}
 
     /** The system name of trainguard's run with a mirror. */
     static final String MIRRORED = "trainguard + mirror";
 
-    private CheckpointBenchmark() {
-    }
+    private CheckpointBenchmark() {}
 
     /**
      * Runs the benchmark from the command line; see {@code bench/README.md}.
@@ -259,18 +281,28 @@ public final class CheckpointBenchmark {
      */
     public static void main(String[] args) {
         try {
-            BenchArgs a = BenchArgs.parse(args, java.util.Set.of("sizes", "work", "batch", "saves", "warmup", "steps", "reps"),
+            BenchArgs a = BenchArgs.parse(
+                    args,
+                    java.util.Set.of("sizes", "work", "batch", "saves", "warmup", "steps", "reps"),
                     java.util.Set.of("verbose", "help"));
             if (a.flag("help")) {
-                System.out.println("usage: CheckpointBenchmark [--sizes 1M,16M] [--work DIR] [--batch 64] [--saves 4] [--warmup 10] "
-                        + "[--steps N] [--reps N] [--verbose]\n  --steps, --reps: throughput runs for every size (default: 1M 150 x 7, "
-                        + "16M 40 x 3)");
+                System.out.println(
+                        "usage: CheckpointBenchmark [--sizes 1M,16M] [--work DIR] [--batch 64] [--saves 4] [--warmup 10] "
+                                + "[--steps N] [--reps N] [--verbose]\n  --steps, --reps: throughput runs for every size (default: 1M 150 x 7, "
+                                + "16M 40 x 3)");
                 return;
             }
             Logs.quiet(!a.flag("verbose"));
-            List<ModelSize> sizes = a.string("sizes").map(CheckpointBenchmark::sizes).orElse(SIZES);
-            Options o = new Options(sizes, a.path("work", Path.of("bench/target")), a.integer("batch", 64), a.integer("saves", 4),
-                    a.integer("warmup", 10), optional(a, "steps"), optional(a, "reps"));
+            List<ModelSize> sizes =
+                    a.string("sizes").map(CheckpointBenchmark::sizes).orElse(SIZES);
+            Options o = new Options(
+                    sizes,
+                    a.path("work", Path.of("bench/target")),
+                    a.integer("batch", 64),
+                    a.integer("saves", 4),
+                    a.integer("warmup", 10),
+                    optional(a, "steps"),
+                    optional(a, "reps"));
             run(o, System.out);
         } catch (BenchmarkException e) {
             System.err.println("checkpoint benchmark: " + e.getMessage());
@@ -286,9 +318,12 @@ public final class CheckpointBenchmark {
         List<ModelSize> out = new ArrayList<>();
         for (String name : spec.split(",")) {
             String n = name.trim();
-            out.add(SIZES.stream().filter(s -> s.name().equalsIgnoreCase(n)).findFirst()
+            out.add(SIZES.stream()
+                    .filter(s -> s.name().equalsIgnoreCase(n))
+                    .findFirst()
                     .orElseThrow(() -> new BenchmarkException("unknown size " + n + " in --sizes; known: "
-                            + String.join(", ", SIZES.stream().map(ModelSize::name).toList()))));
+                            + String.join(
+                                    ", ", SIZES.stream().map(ModelSize::name).toList()))));
         }
         return out;
     }
@@ -311,8 +346,14 @@ public final class CheckpointBenchmark {
         List<SaveResult> mirrored = new ArrayList<>();
         for (ModelSize size : o.sizes()) {
             FeaturizedData data = syntheticData(size.buckets(), o.batchSize() * 16);
-            out.printf(Locale.ROOT, "%n%s: %d buckets x %d dims, batch %d, save every %d steps%n", size.name(), size.buckets(), size.embeddingDim(),
-                    o.batchSize(), size.checkpointEvery());
+            out.printf(
+                    Locale.ROOT,
+                    "%n%s: %d buckets x %d dims, batch %d, save every %d steps%n",
+                    size.name(),
+                    size.buckets(),
+                    size.embeddingDim(),
+                    o.batchSize(),
+                    size.checkpointEvery());
             // Alternate which system saves first, so neither always runs on a cooler machine.
             boolean trainguardFirst = saves.size() % 4 == 0;
             SaveResult tg = null;
@@ -329,7 +370,11 @@ public final class CheckpointBenchmark {
             }
             saves.add(tg);
             saves.add(dl4j);
-            SaveResult withMirror = trainguardSaves(size, data, o, work.resolve(size.name() + "/trainguard-mirror"),
+            SaveResult withMirror = trainguardSaves(
+                    size,
+                    data,
+                    o,
+                    work.resolve(size.name() + "/trainguard-mirror"),
                     Optional.of(work.resolve(size.name() + "/mirror")));
             out.println("  " + brief(withMirror));
             mirrored.add(withMirror);
@@ -358,12 +403,35 @@ public final class CheckpointBenchmark {
      */
     static TrainguardConfig config(ModelSize size, int batchSize, Path outputDir) {
         TrainguardConfig d = TrainguardConfig.defaults(outputDir);
-        ModelConfig model = new FastTextModel(size.embeddingDim(), d.model().dropout(), d.model().features().withBuckets(size.buckets()));
+        ModelConfig model = new FastTextModel(
+                size.embeddingDim(), d.model().dropout(), d.model().features().withBuckets(size.buckets()));
         TrainingConfig t = d.training();
-        TrainingConfig training = new TrainingConfig(outputDir, SEED, 1, OptionalLong.empty(), batchSize, 5.0e-3, Optimizer.ADAM, t.adamBeta1(),
-                t.adamBeta2(), t.adamEpsilon(), t.weightDecay(), t.maxGradNorm(), LrSchedule.COSINE, t.warmupRatio(), t.logEverySteps());
-        return TrainguardConfig.of(LABELS, model, DataConfig.defaults(outputDir), training, CheckpointConfig.defaults(),
-                SessionConfig.defaults(), EvalConfig.defaults(LABELS), LossConfig.defaults(LABELS), WatchdogConfig.defaults(outputDir));
+        TrainingConfig training = new TrainingConfig(
+                outputDir,
+                SEED,
+                1,
+                OptionalLong.empty(),
+                batchSize,
+                5.0e-3,
+                Optimizer.ADAM,
+                t.adamBeta1(),
+                t.adamBeta2(),
+                t.adamEpsilon(),
+                t.weightDecay(),
+                t.maxGradNorm(),
+                LrSchedule.COSINE,
+                t.warmupRatio(),
+                t.logEverySteps());
+        return TrainguardConfig.of(
+                LABELS,
+                model,
+                DataConfig.defaults(outputDir),
+                training,
+                CheckpointConfig.defaults(),
+                SessionConfig.defaults(),
+                EvalConfig.defaults(LABELS),
+                LossConfig.defaults(LABELS),
+                WatchdogConfig.defaults(outputDir));
     }
 
     static MultiLayerNetwork network(ModelSize size, int batchSize, Path outputDir, long totalSteps) {
@@ -416,8 +484,15 @@ public final class CheckpointBenchmark {
                 reported.put(handedOut, session[0].lastCaptureNanos());
             }
         });
-        SessionOptions.Builder optionsBuilder = SessionOptions.builder(dir).seed(SEED).epochs(epochsFor(total, inner)).maxSteps(total)
-                .checkpointEverySteps(every).keepLast(2).keepBest(false).evalEverySteps(Long.MAX_VALUE / 2).resume(ResumeMode.NEVER)
+        SessionOptions.Builder optionsBuilder = SessionOptions.builder(dir)
+                .seed(SEED)
+                .epochs(epochsFor(total, inner))
+                .maxSteps(total)
+                .checkpointEverySteps(every)
+                .keepLast(2)
+                .keepBest(false)
+                .evalEverySteps(Long.MAX_VALUE / 2)
+                .resume(ResumeMode.NEVER)
                 // Ctrl+C or SIGTERM ends the benchmark, not just the session run in progress
                 .handleSignals(false);
         mirror.ifPresent(m -> optionsBuilder.mirror(MirrorConfig.folder(m)));
@@ -430,20 +505,24 @@ public final class CheckpointBenchmark {
         };
         long bytes;
         // the commit time comes from whichever says it first: the hook, or the writer's log line
-        try (Logs.Commits commits = Logs.Commits.attach(); TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
+        try (Logs.Commits commits = Logs.Commits.attach();
+                TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
             session[0] = s;
             s.fit(it, hooks);
             commits.nanos().forEach((step, t) -> committed.merge(step, t, Math::min));
-            bytes = s.checkpoints().list().stream().filter(c -> c.step() == (long) o.saves() * every).findFirst()
-                    .map(c -> folderSize(c.dir())).orElse(0L);
+            bytes = s.checkpoints().list().stream()
+                    .filter(c -> c.step() == (long) o.saves() * every)
+                    .findFirst()
+                    .map(c -> folderSize(c.dir()))
+                    .orElse(0L);
         } catch (IOException | RunLock.LockHeldException e) {
             throw new BenchmarkException("trainguard run in " + dir + " failed: " + e, e);
         }
         long[] times = it.times();
         long[] done = clock.done.toArray();
         if (done.length < times.length) {
-            throw new BenchmarkException("the network's listeners stopped being called after step " + done.length + " of " + times.length
-                    + " in " + dir + ": something removed them during the run");
+            throw new BenchmarkException("the network's listeners stopped being called after step " + done.length
+                    + " of " + times.length + " in " + dir + ": something removed them during the run");
         }
         long[] intervals = intervals(times);
         List<Integer> saveSteps = new ArrayList<>();
@@ -488,13 +567,24 @@ public final class CheckpointBenchmark {
             }
             slowdown[i] = extra / 1e6;
         }
-        return new SaveResult(mirror.isPresent() ? MIRRORED : "trainguard", size, net.numParams(), step / 1e6, blocked, excess, capture, write, slowdown, bytes);
+        return new SaveResult(
+                mirror.isPresent() ? MIRRORED : "trainguard",
+                size,
+                net.numParams(),
+                step / 1e6,
+                blocked,
+                excess,
+                capture,
+                write,
+                slowdown,
+                bytes);
     }
 
     private static long committedAt(Map<Long, Long> committed, int step, Path dir) {
         Long t = committed.get((long) step);
         if (t == null) {
-            throw new BenchmarkException("trainguard did not commit the checkpoint of step " + step + " in " + dir + "; see the log (--verbose)");
+            throw new BenchmarkException("trainguard did not commit the checkpoint of step " + step + " in " + dir
+                    + "; see the log (--verbose)");
         }
         return t;
     }
@@ -511,11 +601,15 @@ public final class CheckpointBenchmark {
             throw new BenchmarkException("cannot create " + dir + ": " + e, e);
         }
         // keepAll: the listener's own record of what it saved (checkpointInfo.txt) then lists every save
-        CheckpointListener listener = new CheckpointListener.Builder(dir.toFile()).saveEveryNIterations(every).keepAll().logSaving(false).build();
+        CheckpointListener listener = new CheckpointListener.Builder(dir.toFile())
+                .saveEveryNIterations(every)
+                .keepAll()
+                .logSaving(false)
+                .build();
         StepListeners.Timed timed = new StepListeners.Timed(listener);
         net.setListeners(timed);
         FeaturizedIterator inner = batches(data, o.batchSize());
-        TimedIterator it = new TimedIterator(inner, n -> { });
+        TimedIterator it = new TimedIterator(inner, n -> {});
         plainLoop(net, it, total);
         long[] times = it.times();
         long[] listenerNanos = timed.nanos.toArray();
@@ -533,7 +627,8 @@ public final class CheckpointBenchmark {
             }
         }
         if (saveIntervals.isEmpty()) {
-            throw new BenchmarkException("DL4J's CheckpointListener saved nothing after the warm-up in " + total + " steps in " + dir);
+            throw new BenchmarkException(
+                    "DL4J's CheckpointListener saved nothing after the warm-up in " + total + " steps in " + dir);
         }
         saveIntervals.sort(null);
         double step = baseline(intervals, excluded, o.warmupSteps());
@@ -548,9 +643,19 @@ public final class CheckpointBenchmark {
             write[i] = listenerNanos[j] / 1e6;
         }
         long bytes = Optional.ofNullable(CheckpointListener.lastCheckpoint(dir.toFile()))
-                .map(c -> dir.resolve(c.getFilename()).toFile().length()).orElse(0L);
-        return new SaveResult("DL4J CheckpointListener", size, net.numParams(), step / 1e6, blocked, excess, new double[0], write,
-                new double[blocked.length], bytes);
+                .map(c -> dir.resolve(c.getFilename()).toFile().length())
+                .orElse(0L);
+        return new SaveResult(
+                "DL4J CheckpointListener",
+                size,
+                net.numParams(),
+                step / 1e6,
+                blocked,
+                excess,
+                new double[0],
+                write,
+                new double[blocked.length],
+                bytes);
     }
 
     static void plainLoop(MultiLayerNetwork net, TimedIterator it, int steps) {
@@ -568,8 +673,7 @@ public final class CheckpointBenchmark {
     // ------------------------------------------------------------------ (c) throughput
 
     /** What one throughput run measured over its timed steps. */
-    private record Rate(double wall, double cpu, double medianStepMillis, double medianAfterMicros) {
-    }
+    private record Rate(double wall, double cpu, double medianStepMillis, double medianAfterMicros) {}
 
     static ThroughputResult throughput(ModelSize size, FeaturizedData data, Options o, Path dir, PrintStream out) {
         int steps = o.stepsFor(size);
@@ -589,15 +693,33 @@ public final class CheckpointBenchmark {
                     session[r] = sessionRun(net, data, o, steps, dir.resolve("rep-" + (r + 1)));
                 }
             }
-            out.printf(Locale.ROOT, "  throughput repetition %d (%s first): plain %,.0f samples/s, session %,.0f (ratio %.4f; by CPU time %.4f; "
-                    + "by median step %.4f; after each update %.0f vs %.0f us)%n", r + 1, plainFirst ? "plain" : "session", plain[r].wall(),
-                    session[r].wall(), session[r].wall() / plain[r].wall(), session[r].cpu() / plain[r].cpu(),
-                    plain[r].medianStepMillis() / session[r].medianStepMillis(), plain[r].medianAfterMicros(), session[r].medianAfterMicros());
+            out.printf(
+                    Locale.ROOT,
+                    "  throughput repetition %d (%s first): plain %,.0f samples/s, session %,.0f (ratio %.4f; by CPU time %.4f; "
+                            + "by median step %.4f; after each update %.0f vs %.0f us)%n",
+                    r + 1,
+                    plainFirst ? "plain" : "session",
+                    plain[r].wall(),
+                    session[r].wall(),
+                    session[r].wall() / plain[r].wall(),
+                    session[r].cpu() / plain[r].cpu(),
+                    plain[r].medianStepMillis() / session[r].medianStepMillis(),
+                    plain[r].medianAfterMicros(),
+                    session[r].medianAfterMicros());
             System.gc();
         }
-        return new ThroughputResult(size, net.numParams(), steps, pick(plain, Rate::wall), pick(session, Rate::wall), pick(plain, Rate::cpu),
-                pick(session, Rate::cpu), pick(plain, Rate::medianStepMillis), pick(session, Rate::medianStepMillis),
-                pick(plain, Rate::medianAfterMicros), pick(session, Rate::medianAfterMicros));
+        return new ThroughputResult(
+                size,
+                net.numParams(),
+                steps,
+                pick(plain, Rate::wall),
+                pick(session, Rate::wall),
+                pick(plain, Rate::cpu),
+                pick(session, Rate::cpu),
+                pick(plain, Rate::medianStepMillis),
+                pick(session, Rate::medianStepMillis),
+                pick(plain, Rate::medianAfterMicros),
+                pick(session, Rate::medianAfterMicros));
     }
 
     private static double[] pick(Rate[] rates, java.util.function.ToDoubleFunction<Rate> f) {
@@ -623,9 +745,18 @@ public final class CheckpointBenchmark {
         // defaults (autosave every 5 minutes, heartbeat every 10 s, progress every 50 steps); the only
         // checkpoint is the one at the end, after the measured steps. Signal handling is off so that
         // Ctrl+C ends the benchmark; it costs nothing per step either way.
-        SessionOptions options = SessionOptions.builder(dir).seed(SEED).epochs(epochsFor(steps, inner)).maxSteps(steps)
-                .checkpointEverySteps(steps).keepLast(1).keepBest(false).evalEverySteps(Long.MAX_VALUE / 2).resume(ResumeMode.NEVER)
-                .autosaveInterval(Duration.ofMinutes(5)).handleSignals(false).build();
+        SessionOptions options = SessionOptions.builder(dir)
+                .seed(SEED)
+                .epochs(epochsFor(steps, inner))
+                .maxSteps(steps)
+                .checkpointEverySteps(steps)
+                .keepLast(1)
+                .keepBest(false)
+                .evalEverySteps(Long.MAX_VALUE / 2)
+                .resume(ResumeMode.NEVER)
+                .autosaveInterval(Duration.ofMinutes(5))
+                .handleSignals(false)
+                .build();
         try (TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
             s.fit(it);
         } catch (IOException | RunLock.LockHeldException e) {
@@ -641,8 +772,8 @@ public final class CheckpointBenchmark {
      * so the last note is the end of the measured steps.
      */
     private static final class CpuClock implements java.util.function.LongConsumer {
-        private static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         private final int from;
         private long first;
         private long last;
@@ -679,7 +810,10 @@ public final class CheckpointBenchmark {
             step[j - from] = times[j + 1] - times[j];
             after[j - from] = times[j + 1] - done[j];
         }
-        return new Rate(samples / ((times[to] - times[from]) / 1e9), samples / cpu.seconds(), Stats.median(step) / 1e6,
+        return new Rate(
+                samples / ((times[to] - times[from]) / 1e9),
+                samples / cpu.seconds(),
+                Stats.median(step) / 1e6,
                 Stats.median(after) / 1e3);
     }
 
@@ -708,8 +842,15 @@ public final class CheckpointBenchmark {
     }
 
     static String brief(SaveResult r) {
-        return String.format(Locale.ROOT, "%-24s step %s, blocked per save %s (first %s, step excess %s), write %s", r.system(),
-                ms(r.stepMillis()), ms(r.laterBlocked()), ms(r.firstBlocked()), ms(r.laterStepExcess()), ms(Stats.median(r.writeMillis())));
+        return String.format(
+                Locale.ROOT,
+                "%-24s step %s, blocked per save %s (first %s, step excess %s), write %s",
+                r.system(),
+                ms(r.stepMillis()),
+                ms(r.laterBlocked()),
+                ms(r.firstBlocked()),
+                ms(r.laterStepExcess()),
+                ms(Stats.median(r.writeMillis())));
     }
 
     private static String ms(double millis) {
@@ -718,71 +859,142 @@ public final class CheckpointBenchmark {
 
     static String tables(List<SaveResult> saves, List<ThroughputResult> throughput, Options o) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Checkpoint cost per save (batch %d, %d saves per system; medians over the saves after the first)%n",
-                o.batchSize(), o.saves()));
-        TextTable t = new TextTable(List.of("size", "system", "params", "step", "blocked", "blocked 1st", "step excess",
-                "lastCaptureNanos", "write until on disk", "slowdown while writing", "on disk"), 2);
+        sb.append(String.format(
+                Locale.ROOT,
+                "Checkpoint cost per save (batch %d, %d saves per system; medians over the saves after the first)%n",
+                o.batchSize(),
+                o.saves()));
+        TextTable t = new TextTable(
+                List.of(
+                        "size",
+                        "system",
+                        "params",
+                        "step",
+                        "blocked",
+                        "blocked 1st",
+                        "step excess",
+                        "lastCaptureNanos",
+                        "write until on disk",
+                        "slowdown while writing",
+                        "on disk"),
+                2);
         for (SaveResult r : saves) {
-            t.row(List.of(r.size().name(), r.system(), String.format(Locale.ROOT, "%,d", r.parameters()), ms(r.stepMillis()),
-                    ms(r.laterBlocked()), ms(r.firstBlocked()), ms(r.laterStepExcess()),
+            t.row(List.of(
+                    r.size().name(),
+                    r.system(),
+                    String.format(Locale.ROOT, "%,d", r.parameters()),
+                    ms(r.stepMillis()),
+                    ms(r.laterBlocked()),
+                    ms(r.firstBlocked()),
+                    ms(r.laterStepExcess()),
                     r.laterReported().isPresent() ? ms(r.laterReported().getAsDouble()) : "-",
                     ms(Stats.median(r.writeMillis())),
                     r.system().equals("trainguard") ? ms(Stats.median(r.slowdownMillis())) : "-",
                     String.format(Locale.ROOT, "%.1f MB", r.bytesOnDisk() / 1e6)));
         }
         sb.append(t.render());
-        sb.append("blocked: time the training thread spent on the save between the step's update and the next batch (trainguard: the\n"
-                + "  session's work after the step; DL4J: the listener call), less that of a step without a save. step excess: the saving\n"
-                + "  step's whole time less the median step. lastCaptureNanos: trainguard's own figure, the copy into reused buffers.\n"
-                + "  slowdown while writing: extra time of the steps that ran beside trainguard's background write, per save.\n");
+        sb.append(
+                "blocked: time the training thread spent on the save between the step's update and the next batch (trainguard: the\n"
+                        + "  session's work after the step; DL4J: the listener call), less that of a step without a save. step excess: the saving\n"
+                        + "  step's whole time less the median step. lastCaptureNanos: trainguard's own figure, the copy into reused buffers.\n"
+                        + "  slowdown while writing: extra time of the steps that ran beside trainguard's background write, per save.\n");
         for (int i = 0; i + 1 < saves.size(); i += 2) {
             SaveResult tg = saves.get(i);
             SaveResult dl = saves.get(i + 1);
             double ratio = tg.laterBlocked() / dl.laterBlocked();
             double own = tg.laterReported().orElse(Double.NaN) / dl.laterBlocked();
-            sb.append(String.format(Locale.ROOT, "%s: trainguard / CheckpointListener blocked = %s; by lastCaptureNanos %s; target <= 1/50: %s%n",
-                    tg.size().name(), fraction(ratio), fraction(own),
-                    ratio <= 0.02 ? "met" : own <= 0.02 ? "met by lastCaptureNanos only, NOT by the whole blocked time" : "NOT met"));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s: trainguard / CheckpointListener blocked = %s; by lastCaptureNanos %s; target <= 1/50: %s%n",
+                    tg.size().name(),
+                    fraction(ratio),
+                    fraction(own),
+                    ratio <= 0.02
+                            ? "met"
+                            : own <= 0.02 ? "met by lastCaptureNanos only, NOT by the whole blocked time" : "NOT met"));
         }
         sb.append('\n');
-        sb.append(String.format(Locale.ROOT, "Training throughput with and without the session layer (the first %d steps of each run not timed; "
-                + "repetitions alternate which goes first)%n", o.warmupSteps()));
-        TextTable u = new TextTable(List.of("size", "params", "steps x reps", "plain net.fit loop", "TrainingSessionManager.fit", "ratio",
-                "by CPU time", "by median step", "overhead (median step)", "session work after each update", "target < 1%"), 1);
+        sb.append(String.format(
+                Locale.ROOT,
+                "Training throughput with and without the session layer (the first %d steps of each run not timed; "
+                        + "repetitions alternate which goes first)%n",
+                o.warmupSteps()));
+        TextTable u = new TextTable(
+                List.of(
+                        "size",
+                        "params",
+                        "steps x reps",
+                        "plain net.fit loop",
+                        "TrainingSessionManager.fit",
+                        "ratio",
+                        "by CPU time",
+                        "by median step",
+                        "overhead (median step)",
+                        "session work after each update",
+                        "target < 1%"),
+                1);
         for (ThroughputResult r : throughput) {
             double stepOverhead = 1 - r.stepRatio();
-            u.row(List.of(r.size().name(), String.format(Locale.ROOT, "%,d", r.parameters()), r.steps() + " x " + r.plain().length,
-                    range(r.plain()), range(r.session()), String.format(Locale.ROOT, "%.4f", r.ratio()),
-                    String.format(Locale.ROOT, "%.4f", r.cpuRatio()), String.format(Locale.ROOT, "%.4f", r.stepRatio()),
+            u.row(List.of(
+                    r.size().name(),
+                    String.format(Locale.ROOT, "%,d", r.parameters()),
+                    r.steps() + " x " + r.plain().length,
+                    range(r.plain()),
+                    range(r.session()),
+                    String.format(Locale.ROOT, "%.4f", r.ratio()),
+                    String.format(Locale.ROOT, "%.4f", r.cpuRatio()),
+                    String.format(Locale.ROOT, "%.4f", r.stepRatio()),
                     String.format(Locale.ROOT, "%+.2f%%", 100 * stepOverhead),
-                    String.format(Locale.ROOT, "+%.0f us = %.3f%% of a step", r.extraAfterMicros(),
+                    String.format(
+                            Locale.ROOT,
+                            "+%.0f us = %.3f%% of a step",
+                            r.extraAfterMicros(),
                             100 * r.extraAfterMicros() / 1e3 / Stats.median(r.plainStepMillis())),
                     stepOverhead < 0.01 ? "met" : "NOT met"));
         }
         sb.append(u.render());
-        sb.append("samples/s: median (min-max) over the repetitions. ratio, by CPU time, by median step: session throughput / plain\n"
-                + "  throughput, each the median over the repetitions of the pair that ran back to back (by median step: plain median\n"
-                + "  step / session median step, which ignores the steps another process slowed down). overhead = 1 - ratio by median\n"
-                + "  step; negative when the session measured faster (noise). session work after each update: its median time between the\n"
-                + "  end of the update and the next batch request, less the plain loop's.\n");
+        sb.append(
+                "samples/s: median (min-max) over the repetitions. ratio, by CPU time, by median step: session throughput / plain\n"
+                        + "  throughput, each the median over the repetitions of the pair that ran back to back (by median step: plain median\n"
+                        + "  step / session median step, which ignores the steps another process slowed down). overhead = 1 - ratio by median\n"
+                        + "  step; negative when the session measured faster (noise). session work after each update: its median time between the\n"
+                        + "  end of the update and the next batch request, less the plain loop's.\n");
         return sb.toString();
     }
 
     /** The mirror's cost to training: blocked time per save of the same trainguard run without and with a mirror folder. */
     static String mirrorTable(List<SaveResult> saves, List<SaveResult> mirrored) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%nThe mirror's cost to training (checkpoint.mirror to a folder on the same disk; medians over the saves after the first)%n"));
-        TextTable t = new TextTable(List.of("size", "step", "blocked without mirror", "blocked with mirror", "blocked 1st without / with",
-                "slowdown while writing without / with"), 2);
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nThe mirror's cost to training (checkpoint.mirror to a folder on the same disk; medians over the saves after the first)%n"));
+        TextTable t = new TextTable(
+                List.of(
+                        "size",
+                        "step",
+                        "blocked without mirror",
+                        "blocked with mirror",
+                        "blocked 1st without / with",
+                        "slowdown while writing without / with"),
+                2);
         for (SaveResult m : mirrored) {
-            SaveResult plain = saves.stream().filter(r -> r.size().equals(m.size()) && r.system().equals("trainguard")).findFirst().orElseThrow();
-            t.row(List.of(m.size().name(), ms(plain.stepMillis()) + " / " + ms(m.stepMillis()), ms(plain.laterBlocked()), ms(m.laterBlocked()),
+            SaveResult plain = saves.stream()
+                    .filter(r -> r.size().equals(m.size()) && r.system().equals("trainguard"))
+                    .findFirst()
+                    .orElseThrow();
+            t.row(List.of(
+                    m.size().name(),
+                    ms(plain.stepMillis()) + " / " + ms(m.stepMillis()),
+                    ms(plain.laterBlocked()),
+                    ms(m.laterBlocked()),
                     ms(plain.firstBlocked()) + " / " + ms(m.firstBlocked()),
                     ms(Stats.median(plain.slowdownMillis())) + " / " + ms(Stats.median(m.slowdownMillis()))));
         }
         sb.append(t.render());
-        sb.append("blocked: as above. The copy, its read-back verification and the mirror's rotation run on their own thread;\n"
-                + "  the training thread only hands the committed checkpoint over. slowdown while writing: as above, until the local commit.\n");
+        sb.append(
+                "blocked: as above. The copy, its read-back verification and the mirror's rotation run on their own thread;\n"
+                        + "  the training thread only hands the committed checkpoint over. slowdown while writing: as above, until the local commit.\n");
         return sb.toString();
     }
 
@@ -796,13 +1008,15 @@ public final class CheckpointBenchmark {
 
     private static long folderSize(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .sum();
         } catch (IOException | UncheckedIOException e) {
             return 0;
         }

@@ -31,8 +31,7 @@ public final class DemoJobBenchmark {
     private static final Set<String> FLAGS = Set.of("help");
     private static final Pattern GC_BEFORE = Pattern.compile("\\) (\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
-    private DemoJobBenchmark() {
-    }
+    private DemoJobBenchmark() {}
 
     /**
      * What one trainer run measured.
@@ -45,9 +44,14 @@ public final class DemoJobBenchmark {
      * @param peakHeapMiB the largest heap occupancy before a collection
      * @param peakRssMiB the process's maximum resident set
      */
-    record Result(String layout, int exitCode, double wallSeconds, double samplesPerSecond, double macroF1, long peakHeapMiB,
-                  long peakRssMiB) {
-    }
+    record Result(
+            String layout,
+            int exitCode,
+            double wallSeconds,
+            double samplesPerSecond,
+            double macroF1,
+            long peakHeapMiB,
+            long peakRssMiB) {}
 
     private static String usage() {
         return """
@@ -71,9 +75,12 @@ public final class DemoJobBenchmark {
             Path config = a.path("config", Path.of("examples/train_four_class.yaml"));
             Path work = a.path("work", Path.of("bench/target/demo")).toAbsolutePath();
             Path jar = a.path("jar", Path.of("trainer/target/trainer.jar")).toAbsolutePath();
-            List<String> layouts = Arrays.asList(a.string("layouts").orElse("dense,sparse").split(","));
+            List<String> layouts =
+                    Arrays.asList(a.string("layouts").orElse("dense,sparse").split(","));
             int repeats = a.integer("repeats", 1);
-            OptionalLong maxSteps = a.string("max-steps").map(s -> OptionalLong.of(Long.parseLong(s))).orElse(OptionalLong.empty());
+            OptionalLong maxSteps = a.string("max-steps")
+                    .map(s -> OptionalLong.of(Long.parseLong(s)))
+                    .orElse(OptionalLong.empty());
             run(config, work, jar, layouts, repeats, maxSteps, System.out);
         } catch (BenchmarkException e) {
             System.err.println("demo benchmark: " + e.getMessage());
@@ -81,8 +88,14 @@ public final class DemoJobBenchmark {
         }
     }
 
-    static List<Result> run(Path config, Path work, Path jar, List<String> layouts, int repeats, OptionalLong maxSteps,
-                            PrintStream out) {
+    static List<Result> run(
+            Path config,
+            Path work,
+            Path jar,
+            List<String> layouts,
+            int repeats,
+            OptionalLong maxSteps,
+            PrintStream out) {
         out.println("machine: " + Machine.describe());
         out.println("before: " + Machine.loadLine());
         List<Result> results = new ArrayList<>();
@@ -94,32 +107,51 @@ public final class DemoJobBenchmark {
             }
             for (String layout : order) {
                 Result res = once(config, work.resolve(layout + "-" + r), jar, layout, maxSteps);
-                out.printf(Locale.ROOT, "%s: exit %d, %.1f s, %,.0f samples/s, macro-F1 %.4f, heap %d MiB, RSS %d MiB (%s)%n",
-                        res.layout(), res.exitCode(), res.wallSeconds(), res.samplesPerSecond(), res.macroF1(), res.peakHeapMiB(),
-                        res.peakRssMiB(), Machine.loadLine());
+                out.printf(
+                        Locale.ROOT,
+                        "%s: exit %d, %.1f s, %,.0f samples/s, macro-F1 %.4f, heap %d MiB, RSS %d MiB (%s)%n",
+                        res.layout(),
+                        res.exitCode(),
+                        res.wallSeconds(),
+                        res.samplesPerSecond(),
+                        res.macroF1(),
+                        res.peakHeapMiB(),
+                        res.peakRssMiB(),
+                        Machine.loadLine());
                 results.add(res);
             }
         }
         out.println("after: " + Machine.loadLine());
         TextTable t = new TextTable(List.of("layout", "wall", "samples/s", "val macro-F1", "peak heap", "peak RSS"), 1);
         for (Result res : results) {
-            t.row(List.of(res.layout(), Machine.seconds(res.wallSeconds()), String.format(Locale.ROOT, "%,.0f", res.samplesPerSecond()),
-                    String.format(Locale.ROOT, "%.4f", res.macroF1()), res.peakHeapMiB() + " MiB", res.peakRssMiB() + " MiB"));
+            t.row(List.of(
+                    res.layout(),
+                    Machine.seconds(res.wallSeconds()),
+                    String.format(Locale.ROOT, "%,.0f", res.samplesPerSecond()),
+                    String.format(Locale.ROOT, "%.4f", res.macroF1()),
+                    res.peakHeapMiB() + " MiB",
+                    res.peakRssMiB() + " MiB"));
         }
         out.print(t.render());
         Result dense = best(results, "dense");
         Result sparse = best(results, "sparse");
         if (dense != null && sparse != null) {
-            out.printf(Locale.ROOT, "sparse/dense: end to end %.1fx faster, %.1fx the samples/s, peak heap %.2fx, peak RSS %.2fx%n",
-                    dense.wallSeconds() / sparse.wallSeconds(), sparse.samplesPerSecond() / dense.samplesPerSecond(),
-                    (double) sparse.peakHeapMiB() / dense.peakHeapMiB(), (double) sparse.peakRssMiB() / dense.peakRssMiB());
+            out.printf(
+                    Locale.ROOT,
+                    "sparse/dense: end to end %.1fx faster, %.1fx the samples/s, peak heap %.2fx, peak RSS %.2fx%n",
+                    dense.wallSeconds() / sparse.wallSeconds(),
+                    sparse.samplesPerSecond() / dense.samplesPerSecond(),
+                    (double) sparse.peakHeapMiB() / dense.peakHeapMiB(),
+                    (double) sparse.peakRssMiB() / dense.peakRssMiB());
         }
         return results;
     }
 
     private static Result best(List<Result> results, String layout) {
-        return results.stream().filter(r -> r.layout().equals(layout))
-                .min((x, y) -> Double.compare(x.wallSeconds(), y.wallSeconds())).orElse(null);
+        return results.stream()
+                .filter(r -> r.layout().equals(layout))
+                .min((x, y) -> Double.compare(x.wallSeconds(), y.wallSeconds()))
+                .orElse(null);
     }
 
     private static Result once(Path config, Path dir, Path jar, String layout, OptionalLong maxSteps) {
@@ -135,7 +167,10 @@ public final class DemoJobBenchmark {
             section(map, "data").put("cache_dir", dir.resolve("cache").toString());
             section(map, "model").put("embedding", layout);
             Path yaml = dir.resolve("train.yaml");
-            Files.writeString(yaml, ConfigLoader.parse(new org.yaml.snakeyaml.Yaml().dump(map), dir).toYaml());
+            Files.writeString(
+                    yaml,
+                    ConfigLoader.parse(new org.yaml.snakeyaml.Yaml().dump(map), dir)
+                            .toYaml());
             Path gc = dir.resolve("gc.log");
             Path time = dir.resolve("time.txt");
             List<String> cmd = new ArrayList<>();
@@ -143,19 +178,33 @@ public final class DemoJobBenchmark {
             if (timeTool) {
                 cmd.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", time.toString()));
             }
-            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xlog:gc:file=" + gc,
-                    "-jar", jar.toString(), "--config", yaml.toString()));
+            cmd.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xlog:gc:file=" + gc,
+                    "-jar",
+                    jar.toString(),
+                    "--config",
+                    yaml.toString()));
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("output.txt").toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("output.txt").toFile())
+                    .start();
             if (!p.waitFor(2, TimeUnit.HOURS)) {
                 p.destroyForcibly();
                 throw new BenchmarkException("the " + layout + " run did not end within 2 hours; see " + dir);
             }
             double wall = (System.nanoTime() - start) / 1e9;
             long rss = timeTool && Files.exists(time) ? lastNumber(Files.readAllLines(time)) / 1024 : -1;
-            return new Result(layout, p.exitValue(), wall, samplesPerSecond(dir.resolve("run/metrics.jsonl")),
-                    macroF1(dir.resolve("run/metrics.jsonl")), peakHeap(gc), rss);
+            return new Result(
+                    layout,
+                    p.exitValue(),
+                    wall,
+                    samplesPerSecond(dir.resolve("run/metrics.jsonl")),
+                    macroF1(dir.resolve("run/metrics.jsonl")),
+                    peakHeap(gc),
+                    rss);
         } catch (IOException e) {
             throw new BenchmarkException("the " + layout + " run failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -196,14 +245,20 @@ public final class DemoJobBenchmark {
     }
 
     static double samplesPerSecond(Path metrics) throws IOException {
-        double[] v = lines(metrics).stream().filter(m -> "train".equals(m.get("type")))
-                .mapToDouble(m -> ((Number) m.get("samples_per_second")).doubleValue()).sorted().toArray();
+        double[] v = lines(metrics).stream()
+                .filter(m -> "train".equals(m.get("type")))
+                .mapToDouble(m -> ((Number) m.get("samples_per_second")).doubleValue())
+                .sorted()
+                .toArray();
         return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     static double macroF1(Path metrics) throws IOException {
-        return lines(metrics).stream().filter(m -> "eval".equals(m.get("type")))
-                .mapToDouble(m -> ((Number) m.get("f1_macro")).doubleValue()).reduce((a, b) -> b).orElse(Double.NaN);
+        return lines(metrics).stream()
+                .filter(m -> "eval".equals(m.get("type")))
+                .mapToDouble(m -> ((Number) m.get("f1_macro")).doubleValue())
+                .reduce((a, b) -> b)
+                .orElse(Double.NaN);
     }
 
     static long peakHeap(Path gc) throws IOException {

@@ -25,8 +25,8 @@ import org.trainguard.trainer.eval.Evaluator;
 public final class FastText {
 
     /** How to get the tool where it is missing. */
-    public static final String INSTALL_HINT = "install it with `apt-get install -y fasttext` (Debian, Ubuntu), "
-            + "or pass --fasttext /path/to/fasttext";
+    public static final String INSTALL_HINT =
+            "install it with `apt-get install -y fasttext` (Debian, Ubuntu), " + "or pass --fasttext /path/to/fasttext";
 
     private static final String LABEL_PREFIX = "__label__";
     private static final long TIMEOUT_MINUTES = 10;
@@ -48,7 +48,8 @@ public final class FastText {
         if (command.contains("/") || command.contains(File.separator)) {
             Path p = Path.of(command);
             if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-                throw new BenchmarkException("fastText binary not found or not executable: " + p.toAbsolutePath() + "; " + INSTALL_HINT);
+                throw new BenchmarkException(
+                        "fastText binary not found or not executable: " + p.toAbsolutePath() + "; " + INSTALL_HINT);
             }
             return new FastText(p);
         }
@@ -62,7 +63,8 @@ public final class FastText {
                 return new FastText(p);
             }
         }
-        throw new BenchmarkException("fastText command " + command + " not found on PATH (" + path + "); " + INSTALL_HINT);
+        throw new BenchmarkException(
+                "fastText command " + command + " not found on PATH (" + path + "); " + INSTALL_HINT);
     }
 
     /** @return the binary this runner starts */
@@ -79,8 +81,8 @@ public final class FastText {
      * @param reportedPrecisionAt1 what {@code fasttext test} printed as P@1 (equals the accuracy for
      *     one label per example), when it could be read
      */
-    public record Run(EvalResult eval, double trainSeconds, double predictSeconds, Optional<Double> reportedPrecisionAt1) {
-    }
+    public record Run(
+            EvalResult eval, double trainSeconds, double predictSeconds, Optional<Double> reportedPrecisionAt1) {}
 
     /**
      * Trains on {@code train} and scores on {@code test}.
@@ -94,7 +96,8 @@ public final class FastText {
      * @return the scores and times
      * @throws BenchmarkException when fastText fails or prints a label it was not trained on
      */
-    public Run trainAndTest(FastTextSettings settings, LabeledData train, LabeledData test, Path workDir, int threads, long seed) {
+    public Run trainAndTest(
+            FastTextSettings settings, LabeledData train, LabeledData test, Path workDir, int threads, long seed) {
         try {
             Files.createDirectories(workDir);
             Path trainFile = workDir.resolve("train.txt");
@@ -104,8 +107,19 @@ public final class FastText {
             write(testFile, test, settings, true);
             write(textFile, test, settings, false);
             Path model = workDir.resolve("model");
-            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "supervised", "-input", trainFile.toString(),
-                    "-output", model.toString(), "-thread", Integer.toString(threads), "-seed", Long.toString(seed), "-verbose", "0"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "supervised",
+                    "-input",
+                    trainFile.toString(),
+                    "-output",
+                    model.toString(),
+                    "-thread",
+                    Integer.toString(threads),
+                    "-seed",
+                    Long.toString(seed),
+                    "-verbose",
+                    "0"));
             cmd.addAll(settings.arguments());
             long t0 = System.nanoTime();
             run(cmd, workDir.resolve("supervised.log"));
@@ -130,7 +144,8 @@ public final class FastText {
         }
     }
 
-    private static void write(Path file, LabeledData data, FastTextSettings settings, boolean withLabel) throws IOException {
+    private static void write(Path file, LabeledData data, FastTextSettings settings, boolean withLabel)
+            throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Example e : data.examples()) {
                 if (withLabel) {
@@ -144,11 +159,15 @@ public final class FastText {
 
     private void run(List<String> cmd, Path stdout) throws IOException {
         Path stderr = stdout.resolveSibling(stdout.getFileName() + ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
         try {
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new BenchmarkException("fastText did not finish within " + TIMEOUT_MINUTES + " minutes: " + String.join(" ", cmd));
+                throw new BenchmarkException(
+                        "fastText did not finish within " + TIMEOUT_MINUTES + " minutes: " + String.join(" ", cmd));
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
@@ -170,13 +189,16 @@ public final class FastText {
     static EvalResult score(Path predictions, LabeledData test) throws IOException {
         List<String> lines = Files.readAllLines(predictions, StandardCharsets.UTF_8);
         if (lines.size() != test.size()) {
-            throw new BenchmarkException("fastText predicted " + lines.size() + " labels in " + predictions + " for " + test.size() + " test examples");
+            throw new BenchmarkException("fastText predicted " + lines.size() + " labels in " + predictions + " for "
+                    + test.size() + " test examples");
         }
         int[] truth = new int[test.size()];
         int[] predicted = new int[test.size()];
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            String label = line.startsWith(LABEL_PREFIX) ? line.substring(LABEL_PREFIX.length()).split("\\s+")[0] : line;
+            String label = line.startsWith(LABEL_PREFIX)
+                    ? line.substring(LABEL_PREFIX.length()).split("\\s+")[0]
+                    : line;
             int index = test.labels().indexOf(label);
             if (index < 0) {
                 throw new BenchmarkException(predictions + " line " + (i + 1) + ": fastText predicted " + "\"" + line

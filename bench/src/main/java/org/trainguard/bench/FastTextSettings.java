@@ -17,8 +17,8 @@ import java.util.Locale;
  * @param tokenized whether the text is lower-cased with punctuation split off, as fastText's own
  *     {@code classification-example.sh} does; otherwise only whitespace is normalized
  */
-public record FastTextSettings(int epoch, double learningRate, int wordNgrams, int dim, int minn, int maxn, int bucket,
-                               boolean tokenized) {
+public record FastTextSettings(
+        int epoch, double learningRate, int wordNgrams, int dim, int minn, int maxn, int bucket, boolean tokenized) {
 
     /** Checks the ranges fastText accepts. */
     public FastTextSettings {
@@ -29,10 +29,12 @@ public record FastTextSettings(int epoch, double learningRate, int wordNgrams, i
             throw new IllegalArgumentException("fastText lr must be > 0, found " + learningRate);
         }
         if (wordNgrams < 1 || dim < 1 || bucket < 1) {
-            throw new IllegalArgumentException("fastText wordNgrams, dim and bucket must be >= 1, found " + wordNgrams + ", " + dim + ", " + bucket);
+            throw new IllegalArgumentException("fastText wordNgrams, dim and bucket must be >= 1, found " + wordNgrams
+                    + ", " + dim + ", " + bucket);
         }
         if (minn < 0 || maxn < minn) {
-            throw new IllegalArgumentException("fastText needs 0 <= minn <= maxn, found minn " + minn + ", maxn " + maxn);
+            throw new IllegalArgumentException(
+                    "fastText needs 0 <= minn <= maxn, found minn " + minn + ", maxn " + maxn);
         }
     }
 

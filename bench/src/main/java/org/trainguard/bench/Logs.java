@@ -15,8 +15,7 @@ final class Logs {
     /** The logger whose "checkpoint ... committed" line marks a checkpoint on disk. */
     static final String WRITER_LOGGER = "org.trainguard.session.CheckpointWriter";
 
-    private Logs() {
-    }
+    private Logs() {}
 
     /** @param quiet true: only warnings and errors from trainguard; false: its usual INFO lines */
     static void quiet(boolean quiet) {
@@ -48,15 +47,18 @@ final class Logs {
          */
         static Commits attach() {
             if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
-                throw new BenchmarkException("the checkpoint benchmark reads the checkpoint writer's log line and needs Logback as the SLF4J "
-                        + "binding, found " + LoggerFactory.getILoggerFactory().getClass().getName());
+                throw new BenchmarkException(
+                        "the checkpoint benchmark reads the checkpoint writer's log line and needs Logback as the SLF4J "
+                                + "binding, found "
+                                + LoggerFactory.getILoggerFactory().getClass().getName());
             }
             Logger logger = ctx.getLogger(WRITER_LOGGER);
             Commits c = new Commits(logger);
             c.setContext(ctx);
             c.setName("bench-commits");
             c.start();
-            boolean verbose = !ctx.getLogger("org.trainguard").getEffectiveLevel().isGreaterOrEqual(Level.WARN);
+            boolean verbose =
+                    !ctx.getLogger("org.trainguard").getEffectiveLevel().isGreaterOrEqual(Level.WARN);
             logger.setLevel(Level.INFO);
             logger.setAdditive(verbose);
             logger.addAppender(c);

@@ -13,14 +13,15 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     /** @return e.g. {@code 2 cores, Java 17.0.12 (Debian), Linux 6.1 amd64, ND4J CpuBackend} */
     public static String describe() {
         return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + " ("
-                + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.version")
-                + " " + System.getProperty("os.arch") + ", ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version")
+                + " " + System.getProperty("os.arch") + ", ND4J "
+                + Nd4j.getBackend().getClass().getSimpleName()
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
     }
 

@@ -33,10 +33,10 @@ import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionStore;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * How long a run stands still after its trainer dies, under {@code watchdog run}: the trainer is killed with SIGKILL
@@ -62,14 +62,21 @@ public final class RestartLatencyBenchmark {
     /** The longest any one wait may take before the benchmark gives up (a trainer start on a busy machine included). */
     static final Duration PATIENCE = Duration.ofMinutes(5);
 
-    private static final Set<String> WITH_VALUE = Set.of("config", "kills", "work", "trainer-jar", "watchdog-jar", "checkpoint-every",
-            "backoff-initial", "seed", "java-opt");
+    private static final Set<String> WITH_VALUE = Set.of(
+            "config",
+            "kills",
+            "work",
+            "trainer-jar",
+            "watchdog-jar",
+            "checkpoint-every",
+            "backoff-initial",
+            "seed",
+            "java-opt");
     private static final Set<String> FLAGS = Set.of("help");
-    private static final Pattern STARTED = Pattern.compile("^(\\S+) INFO +watchdog: trainer started pid (\\d+) \\(attempt (\\d+)",
-            Pattern.MULTILINE);
+    private static final Pattern STARTED =
+            Pattern.compile("^(\\S+) INFO +watchdog: trainer started pid (\\d+) \\(attempt (\\d+)", Pattern.MULTILINE);
 
-    private RestartLatencyBenchmark() {
-    }
+    private RestartLatencyBenchmark() {}
 
     /**
      * What to run.
@@ -85,8 +92,16 @@ public final class RestartLatencyBenchmark {
      * @param javaOpt         one JVM option for the trainer, passed as the watchdog's {@code --java-opt} (e.g.
      *                        {@code -Xshare:off}, which also turns the watchdog's class-data archive off)
      */
-    public record Options(Path config, int kills, Path workDir, Path trainerJar, Path watchdogJar, int checkpointEvery,
-                          Optional<String> backoffInitial, long seed, Optional<String> javaOpt) {
+    public record Options(
+            Path config,
+            int kills,
+            Path workDir,
+            Path trainerJar,
+            Path watchdogJar,
+            int checkpointEvery,
+            Optional<String> backoffInitial,
+            long seed,
+            Optional<String> javaOpt) {
         /** Checks the values. */
         public Options {
             if (kills < 1) {
@@ -110,8 +125,15 @@ public final class RestartLatencyBenchmark {
      * @param firstStepAt      when that trainer logged its first step
      * @param firstStep        that step's number: one past the checkpoint it resumed from
      */
-    public record Kill(int number, long killedPid, long killedAtStep, Instant killedAt, long restartedPid, Instant trainerStartedAt,
-                       Instant firstStepAt, long firstStep) {
+    public record Kill(
+            int number,
+            long killedPid,
+            long killedAtStep,
+            Instant killedAt,
+            long restartedPid,
+            Instant trainerStartedAt,
+            Instant firstStepAt,
+            long firstStep) {
         /** @return seconds from the kill to the watchdog starting a trainer: seeing the end, and the back-off */
         public double watchdogSeconds() {
             return seconds(killedAt, trainerStartedAt);
@@ -143,9 +165,14 @@ public final class RestartLatencyBenchmark {
      * @param oldWorstSeconds the old loop's worst case: a full poll interval plus the median start-up
      * @param ratio          the old worst case over the median latency
      */
-    public record Report(List<Kill> kills, double medianSeconds, double minSeconds, double maxSeconds, double medianStartup,
-                         double oldWorstSeconds, double ratio) {
-    }
+    public record Report(
+            List<Kill> kills,
+            double medianSeconds,
+            double minSeconds,
+            double maxSeconds,
+            double medianStartup,
+            double oldWorstSeconds,
+            double ratio) {}
 
     /**
      * Runs the benchmark from the command line; see {@code bench/README.md}.
@@ -157,23 +184,32 @@ public final class RestartLatencyBenchmark {
         try {
             BenchArgs a = BenchArgs.parse(args, WITH_VALUE, FLAGS);
             if (a.flag("help")) {
-                System.out.println("usage: RestartLatencyBenchmark [--config examples/train_four_class.yaml] [--kills 10] "
-                        + "[--work bench/target] [--trainer-jar trainer/target/trainer.jar] "
-                        + "[--watchdog-jar watchdog/target/watchdog.jar] [--checkpoint-every 25] "
-                        + "[--backoff-initial D (the watchdog's, default 1s)] [--seed N] [--java-opt OPTION (for the trainer)]");
+                System.out.println(
+                        "usage: RestartLatencyBenchmark [--config examples/train_four_class.yaml] [--kills 10] "
+                                + "[--work bench/target] [--trainer-jar trainer/target/trainer.jar] "
+                                + "[--watchdog-jar watchdog/target/watchdog.jar] [--checkpoint-every 25] "
+                                + "[--backoff-initial D (the watchdog's, default 1s)] [--seed N] [--java-opt OPTION (for the trainer)]");
                 return;
             }
-            long seed = a.string("seed").map(s -> {
-                try {
-                    return Long.parseLong(s.trim());
-                } catch (NumberFormatException e) {
-                    throw new BenchmarkException("option --seed must be a whole number, found \"" + s + "\"");
-                }
-            }).orElseGet(() -> new Random().nextLong());
-            Options o = new Options(a.path("config", Path.of("examples/train_four_class.yaml")), a.integer("kills", 10),
-                    a.path("work", Path.of("bench/target")), a.path("trainer-jar", Path.of("trainer/target/trainer.jar")),
-                    a.path("watchdog-jar", Path.of("watchdog/target/watchdog.jar")), a.integer("checkpoint-every", 25),
-                    a.string("backoff-initial"), seed, a.string("java-opt"));
+            long seed = a.string("seed")
+                    .map(s -> {
+                        try {
+                            return Long.parseLong(s.trim());
+                        } catch (NumberFormatException e) {
+                            throw new BenchmarkException("option --seed must be a whole number, found \"" + s + "\"");
+                        }
+                    })
+                    .orElseGet(() -> new Random().nextLong());
+            Options o = new Options(
+                    a.path("config", Path.of("examples/train_four_class.yaml")),
+                    a.integer("kills", 10),
+                    a.path("work", Path.of("bench/target")),
+                    a.path("trainer-jar", Path.of("trainer/target/trainer.jar")),
+                    a.path("watchdog-jar", Path.of("watchdog/target/watchdog.jar")),
+                    a.integer("checkpoint-every", 25),
+                    a.string("backoff-initial"),
+                    seed,
+                    a.string("java-opt"));
             run(o, System.out);
         } catch (BenchmarkException e) {
             System.err.println("restart latency benchmark: " + e.getMessage());
@@ -198,7 +234,8 @@ public final class RestartLatencyBenchmark {
      */
     public static Report run(Options o, PrintStream out) throws IOException, InterruptedException {
         Path trainerJar = existing(o.trainerJar(), "the trainer jar (--trainer-jar)", "mvn -o -q install -DskipTests");
-        Path watchdogJar = existing(o.watchdogJar(), "the watchdog jar (--watchdog-jar)", "mvn -o -q install -DskipTests");
+        Path watchdogJar =
+                existing(o.watchdogJar(), "the watchdog jar (--watchdog-jar)", "mvn -o -q install -DskipTests");
         Path source = existing(o.config(), "the training config (--config)", "give an existing YAML file");
         Path work = o.workDir().toAbsolutePath().normalize().resolve("restart-bench");
         deleteTree(work);
@@ -206,23 +243,46 @@ public final class RestartLatencyBenchmark {
         Path output = work.resolve("run");
         Path config = writeConfig(source, work.resolve("train.yaml"), output, o.checkpointEvery());
 
-        out.println("restart latency under `watchdog run`: SIGKILL of the trainer -> first training step of the restarted trainer");
-        out.printf(Locale.ROOT, "machine: %d cores, Java %s, %s %s %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version"),
+        out.println(
+                "restart latency under `watchdog run`: SIGKILL of the trainer -> first training step of the restarted trainer");
+        out.printf(
+                Locale.ROOT,
+                "machine: %d cores, Java %s, %s %s %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
                 System.getProperty("os.arch"));
         out.println("before: " + Machine.loadLine());
-        out.printf(Locale.ROOT, "run: %s copied to %s (checkpoint every %d steps, a metrics line every step, a heartbeat every "
-                + "second); %d kills, seed %d%n",
-                source, config, o.checkpointEvery(), o.kills(), o.seed());
+        out.printf(
+                Locale.ROOT,
+                "run: %s copied to %s (checkpoint every %d steps, a metrics line every step, a heartbeat every "
+                        + "second); %d kills, seed %d%n",
+                source,
+                config,
+                o.checkpointEvery(),
+                o.kills(),
+                o.seed());
 
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", watchdogJar.toString(), "run", "--config", config.toString(),
-                "--no-audio", "--trainer-jar", trainerJar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java(),
+                "-jar",
+                watchdogJar.toString(),
+                "run",
+                "--config",
+                config.toString(),
+                "--no-audio",
+                "--trainer-jar",
+                trainerJar.toString()));
         o.backoffInitial().ifPresent(b -> cmd.addAll(List.of("--backoff-initial", b)));
         o.javaOpt().ifPresent(j -> cmd.add("--java-opt=" + j));
         out.println("watchdog: " + String.join(" ", cmd));
         Path watchdogOut = work.resolve("watchdog.out");
-        Process watchdog = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(watchdogOut.toFile()).start();
+        Process watchdog = new ProcessBuilder(cmd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(watchdogOut.toFile())
+                .start();
         watchdog.getOutputStream().close();
         Run run = new Run(output, watchdog, watchdogOut);
         List<Kill> kills = new ArrayList<>();
@@ -242,13 +302,19 @@ public final class RestartLatencyBenchmark {
                 long from = linesFrom;
                 long seen = seenByWatchdog;
                 boolean first = i == 1;
-                long pid = run.await(() -> run.ownProgress(from, target, killed)
-                        .filter(p -> run.visibleStep(p) > seen && (!first || !new CheckpointStore(output).list().isEmpty())),
+                long pid = run.await(
+                        () -> run.ownProgress(from, target, killed)
+                                .filter(p -> run.visibleStep(p) > seen
+                                        && (!first
+                                                || !new CheckpointStore(output)
+                                                        .list()
+                                                        .isEmpty())),
                         "a new trainer to log step " + target + " and a heartbeat past step " + seen
                                 + (first ? ", and the first checkpoint to be committed" : ""));
                 long step = run.highestStepSince(from);
                 Instant killedAt = Instant.now();
-                ProcessHandle trainer = ProcessHandle.of(pid).orElseThrow(() -> new BenchmarkException("trainer pid " + pid + " vanished"));
+                ProcessHandle trainer = ProcessHandle.of(pid)
+                        .orElseThrow(() -> new BenchmarkException("trainer pid " + pid + " vanished"));
                 trainer.destroyForcibly();
                 awaitEnd(trainer);
                 killed.add(pid);
@@ -259,11 +325,21 @@ public final class RestartLatencyBenchmark {
                 long since = linesFrom;
                 FirstStep firstStep = run.await(() -> run.firstStepSince(since), "the restarted trainer's first step");
                 int attempt = i + 1;
-                Started started = run.await(() -> run.started(attempt), "the watchdog log's start of attempt " + attempt);
-                Kill k = new Kill(i, pid, reached, killedAt, started.pid(), started.at(), firstStep.at(), firstStep.step());
+                Started started =
+                        run.await(() -> run.started(attempt), "the watchdog log's start of attempt " + attempt);
+                Kill k = new Kill(
+                        i, pid, reached, killedAt, started.pid(), started.at(), firstStep.at(), firstStep.step());
                 kills.add(k);
-                out.printf(Locale.ROOT, "kill %2d/%d: trainer pid %d at step %d; pid %d started after %s, first step (%d) after %s%n", i,
-                        o.kills(), pid, k.killedAtStep(), k.restartedPid(), Machine.seconds(k.watchdogSeconds()), k.firstStep(),
+                out.printf(
+                        Locale.ROOT,
+                        "kill %2d/%d: trainer pid %d at step %d; pid %d started after %s, first step (%d) after %s%n",
+                        i,
+                        o.kills(),
+                        pid,
+                        k.killedAtStep(),
+                        k.restartedPid(),
+                        Machine.seconds(k.watchdogSeconds()),
+                        k.firstStep(),
                         Machine.seconds(k.latencySeconds()));
             }
         } finally {
@@ -288,7 +364,14 @@ public final class RestartLatencyBenchmark {
         double median = Stats.median(latency);
         double medianStartup = Stats.median(startup);
         double oldWorst = OLD_POLL_INTERVAL.toSeconds() + medianStartup;
-        return new Report(List.copyOf(kills), median, Stats.min(latency), Stats.max(latency), medianStartup, oldWorst, oldWorst / median);
+        return new Report(
+                List.copyOf(kills),
+                median,
+                Stats.min(latency),
+                Stats.max(latency),
+                medianStartup,
+                oldWorst,
+                oldWorst / median);
     }
 
     /**
@@ -299,35 +382,68 @@ public final class RestartLatencyBenchmark {
      * @return the text, ending in a line break
      */
     static String render(Report r, Options o) {
-        TextTable each = new TextTable(List.of("kill", "killed at step", "resumed from", "kill -> trainer started",
-                "trainer started -> first step", "kill -> first step"), 0);
+        TextTable each = new TextTable(
+                List.of(
+                        "kill",
+                        "killed at step",
+                        "resumed from",
+                        "kill -> trainer started",
+                        "trainer started -> first step",
+                        "kill -> first step"),
+                0);
         for (Kill k : r.kills()) {
-            each.row(List.of(Integer.toString(k.number()), Long.toString(k.killedAtStep()),
+            each.row(List.of(
+                    Integer.toString(k.number()),
+                    Long.toString(k.killedAtStep()),
                     k.firstStep() <= 1 ? "the start" : "checkpoint-" + (k.firstStep() - 1),
-                    Machine.seconds(k.watchdogSeconds()), Machine.seconds(k.startupSeconds()), Machine.seconds(k.latencySeconds())));
+                    Machine.seconds(k.watchdogSeconds()),
+                    Machine.seconds(k.startupSeconds()),
+                    Machine.seconds(k.latencySeconds())));
         }
-        double[] watchdog = r.kills().stream().mapToDouble(Kill::watchdogSeconds).toArray();
+        double[] watchdog =
+                r.kills().stream().mapToDouble(Kill::watchdogSeconds).toArray();
         double[] startup = r.kills().stream().mapToDouble(Kill::startupSeconds).toArray();
         double[] latency = r.kills().stream().mapToDouble(Kill::latencySeconds).toArray();
-        TextTable summary = new TextTable(List.of("interval (" + r.kills().size() + " kills)", "median", "min", "max"), 1);
-        summary.row(row("kill -> watchdog starts the trainer (back-off " + o.backoffInitial().orElse("1s") + " included)", watchdog));
+        TextTable summary =
+                new TextTable(List.of("interval (" + r.kills().size() + " kills)", "median", "min", "max"), 1);
+        summary.row(row(
+                "kill -> watchdog starts the trainer (back-off "
+                        + o.backoffInitial().orElse("1s") + " included)",
+                watchdog));
         summary.row(row("trainer start -> first training step", startup));
         summary.row(row("kill -> first training step (restart latency)", latency));
-        TextTable compare = new TextTable(List.of("system", "time from a crash to training again", "vs trainguard median"), 2);
-        compare.row(List.of("trainguard watchdog",
-                "median " + Machine.seconds(r.medianSeconds()) + ", worst " + Machine.seconds(r.maxSeconds()), "1x"));
-        compare.row(List.of("old loop, worst case", OLD_POLL_INTERVAL.toSeconds() + " s poll + " + Machine.seconds(r.medianStartup())
-                + " start-up = " + Machine.seconds(r.oldWorstSeconds()), String.format(Locale.ROOT, "%.1fx", r.ratio())));
+        TextTable compare =
+                new TextTable(List.of("system", "time from a crash to training again", "vs trainguard median"), 2);
+        compare.row(List.of(
+                "trainguard watchdog",
+                "median " + Machine.seconds(r.medianSeconds()) + ", worst " + Machine.seconds(r.maxSeconds()),
+                "1x"));
+        compare.row(List.of(
+                "old loop, worst case",
+                OLD_POLL_INTERVAL.toSeconds() + " s poll + " + Machine.seconds(r.medianStartup()) + " start-up = "
+                        + Machine.seconds(r.oldWorstSeconds()),
+                String.format(Locale.ROOT, "%.1fx", r.ratio())));
         double oldAverage = OLD_POLL_INTERVAL.toSeconds() / 2.0 + r.medianStartup();
-        compare.row(List.of("old loop, on average", OLD_POLL_INTERVAL.toSeconds() / 2 + " s + " + Machine.seconds(r.medianStartup())
-                + " start-up = " + Machine.seconds(oldAverage), String.format(Locale.ROOT, "%.1fx", oldAverage / r.medianSeconds())));
+        compare.row(List.of(
+                "old loop, on average",
+                OLD_POLL_INTERVAL.toSeconds() / 2 + " s + " + Machine.seconds(r.medianStartup()) + " start-up = "
+                        + Machine.seconds(oldAverage),
+                String.format(Locale.ROOT, "%.1fx", oldAverage / r.medianSeconds())));
         String verdict = r.medianSeconds() < 5 ? "met" : "NOT met";
         return each.render() + "\n" + summary.render() + "\n" + compare.render() + "\n"
-                + String.format(Locale.ROOT, "target: median under 5 s: %s (%s)%n", verdict, Machine.seconds(r.medianSeconds()));
+                + String.format(
+                        Locale.ROOT,
+                        "target: median under 5 s: %s (%s)%n",
+                        verdict,
+                        Machine.seconds(r.medianSeconds()));
     }
 
     private static List<String> row(String name, double[] values) {
-        return List.of(name, Machine.seconds(Stats.median(values)), Machine.seconds(Stats.min(values)), Machine.seconds(Stats.max(values)));
+        return List.of(
+                name,
+                Machine.seconds(Stats.median(values)),
+                Machine.seconds(Stats.min(values)),
+                Machine.seconds(Stats.max(values)));
     }
 
     // ------------------------------------------------------------------ the run's config
@@ -368,8 +484,10 @@ public final class RestartLatencyBenchmark {
         section(yaml, "session").put("heartbeat_interval", "1s");
         DumperOptions style = new DumperOptions();
         style.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Files.writeString(target, "# written by RestartLatencyBenchmark from " + source.toAbsolutePath() + "\n"
-                + new Yaml(style).dump(yaml));
+        Files.writeString(
+                target,
+                "# written by RestartLatencyBenchmark from " + source.toAbsolutePath() + "\n"
+                        + new Yaml(style).dump(yaml));
         try {
             ConfigLoader.load(target);
         } catch (ConfigException e) {
@@ -392,12 +510,10 @@ public final class RestartLatencyBenchmark {
     // ------------------------------------------------------------------ watching the run
 
     /** A training step logged by a trainer, with the time it stamped on the line. */
-    record FirstStep(long step, Instant at) {
-    }
+    record FirstStep(long step, Instant at) {}
 
     /** A trainer start in the watchdog log. */
-    record Started(long pid, Instant at) {
-    }
+    record Started(long pid, Instant at) {}
 
     /** Something to wait for: empty until it has happened. */
     private interface Poll<T> {
@@ -416,13 +532,14 @@ public final class RestartLatencyBenchmark {
                     return v.get();
                 }
                 if (!watchdog.isAlive()) {
-                    String hint = watchdog.exitValue() == 0 ? " (the run completed: give a config with more steps)" : "";
-                    throw new BenchmarkException("the watchdog ended with exit " + watchdog.exitValue() + hint + " while waiting for "
-                            + what + "; its log ends:\n" + tail(log(), 15));
+                    String hint =
+                            watchdog.exitValue() == 0 ? " (the run completed: give a config with more steps)" : "";
+                    throw new BenchmarkException("the watchdog ended with exit " + watchdog.exitValue() + hint
+                            + " while waiting for " + what + "; its log ends:\n" + tail(log(), 15));
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new BenchmarkException("waited " + PATIENCE.toMinutes() + " min for " + what + "; the watchdog log ends:\n"
-                            + tail(log(), 15));
+                    throw new BenchmarkException("waited " + PATIENCE.toMinutes() + " min for " + what
+                            + "; the watchdog log ends:\n" + tail(log(), 15));
                 }
                 Thread.sleep(10);
             }
@@ -445,16 +562,26 @@ public final class RestartLatencyBenchmark {
             OptionalLong holder;
             try {
                 byte[] bytes = Files.readAllBytes(output.resolve(RunLock.FILE_NAME));
-                holder = bytes.length == 0 ? OptionalLong.empty()
-                        : OptionalLong.of(Json.mapper().readValue(bytes, RunLock.LockInfo.class).pid());
+                holder = bytes.length == 0
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(Json.mapper()
+                                .readValue(bytes, RunLock.LockInfo.class)
+                                .pid());
             } catch (IOException e) {
                 holder = OptionalLong.empty();
             }
-            if (holder.isEmpty() || !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (holder.isEmpty()
+                    || !ProcessHandle.of(holder.getAsLong())
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
                 return OptionalLong.empty();
             }
             long pid = holder.getAsLong();
-            boolean named = new SessionStore(output).read().state().map(s -> s.pid() == pid && s.status().live()).orElse(false);
+            boolean named = new SessionStore(output)
+                    .read()
+                    .state()
+                    .map(s -> s.pid() == pid && s.status().live())
+                    .orElse(false);
             return named ? holder : OptionalLong.empty();
         }
 
@@ -463,8 +590,16 @@ public final class RestartLatencyBenchmark {
          * The watchdog judges progress by these, not by metrics.jsonl.
          */
         long visibleStep(long pid) {
-            long beat = Heartbeat.read(output).filter(b -> b.pid() == pid).map(Heartbeat::step).orElse(0L);
-            long session = new SessionStore(output).read().state().filter(s -> s.pid() == pid).map(s -> s.step()).orElse(0L);
+            long beat = Heartbeat.read(output)
+                    .filter(b -> b.pid() == pid)
+                    .map(Heartbeat::step)
+                    .orElse(0L);
+            long session = new SessionStore(output)
+                    .read()
+                    .state()
+                    .filter(s -> s.pid() == pid)
+                    .map(s -> s.step())
+                    .orElse(0L);
             return Math.max(beat, session);
         }
 
@@ -500,7 +635,9 @@ public final class RestartLatencyBenchmark {
                 try {
                     JsonNode node = Json.mapper().readTree(line);
                     if (node != null && "train".equals(node.path("type").asText())) {
-                        lines.add(new FirstStep(node.path("step").asLong(), Instant.parse(node.path("time").asText())));
+                        lines.add(new FirstStep(
+                                node.path("step").asLong(),
+                                Instant.parse(node.path("time").asText())));
                     }
                 } catch (IOException | DateTimeParseException e) {
                     // a line cut by the killed trainer, not yet cut off by the next one

@@ -38,8 +38,7 @@ public final class ServeBenchmark {
             "このメールを要約してください",
             "can you escalate this to a human agent please");
 
-    private ServeBenchmark() {
-    }
+    private ServeBenchmark() {}
 
     /**
      * What one level of concurrency gave.
@@ -52,8 +51,7 @@ public final class ServeBenchmark {
      * @param p99 99th percentile latency in milliseconds
      * @param max the slowest request in milliseconds
      */
-    public record Row(int clients, int requests, double perSecond, double p50, double p90, double p99, double max) {
-    }
+    public record Row(int clients, int requests, double perSecond, double p50, double p90, double p99, double max) {}
 
     /**
      * @param args {@code --model DIR --jar FILE --clients 1,4,16 --requests N}
@@ -62,16 +60,20 @@ public final class ServeBenchmark {
         try {
             BenchArgs a = BenchArgs.parse(args, Set.of("model", "jar", "clients", "requests"), Set.of("help"));
             if (a.flag("help")) {
-                System.out.println("usage: ServeBenchmark [--model examples/runs/four_class/final] [--jar trainer/target/trainer.jar] "
-                        + "[--clients 1,4,16] [--requests 300]");
+                System.out.println(
+                        "usage: ServeBenchmark [--model examples/runs/four_class/final] [--jar trainer/target/trainer.jar] "
+                                + "[--clients 1,4,16] [--requests 300]");
                 return;
             }
             Path model = a.path("model", Path.of("examples/runs/four_class/final"));
             Path jar = a.path("jar", Path.of("trainer/target/trainer.jar"));
             if (!Files.isDirectory(model)) {
-                throw new BenchmarkException("--model " + model + " is not a folder; train the demo job first (see README.md) or pass --model DIR");
+                throw new BenchmarkException("--model " + model
+                        + " is not a folder; train the demo job first (see README.md) or pass --model DIR");
             }
-            int[] clients = Arrays.stream(a.string("clients").orElse("1,4,16").split(",")).map(String::strip).mapToInt(ServeBenchmark::positive)
+            int[] clients = Arrays.stream(a.string("clients").orElse("1,4,16").split(","))
+                    .map(String::strip)
+                    .mapToInt(ServeBenchmark::positive)
                     .toArray();
             int requests = a.integer("requests", 300);
             if (requests < 1) {
@@ -107,33 +109,54 @@ public final class ServeBenchmark {
      * @return one row per level
      */
     public static List<Row> run(Path jar, Path model, int[] clients, int requests, PrintStream out) {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "serve",
-                "--model", model.toString(), "--port", "0", "--threads", String.valueOf(Arrays.stream(clients).max().orElse(4)));
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--model",
+                model.toString(),
+                "--port",
+                "0",
+                "--threads",
+                String.valueOf(Arrays.stream(clients).max().orElse(4)));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             throw new BenchmarkException("cannot start " + String.join(" ", cmd) + ": " + e.getMessage());
         }
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String banner = r.readLine();
-            Matcher m = banner == null ? null : Pattern.compile("http://[^:]+:(\\d+)").matcher(banner);
+            Matcher m = banner == null
+                    ? null
+                    : Pattern.compile("http://[^:]+:(\\d+)").matcher(banner);
             if (m == null || !m.find()) {
                 throw new BenchmarkException("trainer serve did not start (first line: " + banner + ")");
             }
             URI uri = URI.create("http://127.0.0.1:" + m.group(1) + "/predict");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             measure(http, uri, 1, Math.min(100, requests)); // warm-up: JIT and ND4J's first calls
             out.println("trainer serve, " + model + ", one text per request; " + Machine.describe());
             out.println(Machine.loadLine());
             List<Row> rows = new ArrayList<>();
-            TextTable t = new TextTable(List.of("clients", "requests", "requests/s", "p50 ms", "p90 ms", "p99 ms", "max ms"), 0);
+            TextTable t = new TextTable(
+                    List.of("clients", "requests", "requests/s", "p50 ms", "p90 ms", "p99 ms", "max ms"), 0);
             for (int c : clients) {
                 Row row = measure(http, uri, c, requests);
                 rows.add(row);
-                t.row(List.of(String.valueOf(row.clients()), String.valueOf(row.requests()), fmt(row.perSecond()), fmt(row.p50()),
-                        fmt(row.p90()), fmt(row.p99()), fmt(row.max())));
+                t.row(List.of(
+                        String.valueOf(row.clients()),
+                        String.valueOf(row.requests()),
+                        fmt(row.perSecond()),
+                        fmt(row.p50()),
+                        fmt(row.p90()),
+                        fmt(row.p99()),
+                        fmt(row.max())));
             }
             out.println(t.render());
             out.println(Machine.loadLine());
@@ -166,13 +189,16 @@ public final class ServeBenchmark {
                     long[] lat = new long[requests];
                     for (int i = 0; i < requests; i++) {
                         String text = TEXTS.get((client + i) % TEXTS.size());
-                        HttpRequest req = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"text\": \"" + text + "\"}", StandardCharsets.UTF_8)).build();
+                        HttpRequest req = HttpRequest.newBuilder(uri)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"text\": \"" + text + "\"}", StandardCharsets.UTF_8))
+                                .build();
                         long t0 = System.nanoTime();
                         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
                         lat[i] = System.nanoTime() - t0;
                         if (resp.statusCode() != 200) {
-                            throw new BenchmarkException("POST /predict answered " + resp.statusCode() + ": " + resp.body());
+                            throw new BenchmarkException(
+                                    "POST /predict answered " + resp.statusCode() + ": " + resp.body());
                         }
                     }
                     return lat;
@@ -198,7 +224,13 @@ public final class ServeBenchmark {
      */
     static Row summarize(int clients, List<long[]> latencies, long wallNanos) {
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Row(clients, all.length, all.length / (wallNanos / 1e9), percentile(all, 50), percentile(all, 90), percentile(all, 99),
+        return new Row(
+                clients,
+                all.length,
+                all.length / (wallNanos / 1e9),
+                percentile(all, 50),
+                percentile(all, 90),
+                percentile(all, 99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6);
     }
 

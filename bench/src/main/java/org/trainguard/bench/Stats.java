@@ -6,8 +6,7 @@ import java.util.List;
 /** The few statistics the benchmarks report: medians, with minimum and maximum beside them. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * @param values at least one value

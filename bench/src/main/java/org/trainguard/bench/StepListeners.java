@@ -11,8 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** DL4J listeners that note times, for the checkpoint benchmark. */
 final class StepListeners {
 
-    private StepListeners() {
-    }
+    private StepListeners() {}
 
     /** A growable list of {@code long}s without boxing. */
     static final class Longs {

@@ -59,11 +59,9 @@ public final class StepTimeBenchmark {
      * @param medianStepMillis per run, the median step from one batch request to the next
      * @param cpuMillisPerStep per run, the process's CPU time per step
      */
-    record Result(Mode mode, double[] medianStepMillis, double[] cpuMillisPerStep) {
-    }
+    record Result(Mode mode, double[] medianStepMillis, double[] cpuMillisPerStep) {}
 
-    private StepTimeBenchmark() {
-    }
+    private StepTimeBenchmark() {}
 
     /**
      * Runs the benchmark from the command line; see {@code bench/README.md}.
@@ -72,7 +70,8 @@ public final class StepTimeBenchmark {
      */
     public static void main(String[] args) {
         try {
-            BenchArgs a = BenchArgs.parse(args, java.util.Set.of("rounds", "steps", "work"), java.util.Set.of("verbose", "help"));
+            BenchArgs a = BenchArgs.parse(
+                    args, java.util.Set.of("rounds", "steps", "work"), java.util.Set.of("verbose", "help"));
             if (a.flag("help")) {
                 System.out.println("usage: StepTimeBenchmark [--rounds 8] [--steps 120] [--work DIR] [--verbose]");
                 return;
@@ -81,7 +80,8 @@ public final class StepTimeBenchmark {
             int rounds = a.integer("rounds", 8);
             int steps = a.integer("steps", 120);
             if (rounds < 1 || steps < 20) {
-                throw new BenchmarkException("--rounds must be >= 1 and --steps >= 20, found " + rounds + " and " + steps);
+                throw new BenchmarkException(
+                        "--rounds must be >= 1 and --steps >= 20, found " + rounds + " and " + steps);
             }
             run(rounds, steps, a.path("work", Path.of("bench/target")), System.out);
         } catch (BenchmarkException e) {
@@ -100,8 +100,9 @@ public final class StepTimeBenchmark {
     static List<Result> run(int rounds, int steps, Path workDir, PrintStream out) {
         Path work = workDir.toAbsolutePath().normalize().resolve("step-time-bench");
         CheckpointBenchmark.ModelSize size = CheckpointBenchmark.SIZES.get(0);
-        out.println("step time benchmark: " + size.name() + " network (" + size.buckets() + " buckets x " + size.embeddingDim()
-                + " dims, batch 64), " + rounds + " rounds of " + steps + " steps per mode, alternating order");
+        out.println("step time benchmark: " + size.name() + " network (" + size.buckets() + " buckets x "
+                + size.embeddingDim() + " dims, batch 64), " + rounds + " rounds of " + steps
+                + " steps per mode, alternating order");
         out.println("machine: " + Machine.describe());
         out.println("before: " + Machine.loadLine());
         FeaturizedData data = CheckpointBenchmark.syntheticData(size.buckets(), 1024);
@@ -116,7 +117,12 @@ public final class StepTimeBenchmark {
                 Collections.reverse(order);
             }
             for (Mode m : order) {
-                double[] figures = run(m, net, data, steps, work.resolve("run-" + (r + 1) + "-" + m.name().toLowerCase(Locale.ROOT)));
+                double[] figures = run(
+                        m,
+                        net,
+                        data,
+                        steps,
+                        work.resolve("run-" + (r + 1) + "-" + m.name().toLowerCase(Locale.ROOT)));
                 if (r >= 0) {
                     runs.get(m).add(figures);
                 }
@@ -125,7 +131,10 @@ public final class StepTimeBenchmark {
         out.println("after: " + Machine.loadLine());
         List<Result> results = new ArrayList<>();
         for (Mode m : Mode.values()) {
-            results.add(new Result(m, runs.get(m).stream().mapToDouble(f -> f[0]).toArray(), runs.get(m).stream().mapToDouble(f -> f[1]).toArray()));
+            results.add(new Result(
+                    m,
+                    runs.get(m).stream().mapToDouble(f -> f[0]).toArray(),
+                    runs.get(m).stream().mapToDouble(f -> f[1]).toArray()));
         }
         out.println();
         out.print(table(results, rounds, steps));
@@ -137,16 +146,22 @@ public final class StepTimeBenchmark {
         Result base = results.get(0);
         double baseStep = Stats.median(base.medianStepMillis());
         double baseCpu = Stats.median(base.cpuMillisPerStep());
-        TextTable t = new TextTable(List.of("mode", "median step", "runs (min-max)", "ratio to plain", "CPU per step", "CPU ratio"), 1);
+        TextTable t = new TextTable(
+                List.of("mode", "median step", "runs (min-max)", "ratio to plain", "CPU per step", "CPU ratio"), 1);
         for (Result r : results) {
             double step = Stats.median(r.medianStepMillis());
             double cpu = Stats.median(r.cpuMillisPerStep());
-            t.row(List.of(r.mode().label, String.format(Locale.ROOT, "%.2f ms", step),
-                    String.format(Locale.ROOT, "%.2f-%.2f", Stats.min(r.medianStepMillis()), Stats.max(r.medianStepMillis())),
-                    String.format(Locale.ROOT, "%.3f", step / baseStep), String.format(Locale.ROOT, "%.2f ms", cpu),
+            t.row(List.of(
+                    r.mode().label,
+                    String.format(Locale.ROOT, "%.2f ms", step),
+                    String.format(
+                            Locale.ROOT, "%.2f-%.2f", Stats.min(r.medianStepMillis()), Stats.max(r.medianStepMillis())),
+                    String.format(Locale.ROOT, "%.3f", step / baseStep),
+                    String.format(Locale.ROOT, "%.2f ms", cpu),
                     String.format(Locale.ROOT, "%.3f", cpu / baseCpu)));
         }
-        return "Median training step, " + rounds + " runs of " + steps + " steps per mode (first 10 of each not timed)\n" + t.render()
+        return "Median training step, " + rounds + " runs of " + steps
+                + " steps per mode (first 10 of each not timed)\n" + t.render()
                 + "median step: median over the runs of each run's median step; ratio to plain: that / the plain loop's (> 1 is slower).\n"
                 + "CPU per step: the process's CPU time (all threads) per step; less CPU with a longer step means threads waited.\n";
     }
@@ -159,18 +174,19 @@ public final class StepTimeBenchmark {
             }
             cpu[1] = OS.getProcessCpuTime();
         });
-        net.setListeners(new BaseTrainingListener() {
-        });
+        net.setListeners(new BaseTrainingListener() {});
         switch (mode) {
             case PLAIN -> plainLoop(net, it, steps);
             case IDLE_THREAD -> {
                 CountDownLatch ready = new CountDownLatch(1);
                 CountDownLatch done = new CountDownLatch(1);
-                Thread idle = new Thread(() -> {
-                    Nd4j.rand(1000, 1000).muli(2).sumNumber();
-                    ready.countDown();
-                    awaitQuietly(done);
-                }, "idle-nd4j-thread");
+                Thread idle = new Thread(
+                        () -> {
+                            Nd4j.rand(1000, 1000).muli(2).sumNumber();
+                            ready.countDown();
+                            awaitQuietly(done);
+                        },
+                        "idle-nd4j-thread");
                 idle.start();
                 awaitQuietly(ready);
                 try {
@@ -185,9 +201,18 @@ public final class StepTimeBenchmark {
                 }
             }
             case SESSION -> {
-                SessionOptions options = SessionOptions.builder(dir).seed(SEED).epochs((int) (steps / it.batchesPerEpoch() + 1)).maxSteps(steps)
-                        .checkpointEverySteps(steps).keepLast(1).keepBest(false).evalEverySteps(Long.MAX_VALUE / 2)
-                        .resume(ResumeMode.NEVER).autosaveInterval(Duration.ofMinutes(5)).handleSignals(false).build();
+                SessionOptions options = SessionOptions.builder(dir)
+                        .seed(SEED)
+                        .epochs((int) (steps / it.batchesPerEpoch() + 1))
+                        .maxSteps(steps)
+                        .checkpointEverySteps(steps)
+                        .keepLast(1)
+                        .keepBest(false)
+                        .evalEverySteps(Long.MAX_VALUE / 2)
+                        .resume(ResumeMode.NEVER)
+                        .autosaveInterval(Duration.ofMinutes(5))
+                        .handleSignals(false)
+                        .build();
                 try (TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
                     s.fit(it);
                 } catch (IOException | RunLock.LockHeldException e) {

@@ -32,7 +32,8 @@ public final class TextTable {
      */
     public TextTable row(List<String> cells) {
         if (cells.size() != header.size()) {
-            throw new IllegalArgumentException("a row needs " + header.size() + " cells " + header + ", found " + cells.size() + ": " + cells);
+            throw new IllegalArgumentException(
+                    "a row needs " + header.size() + " cells " + header + ", found " + cells.size() + ": " + cells);
         }
         rows.add(List.copyOf(cells));
         return this;

@@ -29,18 +29,58 @@ import java.util.OptionalDouble;
  * @param optimizer {@code training.optimizer}: adam or sgd
  * @param maxGradNorm {@code training.max_grad_norm}; empty turns clipping off
  */
-public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boolean charNgrams, int charNgramMin,
-                                 int charNgramMax, int embeddingDim, double dropout, int epochs, int batchSize,
-                                 double learningRate, double weightDecay, String lrSchedule, double warmupRatio,
-                                 String optimizer, OptionalDouble maxGradNorm) {
+public record TrainguardSettings(
+        int buckets,
+        int maxLength,
+        int wordNgrams,
+        boolean charNgrams,
+        int charNgramMin,
+        int charNgramMax,
+        int embeddingDim,
+        double dropout,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        String lrSchedule,
+        double warmupRatio,
+        String optimizer,
+        OptionalDouble maxGradNorm) {
 
     /** Names of the settings {@link #with} knows, as in the configuration. */
-    public static final List<String> KEYS = List.of("buckets", "max_length", "word_ngrams", "char_ngrams", "char_ngram_min",
-            "char_ngram_max", "embedding_dim", "dropout", "epochs", "batch_size", "learning_rate", "weight_decay", "lr_schedule",
-            "warmup_ratio", "optimizer", "max_grad_norm");
+    public static final List<String> KEYS = List.of(
+            "buckets",
+            "max_length",
+            "word_ngrams",
+            "char_ngrams",
+            "char_ngram_min",
+            "char_ngram_max",
+            "embedding_dim",
+            "dropout",
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "weight_decay",
+            "lr_schedule",
+            "warmup_ratio",
+            "optimizer",
+            "max_grad_norm");
 
-    private static final Map<String, String> SHORT_NAMES = Map.of("dim", "embedding_dim", "lr", "learning_rate", "batch", "batch_size",
-            "char_min", "char_ngram_min", "char_max", "char_ngram_max", "schedule", "lr_schedule", "warmup", "warmup_ratio");
+    private static final Map<String, String> SHORT_NAMES = Map.of(
+            "dim",
+            "embedding_dim",
+            "lr",
+            "learning_rate",
+            "batch",
+            "batch_size",
+            "char_min",
+            "char_ngram_min",
+            "char_max",
+            "char_ngram_max",
+            "schedule",
+            "lr_schedule",
+            "warmup",
+            "warmup_ratio");
 
     /** The seed of every benchmark run: it fixes the held-out split, the initial weights and the data order. */
     public static final long SEED = 42;
@@ -60,8 +100,8 @@ public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boo
         String k = key.trim().toLowerCase(Locale.ROOT);
         k = SHORT_NAMES.getOrDefault(k, k);
         if (!KEYS.contains(k)) {
-            throw new BenchmarkException("unknown trainguard setting " + key.trim() + "=" + value.trim() + "; known: " + String.join(", ", KEYS)
-                    + " (short: dim, lr, batch, char_min, char_max, schedule, warmup)");
+            throw new BenchmarkException("unknown trainguard setting " + key.trim() + "=" + value.trim() + "; known: "
+                    + String.join(", ", KEYS) + " (short: dim, lr, batch, char_min, char_max, schedule, warmup)");
         }
         Map<String, String> m = toMap();
         m.put(k, value.trim());
@@ -91,18 +131,33 @@ public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boo
 
     private static TrainguardSettings fromMap(Map<String, String> m) {
         String grad = m.get("max_grad_norm").toLowerCase(Locale.ROOT);
-        return new TrainguardSettings(integer(m, "buckets"), integer(m, "max_length"), integer(m, "word_ngrams"), bool(m, "char_ngrams"),
-                integer(m, "char_ngram_min"), integer(m, "char_ngram_max"), integer(m, "embedding_dim"), number(m, "dropout"),
-                integer(m, "epochs"), integer(m, "batch_size"), number(m, "learning_rate"), number(m, "weight_decay"),
-                m.get("lr_schedule").toLowerCase(Locale.ROOT), number(m, "warmup_ratio"), m.get("optimizer").toLowerCase(Locale.ROOT),
-                grad.equals("null") || grad.equals("off") ? OptionalDouble.empty() : OptionalDouble.of(number(m, "max_grad_norm")));
+        return new TrainguardSettings(
+                integer(m, "buckets"),
+                integer(m, "max_length"),
+                integer(m, "word_ngrams"),
+                bool(m, "char_ngrams"),
+                integer(m, "char_ngram_min"),
+                integer(m, "char_ngram_max"),
+                integer(m, "embedding_dim"),
+                number(m, "dropout"),
+                integer(m, "epochs"),
+                integer(m, "batch_size"),
+                number(m, "learning_rate"),
+                number(m, "weight_decay"),
+                m.get("lr_schedule").toLowerCase(Locale.ROOT),
+                number(m, "warmup_ratio"),
+                m.get("optimizer").toLowerCase(Locale.ROOT),
+                grad.equals("null") || grad.equals("off")
+                        ? OptionalDouble.empty()
+                        : OptionalDouble.of(number(m, "max_grad_norm")));
     }
 
     private static int integer(Map<String, String> m, String key) {
         try {
             return Integer.parseInt(m.get(key));
         } catch (NumberFormatException e) {
-            throw new BenchmarkException("trainguard setting " + key + " must be a whole number, found \"" + m.get(key) + "\"");
+            throw new BenchmarkException(
+                    "trainguard setting " + key + " must be a whole number, found \"" + m.get(key) + "\"");
         }
     }
 
@@ -110,7 +165,8 @@ public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boo
         try {
             return Double.parseDouble(m.get(key));
         } catch (NumberFormatException e) {
-            throw new BenchmarkException("trainguard setting " + key + " must be a number, found \"" + m.get(key) + "\"");
+            throw new BenchmarkException(
+                    "trainguard setting " + key + " must be a number, found \"" + m.get(key) + "\"");
         }
     }
 
@@ -118,7 +174,9 @@ public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boo
         return switch (m.get(key).toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
-            default -> throw new BenchmarkException("trainguard setting " + key + " must be true or false, found \"" + m.get(key) + "\"");
+            default ->
+                throw new BenchmarkException(
+                        "trainguard setting " + key + " must be true or false, found \"" + m.get(key) + "\"");
         };
     }
 
@@ -146,17 +204,22 @@ public record TrainguardSettings(int buckets, int maxLength, int wordNgrams, boo
 
     /** @return a short description for tables, e.g. {@code 2^16 buckets, dim 64, bigrams, max 256 ids, 5 epochs, batch 16, lr 0.01 cosine} */
     public String describe() {
-        String b = Integer.bitCount(buckets) == 1 ? "2^" + Integer.numberOfTrailingZeros(buckets) : Integer.toString(buckets);
-        String words = switch (wordNgrams) {
-            case 1 -> "words";
-            case 2 -> "bigrams";
-            default -> "word " + wordNgrams + "-grams";
-        };
-        return b + " buckets, dim " + embeddingDim + ", " + words + (charNgrams ? ", char " + charNgramMin + "-" + charNgramMax : "")
+        String b = Integer.bitCount(buckets) == 1
+                ? "2^" + Integer.numberOfTrailingZeros(buckets)
+                : Integer.toString(buckets);
+        String words =
+                switch (wordNgrams) {
+                    case 1 -> "words";
+                    case 2 -> "bigrams";
+                    default -> "word " + wordNgrams + "-grams";
+                };
+        return b + " buckets, dim " + embeddingDim + ", " + words
+                + (charNgrams ? ", char " + charNgramMin + "-" + charNgramMax : "")
                 + ", max " + maxLength + " ids"
                 + ", " + epochs + " epochs, batch " + batchSize + ", lr " + num(learningRate) + " " + lrSchedule
                 + (optimizer.equals("adam") ? "" : " " + optimizer) + (dropout > 0 ? ", dropout " + num(dropout) : "")
-                + (weightDecay > 0 ? ", wd " + num(weightDecay) : "") + (maxGradNorm.isPresent() ? "" : ", no clipping");
+                + (weightDecay > 0 ? ", wd " + num(weightDecay) : "")
+                + (maxGradNorm.isPresent() ? "" : ", no clipping");
     }
 
     /**

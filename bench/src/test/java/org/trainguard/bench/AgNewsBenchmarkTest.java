@@ -24,17 +24,18 @@ import org.yaml.snakeyaml.Yaml;
 
 class AgNewsBenchmarkTest {
 
-    private static final TrainguardSettings TINY_TRAINGUARD =
-            new TrainguardSettings(4096, 64, 2, false, 2, 3, 8, 0.0, 8, 8, 0.05, 0.0, "constant", 0.0, "adam", OptionalDouble.of(1.0));
+    private static final TrainguardSettings TINY_TRAINGUARD = new TrainguardSettings(
+            4096, 64, 2, false, 2, 3, 8, 0.0, 8, 8, 0.05, 0.0, "constant", 0.0, "adam", OptionalDouble.of(1.0));
     private static final FastTextSettings TINY_FASTTEXT = new FastTextSettings(20, 0.5, 1, 10, 0, 0, 10_000, true);
 
     /** Four topics with words of their own, mixed with shared filler, in AG News's CSV layout. */
     private static Path tinyAgNews(Path dir) throws IOException {
         String[][] topic = {
-                {"minister", "election", "embassy", "troops", "treaty"},
-                {"match", "coach", "league", "goal", "season"},
-                {"shares", "profit", "market", "investors", "quarter"},
-                {"software", "internet", "space", "computer", "researchers"}};
+            {"minister", "election", "embassy", "troops", "treaty"},
+            {"match", "coach", "league", "goal", "season"},
+            {"shares", "profit", "market", "investors", "quarter"},
+            {"software", "internet", "space", "computer", "researchers"}
+        };
         String[] filler = {"the", "a", "on", "new", "says", "after", "report", "week", "officials", "said"};
         Random r = new Random(7);
         List<String> lines = new ArrayList<>();
@@ -43,12 +44,15 @@ class AgNewsBenchmarkTest {
                 StringBuilder title = new StringBuilder();
                 StringBuilder body = new StringBuilder();
                 for (int w = 0; w < 4; w++) {
-                    title.append(w % 2 == 0 ? topic[c][r.nextInt(5)] : filler[r.nextInt(filler.length)]).append(' ');
+                    title.append(w % 2 == 0 ? topic[c][r.nextInt(5)] : filler[r.nextInt(filler.length)])
+                            .append(' ');
                 }
                 for (int w = 0; w < 10; w++) {
-                    body.append(w % 3 == 0 ? topic[c][r.nextInt(5)] : filler[r.nextInt(filler.length)]).append(w == 4 ? ", \"quoted\" " : " ");
+                    body.append(w % 3 == 0 ? topic[c][r.nextInt(5)] : filler[r.nextInt(filler.length)])
+                            .append(w == 4 ? ", \"quoted\" " : " ");
                 }
-                lines.add("\"" + (c + 1) + "\",\"" + title.toString().strip() + "\",\"" + body.toString().strip().replace("\"", "\"\"") + ".\"");
+                lines.add("\"" + (c + 1) + "\",\"" + title.toString().strip() + "\",\""
+                        + body.toString().strip().replace("\"", "\"\"") + ".\"");
             }
         }
         Path csv = dir.resolve("dev.csv");
@@ -78,8 +82,17 @@ class AgNewsBenchmarkTest {
     void bothSystemsTrainAndAreScoredOnTheSameSplit(@TempDir Path dir) throws IOException {
         assumeTrue(fastTextInstalled(), "fasttext is not installed (apt-get install -y fasttext)");
         Path csv = tinyAgNews(dir);
-        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(csv, dir.resolve("work"), "fasttext", 2, 1, false, 1, 1,
-                List.of(TINY_TRAINGUARD), List.of(TINY_FASTTEXT));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(
+                csv,
+                dir.resolve("work"),
+                "fasttext",
+                2,
+                1,
+                false,
+                1,
+                1,
+                List.of(TINY_TRAINGUARD),
+                List.of(TINY_FASTTEXT));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AgNewsBenchmark.Report r = AgNewsBenchmark.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
@@ -92,29 +105,53 @@ class AgNewsBenchmarkTest {
         assertTrue(r.fastText().accuracy() >= 0.75, printed);
         assertTrue(r.trainguard().trainSeconds() > 0 && r.trainguard().samplesPerSecond() > 0, printed);
         assertTrue(r.fastText().trainSeconds() > 0 && r.fastText().samplesPerSecond() > 0, printed);
-        assertTrue(printed.contains("acc. ratio") && printed.contains("target (trainguard accuracy >= fastText's)"), printed);
+        assertTrue(
+                printed.contains("acc. ratio") && printed.contains("target (trainguard accuracy >= fastText's)"),
+                printed);
         assertEquals(r.table(), Files.readString(dir.resolve("work/report.txt")));
         // fastText saw exactly the test part trainguard was evaluated on
-        assertEquals(24, Files.readAllLines(dir.resolve("work/fasttext/final/run-1/test.txt")).size());
+        assertEquals(
+                24,
+                Files.readAllLines(dir.resolve("work/fasttext/final/run-1/test.txt"))
+                        .size());
     }
 
     @Test
     void moreTestSplitsCompareBothSystemsOnEachAndJudgeByTheMean(@TempDir Path dir) throws IOException {
         assumeTrue(fastTextInstalled(), "fasttext is not installed (apt-get install -y fasttext)");
         Path csv = tinyAgNews(dir);
-        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(csv, dir.resolve("work"), "fasttext", 2, 1, false, 1, 2,
-                List.of(TINY_TRAINGUARD), List.of(TINY_FASTTEXT));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(
+                csv,
+                dir.resolve("work"),
+                "fasttext",
+                2,
+                1,
+                false,
+                1,
+                2,
+                List.of(TINY_TRAINGUARD),
+                List.of(TINY_FASTTEXT));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AgNewsBenchmark.Report r = AgNewsBenchmark.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
-        assertEquals(List.of(42L, 43L), r.testSplits().stream().map(AgNewsBenchmark.TestSplit::seed).toList(), printed);
+        assertEquals(
+                List.of(42L, 43L),
+                r.testSplits().stream().map(AgNewsBenchmark.TestSplit::seed).toList(),
+                printed);
         assertEquals(r.trainguard(), r.testSplits().get(0).trainguard(), printed);
         AgNewsBenchmark.TestSplit second = r.testSplits().get(1);
         assertEquals(24, second.testExamples(), printed);
         // the second split's runs trained on its own training part and were scored on its own test part
-        assertEquals(24, Files.readAllLines(dir.resolve("work/split/test-43-test.jsonl")).size(), printed);
-        assertEquals(24, Files.readAllLines(dir.resolve("work/fasttext/test-43/run-1/test.txt")).size(), printed);
+        assertEquals(
+                24,
+                Files.readAllLines(dir.resolve("work/split/test-43-test.jsonl")).size(),
+                printed);
+        assertEquals(
+                24,
+                Files.readAllLines(dir.resolve("work/fasttext/test-43/run-1/test.txt"))
+                        .size(),
+                printed);
         assertTrue(Files.isDirectory(dir.resolve("work/trainguard/test-43/run/final")), printed);
         double tgMean = (r.trainguard().accuracy() + second.trainguard().accuracy()) / 2;
         double ftMean = (r.fastText().accuracy() + second.fastText().accuracy()) / 2;
@@ -130,15 +167,31 @@ class AgNewsBenchmarkTest {
         Path csv = tinyAgNews(dir);
         Path work = dir.resolve("work");
         // long enough to be caught training: 3,000 epochs of the tiny data
-        String slow = "buckets=4096,max_length=64,dim=8,epochs=3000,batch=8,lr=0.01,schedule=constant,warmup=0,char_ngrams=false";
+        String slow =
+                "buckets=4096,max_length=64,dim=8,epochs=3000,batch=8,lr=0.01,schedule=constant,warmup=0,char_ngrams=false";
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), AgNewsBenchmark.class.getName(),
-                "--data", csv.toString(), "--work", work.toString(), "--test-splits", "2", "--trainguard", slow,
-                "--fasttext-settings", "-epoch 5")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AgNewsBenchmark.class.getName(),
+                        "--data",
+                        csv.toString(),
+                        "--work",
+                        work.toString(),
+                        "--test-splits",
+                        "2",
+                        "--trainguard",
+                        slow,
+                        "--fasttext-settings",
+                        "-epoch 5")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .start();
         Path session = work.resolve("trainguard/final/run/training_session.json");
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!(Files.isRegularFile(session) && Files.readString(session).contains("RUNNING")) && p.isAlive()
+        while (!(Files.isRegularFile(session) && Files.readString(session).contains("RUNNING"))
+                && p.isAlive()
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -149,7 +202,9 @@ class AgNewsBenchmarkTest {
         assertEquals(143, p.exitValue(), printed);
         assertTrue(printed.contains("stopped: the trainguard run in") && printed.contains("SIGTERM"), printed);
         // it went on neither to fastText nor to the second test split
-        assertTrue(Files.notExists(work.resolve("fasttext/final")) && Files.notExists(work.resolve("trainguard/test-43")), printed);
+        assertTrue(
+                Files.notExists(work.resolve("fasttext/final")) && Files.notExists(work.resolve("trainguard/test-43")),
+                printed);
     }
 
     private static String read(Path file) {
@@ -165,20 +220,26 @@ class AgNewsBenchmarkTest {
         assumeTrue(fastTextInstalled(), "fasttext is not installed (apt-get install -y fasttext)");
         Path csv = tinyAgNews(dir);
         List<TrainguardSettings> tg = List.of(TINY_TRAINGUARD, TINY_TRAINGUARD.withAll("epochs=1,lr=0.001"));
-        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(csv, dir.resolve("work"), "fasttext", 2, 1, false, 2, 1, tg,
-                List.of(TINY_FASTTEXT));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(
+                csv, dir.resolve("work"), "fasttext", 2, 1, false, 2, 1, tg, List.of(TINY_FASTTEXT));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<AgNewsBenchmark.SystemResult> r = AgNewsBenchmark.tune(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<AgNewsBenchmark.SystemResult> r =
+                AgNewsBenchmark.tune(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
-        assertEquals(List.of(tg.get(0).describe(), tg.get(1).describe(), TINY_FASTTEXT.describe()),
-                r.stream().map(AgNewsBenchmark.SystemResult::settings).toList(), printed);
+        assertEquals(
+                List.of(tg.get(0).describe(), tg.get(1).describe(), TINY_FASTTEXT.describe()),
+                r.stream().map(AgNewsBenchmark.SystemResult::settings).toList(),
+                printed);
         assertTrue(r.get(0).note().contains("mean of 2 tuning splits"), printed);
         assertTrue(r.get(0).accuracy() > r.get(1).accuracy(), printed);
         assertTrue(printed.contains("tuning results") && !printed.contains("final runs on the test part"), printed);
         // nothing was trained or scored on the test part
         assertTrue(Files.isDirectory(dir.resolve("work/trainguard/tune-2-split-2")), printed);
-        assertTrue(Files.notExists(dir.resolve("work/trainguard/final")) && Files.notExists(dir.resolve("work/fasttext/final")), printed);
+        assertTrue(
+                Files.notExists(dir.resolve("work/trainguard/final"))
+                        && Files.notExists(dir.resolve("work/fasttext/final")),
+                printed);
         assertTrue(Files.notExists(dir.resolve("work/report.txt")), printed);
     }
 
@@ -194,8 +255,8 @@ class AgNewsBenchmarkTest {
     @Test
     void aMissingDataFileNamesThePathAndTheOption(@TempDir Path dir) {
         Path missing = dir.resolve("nowhere/dev.csv");
-        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(missing, dir, "fasttext", 2, 1, false, 1, 1, List.of(TINY_TRAINGUARD),
-                List.of(TINY_FASTTEXT));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(
+                missing, dir, "fasttext", 2, 1, false, 1, 1, List.of(TINY_TRAINGUARD), List.of(TINY_FASTTEXT));
         BenchmarkException e = assertThrows(BenchmarkException.class, () -> AgNewsBenchmark.run(o, nowhere()));
         assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("--data"), e.getMessage());
     }
@@ -203,8 +264,17 @@ class AgNewsBenchmarkTest {
     @Test
     void aMissingFastTextSaysHowToInstallIt(@TempDir Path dir) throws IOException {
         Path csv = tinyAgNews(dir);
-        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(csv, dir, dir.resolve("bin/fasttext").toString(), 2, 1, false, 1, 1,
-                List.of(TINY_TRAINGUARD), List.of(TINY_FASTTEXT));
+        AgNewsBenchmark.Options o = new AgNewsBenchmark.Options(
+                csv,
+                dir,
+                dir.resolve("bin/fasttext").toString(),
+                2,
+                1,
+                false,
+                1,
+                1,
+                List.of(TINY_TRAINGUARD),
+                List.of(TINY_FASTTEXT));
         BenchmarkException e = assertThrows(BenchmarkException.class, () -> AgNewsBenchmark.run(o, nowhere()));
         assertTrue(e.getMessage().contains("apt-get install -y fasttext"), e.getMessage());
     }
@@ -220,9 +290,25 @@ class AgNewsBenchmarkTest {
 
     @Test
     void fastTextSettingsParseFromItsOwnOptionNames() {
-        FastTextSettings s = AgNewsBenchmark.parseFastText("-epoch 7 -lr 0.25 -wordNgrams 3 -dim 20 -minn 2 -maxn 4 -bucket 1000 raw");
+        FastTextSettings s = AgNewsBenchmark.parseFastText(
+                "-epoch 7 -lr 0.25 -wordNgrams 3 -dim 20 -minn 2 -maxn 4 -bucket 1000 raw");
         assertEquals(new FastTextSettings(7, 0.25, 3, 20, 2, 4, 1000, false), s);
-        assertEquals(List.of("-epoch", "7", "-lr", "0.25", "-wordNgrams", "3", "-dim", "20", "-minn", "2", "-maxn", "4", "-bucket", "1000"),
+        assertEquals(
+                List.of(
+                        "-epoch",
+                        "7",
+                        "-lr",
+                        "0.25",
+                        "-wordNgrams",
+                        "3",
+                        "-dim",
+                        "20",
+                        "-minn",
+                        "2",
+                        "-maxn",
+                        "4",
+                        "-bucket",
+                        "1000"),
                 s.arguments());
         BenchmarkException e = assertThrows(BenchmarkException.class, () -> AgNewsBenchmark.parseFastText("-epochs 5"));
         assertTrue(e.getMessage().contains("-epochs"), e.getMessage());
@@ -230,7 +316,8 @@ class AgNewsBenchmarkTest {
 
     @Test
     void trainguardSettingsChangeByConfigKey() {
-        TrainguardSettings s = AgNewsBenchmark.CHOSEN_TRAINGUARD.withAll("buckets=1024, dim=16,char_ngrams=true,lr=0.5,schedule=linear");
+        TrainguardSettings s = AgNewsBenchmark.CHOSEN_TRAINGUARD.withAll(
+                "buckets=1024, dim=16,char_ngrams=true,lr=0.5,schedule=linear");
         assertEquals(1024, s.buckets());
         assertEquals(16, s.embeddingDim());
         assertTrue(s.charNgrams());

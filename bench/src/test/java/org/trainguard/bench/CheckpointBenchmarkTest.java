@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointBenchmarkTest {
 
-    private static final CheckpointBenchmark.ModelSize TINY = new CheckpointBenchmark.ModelSize("tiny", 512, 8, 6, 10, 1);
+    private static final CheckpointBenchmark.ModelSize TINY =
+            new CheckpointBenchmark.ModelSize("tiny", 512, 8, 6, 10, 1);
 
     @BeforeAll
     static void quiet() {
@@ -27,7 +28,8 @@ class CheckpointBenchmarkTest {
 
     @Test
     void measuresSavesOfBothSystemsAndThroughputOnATinyNetwork(@TempDir Path dir) {
-        CheckpointBenchmark.Options o = new CheckpointBenchmark.Options(List.of(TINY), dir, 8, 2, 2, OptionalInt.empty(), OptionalInt.empty());
+        CheckpointBenchmark.Options o =
+                new CheckpointBenchmark.Options(List.of(TINY), dir, 8, 2, 2, OptionalInt.empty(), OptionalInt.empty());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CheckpointBenchmark.Report r = CheckpointBenchmark.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
@@ -51,7 +53,8 @@ class CheckpointBenchmarkTest {
         CheckpointBenchmark.ThroughputResult t = r.throughput().get(0);
         assertEquals(10, t.steps());
         assertTrue(t.plain()[0] > 0 && t.session()[0] > 0 && t.plainCpu()[0] > 0 && t.sessionCpu()[0] > 0, printed);
-        assertTrue(t.plainStepMillis()[0] > 0 && t.sessionStepMillis()[0] > 0 && t.sessionAfterMicros()[0] > 0, printed);
+        assertTrue(
+                t.plainStepMillis()[0] > 0 && t.sessionStepMillis()[0] > 0 && t.sessionAfterMicros()[0] > 0, printed);
         assertEquals(t.session()[0] / t.plain()[0], t.ratio(), 1e-12);
         assertTrue(printed.contains("target <= 1/50") && printed.contains("target < 1%"), printed);
         // the same saves with checkpoint.mirror to a folder
@@ -80,8 +83,10 @@ class CheckpointBenchmarkTest {
 
     @Test
     void savesMustComeAfterTheWarmUp(@TempDir Path dir) {
-        BenchmarkException e = assertThrows(BenchmarkException.class,
-                () -> new CheckpointBenchmark.Options(List.of(TINY), dir, 8, 2, 6, OptionalInt.of(10), OptionalInt.empty()));
+        BenchmarkException e = assertThrows(
+                BenchmarkException.class,
+                () -> new CheckpointBenchmark.Options(
+                        List.of(TINY), dir, 8, 2, 6, OptionalInt.of(10), OptionalInt.empty()));
         assertTrue(e.getMessage().contains("saves every 6 steps"), e.getMessage());
     }
 }

@@ -19,7 +19,10 @@ class FastTextTest {
 
     private static LabeledData test(Path dir) {
         List<String> labels = List.of("World", "Sports", "Business", "SciTech");
-        return new LabeledData(List.of(new Example("a", 0), new Example("b", 1), new Example("c", 2), new Example("d", 3)), labels, 0,
+        return new LabeledData(
+                List.of(new Example("a", 0), new Example("b", 1), new Example("c", 2), new Example("d", 3)),
+                labels,
+                0,
                 dir.resolve("dev.csv"));
     }
 
@@ -49,7 +52,10 @@ class FastTextTest {
 
     @Test
     void aCommandNotOnThePathIsAClearError() {
-        BenchmarkException e = assertThrows(BenchmarkException.class, () -> FastText.locate("fasttext-that-does-not-exist"));
-        assertTrue(e.getMessage().contains("not found on PATH") && e.getMessage().contains("apt-get install -y fasttext"), e.getMessage());
+        BenchmarkException e =
+                assertThrows(BenchmarkException.class, () -> FastText.locate("fasttext-that-does-not-exist"));
+        assertTrue(
+                e.getMessage().contains("not found on PATH") && e.getMessage().contains("apt-get install -y fasttext"),
+                e.getMessage());
     }
 }

@@ -23,11 +23,17 @@ class StepTimeBenchmarkTest {
     @Test
     void everyModeTrainsAndIsTimedAgainstThePlainLoop(@TempDir Path dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<StepTimeBenchmark.Result> r = StepTimeBenchmark.run(1, 20, dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<StepTimeBenchmark.Result> r =
+                StepTimeBenchmark.run(1, 20, dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
-        assertEquals(List.of(StepTimeBenchmark.Mode.PLAIN, StepTimeBenchmark.Mode.SESSION, StepTimeBenchmark.Mode.IDLE_THREAD),
-                r.stream().map(StepTimeBenchmark.Result::mode).toList(), printed);
+        assertEquals(
+                List.of(
+                        StepTimeBenchmark.Mode.PLAIN,
+                        StepTimeBenchmark.Mode.SESSION,
+                        StepTimeBenchmark.Mode.IDLE_THREAD),
+                r.stream().map(StepTimeBenchmark.Result::mode).toList(),
+                printed);
         for (StepTimeBenchmark.Result x : r) {
             assertEquals(1, x.medianStepMillis().length, printed);
             assertTrue(x.medianStepMillis()[0] > 0 && x.cpuMillisPerStep()[0] > 0, printed);
@@ -40,8 +46,10 @@ class StepTimeBenchmarkTest {
     @Test
     void ratiosAreAgainstThePlainLoopsMedian() {
         List<StepTimeBenchmark.Result> r = List.of(
-                new StepTimeBenchmark.Result(StepTimeBenchmark.Mode.PLAIN, new double[] {10, 20, 30}, new double[] {2, 2, 2}),
-                new StepTimeBenchmark.Result(StepTimeBenchmark.Mode.SESSION, new double[] {25, 25, 100}, new double[] {1, 1, 1}));
+                new StepTimeBenchmark.Result(
+                        StepTimeBenchmark.Mode.PLAIN, new double[] {10, 20, 30}, new double[] {2, 2, 2}),
+                new StepTimeBenchmark.Result(
+                        StepTimeBenchmark.Mode.SESSION, new double[] {25, 25, 100}, new double[] {1, 1, 1}));
         String t = StepTimeBenchmark.table(r, 3, 50);
         assertTrue(t.contains("20.00 ms") && t.contains("1.000"), t);
         assertTrue(t.contains("25.00 ms") && t.contains("1.250") && t.contains("0.500"), t);

@@ -13,8 +13,7 @@ import picocli.CommandLine;
  */
 public final class Cli {
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /**
      * A command line with this error handling.
@@ -80,7 +79,8 @@ public final class Cli {
      * @return the lines {@code --version} prints
      */
     public static String[] version(String program, Class<?> anyClass) {
-        String v = Optional.ofNullable(anyClass.getPackage().getImplementationVersion()).orElse("dev");
+        String v = Optional.ofNullable(anyClass.getPackage().getImplementationVersion())
+                .orElse("dev");
         return new String[] {"trainguard " + program + " " + v, "Java " + System.getProperty("java.version")};
     }
 }

@@ -51,8 +51,7 @@ class CliTest {
         }
     }
 
-    private record Outcome(int code, String err) {
-    }
+    private record Outcome(int code, String err) {}
 
     private static Outcome run(RuntimeException failure, Set<ExitCode> reported, int unexpected, String... args) {
         CommandLine cl = Cli.commandLine(new Fails(failure), reported, unexpected);
@@ -64,11 +63,15 @@ class CliTest {
 
     @Test
     void aFailureTheProgramExpectsIsOneLineWithItsCode() {
-        Outcome config = run(new ConfigException("training.batch_size", "training.batch_size must be > 0, found -3"),
-                EnumSet.allOf(ExitCode.class), 1);
-        assertEquals(new Outcome(2, "error: training.batch_size must be > 0, found -3" + System.lineSeparator()), config);
+        Outcome config = run(
+                new ConfigException("training.batch_size", "training.batch_size must be > 0, found -3"),
+                EnumSet.allOf(ExitCode.class),
+                1);
+        assertEquals(
+                new Outcome(2, "error: training.batch_size must be > 0, found -3" + System.lineSeparator()), config);
         Outcome data = run(new BadRecord(), EnumSet.allOf(ExitCode.class), 1);
-        assertEquals(new Outcome(3, "data error: train.jsonl:3: unknown label \"MAYBE\"" + System.lineSeparator()), data);
+        assertEquals(
+                new Outcome(3, "data error: train.jsonl:3: unknown label \"MAYBE\"" + System.lineSeparator()), data);
     }
 
     @Test

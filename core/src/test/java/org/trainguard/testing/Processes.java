@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** Child processes in tests: the Java that runs the tests, real signals, and the logs processes write. */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** @return the {@code java} binary of the JVM that runs the tests */
     public static String java() {

@@ -6,8 +6,7 @@ import java.util.function.BooleanSupplier;
 /** Waiting in tests for something another thread or process does: polls, and fails with what it waited for. */
 public final class Waits {
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /**
      * Waits until {@code condition} holds, at most 5 minutes.

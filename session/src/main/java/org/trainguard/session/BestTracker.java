@@ -52,7 +52,8 @@ final class BestTracker {
         countForEarlyStopping(value, step, totalSteps);
         boolean improved = best.map(b -> b.improvedBy(value)).orElse(true);
         if (improved) {
-            best = Optional.of(new BestCheckpoint(options.metric(), value, step, CheckpointStore.PREFIX + step, options.greaterIsBetter()));
+            best = Optional.of(new BestCheckpoint(
+                    options.metric(), value, step, CheckpointStore.PREFIX + step, options.greaterIsBetter()));
             LOG.info("new best {} = {} at step {}", options.metric(), value, step);
         }
         return improved;
@@ -64,17 +65,24 @@ final class BestTracker {
         }
         var e = options.earlyStopping().get();
         Optional<BestCheckpoint> before = best;
-        boolean better = before.map(b -> e.improves(value, b.value(), options.greaterIsBetter())).orElse(true);
+        boolean better = before.map(b -> e.improves(value, b.value(), options.greaterIsBetter()))
+                .orElse(true);
         evaluationsWithoutImprovement = better ? 0 : evaluationsWithoutImprovement + 1;
         if (evaluationsWithoutImprovement >= e.patience() && step < totalSteps) {
             BestCheckpoint b = before.orElseThrow();
-            stoppedEarly = "stopped early at step " + step + " of " + totalSteps + ": " + options.metric() + " has not improved by more than "
-                    + e.minDelta() + " on its best, " + b.value() + " at step " + b.step() + ", in " + evaluationsWithoutImprovement
+            stoppedEarly = "stopped early at step " + step + " of " + totalSteps + ": " + options.metric()
+                    + " has not improved by more than "
+                    + e.minDelta() + " on its best, " + b.value() + " at step " + b.step() + ", in "
+                    + evaluationsWithoutImprovement
                     + " evaluations in a row (early stopping patience " + e.patience() + ")";
             LOG.info("{}", stoppedEarly);
         } else if (!better) {
-            LOG.info("{} did not improve by more than {} ({} of {} evaluations without improvement before early stopping)", options.metric(),
-                    e.minDelta(), evaluationsWithoutImprovement, e.patience());
+            LOG.info(
+                    "{} did not improve by more than {} ({} of {} evaluations without improvement before early stopping)",
+                    options.metric(),
+                    e.minDelta(),
+                    evaluationsWithoutImprovement,
+                    e.patience());
         }
     }
 
@@ -89,11 +97,16 @@ final class BestTracker {
         var ended = options.earlyStopping().filter(e -> evaluationsWithoutImprovement >= e.patience());
         ended.ifPresent(e -> {
             // the run already ended early at this step: it is complete, and its last evaluation is this step's
-            stoppedEarly = "the run stopped early at step " + ts.step() + ": " + options.metric() + " did not improve in "
-                    + evaluationsWithoutImprovement + " evaluations in a row (early stopping patience " + e.patience() + ")";
+            stoppedEarly = "the run stopped early at step " + ts.step() + ": " + options.metric()
+                    + " did not improve in " + evaluationsWithoutImprovement
+                    + " evaluations in a row (early stopping patience " + e.patience() + ")";
         });
         if (ts.hasBest() && best.isEmpty()) {
-            best = Optional.of(new BestCheckpoint(ts.bestMetric(), ts.bestValue(), ts.bestStep(), CheckpointStore.PREFIX + ts.bestStep(),
+            best = Optional.of(new BestCheckpoint(
+                    ts.bestMetric(),
+                    ts.bestValue(),
+                    ts.bestStep(),
+                    CheckpointStore.PREFIX + ts.bestStep(),
                     options.greaterIsBetter()));
         }
         return ended.isPresent();
@@ -101,7 +114,9 @@ final class BestTracker {
 
     /** @return the step of the best checkpoint when rotation must keep it */
     OptionalLong keptStep() {
-        return best.filter(x -> options.keepBest()).map(x -> OptionalLong.of(x.step())).orElse(OptionalLong.empty());
+        return best.filter(x -> options.keepBest())
+                .map(x -> OptionalLong.of(x.step()))
+                .orElse(OptionalLong.empty());
     }
 
     /** @return the steps rotation must keep besides the newest ones */
@@ -112,13 +127,16 @@ final class BestTracker {
 
     /** @return the best as the session file records it, or null */
     SessionState.Best sessionBest() {
-        return best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step())).orElse(null);
+        return best.map(x -> new SessionState.Best(x.metric(), x.value(), x.step()))
+                .orElse(null);
     }
 
     /** @return early stopping's state as the session file records it, or null without early stopping */
     SessionState.EarlyStopping sessionEarlyStopping() {
-        return options.earlyStopping().map(e -> new SessionState.EarlyStopping(e.patience(), e.minDelta(),
-                evaluationsWithoutImprovement, stoppedEarly != null)).orElse(null);
+        return options.earlyStopping()
+                .map(e -> new SessionState.EarlyStopping(
+                        e.patience(), e.minDelta(), evaluationsWithoutImprovement, stoppedEarly != null))
+                .orElse(null);
     }
 
     /** @return evaluations in a row without improvement */

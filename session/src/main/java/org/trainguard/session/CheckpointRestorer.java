@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.io.Hashing;
-import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.RunLayout;
+import org.trainguard.core.run.SessionState;
 
 /**
  * Puts a run back at a checkpoint: at start-up (a resume) and when a diverged run rolls back
@@ -50,7 +50,8 @@ final class CheckpointRestorer {
         try {
             read = ModelZip.readInto(zip, net.params(), net.updaterState());
         } catch (ModelZip.LengthMismatchException e) {
-            throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage() + "; the model shape changed");
+            throw new ResumeRefusedException(
+                    "cannot resume from " + c.dir() + ": " + e.getMessage() + "; the model shape changed");
         } catch (ModelFileException e) {
             throw new ResumeRefusedException("cannot resume from " + c.dir() + ": " + e.getMessage());
         }
@@ -58,8 +59,9 @@ final class CheckpointRestorer {
             // an array layout the bulk reader does not know (another DL4J version wrote it): DL4J reads it
             NetworkAdapter restored = net.restore(zip);
             if (restored.params().length() != net.params().length()) {
-                throw new ResumeRefusedException("cannot resume from " + c.dir() + ": it holds " + restored.params().length()
-                        + " parameters, this network has " + net.params().length() + "; the model shape changed");
+                throw new ResumeRefusedException("cannot resume from " + c.dir() + ": it holds "
+                        + restored.params().length() + " parameters, this network has "
+                        + net.params().length() + "; the model shape changed");
             }
             net.params().assign(restored.params());
             if (net.updaterState() != null && restored.updaterState() != null) {
@@ -77,7 +79,12 @@ final class CheckpointRestorer {
         if (run.best().restore(ts)) {
             p.lastEvalStep = ts.step();
         }
-        LOG.info("resuming from {} (step {}, epoch {}, batch {} of the epoch)", c.name(), p.step, p.epoch + 1, p.batchInEpoch);
+        LOG.info(
+                "resuming from {} (step {}, epoch {}, batch {} of the epoch)",
+                c.name(),
+                p.step,
+                p.epoch + 1,
+                p.batchInEpoch);
     }
 
     /**
@@ -95,7 +102,11 @@ final class CheckpointRestorer {
             if (r.toStep() == p.step && r.atStep() > p.step && r.lrFactor() < p.lrFactor) {
                 p.lrFactor = r.lrFactor();
                 p.rollbacks = Math.max(p.rollbacks, i + 1);
-                LOG.info("continuing the rollback from step {} to step {}: learning rate x{}", r.atStep(), r.toStep(), r.lrFactor());
+                LOG.info(
+                        "continuing the rollback from step {} to step {}: learning rate x{}",
+                        r.atStep(),
+                        r.toStep(),
+                        r.lrFactor());
                 break;
             }
         }
@@ -118,15 +129,22 @@ final class CheckpointRestorer {
         RunPosition p = run.position();
         long at = p.step;
         if (p.rollbacks >= options.maxRollbacks()) {
-            throw new TrainingDivergedException(at, loss, "gave up after " + p.rollbacks + " rollbacks (training.max_rollbacks: "
-                    + options.maxRollbacks() + "); lower training.learning_rate or training.rollback_lr_factor");
+            throw new TrainingDivergedException(
+                    at,
+                    loss,
+                    "gave up after " + p.rollbacks + " rollbacks (training.max_rollbacks: " + options.maxRollbacks()
+                            + "); lower training.learning_rate or training.rollback_lr_factor");
         }
         run.writer().awaitIdle();
-        Optional<CheckpointStore.Checkpoint> to = run.store().newestVerified((c, why) ->
-                LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why));
+        Optional<CheckpointStore.Checkpoint> to = run.store()
+                .newestVerified((c, why) ->
+                        LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why));
         if (to.isEmpty() || to.get().step() >= at) {
-            throw new TrainingDivergedException(at, loss, "there is no checkpoint from before it to roll back to (training.on_divergence: "
-                    + "rollback needs one; lower checkpoint.every_steps or training.learning_rate)");
+            throw new TrainingDivergedException(
+                    at,
+                    loss,
+                    "there is no checkpoint from before it to roll back to (training.on_divergence: "
+                            + "rollback needs one; lower checkpoint.every_steps or training.learning_rate)");
         }
         double factor = p.lrFactor * options.rollbackLrFactor();
         int count = p.rollbacks + 1;
@@ -138,14 +156,24 @@ final class CheckpointRestorer {
         p.lrFactor = factor;
         p.rollbacks = count;
         lrScaler.apply(run.net(), p.lrFactor);
-        String change = "learning rate x" + options.rollbackLrFactor() + " (x" + factor + " of training.learning_rate's schedule from now on); "
-                + "batches from step " + to.get().step() + " trained again";
-        SessionState.Rollback r = new SessionState.Rollback(Instant.now(), at, String.valueOf(loss), to.get().step(), factor, change);
-        LOG.warn("training diverged at step {} (loss {}): rollback {} of {}, back to {}: {}", at, loss, count, options.maxRollbacks(),
-                to.get().name(), change);
+        String change = "learning rate x" + options.rollbackLrFactor() + " (x" + factor
+                + " of training.learning_rate's schedule from now on); " + "batches from step "
+                + to.get().step() + " trained again";
+        SessionState.Rollback r = new SessionState.Rollback(
+                Instant.now(), at, String.valueOf(loss), to.get().step(), factor, change);
+        LOG.warn(
+                "training diverged at step {} (loss {}): rollback {} of {}, back to {}: {}",
+                at,
+                loss,
+                count,
+                options.maxRollbacks(),
+                to.get().name(),
+                change);
         List<SessionState.Rollback> all = new ArrayList<>(run.recorder().state().rollbacks());
         all.add(r);
-        run.recorder().update(b -> b.rollbacks(all).lastCheckpoint(new SessionState.CheckpointRef(p.step, to.get().dir().toString(), Instant.now())));
+        run.recorder().update(b -> b.rollbacks(all)
+                .lastCheckpoint(
+                        new SessionState.CheckpointRef(p.step, to.get().dir().toString(), Instant.now())));
         run.recorder().write();
         try {
             hooks.onRollback(r);
@@ -164,20 +192,26 @@ final class CheckpointRestorer {
             String old = saved.get(e.getKey());
             // earlier versions recorded every fingerprint as a SHA-256, even readable settings
             if (old != null && !old.equals(e.getValue()) && !old.equals(Hashing.sha256(e.getValue()))) {
-                changed.add(readable(old) && readable(e.getValue())
-                        ? e.getKey() + " changed from " + old + " to " + e.getValue() : e.getKey() + " changed");
+                changed.add(
+                        readable(old) && readable(e.getValue())
+                                ? e.getKey() + " changed from " + old + " to " + e.getValue()
+                                : e.getKey() + " changed");
             }
         }
         if (!changed.isEmpty()) {
-            throw new ResumeRefusedException("cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join("; ", changed)
-                    + " since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
-                    + "folder (training.output_dir), or resume never (the trainer's --resume never), which archives this run");
+            throw new ResumeRefusedException(
+                    "cannot resume " + options.outputDir() + " from " + c.name() + ": " + String.join("; ", changed)
+                            + " since the checkpoint was written. Restore the earlier setting, or start a new run in another output "
+                            + "folder (training.output_dir), or resume never (the trainer's --resume never), which archives this run");
         }
         for (Map.Entry<String, String> e : options.advisoryFingerprints().entrySet()) {
             String old = saved.get(e.getKey());
             if (old != null && !old.equals(e.getValue())) {
-                LOG.warn("{} changed since {} was written; resuming with the new value, so the result will differ from an "
-                        + "uninterrupted run", e.getKey(), c.name());
+                LOG.warn(
+                        "{} changed since {} was written; resuming with the new value, so the result will differ from an "
+                                + "uninterrupted run",
+                        e.getKey(),
+                        c.name());
             }
         }
     }

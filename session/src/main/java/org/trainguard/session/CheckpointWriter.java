@@ -51,11 +51,12 @@ final class CheckpointWriter implements AutoCloseable {
         // that once ran an ND4J operation exists, every training step measured about 15% slower on
         // 2 cores (bench/README.md section 2; most likely ND4J's native worker threads kept for that
         // thread). Letting the writer's thread end between checkpoints avoids it.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, IDLE_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "trainguard-checkpoint-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(1, 1, IDLE_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "trainguard-checkpoint-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
         pool.allowCoreThreadTimeOut(true);
         this.executor = pool;
     }
@@ -74,8 +75,10 @@ final class CheckpointWriter implements AutoCloseable {
                     shadow = copy;
                 }
             } catch (RuntimeException | Error e) {
-                LOG.warn("could not prepare the copy of the network that checkpoints are written from ({}); the first checkpoint "
-                        + "makes it on the training thread instead", e.toString());
+                LOG.warn(
+                        "could not prepare the copy of the network that checkpoints are written from ({}); the first checkpoint "
+                                + "makes it on the training thread instead",
+                        e.toString());
             }
         });
     }
@@ -88,7 +91,8 @@ final class CheckpointWriter implements AutoCloseable {
      * @param onCommitted called on the writer thread once the checkpoint is committed
      * @throws CheckpointWriteException when the last {@code maxFailures} writes all failed
      */
-    void capture(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
+    void capture(
+            TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
         awaitIdle();
         checkFailures();
         long t0 = System.nanoTime();
@@ -118,8 +122,10 @@ final class CheckpointWriter implements AutoCloseable {
     void checkFailures() {
         int failures = failuresInRow;
         if (failures >= maxFailures) {
-            throw new CheckpointWriteException(failures + " checkpoint writes in a row failed in " + store.dir()
-                    + "; the last: " + lastFailure + ". Free disk space or fix permissions, then start the run again", lastFailure);
+            throw new CheckpointWriteException(
+                    failures + " checkpoint writes in a row failed in " + store.dir() + "; the last: " + lastFailure
+                            + ". Free disk space or fix permissions, then start the run again",
+                    lastFailure);
         }
     }
 
@@ -128,7 +134,8 @@ final class CheckpointWriter implements AutoCloseable {
         return lastFailure;
     }
 
-    private void write(TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
+    private void write(
+            TrainingState state, Map<String, Object> provenance, Consumer<CheckpointStore.Checkpoint> onCommitted) {
         long t0 = System.nanoTime();
         Path tmp = null;
         CheckpointStore.Checkpoint c;
@@ -148,8 +155,12 @@ final class CheckpointWriter implements AutoCloseable {
             // and the next checkpoint tries again; the executor would otherwise swallow it unseen
             lastFailure = e;
             failuresInRow = failuresInRow + 1;
-            LOG.error("checkpoint at step {} failed ({} of {} allowed in a row): {}; the previous checkpoints are intact{}",
-                    state.step(), failuresInRow, maxFailures, e.toString(),
+            LOG.error(
+                    "checkpoint at step {} failed ({} of {} allowed in a row): {}; the previous checkpoints are intact{}",
+                    state.step(),
+                    failuresInRow,
+                    maxFailures,
+                    e.toString(),
                     failuresInRow < maxFailures ? ", the next checkpoint will try again" : "");
             if (tmp != null) {
                 store.abort(tmp);
@@ -157,13 +168,18 @@ final class CheckpointWriter implements AutoCloseable {
             return;
         }
         failuresInRow = 0;
-        LOG.info("checkpoint {} committed in {} ms (training blocked {} ms)", c.name(), (System.nanoTime() - t0) / 1_000_000,
+        LOG.info(
+                "checkpoint {} committed in {} ms (training blocked {} ms)",
+                c.name(),
+                (System.nanoTime() - t0) / 1_000_000,
                 lastCaptureNanos / 1_000_000);
         try {
             onCommitted.accept(c);
         } catch (RuntimeException e) {
             // the checkpoint itself is committed and good: this is not a failed save
-            LOG.warn("checkpoint {} is committed, but what follows it (best record, rotation, session file) failed: {}", c.name(),
+            LOG.warn(
+                    "checkpoint {} is committed, but what follows it (best record, rotation, session file) failed: {}",
+                    c.name(),
                     e.toString());
         }
     }

@@ -31,6 +31,7 @@ final class Checkpointing {
     private volatile TrainingHooks hooks = TrainingHooks.NONE;
     /** Copies checkpoints to {@code checkpoint.mirror}; null without a mirror. */
     private volatile MirrorCopier mirrorCopier;
+
     private long lastCheckpointNanos = System.nanoTime();
 
     /**
@@ -93,13 +94,16 @@ final class Checkpointing {
     private void onCommitted(CheckpointStore.Checkpoint c) {
         RunPosition p = run.position();
         p.lastCheckpointStep = Math.max(p.lastCheckpointStep, c.step());
-        run.recorder().change(b -> b.lastCheckpoint(new SessionState.CheckpointRef(c.step(), c.dir().toString(), Instant.now())));
+        run.recorder()
+                .change(b -> b.lastCheckpoint(
+                        new SessionState.CheckpointRef(c.step(), c.dir().toString(), Instant.now())));
         try {
             Optional<BestCheckpoint> b = run.best().best();
             if (b.isPresent() && b.get().step() == c.step()) {
                 run.store().writeBest(b.get());
             }
-            for (Path old : run.store().prune(run.options().keepLast(), run.best().keptStep())) {
+            for (Path old :
+                    run.store().prune(run.options().keepLast(), run.best().keptStep())) {
                 LOG.info("rotated out old checkpoint {}", old.getFileName());
             }
             run.recorder().write();
@@ -108,7 +112,10 @@ final class Checkpointing {
                 copier.submit(c);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("checkpoint {} is committed, but recording it or rotating the older ones failed: {}", c.name(), e.toString());
+            LOG.warn(
+                    "checkpoint {} is committed, but recording it or rotating the older ones failed: {}",
+                    c.name(),
+                    e.toString());
         }
         try {
             hooks.onCheckpoint(c);
@@ -124,8 +131,23 @@ final class Checkpointing {
         fp.putAll(options.advisoryFingerprints());
         fp.put("architecture", run.net().architectureFingerprint());
         BestCheckpoint b = run.best().best().orElse(null);
-        return new TrainingState(CheckpointManifest.FORMAT_VERSION, p.step, p.epoch, p.batchInEpoch, p.samplesSeen, options.seed(),
-                run.net().learningRate(p.epoch), p.totalSteps, p.trainingSeconds, options.metric(), b == null ? Double.NaN : b.value(),
-                b == null ? -1 : b.step(), p.lastMetrics, fp, p.lrFactor, p.rollbacks, run.best().evaluationsWithoutImprovement());
+        return new TrainingState(
+                CheckpointManifest.FORMAT_VERSION,
+                p.step,
+                p.epoch,
+                p.batchInEpoch,
+                p.samplesSeen,
+                options.seed(),
+                run.net().learningRate(p.epoch),
+                p.totalSteps,
+                p.trainingSeconds,
+                options.metric(),
+                b == null ? Double.NaN : b.value(),
+                b == null ? -1 : b.step(),
+                p.lastMetrics,
+                fp,
+                p.lrFactor,
+                p.rollbacks,
+                run.best().evaluationsWithoutImprovement());
     }
 }

@@ -48,10 +48,13 @@ final class DiskRoom {
             }
             return;
         }
-        String reason = "not enough disk space to start the run in " + run.options().outputDir() + ": " + c.describe()
-                + ". Free space on that file system (or lower checkpoint.keep_last), then run the same command again";
-        run.recorder().update(b -> b.disk(shortage(c)).status(SessionStatus.FAILED)
-                .exit(new SessionState.Exit(ExitCode.DISK_FULL.code(), reason)).eta(null));
+        String reason =
+                "not enough disk space to start the run in " + run.options().outputDir() + ": " + c.describe()
+                        + ". Free space on that file system (or lower checkpoint.keep_last), then run the same command again";
+        run.recorder().update(b -> b.disk(shortage(c))
+                .status(SessionStatus.FAILED)
+                .exit(new SessionState.Exit(ExitCode.DISK_FULL.code(), reason))
+                .eta(null));
         run.recorder().writeEnd();
         LOG.error("{}", reason);
         throw new DiskSpaceException(reason);
@@ -72,7 +75,10 @@ final class DiskRoom {
         try {
             c = check();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot measure the free disk space of {}: {}; writing the checkpoint", run.options().outputDir(), e.toString());
+            LOG.warn(
+                    "cannot measure the free disk space of {}: {}; writing the checkpoint",
+                    run.options().outputDir(),
+                    e.toString());
             return Optional.empty();
         }
         if (c.fits()) {
@@ -82,8 +88,11 @@ final class DiskRoom {
             return Optional.empty();
         }
         long last = run.position().lastCheckpointStep;
-        String reason = "not enough disk space for the checkpoint at step " + run.position().step + ": " + c.describe() + "; stopped before writing it, "
-                + (last > 0 ? "the last good checkpoint (step " + Math.max(0, last) + ") is kept" : "no checkpoint was written yet")
+        String reason = "not enough disk space for the checkpoint at step " + run.position().step + ": " + c.describe()
+                + "; stopped before writing it, "
+                + (last > 0
+                        ? "the last good checkpoint (step " + Math.max(0, last) + ") is kept"
+                        : "no checkpoint was written yet")
                 + ". Free space on that file system (or lower checkpoint.keep_last), then run the same command again";
         run.recorder().update(b -> b.disk(shortage(c)));
         LOG.error("{}", reason);
@@ -92,18 +101,26 @@ final class DiskRoom {
 
     private DiskGuard.Check check() throws IOException {
         DiskGuard.Check c = guard.check(firstCheckpointEstimate());
-        return c.fits() ? c : guard.freeEarly(run.options().keepLast(), run.best().keptSteps(), firstCheckpointEstimate());
+        return c.fits()
+                ? c
+                : guard.freeEarly(run.options().keepLast(), run.best().keptSteps(), firstCheckpointEstimate());
     }
 
     private SessionState.DiskShortage shortage(DiskGuard.Check c) {
-        return new SessionState.DiskShortage(Instant.now(), run.position().step, c.folder().toString(), c.neededBytes(), c.freeBytes(),
+        return new SessionState.DiskShortage(
+                Instant.now(),
+                run.position().step,
+                c.folder().toString(),
+                c.neededBytes(),
+                c.freeBytes(),
                 c.missingBytes());
     }
 
     /** The size of a checkpoint before any is on disk: parameters, optimizer state, and 1 MiB for the rest. */
     private long firstCheckpointEstimate() {
         NetworkAdapter net = run.net();
-        long values = net.params().length() + (net.updaterState() == null ? 0 : net.updaterState().length());
+        long values = net.params().length()
+                + (net.updaterState() == null ? 0 : net.updaterState().length());
         return values * net.params().dataType().width() + (1L << 20);
     }
 }

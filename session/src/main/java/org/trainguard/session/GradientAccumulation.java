@@ -35,8 +35,9 @@ final class GradientAccumulation extends BaseTrainingListener {
      */
     static GradientAccumulation of(Model model) {
         if (!(model instanceof MultiLayerNetwork mln)) {
-            throw new IllegalArgumentException("gradient accumulation (gradientAccumulationSteps > 1) supports a MultiLayerNetwork, found "
-                    + model.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "gradient accumulation (gradientAccumulationSteps > 1) supports a MultiLayerNetwork, found "
+                            + model.getClass().getSimpleName());
         }
         GradientAccumulation a = new GradientAccumulation(mln);
         mln.addListeners(a);

@@ -17,8 +17,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 final class LearningRateScaler {
 
     /** What an optimizer configuration held before any scaling. */
-    private record Original(double rate, ISchedule schedule) {
-    }
+    private record Original(double rate, ISchedule schedule) {}
 
     private final Map<IUpdater, Original> originals = new IdentityHashMap<>();
 

@@ -124,10 +124,14 @@ public final class LiveBar extends PrintStream {
     public static int terminalColumns() {
         if (Files.isReadable(Path.of("/dev/tty"))) {
             try {
-                Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder("stty", "size")
+                        .redirectInput(new java.io.File("/dev/tty"))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 try (InputStream in = p.getInputStream()) {
-                    String[] size = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+");
+                    String[] size = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .trim()
+                            .split("\\s+");
                     if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0 && size.length == 2) {
                         int cols = Integer.parseInt(size[1]);
                         if (cols > 0) {

@@ -21,12 +21,13 @@ final class ModelArrays {
 
     /** The largest array accepted, in bytes. */
     static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private static final String MIXED_DATA_TYPES = "MIXED_DATA_TYPES";
     private static final int MAX_RANK = 32;
-    private static final Set<DataType> PARAMETER_TYPES = Set.of(DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16);
+    private static final Set<DataType> PARAMETER_TYPES =
+            Set.of(DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16);
 
-    private ModelArrays() {
-    }
+    private ModelArrays() {}
 
     /**
      * Reads an ND4J array written by {@code Nd4j.write}, after checking that its header describes a
@@ -37,7 +38,8 @@ final class ModelArrays {
         String name = entry.getName();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (!MIXED_DATA_TYPES.equals(in.readUTF())) {
-                throw new ModelFileException(zip + ": " + name + " uses an array layout older than DL4J 1.0.0-beta4, which trainguard does not "
+                throw new ModelFileException(zip + ": " + name
+                        + " uses an array layout older than DL4J 1.0.0-beta4, which trainguard does not "
                         + "read; load and save the model again with a recent DL4J");
             }
             long shapeLength = in.readLong();
@@ -104,7 +106,11 @@ final class ModelArrays {
             }
             long expectedRest = n * type.width();
             if (in.available() != expectedRest) {
-                throw bad(zip, name, length + " " + type + " values in " + in.available() + " bytes (expected " + expectedRest + ")");
+                throw bad(
+                        zip,
+                        name,
+                        length + " " + type + " values in " + in.available() + " bytes (expected " + expectedRest
+                                + ")");
             }
         } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
             throw bad(zip, name, "header cut short");
@@ -115,21 +121,24 @@ final class ModelArrays {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             a = Nd4j.read(in);
         } catch (RuntimeException e) {
-            throw new ModelFileException(zip + ": " + name + " cannot be read as an ND4J array (" + ModelReader.firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": " + name + " cannot be read as an ND4J array (" + ModelReader.firstLine(e) + ")", e);
         }
         return a;
     }
 
     private static boolean denseOf(long extras, long[] shapeInfo, DataType type) {
         try {
-            return ArrayOptionsHelper.dataType(extras) == type && ArrayOptionsHelper.arrayType(shapeInfo) == ArrayType.DENSE;
+            return ArrayOptionsHelper.dataType(extras) == type
+                    && ArrayOptionsHelper.arrayType(shapeInfo) == ArrayType.DENSE;
         } catch (RuntimeException e) {
             return false; // flags ND4J does not know
         }
     }
 
     private static ModelFileException bad(Path zip, String entry, String what) {
-        return new ModelFileException(zip + ": " + entry + " is not an ND4J parameter array (" + what + "); the file is damaged or was crafted");
+        return new ModelFileException(zip + ": " + entry + " is not an ND4J parameter array (" + what
+                + "); the file is damaged or was crafted");
     }
 
     /**
@@ -156,13 +165,16 @@ final class ModelArrays {
                         + " bytes; the file is damaged or was crafted");
             }
         } catch (ZipException | java.io.EOFException e) {
-            throw new ModelFileException(zip + ": " + entry.getName() + " cannot be read (" + e.getMessage()
-                    + "); the file is truncated or altered", e);
+            throw new ModelFileException(
+                    zip + ": " + entry.getName() + " cannot be read (" + e.getMessage()
+                            + "); the file is truncated or altered",
+                    e);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes);
         if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
-            throw new ModelFileException(zip + ": " + entry.getName() + " does not match its checksum; the file was altered or damaged");
+            throw new ModelFileException(
+                    zip + ": " + entry.getName() + " does not match its checksum; the file was altered or damaged");
         }
         return bytes;
     }

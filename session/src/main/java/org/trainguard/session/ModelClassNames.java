@@ -18,8 +18,7 @@ final class ModelClassNames {
     private static final List<String> TRUSTED_PACKAGES = List.of("org.deeplearning4j.", "org.nd4j.", "org.trainguard.");
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+");
 
-    private ModelClassNames() {
-    }
+    private ModelClassNames() {}
 
     /**
      * DL4J's JSON reader loads (and initializes) every class a configuration names, before it checks
@@ -31,7 +30,9 @@ final class ModelClassNames {
         try {
             root = Json.mapper().readTree(json);
         } catch (IOException e) {
-            throw new ModelFileException(zip + ": " + ModelReader.CONFIGURATION + " is not valid JSON (" + ModelReader.firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": " + ModelReader.CONFIGURATION + " is not valid JSON (" + ModelReader.firstLine(e) + ")",
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new ModelFileException(zip + ": " + ModelReader.CONFIGURATION + " is not a JSON object");
@@ -53,7 +54,12 @@ final class ModelClassNames {
             }
         }
         if (!refused.isEmpty()) {
-            throw new ModelFileException(zip + ": " + ModelReader.CONFIGURATION + " names " + refused.stream().sorted().limit(5).map(ModelReader::printable).toList()
+            throw new ModelFileException(zip + ": " + ModelReader.CONFIGURATION + " names "
+                    + refused.stream()
+                            .sorted()
+                            .limit(5)
+                            .map(ModelReader::printable)
+                            .toList()
                     + ", outside DL4J, ND4J and trainguard; trainguard loads only their classes from a model file");
         }
     }

@@ -21,7 +21,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads a model zip in DL4J's {@code ModelSerializer} layout through trainguard's own reader of the
@@ -64,8 +63,7 @@ public final class ModelReader {
     /** Deflate expands at most about 1032 times; a declared size beyond this is a lie. */
     private static final long MAX_DEFLATE_RATIO = 1100;
 
-    private ModelReader() {
-    }
+    private ModelReader() {}
 
     /**
      * What a model zip holds, read and checked.
@@ -74,8 +72,7 @@ public final class ModelReader {
      * @param params the parameters; empty for a network without parameters
      * @param updaterState the optimizer state, when asked for and present
      */
-    public record Contents(String configurationJson, Optional<INDArray> params, Optional<INDArray> updaterState) {
-    }
+    public record Contents(String configurationJson, Optional<INDArray> params, Optional<INDArray> updaterState) {}
 
     /**
      * Reads a {@link MultiLayerNetwork}.
@@ -101,26 +98,33 @@ public final class ModelReader {
      * @throws ModelFileException when the file is not a model this reader accepts
      * @throws IOException when the file cannot be read
      */
-    public static MultiLayerNetwork readMultiLayerNetwork(Path zip, boolean withUpdater, Set<String> trustedClasses) throws IOException {
+    public static MultiLayerNetwork readMultiLayerNetwork(Path zip, boolean withUpdater, Set<String> trustedClasses)
+            throws IOException {
         Contents c = read(zip, withUpdater, trustedClasses);
         MultiLayerConfiguration conf;
         try {
             conf = MultiLayerConfiguration.fromJson(c.configurationJson());
         } catch (RuntimeException e) {
-            throw new ModelFileException(zip + ": " + CONFIGURATION + " is not a MultiLayerNetwork configuration DL4J can read ("
-                    + firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": " + CONFIGURATION + " is not a MultiLayerNetwork configuration DL4J can read ("
+                            + firstLine(e) + ")",
+                    e);
         }
         try {
             c.params().ifPresent(p -> conf.setDataType(p.dataType()));
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init(c.params().orElse(null), false);
             if (c.updaterState().isPresent()) {
-                checkUpdaterLength(zip, net.getUpdater(true).getStateViewArray(), c.updaterState().get());
+                checkUpdaterLength(
+                        zip,
+                        net.getUpdater(true).getStateViewArray(),
+                        c.updaterState().get());
                 net.getUpdater().setStateViewArray(net, c.updaterState().get(), false);
             }
             return net;
         } catch (RuntimeException e) {
-            throw new ModelFileException(zip + ": its parameters do not fit its configuration (" + firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": its parameters do not fit its configuration (" + firstLine(e) + ")", e);
         }
     }
 
@@ -147,36 +151,47 @@ public final class ModelReader {
      * @throws ModelFileException when the file is not a model this reader accepts
      * @throws IOException when the file cannot be read
      */
-    public static ComputationGraph readComputationGraph(Path zip, boolean withUpdater, Set<String> trustedClasses) throws IOException {
+    public static ComputationGraph readComputationGraph(Path zip, boolean withUpdater, Set<String> trustedClasses)
+            throws IOException {
         Contents c = read(zip, withUpdater, trustedClasses);
         ComputationGraphConfiguration conf;
         try {
             conf = ComputationGraphConfiguration.fromJson(c.configurationJson());
         } catch (RuntimeException e) {
-            throw new ModelFileException(zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration DL4J can read ("
-                    + firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration DL4J can read ("
+                            + firstLine(e) + ")",
+                    e);
         }
-        if (conf.getNetworkInputs() == null || conf.getVertices() == null || conf.getVertices().isEmpty()) {
-            throw new ModelFileException(zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration (no inputs or vertices)");
+        if (conf.getNetworkInputs() == null
+                || conf.getVertices() == null
+                || conf.getVertices().isEmpty()) {
+            throw new ModelFileException(
+                    zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration (no inputs or vertices)");
         }
         try {
             c.params().ifPresent(p -> conf.setDataType(p.dataType()));
             ComputationGraph net = new ComputationGraph(conf);
             net.init(c.params().orElse(null), false);
             if (c.updaterState().isPresent()) {
-                checkUpdaterLength(zip, net.getUpdater(true).getStateViewArray(), c.updaterState().get());
+                checkUpdaterLength(
+                        zip,
+                        net.getUpdater(true).getStateViewArray(),
+                        c.updaterState().get());
                 net.getUpdater().setStateViewArray(c.updaterState().get());
             }
             return net;
         } catch (RuntimeException e) {
-            throw new ModelFileException(zip + ": its parameters do not fit its configuration (" + firstLine(e) + ")", e);
+            throw new ModelFileException(
+                    zip + ": its parameters do not fit its configuration (" + firstLine(e) + ")", e);
         }
     }
 
     private static void checkUpdaterLength(Path zip, INDArray expected, INDArray found) throws ModelFileException {
         long want = expected == null ? 0 : expected.length();
         if (want != found.length()) {
-            throw new ModelFileException(zip + ": " + UPDATER_STATE + " holds " + found.length() + " values, its configuration needs " + want);
+            throw new ModelFileException(zip + ": " + UPDATER_STATE + " holds " + found.length()
+                    + " values, its configuration needs " + want);
         }
     }
 
@@ -206,10 +221,12 @@ public final class ModelReader {
             } else if (entries.containsKey(NO_PARAMS_MARKER)) {
                 params = Optional.empty();
             } else {
-                throw new ModelFileException(zip + ": no " + COEFFICIENTS + " (the parameters); this is not a complete DL4J model zip");
+                throw new ModelFileException(
+                        zip + ": no " + COEFFICIENTS + " (the parameters); this is not a complete DL4J model zip");
             }
             ZipEntry state = entries.get(UPDATER_STATE);
-            Optional<INDArray> updater = withUpdater && state != null ? Optional.of(ModelArrays.read(file, state, zip)) : Optional.empty();
+            Optional<INDArray> updater =
+                    withUpdater && state != null ? Optional.of(ModelArrays.read(file, state, zip)) : Optional.empty();
             return new Contents(json, params, updater);
         }
     }
@@ -232,7 +249,9 @@ public final class ModelReader {
         try {
             return new ZipFile(zip.toFile());
         } catch (ZipException e) {
-            throw new ModelFileException(zip + " is not a readable zip archive (truncated, altered or not a model: " + e.getMessage() + ")", e);
+            throw new ModelFileException(
+                    zip + " is not a readable zip archive (truncated, altered or not a model: " + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -246,8 +265,8 @@ public final class ModelReader {
      */
     static Map<String, ZipEntry> checkEntries(ZipFile file, Path zip) throws IOException {
         if (file.size() > MAX_ENTRIES) {
-            throw new ModelFileException(zip + " holds " + file.size() + " entries; a model zip holds at most " + KNOWN.size()
-                    + " (" + String.join(", ", sortedKnown()) + ")");
+            throw new ModelFileException(zip + " holds " + file.size() + " entries; a model zip holds at most "
+                    + KNOWN.size() + " (" + String.join(", ", sortedKnown()) + ")");
         }
         long fileSize = Files.size(zip);
         Map<String, ZipEntry> byName = new LinkedHashMap<>();
@@ -261,11 +280,14 @@ public final class ModelReader {
                 continue;
             }
             if (byName.put(name, e) != null) {
-                throw new ModelFileException(zip + " holds " + name + " twice; a model zip holds each entry once (the file was altered)");
+                throw new ModelFileException(
+                        zip + " holds " + name + " twice; a model zip holds each entry once (the file was altered)");
             }
             long size = e.getSize();
             long compressed = e.getCompressedSize();
-            if (size < 0 || compressed < 0 || compressed > fileSize
+            if (size < 0
+                    || compressed < 0
+                    || compressed > fileSize
                     || (e.getMethod() == ZipEntry.STORED && size != compressed)
                     || size > compressed * MAX_DEFLATE_RATIO + 65_536) {
                 throw new ModelFileException(zip + ": entry " + name + " declares " + size + " bytes from " + compressed
@@ -277,7 +299,8 @@ public final class ModelReader {
             }
             if (name.equals(COEFFICIENTS) || name.equals(UPDATER_STATE)) {
                 if (size > ModelArrays.MAX_ARRAY_BYTES) {
-                    throw new ModelFileException(zip + ": " + name + " is " + size + " bytes; arrays over 2 GB are not supported");
+                    throw new ModelFileException(
+                            zip + ": " + name + " is " + size + " bytes; arrays over 2 GB are not supported");
                 }
                 arrayBytes += size;
             }
@@ -285,14 +308,16 @@ public final class ModelReader {
         if (!unknown.isEmpty()) {
             throw new ModelFileException(zip + " holds " + describe(unknown) + ", which trainguard does not read"
                     + (unknown.stream().anyMatch(n -> n.equals("preprocessor.bin") || n.startsWith("objects/"))
-                        ? " (DL4J would Java-deserialize it, which could run code from the file)" : "")
+                            ? " (DL4J would Java-deserialize it, which could run code from the file)"
+                            : "")
                     + "; a model zip may hold only " + String.join(", ", sortedKnown())
                     + ". Save the model without a preprocessor, normalizer or extra objects, or do not use this file");
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (heap != Long.MAX_VALUE && arrayBytes > heap) {
-            throw new ModelFileException(zip + ": its arrays need " + (arrayBytes >> 20) + " MB, more than this JVM's maximum heap of "
-                    + (heap >> 20) + " MB; raise -Xmx if the model is genuine");
+            throw new ModelFileException(
+                    zip + ": its arrays need " + (arrayBytes >> 20) + " MB, more than this JVM's maximum heap of "
+                            + (heap >> 20) + " MB; raise -Xmx if the model is genuine");
         }
         return byName;
     }
@@ -310,22 +335,29 @@ public final class ModelReader {
             }
             shown.add(printable(n) + (why == null ? "" : " (" + why + ")"));
         }
-        String s = (names.size() == 1 ? "an unknown entry " : names.size() + " unknown entries: ") + String.join(", ", shown);
+        String s = (names.size() == 1 ? "an unknown entry " : names.size() + " unknown entries: ")
+                + String.join(", ", shown);
         return names.size() > 5 ? s + ", ..." : s;
     }
 
     /** Entry names come from the file: keep control characters and endless names out of messages. */
     static String printable(String s) {
         StringBuilder sb = new StringBuilder();
-        s.codePoints().limit(120).forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) || !Character.isDefined(cp) ? '?' : cp));
+        s.codePoints()
+                .limit(120)
+                .forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) || !Character.isDefined(cp) ? '?' : cp));
         return s.codePointCount(0, s.length()) > 120 ? sb + "..." : sb.toString();
     }
 
     private static String readConfiguration(ZipFile file, ZipEntry entry, Path zip) throws IOException {
         byte[] bytes = ModelArrays.readEntry(file, entry, zip);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ModelFileException(zip + ": " + CONFIGURATION + " is not UTF-8 text", e);
         }

@@ -44,8 +44,7 @@ final class ModelZip {
     private static final String MIXED_DATA_TYPES = "MIXED_DATA_TYPES";
     private static final int BUFFER_BYTES = 1 << 16;
 
-    private ModelZip() {
-    }
+    private ModelZip() {}
 
     /**
      * Writes a network with its updater state.
@@ -56,7 +55,7 @@ final class ModelZip {
      */
     static void write(NetworkAdapter net, Path zip) throws IOException {
         try (OutputStream file = Files.newOutputStream(zip);
-             ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(file, BUFFER_BYTES))) {
+                ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(file, BUFFER_BYTES))) {
             out.setLevel(Deflater.NO_COMPRESSION);
             out.putNextEntry(new ZipEntry(CONFIGURATION));
             out.write(net.configurationJson().getBytes(StandardCharsets.UTF_8));
@@ -141,17 +140,18 @@ final class ModelZip {
      */
     private static Parsed parse(ZipFile file, ZipEntry entry, INDArray target) throws IOException {
         try (InputStream raw = file.getInputStream(entry);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, BUFFER_BYTES))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, BUFFER_BYTES))) {
             if (!MIXED_DATA_TYPES.equals(in.readUTF())) {
                 return null;
             }
             long shapeLength = in.readLong();
             String shapeType = in.readUTF();
-            int shapeBytes = switch (shapeType) {
-                case "LONG" -> 8;
-                case "INT" -> 4;
-                default -> 0;
-            };
+            int shapeBytes =
+                    switch (shapeType) {
+                        case "LONG" -> 8;
+                        case "INT" -> 4;
+                        default -> 0;
+                    };
             if (shapeBytes == 0 || shapeLength < 0 || shapeLength > 64) {
                 return null;
             }

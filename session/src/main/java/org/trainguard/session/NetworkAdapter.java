@@ -95,7 +95,9 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
      */
     default String architectureFingerprint() {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(model().paramTable()).forEach((name, arr) -> sb.append(name).append(Arrays.toString(arr.shape())).append(';'));
+        new TreeMap<>(model().paramTable())
+                .forEach((name, arr) ->
+                        sb.append(name).append(Arrays.toString(arr.shape())).append(';'));
         return Hashing.sha256(sb.toString());
     }
 
@@ -186,7 +188,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         public NetworkAdapter copy() {
             // Built from the configuration rather than clone(), which may share the listener list
             // with the original: the copy is only ever written, and the caller copies the state in.
-            MultiLayerNetwork c = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+            MultiLayerNetwork c =
+                    new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
             c.init(net.params().dup(), false);
             return new MultiLayer(c);
         }
@@ -198,7 +201,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new MultiLayer(ModelReader.readMultiLayerNetwork(zip, true, ModelClassNames.classNamesIn(configurationJson())));
+            return new MultiLayer(
+                    ModelReader.readMultiLayerNetwork(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 
@@ -259,7 +263,8 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
 
         @Override
         public NetworkAdapter restore(Path zip) throws IOException {
-            return new Graph(ModelReader.readComputationGraph(zip, true, ModelClassNames.classNamesIn(configurationJson())));
+            return new Graph(
+                    ModelReader.readComputationGraph(zip, true, ModelClassNames.classNamesIn(configurationJson())));
         }
     }
 }

@@ -36,23 +36,28 @@ final class PauseDetector implements AutoCloseable {
      */
     PauseDetector(Duration threshold, Listener listener) {
         long limit = threshold.toMillis();
-        thread = new Thread(() -> {
-            while (running) {
-                long mono = System.nanoTime();
-                long wall = System.currentTimeMillis();
-                try {
-                    Thread.sleep(TICK_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long monoLate = (System.nanoTime() - mono) / 1_000_000 - TICK_MILLIS;
-                long wallLate = System.currentTimeMillis() - wall - TICK_MILLIS;
-                long late = Math.max(monoLate, wallLate);
-                if (running && late >= limit) {
-                    listener.paused(Instant.ofEpochMilli(wall + TICK_MILLIS), Duration.ofMillis(late), monoLate >= limit);
-                }
-            }
-        }, "trainguard-pause-detector");
+        thread = new Thread(
+                () -> {
+                    while (running) {
+                        long mono = System.nanoTime();
+                        long wall = System.currentTimeMillis();
+                        try {
+                            Thread.sleep(TICK_MILLIS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        long monoLate = (System.nanoTime() - mono) / 1_000_000 - TICK_MILLIS;
+                        long wallLate = System.currentTimeMillis() - wall - TICK_MILLIS;
+                        long late = Math.max(monoLate, wallLate);
+                        if (running && late >= limit) {
+                            listener.paused(
+                                    Instant.ofEpochMilli(wall + TICK_MILLIS),
+                                    Duration.ofMillis(late),
+                                    monoLate >= limit);
+                        }
+                    }
+                },
+                "trainguard-pause-detector");
         thread.setDaemon(true);
         thread.start();
     }

@@ -90,7 +90,8 @@ public final class ProgressCallback extends BaseTrainingListener {
         } else if (terminal != null) {
             if (now - lastDrawNanos > 200_000_000L || step == totalSteps) {
                 lastDrawNanos = now;
-                terminal.print("\r" + bar(LiveBar.DEFAULT_COLUMNS) + (step == totalSteps ? System.lineSeparator() : ""));
+                terminal.print(
+                        "\r" + bar(LiveBar.DEFAULT_COLUMNS) + (step == totalSteps ? System.lineSeparator() : ""));
                 terminal.flush();
             }
         } else if (step % logEverySteps == 0 || step == totalSteps) {
@@ -159,12 +160,22 @@ public final class ProgressCallback extends BaseTrainingListener {
 
     /** @return the figures as a {@link TrainingHooks.Progress} */
     public TrainingHooks.Progress progress() {
-        return new TrainingHooks.Progress(step, totalSteps, epoch, totalEpochs, loss(), learningRate, samplesPerSecond(), etaSeconds());
+        return new TrainingHooks.Progress(
+                step, totalSteps, epoch, totalEpochs, loss(), learningRate, samplesPerSecond(), etaSeconds());
     }
 
     private String line() {
-        return String.format(Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f samples/s eta %s",
-                step, totalSteps, epoch + 1, totalEpochs, loss(), learningRate, samplesPerSecond(), formatSeconds(etaSeconds()));
+        return String.format(
+                Locale.ROOT,
+                "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f samples/s eta %s",
+                step,
+                totalSteps,
+                epoch + 1,
+                totalEpochs,
+                loss(),
+                learningRate,
+                samplesPerSecond(),
+                formatSeconds(etaSeconds()));
     }
 
     /**

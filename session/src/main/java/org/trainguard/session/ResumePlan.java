@@ -15,6 +15,9 @@ import org.trainguard.core.run.SessionState;
  * @param sessionId the session's id (kept across resumes)
  * @param mirror the checkpoint mirror, when the run has one (the run closes it)
  */
-record ResumePlan(Optional<SessionState> previous, Optional<CheckpointStore.Checkpoint> from, Optional<BestCheckpoint> best,
-                  String sessionId, Optional<CheckpointMirror> mirror) {
-}
+record ResumePlan(
+        Optional<SessionState> previous,
+        Optional<CheckpointStore.Checkpoint> from,
+        Optional<BestCheckpoint> best,
+        String sessionId,
+        Optional<CheckpointMirror> mirror) {}

@@ -20,12 +20,11 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.MirrorTarget;
-import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.mirror.Mirrors;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * Decides how a run starts: reads the session file, archives the earlier run for {@code --resume
@@ -35,7 +34,8 @@ import org.trainguard.core.run.RunLayout;
 final class ResumePlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionManager.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final SessionOptions options;
     private final CheckpointStore store;
@@ -68,8 +68,13 @@ final class ResumePlanner {
         SessionStore.ReadResult previous = sessionStore.read();
         if (previous.corrupt()) {
             LOG.warn("{}; rebuilding it from the checkpoints", previous.problem());
-        } else if (previous.state().isEmpty() && options.resume() != ResumeMode.NEVER && !store.list().isEmpty()) {
-            LOG.warn("{} is missing, but {} holds checkpoints; rebuilding it from the checkpoints", sessionStore.file(), store.dir());
+        } else if (previous.state().isEmpty()
+                && options.resume() != ResumeMode.NEVER
+                && !store.list().isEmpty()) {
+            LOG.warn(
+                    "{} is missing, but {} holds checkpoints; rebuilding it from the checkpoints",
+                    sessionStore.file(),
+                    store.dir());
         }
         Optional<SessionState> prev = previous.state();
         if (options.resume() == ResumeMode.NEVER && options.mirror().isPresent()) {
@@ -80,19 +85,23 @@ final class ResumePlanner {
             prev = Optional.empty();
         }
         int[] brokenNow = {0};
-        Optional<CheckpointStore.Checkpoint> local = switch (options.resume()) {
-            case NEVER -> Optional.empty();
-            case AUTO -> store.newestVerified((c, why) -> {
-                brokenNow[0]++;
-                LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why);
-            });
-            case PATH -> Optional.of(explicitCheckpoint(options.resumePath().orElseThrow()));
-        };
+        Optional<CheckpointStore.Checkpoint> local =
+                switch (options.resume()) {
+                    case NEVER -> Optional.empty();
+                    case AUTO ->
+                        store.newestVerified((c, why) -> {
+                            brokenNow[0]++;
+                            LOG.warn("checkpoint {} does not verify ({}); trying the one before", c.name(), why);
+                        });
+                    case PATH ->
+                        Optional.of(explicitCheckpoint(options.resumePath().orElseThrow()));
+                };
         Optional<CheckpointMirror> mirror = options.mirror().map(m -> new CheckpointMirror(Mirrors.open(m)));
         Optional<CheckpointStore.Checkpoint> from;
         try {
             from = options.resume() == ResumeMode.AUTO && local.isEmpty() && mirror.isPresent()
-                    ? restoreFromMirror(mirror.get()) : local;
+                    ? restoreFromMirror(mirror.get())
+                    : local;
             if (options.resume() == ResumeMode.AUTO && from.isEmpty()) {
                 refuseIfProgressLost(prev, brokenNow[0]);
             }
@@ -116,15 +125,21 @@ final class ResumePlanner {
      */
     SessionState.Builder openingState(ResumePlan plan) {
         Optional<SessionState> prev = plan.previous();
-        SessionState.Builder b = startOf(prev, plan.sessionId()).status(SessionStatus.STARTING).exit(null);
+        SessionState.Builder b =
+                startOf(prev, plan.sessionId()).status(SessionStatus.STARTING).exit(null);
         if (prev.isPresent()) {
             SessionState p = prev.get();
             if (p.status().live()) {
-                LOG.warn("the previous trainer (pid {} on {}) ended without a clean stop while {}: counting a restart",
-                        p.pid(), p.host(), p.status());
+                LOG.warn(
+                        "the previous trainer (pid {} on {}) ended without a clean stop while {}: counting a restart",
+                        p.pid(),
+                        p.host(),
+                        p.status());
                 b.restarts(p.restarts() + 1);
             } else if (p.status() == SessionStatus.FAILED) {
-                LOG.info("the previous trainer failed ({}): counting a restart", p.exitInfo().map(SessionState.Exit::reason).orElse("unknown"));
+                LOG.info(
+                        "the previous trainer failed ({}): counting a restart",
+                        p.exitInfo().map(SessionState.Exit::reason).orElse("unknown"));
                 b.restarts(p.restarts() + 1);
             }
         } else if (plan.from().isPresent()) {
@@ -134,9 +149,12 @@ final class ResumePlanner {
     }
 
     private SessionState.Builder startOf(Optional<SessionState> prev, String sessionId) {
-        return prev.map(SessionState::toBuilder).orElseGet(() -> SessionState.builder(sessionId))
-                .pid(ProcessHandle.current().pid()).host(lock.info().host())
-                .configPath(options.configPath()).configSha256(options.configSha256());
+        return prev.map(SessionState::toBuilder)
+                .orElseGet(() -> SessionState.builder(sessionId))
+                .pid(ProcessHandle.current().pid())
+                .host(lock.info().host())
+                .configPath(options.configPath())
+                .configSha256(options.configSha256());
     }
 
     /**
@@ -148,17 +166,24 @@ final class ResumePlanner {
         String target = mirror.target().describe();
         LOG.info("no local checkpoint verifies; looking for the newest verified copy in the mirror {}", target);
         try {
-            Optional<CheckpointStore.Checkpoint> restored = mirror.restoreNewest(store, (s, why) ->
-                    LOG.warn("the mirror's checkpoint-{} does not verify ({}); trying the one before", s, why));
+            Optional<CheckpointStore.Checkpoint> restored = mirror.restoreNewest(
+                    store,
+                    (s, why) ->
+                            LOG.warn("the mirror's checkpoint-{} does not verify ({}); trying the one before", s, why));
             if (restored.isEmpty()) {
                 LOG.info("the mirror {} holds no checkpoint that verifies", target);
             } else {
-                LOG.info("resuming from checkpoint-{}, downloaded from the mirror {} and verified", restored.get().step(), target);
+                LOG.info(
+                        "resuming from checkpoint-{}, downloaded from the mirror {} and verified",
+                        restored.get().step(),
+                        target);
             }
             return restored;
         } catch (IOException e) {
-            throw new IOException("cannot read the mirror " + target + " (" + e.getMessage() + "); not starting again "
-                    + "from step 0 while it may hold the run's checkpoints", e);
+            throw new IOException(
+                    "cannot read the mirror " + target + " (" + e.getMessage() + "); not starting again "
+                            + "from step 0 while it may hold the run's checkpoints",
+                    e);
         }
     }
 
@@ -176,7 +201,8 @@ final class ResumePlanner {
             }
             if (!steps.isEmpty()) {
                 throw new ResumeRefusedException("--resume never starts a new run, but the mirror " + target.describe()
-                        + " holds checkpoints of a run up to step " + steps.get(steps.size() - 1) + "; point checkpoint.mirror "
+                        + " holds checkpoints of a run up to step " + steps.get(steps.size() - 1)
+                        + "; point checkpoint.mirror "
                         + "at another folder or prefix, or empty it, so that the two runs' checkpoints never mix");
             }
         }
@@ -200,12 +226,17 @@ final class ResumePlanner {
             return;
         }
         long reached = prev.map(SessionState::step).orElse(0L);
-        String reason = "the run in " + options.outputDir() + (reached > 0 ? " had reached step " + reached : " had checkpoints")
-                + ", but no checkpoint verifies (" + brokenAll + " in " + brokenDir + ", each with a REASON.txt saying why); "
+        String reason = "the run in " + options.outputDir()
+                + (reached > 0 ? " had reached step " + reached : " had checkpoints")
+                + ", but no checkpoint verifies (" + brokenAll + " in " + brokenDir
+                + ", each with a REASON.txt saying why); "
                 + "not starting again from step 0 by itself. To start over, run again with --resume never, which moves this run's "
                 + "files to previous/";
         recorder.set(startOf(prev, UUID.randomUUID().toString())
-                .status(SessionStatus.FAILED).exit(new SessionState.Exit(ExitCode.NO_GOOD_CHECKPOINT.code(), reason)).eta(null).build());
+                .status(SessionStatus.FAILED)
+                .exit(new SessionState.Exit(ExitCode.NO_GOOD_CHECKPOINT.code(), reason))
+                .eta(null)
+                .build());
         recorder.writeEnd();
         LOG.error("{}", reason);
         throw new NoGoodCheckpointException(reason);
@@ -216,7 +247,10 @@ final class ResumePlanner {
      * recorded metrics when it does not match them (saying why).
      */
     private Optional<BestCheckpoint> checkBest(Optional<CheckpointStore.Checkpoint> verified) {
-        BestCheckpoints.Check check = BestCheckpoints.check(store, options.metric(), options.greaterIsBetter(),
+        BestCheckpoints.Check check = BestCheckpoints.check(
+                store,
+                options.metric(),
+                options.greaterIsBetter(),
                 verified.map(CheckpointStore.Checkpoint::step).orElse(-1L));
         if (check.rebuilt()) {
             Path file = store.dir().resolve(BestCheckpoint.FILE_NAME);
@@ -224,11 +258,20 @@ final class ResumePlanner {
                 if (check.best().isPresent()) {
                     BestCheckpoint b = check.best().get();
                     store.writeBest(b);
-                    LOG.warn("{} {}; rebuilt it from the checkpoints' recorded metrics: the best is {} ({} {})", file, check.problem(),
-                            b.path(), b.metric(), b.value());
+                    LOG.warn(
+                            "{} {}; rebuilt it from the checkpoints' recorded metrics: the best is {} ({} {})",
+                            file,
+                            check.problem(),
+                            b.path(),
+                            b.metric(),
+                            b.value());
                 } else {
                     Files.deleteIfExists(file);
-                    LOG.warn("{} {}; removed it, since no checkpoint records an evaluation by {}", file, check.problem(), options.metric());
+                    LOG.warn(
+                            "{} {}; removed it, since no checkpoint records an evaluation by {}",
+                            file,
+                            check.problem(),
+                            options.metric());
                 }
             } catch (IOException e) {
                 LOG.warn("{} {}, and it cannot be rewritten: {}", file, check.problem(), e.toString());
@@ -238,8 +281,11 @@ final class ResumePlanner {
     }
 
     private Optional<String> sessionIdOf(CheckpointStore.Checkpoint c) {
-        return store.verify(c.dir()).manifest().map(CheckpointManifest::provenance)
-                .map(p -> p.get("session_id")).map(Object::toString);
+        return store.verify(c.dir())
+                .manifest()
+                .map(CheckpointManifest::provenance)
+                .map(p -> p.get("session_id"))
+                .map(Object::toString);
     }
 
     private CheckpointStore.Checkpoint explicitCheckpoint(Path dir) {
@@ -253,7 +299,8 @@ final class ResumePlanner {
     private void archivePreviousRun() throws IOException {
         Path out = options.outputDir();
         List<Path> old = new ArrayList<>();
-        for (String name : List.of(RunLayout.CHECKPOINTS, RunLayout.SESSION, RunLayout.METRICS, RunLayout.FINAL, RunLayout.HEARTBEAT)) {
+        for (String name : List.of(
+                RunLayout.CHECKPOINTS, RunLayout.SESSION, RunLayout.METRICS, RunLayout.FINAL, RunLayout.HEARTBEAT)) {
             if (Files.exists(out.resolve(name))) {
                 old.add(out.resolve(name));
             }

@@ -7,6 +7,13 @@ import org.trainguard.core.checkpoint.CheckpointStore;
  * writer, the progress listener, the counters, the best evaluation, the session recorder and stop
  * control.
  */
-record RunParts(NetworkAdapter net, SessionOptions options, CheckpointStore store, CheckpointWriter writer, ProgressCallback progress,
-                RunPosition position, BestTracker best, SessionRecorder recorder, StopControl stop) {
-}
+record RunParts(
+        NetworkAdapter net,
+        SessionOptions options,
+        CheckpointStore store,
+        CheckpointWriter writer,
+        ProgressCallback progress,
+        RunPosition position,
+        BestTracker best,
+        SessionRecorder recorder,
+        StopControl stop) {}

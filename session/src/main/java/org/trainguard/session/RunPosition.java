@@ -21,6 +21,7 @@ final class RunPosition {
     long progressCounter;
     /** The learning-rate factor of the rollbacks so far (1 without any); part of every checkpoint. */
     double lrFactor = 1.0;
+
     int rollbacks;
 
     /**

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.core.config.CheckpointConfig;
+import org.trainguard.core.config.EarlyStoppingConfig;
 import org.trainguard.core.config.EvalConfig;
+import org.trainguard.core.config.MirrorConfig;
 import org.trainguard.core.config.OnDivergence;
 import org.trainguard.core.config.SessionConfig;
 import org.trainguard.core.config.TrainingConfig;
-import org.trainguard.core.config.EarlyStoppingConfig;
-import org.trainguard.core.config.MirrorConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.
@@ -170,74 +170,144 @@ public record SessionOptions(
         }
 
         /** @param v the seed @return this */
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
         /** @param v epochs @return this */
-        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
         /** @param v the step cap @return this */
-        public Builder maxSteps(long v) { maxSteps = OptionalLong.of(v); return this; }
+        public Builder maxSteps(long v) {
+            maxSteps = OptionalLong.of(v);
+            return this;
+        }
         /** @param v steps between checkpoints @return this */
-        public Builder checkpointEverySteps(long v) { checkpointEverySteps = v; return this; }
+        public Builder checkpointEverySteps(long v) {
+            checkpointEverySteps = v;
+            return this;
+        }
         /** @param v wall time between checkpoints @return this */
-        public Builder checkpointEveryInterval(Duration v) { checkpointEveryInterval = Optional.of(v); return this; }
+        public Builder checkpointEveryInterval(Duration v) {
+            checkpointEveryInterval = Optional.of(v);
+            return this;
+        }
         /** @param v checkpoints to keep @return this */
-        public Builder keepLast(int v) { keepLast = v; return this; }
+        public Builder keepLast(int v) {
+            keepLast = v;
+            return this;
+        }
         /** @param v whether to keep the best @return this */
-        public Builder keepBest(boolean v) { keepBest = v; return this; }
+        public Builder keepBest(boolean v) {
+            keepBest = v;
+            return this;
+        }
         /** @param v steps between evaluations @return this */
-        public Builder evalEverySteps(long v) { evalEverySteps = v; return this; }
+        public Builder evalEverySteps(long v) {
+            evalEverySteps = v;
+            return this;
+        }
         /** @param v session file interval @return this */
-        public Builder autosaveInterval(Duration v) { autosaveInterval = v; return this; }
+        public Builder autosaveInterval(Duration v) {
+            autosaveInterval = v;
+            return this;
+        }
         /** @param v heartbeat interval @return this */
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = v; return this; }
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = v;
+            return this;
+        }
         /** @param v steps between progress lines @return this */
-        public Builder logEverySteps(long v) { logEverySteps = v; return this; }
+        public Builder logEverySteps(long v) {
+            logEverySteps = v;
+            return this;
+        }
         /**
          * @param name the metric that ranks checkpoints
          * @param greater whether larger is better
          * @return this
          */
-        public Builder metric(String name, boolean greater) { metric = name; greaterIsBetter = greater; return this; }
+        public Builder metric(String name, boolean greater) {
+            metric = name;
+            greaterIsBetter = greater;
+            return this;
+        }
         /** @param v resume mode @return this */
-        public Builder resume(ResumeMode v) { resume = v; return this; }
+        public Builder resume(ResumeMode v) {
+            resume = v;
+            return this;
+        }
         /** @param checkpointDir resume from this checkpoint @return this */
-        public Builder resumeFrom(Path checkpointDir) { resume = ResumeMode.PATH; resumePath = Optional.of(checkpointDir); return this; }
+        public Builder resumeFrom(Path checkpointDir) {
+            resume = ResumeMode.PATH;
+            resumePath = Optional.of(checkpointDir);
+            return this;
+        }
         /**
          * @param path the configuration file
          * @param sha256 its SHA-256
          * @return this
          */
-        public Builder config(String path, String sha256) { configPath = path; configSha256 = sha256; return this; }
+        public Builder config(String path, String sha256) {
+            configPath = path;
+            configSha256 = sha256;
+            return this;
+        }
         /**
          * @param name what the hash describes, e.g. {@code labels}
          * @param hash its fingerprint; a resume with a different one is refused
          * @return this
          */
-        public Builder fingerprint(String name, String hash) { fingerprints.put(name, hash); return this; }
+        public Builder fingerprint(String name, String hash) {
+            fingerprints.put(name, hash);
+            return this;
+        }
         /**
          * @param name what the hash describes
          * @param hash its fingerprint; a resume with a different one only warns
          * @return this
          */
-        public Builder advisoryFingerprint(String name, String hash) { advisoryFingerprints.put(name, hash); return this; }
+        public Builder advisoryFingerprint(String name, String hash) {
+            advisoryFingerprints.put(name, hash);
+            return this;
+        }
         /**
          * @param key a name
          * @param value what to record in checkpoint manifests
          * @return this
          */
-        public Builder provenance(String key, Object value) { provenance.put(key, value); return this; }
+        public Builder provenance(String key, Object value) {
+            provenance.put(key, value);
+            return this;
+        }
         /** @param v whether to handle signals @return this */
-        public Builder handleSignals(boolean v) { handleSignals = v; return this; }
+        public Builder handleSignals(boolean v) {
+            handleSignals = v;
+            return this;
+        }
         /** @param v failed writes in a row before stopping @return this */
-        public Builder maxFailedWrites(int v) { maxFailedWrites = v; return this; }
+        public Builder maxFailedWrites(int v) {
+            maxFailedWrites = v;
+            return this;
+        }
         /** @param v the mirror folder or bucket @return this */
-        public Builder mirror(MirrorConfig v) { mirror = Optional.of(v); return this; }
+        public Builder mirror(MirrorConfig v) {
+            mirror = Optional.of(v);
+            return this;
+        }
 
         /**
          * @param on whether the disk-space guard checks before starting and before every checkpoint
          * @param marginBytes what it wants free beyond the estimated size of the next checkpoint
          * @return this
          */
-        public Builder diskGuard(boolean on, long marginBytes) { diskGuard = on; diskMarginBytes = marginBytes; return this; }
+        public Builder diskGuard(boolean on, long marginBytes) {
+            diskGuard = on;
+            diskMarginBytes = marginBytes;
+            return this;
+        }
         /**
          * @param v what a NaN or infinite loss does
          * @param max rollbacks allowed before the run stops with {@link TrainingDivergedException}
@@ -260,15 +330,45 @@ public record SessionOptions(
             return this;
         }
         /** @param v batches whose gradients make one optimizer step @return this */
-        public Builder gradientAccumulationSteps(int v) { gradientAccumulationSteps = v; return this; }
+        public Builder gradientAccumulationSteps(int v) {
+            gradientAccumulationSteps = v;
+            return this;
+        }
 
         /** @return the options */
         public SessionOptions build() {
-            return new SessionOptions(outputDir, seed, epochs, maxSteps, checkpointEverySteps, checkpointEveryInterval, keepLast,
-                    keepBest, evalEverySteps, autosaveInterval, heartbeatInterval, logEverySteps, metric, greaterIsBetter, resume,
-                    resumePath, configPath, configSha256, fingerprints, advisoryFingerprints, provenance, handleSignals, maxFailedWrites, diskGuard,
-                    diskMarginBytes, onDivergence, maxRollbacks, rollbackLrFactor,
-                    earlyStopping, gradientAccumulationSteps, mirror);
+            return new SessionOptions(
+                    outputDir,
+                    seed,
+                    epochs,
+                    maxSteps,
+                    checkpointEverySteps,
+                    checkpointEveryInterval,
+                    keepLast,
+                    keepBest,
+                    evalEverySteps,
+                    autosaveInterval,
+                    heartbeatInterval,
+                    logEverySteps,
+                    metric,
+                    greaterIsBetter,
+                    resume,
+                    resumePath,
+                    configPath,
+                    configSha256,
+                    fingerprints,
+                    advisoryFingerprints,
+                    provenance,
+                    handleSignals,
+                    maxFailedWrites,
+                    diskGuard,
+                    diskMarginBytes,
+                    onDivergence,
+                    maxRollbacks,
+                    rollbackLrFactor,
+                    earlyStopping,
+                    gradientAccumulationSteps,
+                    mirror);
         }
     }
 }

@@ -30,6 +30,7 @@ final class SessionRecorder {
     private final RunPosition position;
     /** Adds the live figures (step, throughput, ETA ...) to a change. */
     private final UnaryOperator<SessionState.Builder> figures;
+
     private SessionState session;
     private ScheduledExecutorService autosave;
     private volatile long lastBeatNanos;
@@ -84,7 +85,10 @@ final class SessionRecorder {
     synchronized void writeEnd() {
         try {
             if (store.writeEnd(session)) {
-                LOG.warn("the disk is full: {} was written into the space held back by {}", store.file(), SessionStore.RESERVE_FILE_NAME);
+                LOG.warn(
+                        "the disk is full: {} was written into the space held back by {}",
+                        store.file(),
+                        SessionStore.RESERVE_FILE_NAME);
             }
         } catch (IOException e) {
             LOG.error("cannot write {}: {}", store.file(), e.toString());
@@ -96,7 +100,10 @@ final class SessionRecorder {
         try {
             store.reserveSpace();
         } catch (IOException e) {
-            LOG.warn("cannot hold back disk space in {} for the session's last write: {}", SessionStore.RESERVE_FILE_NAME, e.toString());
+            LOG.warn(
+                    "cannot hold back disk space in {} for the session's last write: {}",
+                    SessionStore.RESERVE_FILE_NAME,
+                    e.toString());
         }
     }
 
@@ -114,14 +121,18 @@ final class SessionRecorder {
             t.setDaemon(true);
             return t;
         });
-        autosave.scheduleAtFixedRate(() -> {
-            try {
-                update(b -> b);
-                write();
-            } catch (RuntimeException e) {
-                LOG.warn("the session file autosave failed: {}", e.toString());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        autosave.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        update(b -> b);
+                        write();
+                    } catch (RuntimeException e) {
+                        LOG.warn("the session file autosave failed: {}", e.toString());
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Stops the autosave timer. */
@@ -136,7 +147,14 @@ final class SessionRecorder {
     void beat(SessionStatus status) {
         lastBeatNanos = System.nanoTime();
         try {
-            Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), status, position.step, position.progressCounter, Instant.now()));
+            Heartbeat.write(
+                    outputDir,
+                    new Heartbeat(
+                            ProcessHandle.current().pid(),
+                            status,
+                            position.step,
+                            position.progressCounter,
+                            Instant.now()));
         } catch (IOException e) {
             LOG.debug("cannot write the heartbeat: {}", e.toString());
         }
@@ -169,8 +187,13 @@ final class SessionRecorder {
      * @param monotonic whether the monotonic clock saw it (the process was stopped) rather than only the wall clock
      */
     void recordPause(Instant at, Duration length, boolean monotonic) {
-        LOG.warn("the trainer did not run for {} s from {} ({})", length.toSeconds(), at,
-                monotonic ? "the process was stopped or the virtual machine frozen" : "the machine was suspended, or its clock was set forward");
+        LOG.warn(
+                "the trainer did not run for {} s from {} ({})",
+                length.toSeconds(),
+                at,
+                monotonic
+                        ? "the process was stopped or the virtual machine frozen"
+                        : "the machine was suspended, or its clock was set forward");
         update(b -> {
             List<SessionState.Pause> all = new ArrayList<>(session.pauses());
             all.add(new SessionState.Pause(at, length.toMillis() / 1000.0));

@@ -27,8 +27,7 @@ public final class SignalTrap implements AutoCloseable {
      * @param name the signal's name, e.g. {@code TERM}
      * @param exitCode the exit status that reports it (128 + its number)
      */
-    public record StopSignal(String name, int exitCode) {
-    }
+    public record StopSignal(String name, int exitCode) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalTrap.class);
     private static final String[][] SIGNALS = {{"INT", "130"}, {"TERM", "143"}, {"HUP", "129"}, {"BREAK", "149"}};
@@ -63,8 +62,8 @@ public final class SignalTrap implements AutoCloseable {
                     continue; // this platform has no such signal (BREAK outside Windows, HUP on Windows)
                 }
                 int code = Integer.parseInt(s[1]);
-                Object handler = Proxy.newProxyInstance(SignalTrap.class.getClassLoader(), new Class<?>[] {handlerClass},
-                        (proxy, method, args) -> {
+                Object handler = Proxy.newProxyInstance(
+                        SignalTrap.class.getClassLoader(), new Class<?>[] {handlerClass}, (proxy, method, args) -> {
                             if (method.getName().equals("handle")) {
                                 trap.onSignal(new StopSignal((String) getName.invoke(args[0]), code));
                                 return null;
@@ -80,11 +79,16 @@ public final class SignalTrap implements AutoCloseable {
                     Object old = handle.invoke(null, signal, handler);
                     trap.previous.add(new Object[] {signal, old, handle});
                 } catch (ReflectiveOperationException e) {
-                    LOG.debug("cannot handle SIG{}: {}", s[0], e.getCause() == null ? e : e.getCause().getMessage());
+                    LOG.debug(
+                            "cannot handle SIG{}: {}",
+                            s[0],
+                            e.getCause() == null ? e : e.getCause().getMessage());
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("signal handling is not available on this JVM ({}); a stop will still save the session file", e.toString());
+            LOG.warn(
+                    "signal handling is not available on this JVM ({}); a stop will still save the session file",
+                    e.toString());
         }
         return trap;
     }
@@ -98,8 +102,9 @@ public final class SignalTrap implements AutoCloseable {
             }
             return;
         }
-        System.err.println("SIG" + s.name() + " received: finishing the current step, then writing an emergency checkpoint"
-                + (s.name().equals("INT") ? " (Ctrl+C again to exit at once)" : ""));
+        System.err.println(
+                "SIG" + s.name() + " received: finishing the current step, then writing an emergency checkpoint"
+                        + (s.name().equals("INT") ? " (Ctrl+C again to exit at once)" : ""));
         onRequest.run();
     }
 

@@ -56,7 +56,11 @@ public final class SleepInhibitor implements AutoCloseable {
         List<String> command;
         String how;
         if (os.contains("win")) {
-            command = List.of("powershell.exe", "-NoProfile", "-NonInteractive", "-Command",
+            command = List.of(
+                    "powershell.exe",
+                    "-NoProfile",
+                    "-NonInteractive",
+                    "-Command",
                     "Add-Type -Namespace Trainguard -Name Power -MemberDefinition '[DllImport(\"kernel32.dll\")] public static extern uint "
                             + "SetThreadExecutionState(uint f);'; [void][Trainguard.Power]::SetThreadExecutionState([uint32]'0x80000001'); "
                             + "Wait-Process -Id " + pid);
@@ -65,7 +69,8 @@ public final class SleepInhibitor implements AutoCloseable {
             command = List.of("caffeinate", "-i", "-s", "-w", Long.toString(pid));
             how = "caffeinate";
         } else {
-            command = List.of("systemd-inhibit", "--what=sleep:idle", "--who=trainguard", "--why=" + why, "--mode=block", "cat");
+            command = List.of(
+                    "systemd-inhibit", "--what=sleep:idle", "--who=trainguard", "--why=" + why, "--mode=block", "cat");
             how = "systemd-inhibit";
         }
         try {
@@ -81,7 +86,10 @@ public final class SleepInhibitor implements AutoCloseable {
             report.start();
             return Optional.of(inhibitor);
         } catch (IOException e) {
-            LOG.warn("cannot keep the machine from sleeping ({} not available: {}); training goes on", how, e.getMessage());
+            LOG.warn(
+                    "cannot keep the machine from sleeping ({} not available: {}); training goes on",
+                    how,
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -110,7 +118,10 @@ public final class SleepInhibitor implements AutoCloseable {
 
     private static Optional<String> firstLine(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }

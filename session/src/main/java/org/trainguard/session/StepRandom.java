@@ -6,8 +6,7 @@ package org.trainguard.session;
  */
 public final class StepRandom {
 
-    private StepRandom() {
-    }
+    private StepRandom() {}
 
     /**
      * @param seed the run's seed

@@ -66,7 +66,9 @@ final class StepSchedule {
      * @return whether a checkpoint is due
      */
     boolean checkpointDue(long step, long nowNanos, long lastCheckpointNanos, boolean newBest) {
-        boolean intervalDue = checkpointInterval.map(d -> nowNanos - lastCheckpointNanos >= d.toNanos()).orElse(false);
+        boolean intervalDue = checkpointInterval
+                .map(d -> nowNanos - lastCheckpointNanos >= d.toNanos())
+                .orElse(false);
         return (step % checkpointEverySteps == 0 || intervalDue || newBest) && step < totalSteps;
     }
 

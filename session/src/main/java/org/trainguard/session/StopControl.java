@@ -13,6 +13,7 @@ final class StopControl implements AutoCloseable {
 
     /** Null when the run leaves signals to the application. */
     private final SignalTrap signals;
+
     private volatile boolean requested;
     private volatile SignalTrap.StopSignal manual;
 
@@ -42,7 +43,8 @@ final class StopControl implements AutoCloseable {
         if (!requested) {
             return Optional.empty();
         }
-        return Optional.ofNullable(signals == null ? manual : signals.requested().orElse(manual));
+        return Optional.ofNullable(
+                signals == null ? manual : signals.requested().orElse(manual));
     }
 
     /** Restores the signal handlers there were before. */

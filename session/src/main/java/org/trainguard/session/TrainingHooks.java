@@ -11,8 +11,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 public interface TrainingHooks {
 
     /** Hooks that do nothing: training with checkpoints, sessions and signals only. */
-    TrainingHooks NONE = new TrainingHooks() {
-    };
+    TrainingHooks NONE = new TrainingHooks() {};
 
     /**
      * Evaluates the network. Called every {@code evalEverySteps} steps and at the end of the run.
@@ -30,8 +29,7 @@ public interface TrainingHooks {
      *
      * @param p the figures
      */
-    default void onProgress(Progress p) {
-    }
+    default void onProgress(Progress p) {}
 
     /**
      * Called on the training thread after every step (after its evaluation and checkpoint, when due)
@@ -41,8 +39,7 @@ public interface TrainingHooks {
      *
      * @param step the step's figures
      */
-    default void onStep(StepEvent step) {
-    }
+    default void onStep(StepEvent step) {}
 
     /**
      * Called on the training thread after a diverged run went back to an earlier checkpoint
@@ -50,8 +47,7 @@ public interface TrainingHooks {
      *
      * @param rollback what happened, as recorded in the session file
      */
-    default void onRollback(org.trainguard.core.run.SessionState.Rollback rollback) {
-    }
+    default void onRollback(org.trainguard.core.run.SessionState.Rollback rollback) {}
 
     /**
      * A trainer of its own for the steps of this run, in place of the one trainguard picks (its fastText or
@@ -70,8 +66,7 @@ public interface TrainingHooks {
      *
      * @param checkpoint the new checkpoint
      */
-    default void onCheckpoint(CheckpointStore.Checkpoint checkpoint) {
-    }
+    default void onCheckpoint(CheckpointStore.Checkpoint checkpoint) {}
 
     /**
      * The context of one evaluation.
@@ -79,8 +74,7 @@ public interface TrainingHooks {
      * @param step optimizer steps done
      * @param progress call it now and then (per batch) so the watchdog sees a long evaluation progress
      */
-    record EvalContext(long step, Runnable progress) {
-    }
+    record EvalContext(long step, Runnable progress) {}
 
     /**
      * Figures of the run at a step.
@@ -94,9 +88,15 @@ public interface TrainingHooks {
      * @param samplesPerSecond recent throughput
      * @param etaSeconds expected seconds to the end
      */
-    record Progress(long step, long totalSteps, int epoch, int totalEpochs, double loss, double learningRate,
-                    double samplesPerSecond, double etaSeconds) {
-    }
+    record Progress(
+            long step,
+            long totalSteps,
+            int epoch,
+            int totalEpochs,
+            double loss,
+            double learningRate,
+            double samplesPerSecond,
+            double etaSeconds) {}
 
     /**
      * One step done, as {@link #onStep} sees it.
@@ -119,7 +119,14 @@ public interface TrainingHooks {
          * @param learningRate the learning rate the step used
          * @param stop asks the run to stop
          */
-        public StepEvent(long step, long totalSteps, int epoch, long samplesSeen, double loss, double learningRate, Runnable stop) {
+        public StepEvent(
+                long step,
+                long totalSteps,
+                int epoch,
+                long samplesSeen,
+                double loss,
+                double learningRate,
+                Runnable stop) {
             this.step = step;
             this.totalSteps = totalSteps;
             this.epoch = epoch;

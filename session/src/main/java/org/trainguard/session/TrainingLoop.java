@@ -49,7 +49,8 @@ final class TrainingLoop {
     /** Set when the disk guard stopped the run before a checkpoint. */
     private TrainingSessionManager.Outcome diskStop;
 
-    TrainingLoop(RunParts run, CheckpointRestorer restorer, DiskRoom room, Checkpointing checkpoints, TrainingHooks hooks) {
+    TrainingLoop(
+            RunParts run, CheckpointRestorer restorer, DiskRoom room, Checkpointing checkpoints, TrainingHooks hooks) {
         this.run = run;
         this.pos = run.position();
         this.options = run.options();
@@ -81,15 +82,19 @@ final class TrainingLoop {
         var own = hooks.stepTrainer(run.net().model());
         if (own.isPresent()) {
             if (log) {
-                LOG.info("training with the application's step trainer ({})", own.get().getClass().getName());
+                LOG.info(
+                        "training with the application's step trainer ({})",
+                        own.get().getClass().getName());
             }
             return own.get();
         }
         var fastStep = FastTextTrainingStep.forNetwork(run.net().model());
         if (fastStep.isPresent()) {
             if (log) {
-                LOG.info("training with the fastText step (within {} of DL4J's fit() at start-up: {})",
-                        FastTextTrainingStep.TOLERANCE, FastTextTrainingStep.selfCheckDifference());
+                LOG.info(
+                        "training with the fastText step (within {} of DL4J's fit() at start-up: {})",
+                        FastTextTrainingStep.TOLERANCE,
+                        FastTextTrainingStep.selfCheckDifference());
             }
             return fastStep.get()::fit;
         }
@@ -114,23 +119,34 @@ final class TrainingLoop {
         // a step takes up to `accumulate` batches; the last step of an epoch takes what is left
         long stepsPerEpoch = (batchesPerEpoch + accumulate - 1) / accumulate;
         long all = stepsPerEpoch * options.epochs();
-        pos.totalSteps = options.maxSteps().isPresent() ? Math.min(all, options.maxSteps().getAsLong()) : all;
+        pos.totalSteps = options.maxSteps().isPresent()
+                ? Math.min(all, options.maxSteps().getAsLong())
+                : all;
         schedule = new StepSchedule(options, pos.totalSteps);
         net.addListener(progress);
         progress.position(pos.step, pos.totalSteps, pos.epoch, options.epochs());
         checkpoints.restartInterval(System.nanoTime());
-        run.recorder().update(b -> b.status(SessionStatus.RUNNING).totalSteps(pos.totalSteps).totalEpochs(options.epochs()));
+        run.recorder().update(b -> b.status(SessionStatus.RUNNING)
+                .totalSteps(pos.totalSteps)
+                .totalEpochs(options.epochs()));
         run.recorder().write();
         run.recorder().startAutosave(schedule.autosaveMillis());
         run.recorder().beat(SessionStatus.RUNNING);
-        LOG.info("training {} steps ({} epochs of {} batches{}){}", pos.totalSteps, options.epochs(), batchesPerEpoch,
-                accumulate > 1 ? ", " + accumulate + " batches per step" : "", pos.step > 0 ? ", starting at step " + pos.step : "");
+        LOG.info(
+                "training {} steps ({} epochs of {} batches{}){}",
+                pos.totalSteps,
+                options.epochs(),
+                batchesPerEpoch,
+                accumulate > 1 ? ", " + accumulate + " batches per step" : "",
+                pos.step > 0 ? ", starting at step " + pos.step : "");
         if (accumulate > 1 && hooks.stepTrainer(net.model()).isPresent()) {
-            throw new IllegalArgumentException("gradient accumulation cannot be combined with an application's step trainer");
+            throw new IllegalArgumentException(
+                    "gradient accumulation cannot be combined with an application's step trainer");
         }
         if (accumulate > 1 && trainingStep(false) != null) {
-            throw new IllegalArgumentException("gradient accumulation needs the dense embedding layout: the row-sparse step updates "
-                    + "only the rows of one batch");
+            throw new IllegalArgumentException(
+                    "gradient accumulation needs the dense embedding layout: the row-sparse step updates "
+                            + "only the rows of one batch");
         }
         StepTrainer ownStep = accumulate > 1 ? null : trainingStep(true);
         GradientAccumulation accumulation = accumulate > 1 ? GradientAccumulation.of(net.model()) : null;
@@ -146,7 +162,10 @@ final class TrainingLoop {
                     progress.position(pos.step, pos.totalSteps, pos.epoch, options.epochs());
                 }
                 position(data, pos.epoch, pos.batchInEpoch);
-                while (pos.step < pos.totalSteps && pos.batchInEpoch < batchesPerEpoch && data.hasNext() && !stoppedEarly()) {
+                while (pos.step < pos.totalSteps
+                        && pos.batchInEpoch < batchesPerEpoch
+                        && data.hasNext()
+                        && !stoppedEarly()) {
                     if (run.stop().requested()) {
                         return emergencyStop();
                     }
@@ -155,7 +174,9 @@ final class TrainingLoop {
                     if (accumulation != null) {
                         batches = new ArrayList<>(accumulate);
                         batches.add(ds);
-                        while (batches.size() < accumulate && pos.batchInEpoch + batches.size() < batchesPerEpoch && data.hasNext()) {
+                        while (batches.size() < accumulate
+                                && pos.batchInEpoch + batches.size() < batchesPerEpoch
+                                && data.hasNext()) {
                             batches.add(data.next());
                         }
                     }
@@ -186,7 +207,8 @@ final class TrainingLoop {
                         }
                         restorer.rollBack(loss, hooks);
                         progress.position(pos.step, pos.totalSteps, pos.epoch, options.epochs());
-                        // a step of its own may hold state of the rows it touched: start it afresh on the restored network
+                        // a step of its own may hold state of the rows it touched: start it afresh on the restored
+                        // network
                         ownStep = accumulate > 1 ? null : trainingStep(false);
                         continue epochs;
                     }
@@ -194,7 +216,13 @@ final class TrainingLoop {
                     if (diskStop != null) {
                         return diskStop;
                     }
-                    hooks.onStep(new TrainingHooks.StepEvent(pos.step, pos.totalSteps, pos.epoch, pos.samplesSeen, progress.loss(), lr,
+                    hooks.onStep(new TrainingHooks.StepEvent(
+                            pos.step,
+                            pos.totalSteps,
+                            pos.epoch,
+                            pos.samplesSeen,
+                            progress.loss(),
+                            lr,
                             run.stop()::requestAsTerm));
                 }
                 if (pos.batchInEpoch < batchesPerEpoch && pos.step < pos.totalSteps && !stoppedEarly()) {
@@ -268,9 +296,14 @@ final class TrainingLoop {
         if (value != null && !value.isNaN()) {
             improved = run.best().record(value, pos.step, pos.totalSteps);
         } else {
-            LOG.warn("the evaluation returned no {} (got {}); checkpoints are not ranked", options.metric(), metrics.get().keySet());
+            LOG.warn(
+                    "the evaluation returned no {} (got {}); checkpoints are not ranked",
+                    options.metric(),
+                    metrics.get().keySet());
         }
-        recorder.update(b -> b.status(SessionStatus.RUNNING).lastMetrics(pos.lastMetrics).best(run.best().sessionBest()));
+        recorder.update(b -> b.status(SessionStatus.RUNNING)
+                .lastMetrics(pos.lastMetrics)
+                .best(run.best().sessionBest()));
         return improved && options.keepBest();
     }
 
@@ -305,15 +338,23 @@ final class TrainingLoop {
             }
             writer.awaitIdle();
             if (pos.lastCheckpointStep < pos.step) {
-                LOG.error("the emergency checkpoint at step {} failed; a resume starts from step {}", pos.step, Math.max(0, pos.lastCheckpointStep));
+                LOG.error(
+                        "the emergency checkpoint at step {} failed; a resume starts from step {}",
+                        pos.step,
+                        Math.max(0, pos.lastCheckpointStep));
             }
         }
         String reason = "interrupted by " + name + " at step " + pos.step;
         run.recorder().finish(SessionStatus.INTERRUPTED, code, reason);
         // After --resume never or PATH the same command would start over (or go back) again.
-        LOG.warn("{}; {}", reason, options.resume() == ResumeMode.AUTO ? "resume with the same command"
-                : "resume with the same command and --resume auto (--resume " + options.resume().name().toLowerCase(Locale.ROOT)
-                        + " would not continue from step " + pos.step + ")");
+        LOG.warn(
+                "{}; {}",
+                reason,
+                options.resume() == ResumeMode.AUTO
+                        ? "resume with the same command"
+                        : "resume with the same command and --resume auto (--resume "
+                                + options.resume().name().toLowerCase(Locale.ROOT) + " would not continue from step "
+                                + pos.step + ")");
         return new TrainingSessionManager.Outcome(false, pos.step, code, reason);
     }
 
@@ -333,11 +374,15 @@ final class TrainingLoop {
         if (pos.lastCheckpointStep != pos.step) {
             // A run counts as completed only with its last step committed: that checkpoint is what
             // a later start resumes from and what the final model is rebuilt from.
-            throw new CheckpointWriteException("the checkpoint of the last step, " + pos.step + ", could not be written ("
-                    + writer.lastFailure() + "), so the run is not complete; free disk space or fix the permissions of "
-                    + run.store().dir() + ", then start the run again", writer.lastFailure());
+            throw new CheckpointWriteException(
+                    "the checkpoint of the last step, " + pos.step + ", could not be written ("
+                            + writer.lastFailure()
+                            + "), so the run is not complete; free disk space or fix the permissions of "
+                            + run.store().dir() + ", then start the run again",
+                    writer.lastFailure());
         }
-        String reason = "completed " + pos.step + " steps" + run.best().stoppedEarly().map(s -> "; " + s).orElse("");
+        String reason = "completed " + pos.step + " steps"
+                + run.best().stoppedEarly().map(s -> "; " + s).orElse("");
         run.recorder().finish(SessionStatus.COMPLETED, ExitCode.COMPLETED.code(), reason);
         return new TrainingSessionManager.Outcome(true, pos.step, ExitCode.COMPLETED.code(), reason);
     }

@@ -51,8 +51,7 @@ public final class TrainingSessionManager implements AutoCloseable {
      * @param exitCode the exit status a command-line program should end with
      * @param reason a sentence for people
      */
-    public record Outcome(boolean completed, long step, int exitCode, String reason) {
-    }
+    public record Outcome(boolean completed, long step, int exitCode, String reason) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionManager.class);
 
@@ -71,7 +70,8 @@ public final class TrainingSessionManager implements AutoCloseable {
     private volatile boolean loopRunning;
     private boolean closed;
 
-    private TrainingSessionManager(NetworkAdapter net, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal) {
+    private TrainingSessionManager(
+            NetworkAdapter net, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal) {
         this.lock = lock;
         this.ownsLock = ownsLock;
         CheckpointStore store = new CheckpointStore(options.outputDir());
@@ -80,12 +80,23 @@ public final class TrainingSessionManager implements AutoCloseable {
         BestTracker best = new BestTracker(options);
         SessionRecorder recorder = new SessionRecorder(options.outputDir(), position, b -> {
             double eta = progress.etaSeconds();
-            return b.step(position.step).epoch(position.epoch).samplesSeen(position.samplesSeen).stepsPerSecond(progress.stepsPerSecond())
+            return b.step(position.step)
+                    .epoch(position.epoch)
+                    .samplesSeen(position.samplesSeen)
+                    .stepsPerSecond(progress.stepsPerSecond())
                     .earlyStopping(best.sessionEarlyStopping())
                     .eta(Double.isNaN(eta) ? null : Instant.now().plusMillis((long) (eta * 1000)));
         });
-        this.run = new RunParts(net, options, store, new CheckpointWriter(net, store, options.maxFailedWrites()), progress, position, best,
-                recorder, new StopControl(options.handleSignals()));
+        this.run = new RunParts(
+                net,
+                options,
+                store,
+                new CheckpointWriter(net, store, options.maxFailedWrites()),
+                progress,
+                position,
+                best,
+                recorder,
+                new StopControl(options.handleSignals()));
         this.restorer = new CheckpointRestorer(run);
         this.room = new DiskRoom(run);
         this.provenance = new LinkedHashMap<>(options.provenance());
@@ -105,7 +116,8 @@ public final class TrainingSessionManager implements AutoCloseable {
      * @throws ResumeRefusedException when the checkpoint does not fit this network or configuration
      * @throws IOException when the folder cannot be written
      */
-    public static TrainingSessionManager open(Model model, SessionOptions options) throws RunLock.LockHeldException, IOException {
+    public static TrainingSessionManager open(Model model, SessionOptions options)
+            throws RunLock.LockHeldException, IOException {
         RunLock lock = RunLock.acquire(options.outputDir(), "");
         try {
             return open(model, options, lock, true, null);
@@ -126,13 +138,16 @@ public final class TrainingSessionManager implements AutoCloseable {
      * @return the open session
      * @throws IOException when the folder cannot be written
      */
-    public static TrainingSessionManager open(Model model, SessionOptions options, RunLock lock, PrintStream terminal) throws IOException {
+    public static TrainingSessionManager open(Model model, SessionOptions options, RunLock lock, PrintStream terminal)
+            throws IOException {
         return open(model, options, lock, false, terminal);
     }
 
-    private static TrainingSessionManager open(Model model, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal)
+    private static TrainingSessionManager open(
+            Model model, SessionOptions options, RunLock lock, boolean ownsLock, PrintStream terminal)
             throws IOException {
-        TrainingSessionManager m = new TrainingSessionManager(NetworkAdapter.of(model), options, lock, ownsLock, terminal);
+        TrainingSessionManager m =
+                new TrainingSessionManager(NetworkAdapter.of(model), options, lock, ownsLock, terminal);
         try {
             m.start();
         } catch (IOException | RuntimeException e) {
@@ -149,7 +164,10 @@ public final class TrainingSessionManager implements AutoCloseable {
         ResumePlan plan = planner.plan();
         run.best().start(plan.best());
         provenance.put("session_id", plan.sessionId());
-        provenance.putIfAbsent("trainguard_version", Optional.ofNullable(TrainingSessionManager.class.getPackage().getImplementationVersion()).orElse("dev"));
+        provenance.putIfAbsent(
+                "trainguard_version",
+                Optional.ofNullable(TrainingSessionManager.class.getPackage().getImplementationVersion())
+                        .orElse("dev"));
         provenance.put("java", System.getProperty("java.version"));
         provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         lock.updateSessionId(plan.sessionId());
@@ -161,24 +179,31 @@ public final class TrainingSessionManager implements AutoCloseable {
         if (from.isPresent()) {
             restorer.restore(from.get());
             step = run.position().step;
-            List<SessionState.Resume> resumes = new ArrayList<>(prev.map(SessionState::resumes).orElse(List.of()));
+            List<SessionState.Resume> resumes =
+                    new ArrayList<>(prev.map(SessionState::resumes).orElse(List.of()));
             resumes.add(new SessionState.Resume(Instant.now(), step));
             b.resumes(resumes);
-            b.lastCheckpoint(new SessionState.CheckpointRef(step, from.get().dir().toString(), Instant.now()));
+            b.lastCheckpoint(
+                    new SessionState.CheckpointRef(step, from.get().dir().toString(), Instant.now()));
             restorer.continueRollback(prev);
         } else if (prev.isPresent() && prev.get().step() > 0 && options.resume() == ResumeMode.AUTO) {
-            LOG.warn("{} says step {}, but no checkpoint verifies: starting from step 0", SessionStore.FILE_NAME, prev.get().step());
+            LOG.warn(
+                    "{} says step {}, but no checkpoint verifies: starting from step 0",
+                    SessionStore.FILE_NAME,
+                    prev.get().step());
             b.step(0).lastCheckpoint(null);
         }
         b.best(run.best().sessionBest());
         if (plan.mirror().isPresent()) {
             CheckpointMirror mirror = plan.mirror().get();
             String target = mirror.target().describe();
-            SessionState.Mirror initial = prev.flatMap(SessionState::mirrorState).filter(m -> m.target().equals(target))
+            SessionState.Mirror initial = prev.flatMap(SessionState::mirrorState)
+                    .filter(m -> m.target().equals(target))
                     .map(m -> new SessionState.Mirror(target, m.lastStep(), m.lastAt(), m.lastError(), m.errorAt(), 0))
                     .orElse(new SessionState.Mirror(target, -1, null, null, null, 0));
             b.mirror(initial);
-            MirrorCopier copier = new MirrorCopier(mirror, run.store(), options.keepLast(), run.best()::keptStep, initial, this::onMirrorState);
+            MirrorCopier copier = new MirrorCopier(
+                    mirror, run.store(), options.keepLast(), run.best()::keptStep, initial, this::onMirrorState);
             checkpoints.mirror(copier);
             // a checkpoint committed just before the last process ended may never have reached the mirror
             if (from.isPresent() && initial.lastStep() < from.get().step()) {

@@ -44,7 +44,10 @@ class LiveBarTest {
 
     /** The longest run of characters written without a carriage return or newline: what the terminal must fit. */
     private static int widest(String written) {
-        return Arrays.stream(written.split("[\r\n]")).mapToInt(String::length).max().orElse(0);
+        return Arrays.stream(written.split("[\r\n]"))
+                .mapToInt(String::length)
+                .max()
+                .orElse(0);
     }
 
     @ParameterizedTest
@@ -87,12 +90,14 @@ class LiveBarTest {
         bar.println("training stopped");
 
         List<String> lines = screen(bytes.toString(StandardCharsets.UTF_8));
-        assertEquals(List.of(
-                "12:00:00 INFO  checkpoint checkpoint-5 committed in 12 ms",
-                "SIGTERM received: finishing the current step, then writing an emergency checkpoint",
-                "[======>   ] 60% 6/10 loss 0.4",
-                "training stopped",
-                ""), lines);
+        assertEquals(
+                List.of(
+                        "12:00:00 INFO  checkpoint checkpoint-5 committed in 12 ms",
+                        "SIGTERM received: finishing the current step, then writing an emergency checkpoint",
+                        "[======>   ] 60% 6/10 loss 0.4",
+                        "training stopped",
+                        ""),
+                lines);
     }
 
     @Test

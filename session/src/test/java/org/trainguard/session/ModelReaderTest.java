@@ -54,7 +54,8 @@ class ModelReaderTest {
     }
 
     private static void writeZip(Path zip, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream f = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(f)) {
+        try (OutputStream f = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(f)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 out.putNextEntry(new ZipEntry(e.getKey()));
                 out.write(e.getValue());
@@ -70,7 +71,9 @@ class ModelReaderTest {
         ModelSerializer.writeModel(saved, dl4j.toFile(), true);
         MultiLayerNetwork back = ModelReader.readMultiLayerNetwork(dl4j, true);
         assertArrayEquals(values(saved.params()), values(back.params()));
-        assertArrayEquals(values(saved.getUpdater().getStateViewArray()), values(back.getUpdater().getStateViewArray()));
+        assertArrayEquals(
+                values(saved.getUpdater().getStateViewArray()),
+                values(back.getUpdater().getStateViewArray()));
 
         Path ours = dir.resolve("ours.zip");
         ModelZip.write(NetworkAdapter.of(saved), ours);
@@ -105,8 +108,11 @@ class ModelReaderTest {
         assertTrue(Files.exists(marker), "DL4J's ModelSerializer runs the payload");
         Files.delete(marker);
 
-        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
-        assertTrue(ex.getMessage().contains("preprocessor.bin") && ex.getMessage().startsWith(zip.toString()), ex.getMessage());
+        ModelFileException ex =
+                assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
+        assertTrue(
+                ex.getMessage().contains("preprocessor.bin") && ex.getMessage().startsWith(zip.toString()),
+                ex.getMessage());
         NetworkAdapter target = NetworkAdapter.of(TinyNetworks.mlp(6));
         assertThrows(ModelFileException.class, () -> target.restore(zip));
         assertThrows(ModelFileException.class, () -> ModelZip.readInto(zip, target.params(), target.updaterState()));
@@ -121,8 +127,10 @@ class ModelReaderTest {
         e.put("objects/extra", new byte[] {1, 2, 3});
         e.put("notes\u0007.txt", new byte[] {1});
         writeZip(zip, e);
-        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
-        assertTrue(ex.getMessage().contains("objects/extra") && ex.getMessage().contains("notes?.txt"), ex.getMessage());
+        ModelFileException ex =
+                assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
+        assertTrue(
+                ex.getMessage().contains("objects/extra") && ex.getMessage().contains("notes?.txt"), ex.getMessage());
     }
 
     @Test
@@ -134,7 +142,8 @@ class ModelReaderTest {
         Path truncated = dir.resolve("truncated.zip");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertTrue(assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(truncated, true))
-                .getMessage().contains("not a readable zip"));
+                .getMessage()
+                .contains("not a readable zip"));
 
         // entries are stored: flip a byte in the middle of the parameters
         Path altered = dir.resolve("altered.zip");
@@ -143,12 +152,14 @@ class ModelReaderTest {
         copy[at] ^= 0x40;
         Files.write(altered, copy);
         assertTrue(assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(altered, true))
-                .getMessage().contains("checksum"));
+                .getMessage()
+                .contains("checksum"));
 
         Path empty = dir.resolve("empty.zip");
         Files.write(empty, new byte[0]);
         assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(empty, true));
-        assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(dir.resolve("missing.zip"), true));
+        assertThrows(
+                ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(dir.resolve("missing.zip"), true));
     }
 
     @Test
@@ -171,7 +182,8 @@ class ModelReaderTest {
         }
         e.put("coefficients.bin", b.toByteArray());
         writeZip(zip, e);
-        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
+        ModelFileException ex =
+                assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
         assertTrue(ex.getMessage().contains("coefficients.bin is not an ND4J parameter array"), ex.getMessage());
     }
 
@@ -184,10 +196,12 @@ class ModelReaderTest {
                 .replace("org.nd4j.linalg.activations.impl.ActivationReLU", "com.example.Gadget");
         e.put("configuration.json", json.getBytes(StandardCharsets.UTF_8));
         writeZip(zip, e);
-        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
+        ModelFileException ex =
+                assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false));
         assertTrue(ex.getMessage().contains("com.example.Gadget"), ex.getMessage());
         // a class the caller trusts passes the check (and then fails as DL4J finds no such class)
-        ModelFileException ex2 = assertThrows(ModelFileException.class,
+        ModelFileException ex2 = assertThrows(
+                ModelFileException.class,
                 () -> ModelReader.readMultiLayerNetwork(zip, false, Set.of("com.example.Gadget")));
         assertFalse(ex2.getMessage().contains("outside DL4J"), ex2.getMessage());
     }
@@ -202,16 +216,20 @@ class ModelReaderTest {
         }
         writeZip(zip, e);
         assertTrue(assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(zip, false))
-                .getMessage().contains("holds 22 entries"));
+                .getMessage()
+                .contains("holds 22 entries"));
 
         // a central directory that declares a 2 GB configuration.json for a few stored bytes
         Path bomb = dir.resolve("bomb.zip");
         ModelZip.write(NetworkAdapter.of(trained(12)), bomb);
         byte[] bytes = Files.readAllBytes(bomb);
         int central = indexOf(bytes, new byte[] {0x50, 0x4b, 0x01, 0x02});
-        java.nio.ByteBuffer.wrap(bytes, central + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x7fff0000);
+        java.nio.ByteBuffer.wrap(bytes, central + 24, 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x7fff0000);
         Files.write(bomb, bytes);
-        ModelFileException ex = assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(bomb, false));
+        ModelFileException ex =
+                assertThrows(ModelFileException.class, () -> ModelReader.readMultiLayerNetwork(bomb, false));
         assertTrue(ex.getMessage().contains("configuration.json declares 2147418112 bytes"), ex.getMessage());
     }
 

@@ -61,7 +61,9 @@ class ModelZipTest {
 
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
         assertArrayEquals(values(saved.params()), values(restored.params()));
-        assertArrayEquals(values(saved.getUpdater().getStateViewArray()), values(restored.getUpdater().getStateViewArray()));
+        assertArrayEquals(
+                values(saved.getUpdater().getStateViewArray()),
+                values(restored.getUpdater().getStateViewArray()));
         assertEquals(saved.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
 
         ComputationGraph graph = TinyNetworks.graph(4);
@@ -70,7 +72,9 @@ class ModelZipTest {
         ModelZip.write(NetworkAdapter.of(graph), graphZip);
         ComputationGraph graphBack = ModelSerializer.restoreComputationGraph(graphZip.toFile(), true);
         assertArrayEquals(values(graph.params()), values(graphBack.params()));
-        assertArrayEquals(values(graph.getUpdater().getStateViewArray()), values(graphBack.getUpdater().getStateViewArray()));
+        assertArrayEquals(
+                values(graph.getUpdater().getStateViewArray()),
+                values(graphBack.getUpdater().getStateViewArray()));
     }
 
     @Test
@@ -92,7 +96,8 @@ class ModelZipTest {
         ModelZip.write(NetworkAdapter.of(trained(7)), zip);
         try (ZipFile z = new ZipFile(zip.toFile())) {
             var coefficients = z.getEntry(ModelZip.COEFFICIENTS);
-            assertTrue(coefficients.getCompressedSize() >= coefficients.getSize(),
+            assertTrue(
+                    coefficients.getCompressedSize() >= coefficients.getSize(),
                     "compressed " + coefficients.getCompressedSize() + " of " + coefficients.getSize());
             assertTrue(z.getEntry(ModelZip.UPDATER_STATE) != null);
             assertTrue(z.getEntry(ModelZip.CONFIGURATION) != null);
@@ -104,14 +109,26 @@ class ModelZipTest {
         Path zip = dir.resolve("model.zip");
         ModelZip.write(NetworkAdapter.of(trained(8)), zip);
 
-        MultiLayerNetwork wider = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(9).updater(new Adam(1e-2)).list()
-                .layer(new DenseLayer.Builder().nIn(8).nOut(17).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(17).nOut(3).activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork wider = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(9)
+                .updater(new Adam(1e-2))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(8)
+                        .nOut(17)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(17)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         wider.init();
         float[] before = values(wider.params());
         NetworkAdapter target = NetworkAdapter.of(wider);
-        ModelZip.LengthMismatchException e = assertThrows(ModelZip.LengthMismatchException.class,
+        ModelZip.LengthMismatchException e = assertThrows(
+                ModelZip.LengthMismatchException.class,
                 () -> ModelZip.readInto(zip, target.params(), target.updaterState()));
         assertEquals(wider.params().length(), e.expected());
         assertTrue(e.getMessage().contains("coefficients.bin holds " + e.found() + " values"), e.getMessage());

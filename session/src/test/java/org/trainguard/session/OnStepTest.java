@@ -28,7 +28,11 @@ class OnStepTest {
                 }
             }
         };
-        SessionOptions options = SessionOptions.builder(tmp).epochs(2).checkpointEverySteps(100).handleSignals(false).build();
+        SessionOptions options = SessionOptions.builder(tmp)
+                .epochs(2)
+                .checkpointEverySteps(100)
+                .handleSignals(false)
+                .build();
         try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(3), options)) {
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(96, 16, 3), stopAt5);
             assertFalse(o.completed());
@@ -36,7 +40,9 @@ class OnStepTest {
             assertEquals(ExitCode.TERMINATED.code(), o.exitCode());
             assertEquals(SessionStatus.INTERRUPTED, s.state().status());
         }
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seen.stream().map(TrainingHooks.StepEvent::step).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L, 5L),
+                seen.stream().map(TrainingHooks.StepEvent::step).toList());
         for (TrainingHooks.StepEvent e : seen) {
             assertEquals(12, e.totalSteps());
             assertEquals(0, e.epoch());
@@ -44,7 +50,9 @@ class OnStepTest {
             assertTrue(Double.isFinite(e.loss()) && e.loss() > 0, "loss " + e.loss());
             assertTrue(e.learningRate() > 0, "learning rate " + e.learningRate());
         }
-        assertTrue(Files.isDirectory(tmp.resolve("checkpoints").resolve("checkpoint-5")), "the emergency checkpoint of step 5");
+        assertTrue(
+                Files.isDirectory(tmp.resolve("checkpoints").resolve("checkpoint-5")),
+                "the emergency checkpoint of step 5");
 
         List<Long> resumed = new ArrayList<>();
         try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(3), options)) {

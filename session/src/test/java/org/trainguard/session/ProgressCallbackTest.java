@@ -29,20 +29,43 @@ class ProgressCallbackTest {
     }
 
     private static MultiLayerNetwork decayingMlp() {
-        MultiLayerNetwork net = new MultiLayerNetwork(decayingConfig().list()
-                .layer(new DenseLayer.Builder().nIn(8).nOut(32).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(32).nOut(3).activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(decayingConfig()
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(8)
+                        .nOut(32)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(32)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
     }
 
     private static ComputationGraph decayingGraph() {
-        ComputationGraph net = new ComputationGraph(decayingConfig().graphBuilder()
+        ComputationGraph net = new ComputationGraph(decayingConfig()
+                .graphBuilder()
                 .addInputs("in")
-                .addLayer("hidden", new DenseLayer.Builder().nIn(8).nOut(32).activation(Activation.TANH).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(32).nOut(3).activation(Activation.SOFTMAX)
-                        .build(), "hidden")
+                .addLayer(
+                        "hidden",
+                        new DenseLayer.Builder()
+                                .nIn(8)
+                                .nOut(32)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(32)
+                                .nOut(3)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "hidden")
                 .setOutputs("out")
                 .build());
         net.init();
@@ -60,8 +83,9 @@ class ProgressCallbackTest {
         net.setListeners(progress);
         net.fit(batch);
 
-        assertTrue(progress.score() - expected > 0.5, "the test needs a large regularization term: score "
-                + progress.score() + ", data loss " + expected);
+        assertTrue(
+                progress.score() - expected > 0.5,
+                "the test needs a large regularization term: score " + progress.score() + ", data loss " + expected);
         assertEquals(expected, progress.loss(), 1e-4 * Math.max(1, expected));
         assertEquals(expected, progress.progress().loss(), 1e-4 * Math.max(1, expected));
     }
@@ -83,8 +107,15 @@ class ProgressCallbackTest {
     @Test
     void withoutRegularizationTheLossIsDl4jsScore() {
         ProgressCallback progress = new ProgressCallback(1_000, null);
-        MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.1)).list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .updater(new Sgd(0.1))
+                .list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         plain.init();
         plain.setListeners(progress);

@@ -14,8 +14,12 @@ class StepScheduleTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static SessionOptions.Builder options() {
-        return SessionOptions.builder(Path.of("unused")).logEverySteps(10).evalEverySteps(200).checkpointEverySteps(50)
-                .heartbeatInterval(Duration.ofSeconds(5)).autosaveInterval(Duration.ofSeconds(30));
+        return SessionOptions.builder(Path.of("unused"))
+                .logEverySteps(10)
+                .evalEverySteps(200)
+                .checkpointEverySteps(50)
+                .heartbeatInterval(Duration.ofSeconds(5))
+                .autosaveInterval(Duration.ofSeconds(30));
     }
 
     @Test
@@ -40,7 +44,8 @@ class StepScheduleTest {
 
     @Test
     void checkpointIsDueOnItsStepsOnANewBestAndAfterItsIntervalButNeverAtTheLastStep() {
-        StepSchedule s = new StepSchedule(options().checkpointEveryInterval(Duration.ofSeconds(60)).build(), 100);
+        StepSchedule s = new StepSchedule(
+                options().checkpointEveryInterval(Duration.ofSeconds(60)).build(), 100);
         long t0 = 7 * SECOND;
         assertTrue(s.checkpointDue(50, t0, t0, false));
         assertFalse(s.checkpointDue(51, t0, t0, false));
@@ -67,6 +72,7 @@ class StepScheduleTest {
     @Test
     void autosaveRunsAtTheConfiguredPeriodAndAtLeastEveryMillisecond() {
         assertEquals(30_000, new StepSchedule(options().build(), 100).autosaveMillis());
-        assertEquals(1, new StepSchedule(options().autosaveInterval(Duration.ZERO).build(), 100).autosaveMillis());
+        assertEquals(
+                1, new StepSchedule(options().autosaveInterval(Duration.ZERO).build(), 100).autosaveMillis());
     }
 }

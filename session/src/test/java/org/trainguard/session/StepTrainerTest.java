@@ -18,8 +18,12 @@ class StepTrainerTest {
     @Test
     void theApplicationsStepTrainerTrainsEveryStep(@TempDir Path tmp) throws Exception {
         MultiLayerNetwork plain = TinyNetworks.mlp(5);
-        try (TrainingSessionManager s = TrainingSessionManager.open(plain,
-                SessionOptions.builder(tmp.resolve("plain")).epochs(2).checkpointEverySteps(7).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                plain,
+                SessionOptions.builder(tmp.resolve("plain"))
+                        .epochs(2)
+                        .checkpointEverySteps(7)
+                        .build())) {
             assertTrue(s.fit(TinyNetworks.data(96, 16, 3)).completed());
         }
         MultiLayerNetwork own = TinyNetworks.mlp(5);
@@ -34,8 +38,12 @@ class StepTrainerTest {
                 });
             }
         };
-        try (TrainingSessionManager s = TrainingSessionManager.open(own,
-                SessionOptions.builder(tmp.resolve("own")).epochs(2).checkpointEverySteps(7).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                own,
+                SessionOptions.builder(tmp.resolve("own"))
+                        .epochs(2)
+                        .checkpointEverySteps(7)
+                        .build())) {
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(96, 16, 3), hooks);
             assertTrue(o.completed());
             assertEquals(12, o.step());

@@ -25,12 +25,18 @@ class StopBeforeFitTest {
         PrintStream err = System.err;
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         System.setErr(new PrintStream(seen, true, StandardCharsets.UTF_8));
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1),
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1),
                 SessionOptions.builder(tmp).epochs(1).checkpointEverySteps(10).build())) {
-            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid())).start();
+            Process kill = new ProcessBuilder(
+                            "kill",
+                            "-TERM",
+                            Long.toString(ProcessHandle.current().pid()))
+                    .start();
             assertTrue(kill.waitFor(60, TimeUnit.SECONDS) && kill.exitValue() == 0);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!seen.toString(StandardCharsets.UTF_8).contains("SIGTERM received") && System.nanoTime() < deadline) {
+            while (!seen.toString(StandardCharsets.UTF_8).contains("SIGTERM received")
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3));
@@ -40,6 +46,8 @@ class StopBeforeFitTest {
         } finally {
             System.setErr(err);
         }
-        assertEquals(SessionStatus.INTERRUPTED, new SessionStore(tmp).read().state().orElseThrow().status());
+        assertEquals(
+                SessionStatus.INTERRUPTED,
+                new SessionStore(tmp).read().state().orElseThrow().status());
     }
 }

@@ -17,8 +17,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small real networks and data for tests. */
 final class TinyNetworks {
-    private TinyNetworks() {
-    }
+    private TinyNetworks() {}
 
     static MultiLayerNetwork mlp(long seed) {
         return mlp(seed, 0.8);
@@ -31,8 +30,17 @@ final class TinyNetworks {
                 .updater(new Adam(1e-2))
                 .weightDecay(1e-3)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).dropOut(retain).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(8)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .dropOut(retain)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(16)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -45,9 +53,23 @@ final class TinyNetworks {
                 .updater(new Adam(1e-2))
                 .graphBuilder()
                 .addInputs("in")
-                .addLayer("hidden", new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).dropOut(0.8).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX)
-                        .build(), "hidden")
+                .addLayer(
+                        "hidden",
+                        new DenseLayer.Builder()
+                                .nIn(8)
+                                .nOut(16)
+                                .activation(Activation.RELU)
+                                .dropOut(0.8)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(16)
+                                .nOut(3)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "hidden")
                 .setOutputs("out")
                 .build();
         var net = new org.deeplearning4j.nn.graph.ComputationGraph(conf);

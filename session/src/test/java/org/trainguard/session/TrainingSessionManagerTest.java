@@ -22,20 +22,29 @@ import org.trainguard.core.run.SessionStore;
 class TrainingSessionManagerTest {
 
     private static SessionOptions.Builder options(Path dir) {
-        return SessionOptions.builder(dir).seed(7).epochs(3).checkpointEverySteps(10).keepLast(2).logEverySteps(1000).handleSignals(false);
+        return SessionOptions.builder(dir)
+                .seed(7)
+                .epochs(3)
+                .checkpointEverySteps(10)
+                .keepLast(2)
+                .logEverySteps(1000)
+                .handleSignals(false);
     }
 
     private static float[] train(Path dir, int stopAt) throws Exception {
         MultiLayerNetwork net = TinyNetworks.mlp(1);
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).build())) {
-            TrainingHooks hooks = stopAt < 0 ? TrainingHooks.NONE : new TrainingHooks() {
-                @Override
-                public void onProgress(Progress p) {
-                    if (p.step() == stopAt) {
-                        s.requestStop();
-                    }
-                }
-            };
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(net, options(dir).build())) {
+            TrainingHooks hooks = stopAt < 0
+                    ? TrainingHooks.NONE
+                    : new TrainingHooks() {
+                        @Override
+                        public void onProgress(Progress p) {
+                            if (p.step() == stopAt) {
+                                s.requestStop();
+                            }
+                        }
+                    };
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), hooks);
             if (stopAt < 0) {
                 assertTrue(o.completed());
@@ -55,7 +64,8 @@ class TrainingSessionManagerTest {
             // the first part starts like the straight run; later parts get a differently initialized
             // network, so everything must come from the checkpoint
             net = TinyNetworks.mlp(stop == 7 ? 1 : 99);
-            try (TrainingSessionManager s = TrainingSessionManager.open(net, options(b).logEverySteps(1).build())) {
+            try (TrainingSessionManager s =
+                    TrainingSessionManager.open(net, options(b).logEverySteps(1).build())) {
                 int at = stop;
                 TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
                     @Override
@@ -71,7 +81,8 @@ class TrainingSessionManagerTest {
             }
         }
         net = TinyNetworks.mlp(5);
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(b).build())) {
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(net, options(b).build())) {
             assertTrue(s.fit(TinyNetworks.data(200, 16, 3)).completed());
             SessionState st = s.state();
             assertEquals(2, st.resumes().size());
@@ -85,7 +96,8 @@ class TrainingSessionManagerTest {
         assertEquals(2, left.size());
         assertEquals(39, left.get(1).step());
         // DL4J itself can load a checkpoint's model.zip
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(left.get(1).dir().resolve("model.zip").toFile(), true);
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
+                left.get(1).dir().resolve("model.zip").toFile(), true);
         assertArrayEquals(straight, loaded.params().toFloatVector());
     }
 
@@ -93,11 +105,14 @@ class TrainingSessionManagerTest {
     void onCheckpointHearsEveryCommittedCheckpointBeforeFitReturns(@TempDir Path tmp) throws Exception {
         List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).keepLast(5).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1), options(tmp).epochs(1).keepLast(5).build())) {
             s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
                 @Override
                 public void onCheckpoint(org.trainguard.core.checkpoint.CheckpointStore.Checkpoint c) {
-                    assertTrue(java.nio.file.Files.isRegularFile(c.dir().resolve("MANIFEST.json")), c.dir() + " is committed");
+                    assertTrue(
+                            java.nio.file.Files.isRegularFile(c.dir().resolve("MANIFEST.json")),
+                            c.dir() + " is committed");
                     heard.add(c.step());
                     threads.add(Thread.currentThread().getName());
                 }
@@ -112,16 +127,25 @@ class TrainingSessionManagerTest {
     void aScheduledEvaluationRightBeforeTheLastStepIsLeftToTheFinalOne(@TempDir Path tmp) throws Exception {
         // 13 batches, an evaluation every 6 steps: step 12 is followed by the last step, 13
         List<Long> evaluated = new java.util.ArrayList<>();
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1),
-                options(tmp).epochs(1).evalEverySteps(6).checkpointEverySteps(6).keepLast(5).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1),
+                options(tmp)
+                        .epochs(1)
+                        .evalEverySteps(6)
+                        .checkpointEverySteps(6)
+                        .keepLast(5)
+                        .build())) {
             assertTrue(s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
-                @Override
-                public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
-                    evaluated.add(ctx.step());
-                    return java.util.Optional.of(java.util.Map.of("f1_macro", 0.5));
-                }
-            }).completed());
-            assertEquals(List.of(6L, 12L, 13L), s.checkpoints().list().stream().map(c -> c.step()).sorted().toList(),
+                        @Override
+                        public java.util.Optional<java.util.Map<String, Double>> evaluate(EvalContext ctx) {
+                            evaluated.add(ctx.step());
+                            return java.util.Optional.of(java.util.Map.of("f1_macro", 0.5));
+                        }
+                    })
+                    .completed());
+            assertEquals(
+                    List.of(6L, 12L, 13L),
+                    s.checkpoints().list().stream().map(c -> c.step()).sorted().toList(),
                     "the scheduled checkpoint is still written");
         }
         assertEquals(List.of(6L, 13L), evaluated);
@@ -151,7 +175,11 @@ class TrainingSessionManagerTest {
     }
 
     private static SessionOptions.Builder earlyStopping(Path dir) {
-        return options(dir).evalEverySteps(2).logEverySteps(1).metric("f1_macro", true).earlyStopping(3, 0.05);
+        return options(dir)
+                .evalEverySteps(2)
+                .logEverySteps(1)
+                .metric("f1_macro", true)
+                .earlyStopping(3, 0.05);
     }
 
     @Test
@@ -159,30 +187,48 @@ class TrainingSessionManagerTest {
         Path a = tmp.resolve("a");
         List<Long> evaluated = new java.util.ArrayList<>();
         MultiLayerNetwork straight = TinyNetworks.mlp(1);
-        try (TrainingSessionManager s = TrainingSessionManager.open(straight, earlyStopping(a).build())) {
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(straight, earlyStopping(a).build())) {
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, evaluated, -1));
             assertTrue(o.completed());
             assertEquals(14, o.step());
-            assertTrue(o.reason().contains("stopped early at step 14 of 39: f1_macro has not improved by more than 0.05"), o.reason());
+            assertTrue(
+                    o.reason().contains("stopped early at step 14 of 39: f1_macro has not improved by more than 0.05"),
+                    o.reason());
             assertTrue(s.stoppedEarly().isPresent());
         }
         assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L), evaluated, "no second evaluation of the last step");
         SessionState done = new SessionStore(a).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, done.status());
-        assertEquals(new SessionState.EarlyStopping(3, 0.05, 3, true), done.earlyStoppingState().orElseThrow());
-        assertEquals(14, new CheckpointStore(a).list().get(new CheckpointStore(a).list().size() - 1).step());
+        assertEquals(
+                new SessionState.EarlyStopping(3, 0.05, 3, true),
+                done.earlyStoppingState().orElseThrow());
+        assertEquals(
+                14,
+                new CheckpointStore(a)
+                        .list()
+                        .get(new CheckpointStore(a).list().size() - 1)
+                        .step());
 
         // stopped at step 11, after one evaluation without improvement (10), and resumed
         Path b = tmp.resolve("b");
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), earlyStopping(b).build())) {
-            assertFalse(s.fit(TinyNetworks.data(200, 16, 3), plateau(s, new java.util.ArrayList<>(), 11)).completed());
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1), earlyStopping(b).build())) {
+            assertFalse(s.fit(TinyNetworks.data(200, 16, 3), plateau(s, new java.util.ArrayList<>(), 11))
+                    .completed());
             assertEquals(1, s.state().earlyStoppingState().orElseThrow().evaluationsWithoutImprovement());
         }
-        assertEquals(1, new CheckpointStore(b).readTrainingState(new CheckpointStore(b).list().get(new CheckpointStore(b).list().size() - 1))
-                .evaluationsWithoutImprovement());
+        assertEquals(
+                1,
+                new CheckpointStore(b)
+                        .readTrainingState(new CheckpointStore(b)
+                                .list()
+                                .get(new CheckpointStore(b).list().size() - 1))
+                        .evaluationsWithoutImprovement());
         MultiLayerNetwork resumed = TinyNetworks.mlp(99);
         List<Long> afterResume = new java.util.ArrayList<>();
-        try (TrainingSessionManager s = TrainingSessionManager.open(resumed, earlyStopping(b).build())) {
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(resumed, earlyStopping(b).build())) {
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, afterResume, -1));
             assertTrue(o.completed());
             assertEquals(14, o.step());
@@ -192,19 +238,28 @@ class TrainingSessionManagerTest {
 
         // starting the completed run again trains nothing and evaluates nothing
         List<Long> again = new java.util.ArrayList<>();
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(5), earlyStopping(a).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(5), earlyStopping(a).build())) {
             assertTrue(s.stoppedEarly().isPresent());
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, 16, 3), plateau(s, again, -1));
             assertTrue(o.completed());
             assertEquals(14, o.step());
         }
         assertEquals(List.of(), again);
-        assertEquals(SessionStatus.COMPLETED, new SessionStore(a).read().state().orElseThrow().status());
+        assertEquals(
+                SessionStatus.COMPLETED,
+                new SessionStore(a).read().state().orElseThrow().status());
     }
 
-    private static float[] accumulated(Path dir, int batch, int accumulate, double retain, int stopAt) throws Exception {
+    private static float[] accumulated(Path dir, int batch, int accumulate, double retain, int stopAt)
+            throws Exception {
         MultiLayerNetwork net = TinyNetworks.mlp(1, retain);
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).logEverySteps(1).gradientAccumulationSteps(accumulate).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                net,
+                options(dir)
+                        .logEverySteps(1)
+                        .gradientAccumulationSteps(accumulate)
+                        .build())) {
             TrainingSessionManager.Outcome o = s.fit(TinyNetworks.data(200, batch, 3), new TrainingHooks() {
                 @Override
                 public void onProgress(Progress p) {
@@ -253,14 +308,17 @@ class TrainingSessionManagerTest {
         accumulated(b, 8, 2, 0.8, 20); // in the second epoch
         float[] resumed = accumulated(b, 8, 2, 0.8, -1);
         assertArrayEquals(straight, resumed);
-        assertEquals(2, new SessionStore(b).read().state().orElseThrow().resumes().size());
+        assertEquals(
+                2, new SessionStore(b).read().state().orElseThrow().resumes().size());
     }
 
     @Test
     void checkpointWriterThreadEndsBetweenCheckpoints(@TempDir Path tmp) throws Exception {
         // a live thread that ran ND4J operations keeps native workers that slow the training thread down
         List<Boolean> writerAliveAtCheckpointStep = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).logEverySteps(1).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1),
+                options(tmp).epochs(2).keepLast(5).logEverySteps(1).build())) {
             // the copy of the network is prepared on the writer's thread at open
             waitUntil(() -> !writerThreadAlive(), "the writer's thread ends once the copy is prepared");
             s.fit(TinyNetworks.data(200, 16, 3), new TrainingHooks() {
@@ -268,18 +326,22 @@ class TrainingSessionManagerTest {
                 public void onProgress(Progress p) {
                     if (p.step() == 15) {
                         // five steps after the checkpoint of step 10: its write is long done
-                        waitUntil(() -> !writerThreadAlive(), "the writer's thread ends after the checkpoint of step 10");
+                        waitUntil(
+                                () -> !writerThreadAlive(), "the writer's thread ends after the checkpoint of step 10");
                         writerAliveAtCheckpointStep.add(writerThreadAlive());
                     }
                 }
             });
             assertEquals(List.of(false), writerAliveAtCheckpointStep);
-            assertEquals(List.of(10L, 20L, 26L), s.checkpoints().list().stream().map(c -> c.step()).sorted().toList());
+            assertEquals(
+                    List.of(10L, 20L, 26L),
+                    s.checkpoints().list().stream().map(c -> c.step()).sorted().toList());
         }
     }
 
     private static boolean writerThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals("trainguard-checkpoint-writer"));
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("trainguard-checkpoint-writer"));
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String what) {
@@ -309,16 +371,20 @@ class TrainingSessionManagerTest {
 
     @Test
     void secondSessionOnTheSameFolderIsRefused(@TempDir Path tmp) throws Exception {
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build())) {
-            RunLock.LockHeldException e = assertThrows(RunLock.LockHeldException.class,
-                    () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build()));
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).build())) {
+            RunLock.LockHeldException e = assertThrows(
+                    RunLock.LockHeldException.class,
+                    () -> TrainingSessionManager.open(
+                            TinyNetworks.mlp(1), options(tmp).build()));
             assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
         }
     }
 
     @Test
     void brokenNewestCheckpointIsMovedAsideAndThePreviousOneUsed(@TempDir Path tmp) throws Exception {
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
             s.fit(TinyNetworks.data(200, 16, 3));
         }
         CheckpointStore store = new CheckpointStore(tmp);
@@ -327,7 +393,8 @@ class TrainingSessionManagerTest {
         byte[] bytes = Files.readAllBytes(zip);
         bytes[bytes.length / 2] ^= 1;
         Files.write(zip, bytes);
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1), options(tmp).epochs(2).keepLast(5).build())) {
             assertEquals(20, s.step());
         }
         assertTrue(Files.isDirectory(store.dir().resolve(CheckpointStore.BROKEN_DIR_NAME)));
@@ -335,25 +402,34 @@ class TrainingSessionManagerTest {
 
     @Test
     void resumeNeverArchivesTheEarlierRunInsteadOfDeletingIt(@TempDir Path tmp) throws Exception {
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1), options(tmp).epochs(1).build())) {
             s.fit(TinyNetworks.data(200, 16, 3));
         }
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).resume(ResumeMode.NEVER).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1),
+                options(tmp).epochs(1).resume(ResumeMode.NEVER).build())) {
             assertEquals(0, s.step());
             assertTrue(s.state().resumes().isEmpty());
         }
         Path previous = Files.list(tmp.resolve("previous")).findFirst().orElseThrow();
-        assertEquals(2, new CheckpointStore(previous).list().size(), "the earlier checkpoints are kept under previous/");
+        assertEquals(
+                2, new CheckpointStore(previous).list().size(), "the earlier checkpoints are kept under previous/");
         assertTrue(Files.exists(previous.resolve(SessionStore.FILE_NAME)));
     }
 
     @Test
     void checkpointAfterAnIncompatibleChangeIsRefusedNamingWhatChanged(@TempDir Path tmp) throws Exception {
-        try (TrainingSessionManager s = TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).fingerprint("labels", "a").build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                TinyNetworks.mlp(1),
+                options(tmp).epochs(1).fingerprint("labels", "a").build())) {
             s.fit(TinyNetworks.data(200, 16, 3));
         }
-        ResumeRefusedException e = assertThrows(ResumeRefusedException.class,
-                () -> TrainingSessionManager.open(TinyNetworks.mlp(1), options(tmp).epochs(1).fingerprint("labels", "b").build()));
+        ResumeRefusedException e = assertThrows(
+                ResumeRefusedException.class,
+                () -> TrainingSessionManager.open(
+                        TinyNetworks.mlp(1),
+                        options(tmp).epochs(1).fingerprint("labels", "b").build()));
         assertTrue(e.getMessage().contains("labels changed"), e.getMessage());
     }
 
@@ -367,7 +443,8 @@ class TrainingSessionManagerTest {
                 calls[0]++;
             }
         });
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(tmp).epochs(1).checkpointEverySteps(3).build())) {
+        try (TrainingSessionManager s = TrainingSessionManager.open(
+                net, options(tmp).epochs(1).checkpointEverySteps(3).build())) {
             assertTrue(s.fit(TinyNetworks.data(200, 16, 3)).completed());
         }
         assertEquals(13, calls[0], "the listener saw every step, across checkpoints");

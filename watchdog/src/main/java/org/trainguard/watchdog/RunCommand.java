@@ -40,7 +40,10 @@ import picocli.CommandLine.Spec;
  * going until it completes, fails in a way restarting cannot fix, loops on crashes, or is stopped on purpose.
  * Options override the config file's {@code watchdog} section.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Start the trainer and supervise it: restart after a crash or hang, notify, log every decision.")
 final class RunCommand implements Callable<Integer> {
 
@@ -49,59 +52,95 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--log-file", paramLabel = "FILE",
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
             description = "The watchdog's log (default watchdog.log_file: <output_dir>/logs/watchdog.log).")
     Path logFile;
 
-    @Option(names = "--check-interval", paramLabel = "DURATION",
-            description = "How often to check the trainer's liveness and progress (default 60s). Its end is seen at once.")
+    @Option(
+            names = "--check-interval",
+            paramLabel = "DURATION",
+            description =
+                    "How often to check the trainer's liveness and progress (default 60s). Its end is seen at once.")
     String checkInterval;
 
-    @Option(names = "--hang-timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--hang-timeout",
+            paramLabel = "DURATION",
             description = "No progress for this long means hung: thread dump, SIGTERM, SIGKILL, restart (default 30m).")
     String hangTimeout;
 
-    @Option(names = "--startup-timeout", paramLabel = "DURATION",
-            description = "Time a trainer gets from its start to its first training step before it is hung (default 10m).")
+    @Option(
+            names = "--startup-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "Time a trainer gets from its start to its first training step before it is hung (default 10m).")
     String startupTimeout;
 
-    @Option(names = "--stop-timeout", paramLabel = "DURATION",
-            description = "Time the trainer gets for its emergency checkpoint after SIGTERM before SIGKILL (default 120s).")
+    @Option(
+            names = "--stop-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "Time the trainer gets for its emergency checkpoint after SIGTERM before SIGKILL (default 120s).")
     String stopTimeout;
 
-    @Option(names = "--backoff-initial", paramLabel = "DURATION",
+    @Option(
+            names = "--backoff-initial",
+            paramLabel = "DURATION",
             description = "Wait before the first restart; doubles after each failure without progress (default 1s).")
     String backoffInitial;
 
-    @Option(names = "--backoff-max", paramLabel = "DURATION", description = "Longest wait between restarts (default 5m).")
+    @Option(
+            names = "--backoff-max",
+            paramLabel = "DURATION",
+            description = "Longest wait between restarts (default 5m).")
     String backoffMax;
 
-    @Option(names = "--max-failures", paramLabel = "N",
+    @Option(
+            names = "--max-failures",
+            paramLabel = "N",
             description = "Failures without progress within --failure-window that stop the restarts (default 5).")
     Integer maxFailures;
 
-    @Option(names = "--failure-window", paramLabel = "DURATION",
+    @Option(
+            names = "--failure-window",
+            paramLabel = "DURATION",
             description = "How far back failures are counted (default 30m).")
     String failureWindow;
 
     @Option(names = "--no-audio", description = "No sound; notifications go to the log and the webhook only.")
     boolean noAudio;
 
-    @Option(names = "--sound", paramLabel = "FILE.wav", description = "Play this WAV file instead of the built-in tones.")
+    @Option(
+            names = "--sound",
+            paramLabel = "FILE.wav",
+            description = "Play this WAV file instead of the built-in tones.")
     Path sound;
 
-    @Option(names = "--webhook", paramLabel = "URL",
+    @Option(
+            names = "--webhook",
+            paramLabel = "URL",
             description = "POST a JSON message for every event to this http(s) URL (Slack, Discord, ...).")
     String webhook;
 
-    @Option(names = "--trainer-jar", paramLabel = "FILE", description = "The trainer (default: trainer.jar beside watchdog.jar).")
+    @Option(
+            names = "--trainer-jar",
+            paramLabel = "FILE",
+            description = "The trainer (default: trainer.jar beside watchdog.jar).")
     Path trainerJar;
 
-    @Option(names = "--java", paramLabel = "FILE", description = "The java program for the trainer (default: the one running the watchdog).")
+    @Option(
+            names = "--java",
+            paramLabel = "FILE",
+            description = "The java program for the trainer (default: the one running the watchdog).")
     String java;
 
-    @Option(names = "--java-opt", paramLabel = "OPT",
-            description = "A JVM option for the trainer, repeatable, e.g. --java-opt=-Xmx8g; replaces watchdog.java_opts.")
+    @Option(
+            names = "--java-opt",
+            paramLabel = "OPT",
+            description =
+                    "A JVM option for the trainer, repeatable, e.g. --java-opt=-Xmx8g; replaces watchdog.java_opts.")
     List<String> javaOpts;
 
     @Mixin
@@ -115,9 +154,10 @@ final class RunCommand implements Callable<Integer> {
         TrainguardConfig loaded = config.load();
         WatchdogConfig settings = effectiveSettings(loaded);
         Path outputDir = loaded.training().outputDir().toAbsolutePath().normalize();
-        String runName = Optional.ofNullable(outputDir.getFileName()).map(Path::toString).orElse("run");
-        SupervisorSettings supervision = new SupervisorSettings(config.path(), loaded.sha256(), outputDir, runName, settings,
-                trainerJar(), javaBinary());
+        String runName =
+                Optional.ofNullable(outputDir.getFileName()).map(Path::toString).orElse("run");
+        SupervisorSettings supervision = new SupervisorSettings(
+                config.path(), loaded.sha256(), outputDir, runName, settings, trainerJar(), javaBinary());
 
         // before anything is written there: a file where the folder belongs is the user's to fix (exit 2), not a crash
         RunFiles.prepareOutputDir(outputDir);
@@ -126,14 +166,19 @@ final class RunCommand implements Callable<Integer> {
         try {
             lock = WatchdogLock.acquire(outputDir, config.path());
         } catch (WatchdogLock.HeldException held) {
-            String who = held.holder().map(h -> "watchdog pid " + h.pid() + " on " + h.host() + " (since " + h.startedAt() + ")")
+            String who = held.holder()
+                    .map(h -> "watchdog pid " + h.pid() + " on " + h.host() + " (since " + h.startedAt() + ")")
                     .orElse("another watchdog");
-            LOG.error("{} already supervises {}; not starting a second one (stop it with `watchdog stop --config {}`)",
-                    who, outputDir, config.path().toAbsolutePath());
+            LOG.error(
+                    "{} already supervises {}; not starting a second one (stop it with `watchdog stop --config {}`)",
+                    who,
+                    outputDir,
+                    config.path().toAbsolutePath());
             return ExitCode.LOCKED.code();
         }
-        try (lock; Notifier notifier = Notifier.create(new NotifierSettings(settings.audio(), settings.sound(),
-                settings.webhook(), runName))) {
+        try (lock;
+                Notifier notifier = Notifier.create(
+                        new NotifierSettings(settings.audio(), settings.sound(), settings.webhook(), runName))) {
             Supervisor supervisor = new Supervisor(supervision, notifier);
             StopSignals signals = StopSignals.install(supervisor::requestStop);
             try {
@@ -163,8 +208,8 @@ final class RunCommand implements Callable<Integer> {
         Duration max = positive("--backoff-max", backoffMax, c.backoffMax());
         Duration window = positive("--failure-window", failureWindow, c.crashLoopWindow());
         if (max.compareTo(initial) < 0) {
-            throw new WatchdogCli.UsageException("--backoff-max must be >= the initial back-off (" + Durations.format(initial)
-                    + "), found " + Durations.format(max));
+            throw new WatchdogCli.UsageException("--backoff-max must be >= the initial back-off ("
+                    + Durations.format(initial) + "), found " + Durations.format(max));
         }
         Duration beat = loaded.session().heartbeatInterval();
         if (hangTimeout != null && hang.compareTo(beat) <= 0) {
@@ -179,7 +224,8 @@ final class RunCommand implements Callable<Integer> {
             failures = maxFailures;
         }
         if (noAudio && sound != null) {
-            throw new WatchdogCli.UsageException("--no-audio and --sound " + sound + " contradict each other; give one");
+            throw new WatchdogCli.UsageException(
+                    "--no-audio and --sound " + sound + " contradict each other; give one");
         }
         boolean audio = sound != null || (!noAudio && c.audio());
         Optional<Path> soundFile = c.sound();
@@ -196,13 +242,14 @@ final class RunCommand implements Callable<Integer> {
                 hook = Optional.of(WatchdogConfig.webhookUrl(webhook));
             } catch (ConfigException e) {
                 // The text may hold a secret; show only the start of it.
-                throw new WatchdogCli.UsageException("--webhook must be an http or https URL with a host, found "
-                        + redactText(webhook));
+                throw new WatchdogCli.UsageException(
+                        "--webhook must be an http or https URL with a host, found " + redactText(webhook));
             }
         }
         Path log = logFile == null ? c.logFile() : logFile.toAbsolutePath().normalize();
         List<String> opts = javaOpts == null ? c.javaOpts() : List.copyOf(javaOpts);
-        return new WatchdogConfig(check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts, startup);
+        return new WatchdogConfig(
+                check, hang, stop, initial, max, failures, window, hook, audio, soundFile, log, opts, startup);
     }
 
     private static Duration positive(String option, String text, Duration fromConfig) {
@@ -239,9 +286,12 @@ final class RunCommand implements Callable<Integer> {
                 return candidate;
             }
         }
-        throw new WatchdogCli.UsageException("trainer.jar not found" + (candidates.isEmpty() ? ""
-                : " (looked for " + candidates.stream().map(Path::toString).collect(Collectors.joining(" and "))
-                + ")") + "; give its path with --trainer-jar");
+        throw new WatchdogCli.UsageException("trainer.jar not found"
+                + (candidates.isEmpty()
+                        ? ""
+                        : " (looked for "
+                                + candidates.stream().map(Path::toString).collect(Collectors.joining(" and ")) + ")")
+                + "; give its path with --trainer-jar");
     }
 
     /**
@@ -257,7 +307,9 @@ final class RunCommand implements Callable<Integer> {
         List<Path> candidates = new ArrayList<>(List.of(jar.resolveSibling("trainer.jar")));
         Path target = jar.getParent();
         Path module = target == null ? null : target.getParent();
-        if (module != null && module.getParent() != null && target.getFileName().toString().equals("target")
+        if (module != null
+                && module.getParent() != null
+                && target.getFileName().toString().equals("target")
                 && module.getFileName().toString().equals("watchdog")) {
             candidates.add(module.resolveSibling("trainer").resolve("target").resolve("trainer.jar"));
         }
@@ -273,7 +325,8 @@ final class RunCommand implements Callable<Integer> {
             }
             return p;
         }
-        Optional<Path> running = ProcessHandle.current().info().command().map(Path::of).filter(Files::isExecutable);
+        Optional<Path> running =
+                ProcessHandle.current().info().command().map(Path::of).filter(Files::isExecutable);
         Path home = Path.of(System.getProperty("java.home"), "bin", "java");
         return running.orElse(home);
     }

@@ -1,7 +1,6 @@
 package org.trainguard.watchdog;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.config.TrainguardConfig;
@@ -17,8 +16,12 @@ import picocli.CommandLine.Spec;
  * {@code watchdog status --config F [--json]}: whether the run is supervised, the trainer's pid, the run's status
  * and step, restarts, the restart budget left, the last failure and its reason, and what happens next.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Report on a run: supervised or not, trainer, progress, restarts, budget, last failure, next action.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Report on a run: supervised or not, trainer, progress, restarts, budget, last failure, next action.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -33,7 +36,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainguardConfig loaded = config.load();
-        RunStatus status = RunStatus.inspect(config.absolute(),
+        RunStatus status = RunStatus.inspect(
+                config.absolute(),
                 loaded.training().outputDir().toAbsolutePath().normalize());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,6 +1,5 @@
 package org.trainguard.watchdog;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.ConfigOption;
@@ -18,14 +17,19 @@ import picocli.CommandLine.Spec;
  * (which writes its emergency checkpoint), records the stop and exits; nothing restarts the run until
  * {@code watchdog run} starts it again. Without a watchdog, a running trainer gets SIGTERM directly.
  */
-@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Stop a run on purpose: the trainer writes its emergency checkpoint and nothing restarts it.")
 final class StopCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--stop-timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--stop-timeout",
+            paramLabel = "DURATION",
             description = "Time the trainer gets for its emergency checkpoint (default watchdog.stop_timeout, 120s).")
     String stopTimeout;
 
@@ -42,7 +46,10 @@ final class StopCommand implements Callable<Integer> {
                 throw new WatchdogCli.UsageException("--stop-timeout must be > 0, found " + stopTimeout);
             }
         }
-        return RunStopper.stop(config.absolute(), loaded.training().outputDir().toAbsolutePath().normalize(),
-                timeout, spec.commandLine().getOut());
+        return RunStopper.stop(
+                config.absolute(),
+                loaded.training().outputDir().toAbsolutePath().normalize(),
+                timeout,
+                spec.commandLine().getOut());
     }
 }

@@ -14,19 +14,29 @@ import picocli.CommandLine.Command;
  * supervises the trainer, {@code status} reports, {@code stop} stops a run on purpose; {@code install} and
  * {@code uninstall} make the watchdog start at logon.
  */
-@Command(name = "watchdog", mixinStandardHelpOptions = true, versionProvider = WatchdogCli.Version.class,
+@Command(
+        name = "watchdog",
+        mixinStandardHelpOptions = true,
+        versionProvider = WatchdogCli.Version.class,
         description = "Starts the trainer, restarts it after a crash or hang from the newest checkpoint that verifies, "
                 + "notifies by sound and webhook, and logs every decision.",
-        subcommands = {RunCommand.class, StatusCommand.class, StopCommand.class, InstallCommand.class,
-            UninstallCommand.class},
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            StopCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class
+        },
         exitCodeListHeading = "%nExit codes of `watchdog run`:%n",
         exitCodeList = {
             " 0:the run completed, was stopped on purpose, or had nothing left to do",
             " 1:gave up: the trainer failed again and again without progress (crash loop)",
             " 2:usage or configuration error (the watchdog's or the trainer's), or the trainer cannot be started",
-            " 3:the trainer stopped on a data error", " 4:training diverged",
+            " 3:the trainer stopped on a data error",
+            " 4:training diverged",
             " 5:another watchdog supervises the run, or another trainer holds it",
-            "70:internal error of the watchdog"})
+            "70:internal error of the watchdog"
+        })
 public final class WatchdogCli implements Callable<Integer> {
 
     /** Exit status for an unexpected error inside the watchdog (sysexits' EX_SOFTWARE). */
@@ -37,7 +47,8 @@ public final class WatchdogCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: run, status, stop, install or uninstall (see --help)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "give a command: run, status, stop, install or uninstall (see --help)");
     }
 
     /**

@@ -24,6 +24,7 @@ class RunCommandTest {
 
     @TempDir
     Path dir;
+
     Path config;
 
     @BeforeEach
@@ -59,8 +60,7 @@ class RunCommandTest {
         return parse(args).effectiveSettings(ConfigLoader.load(config));
     }
 
-    private record Outcome(int code, String out, String err) {
-    }
+    private record Outcome(int code, String out, String err) {}
 
     private static Outcome execute(String... args) {
         StringWriter out = new StringWriter();
@@ -81,16 +81,40 @@ class RunCommandTest {
         assertEquals(5, w.crashLoopFailures());
         assertTrue(w.audio());
         assertEquals(List.of("-Xmx1g"), w.javaOpts());
-        assertEquals(dir.resolve("runs/four_class/logs/watchdog.log").toAbsolutePath().normalize(), w.logFile());
+        assertEquals(
+                dir.resolve("runs/four_class/logs/watchdog.log")
+                        .toAbsolutePath()
+                        .normalize(),
+                w.logFile());
     }
 
     @Test
     void optionsOverrideTheConfig() throws Exception {
         Path wav = Files.writeString(dir.resolve("ding.wav"), "RIFF");
-        WatchdogConfig w = effective("--check-interval", "1s", "--hang-timeout", "5s", "--stop-timeout", "90s",
-                "--backoff-initial", "200ms", "--backoff-max", "1s", "--max-failures", "3", "--failure-window", "10m",
-                "--sound", wav.toString(), "--webhook", "http://127.0.0.1:9/hook", "--log-file", "wd.log",
-                "--java-opt=-Xmx2g", "--java-opt", "-Dfoo=bar");
+        WatchdogConfig w = effective(
+                "--check-interval",
+                "1s",
+                "--hang-timeout",
+                "5s",
+                "--stop-timeout",
+                "90s",
+                "--backoff-initial",
+                "200ms",
+                "--backoff-max",
+                "1s",
+                "--max-failures",
+                "3",
+                "--failure-window",
+                "10m",
+                "--sound",
+                wav.toString(),
+                "--webhook",
+                "http://127.0.0.1:9/hook",
+                "--log-file",
+                "wd.log",
+                "--java-opt=-Xmx2g",
+                "--java-opt",
+                "-Dfoo=bar");
         assertEquals(Duration.ofSeconds(1), w.checkInterval());
         assertEquals(Duration.ofSeconds(5), w.hangTimeout());
         assertEquals(Duration.ofSeconds(90), w.stopTimeout());
@@ -117,13 +141,16 @@ class RunCommandTest {
         assertEquals(2, zero.code());
         assertTrue(zero.err().contains("--stop-timeout must be > 0, found 0s"), zero.err());
 
-        Outcome order = execute("run", "--config", config.toString(), "--backoff-initial", "10s", "--backoff-max", "5s");
+        Outcome order =
+                execute("run", "--config", config.toString(), "--backoff-initial", "10s", "--backoff-max", "5s");
         assertEquals(2, order.code());
         assertTrue(order.err().contains("--backoff-max must be >= the initial back-off (10s), found 5s"), order.err());
 
         Outcome hang = execute("run", "--config", config.toString(), "--hang-timeout", "1s");
         assertEquals(2, hang.code());
-        assertTrue(hang.err().contains("--hang-timeout must be longer than session.heartbeat_interval (2s), found 1s"), hang.err());
+        assertTrue(
+                hang.err().contains("--hang-timeout must be longer than session.heartbeat_interval (2s), found 1s"),
+                hang.err());
 
         Outcome failures = execute("run", "--config", config.toString(), "--max-failures", "0");
         assertEquals(2, failures.code());
@@ -136,7 +163,12 @@ class RunCommandTest {
         assertEquals(2, both.code());
         assertTrue(both.err().contains("--no-audio and --sound"), both.err());
 
-        Outcome jar = execute("run", "--config", config.toString(), "--trainer-jar", dir.resolve("nope.jar").toString());
+        Outcome jar = execute(
+                "run",
+                "--config",
+                config.toString(),
+                "--trainer-jar",
+                dir.resolve("nope.jar").toString());
         assertEquals(2, jar.code());
         assertTrue(jar.err().contains("--trainer-jar: no such file " + dir.resolve("nope.jar")), jar.err());
 
@@ -149,15 +181,19 @@ class RunCommandTest {
     @Test
     void theTrainerIsLookedForBesideTheWatchdogJarThenInTheSourceTreesBuild() {
         Path tree = dir.resolve("trainguard");
-        assertEquals(List.of(tree.resolve("watchdog/target/trainer.jar"), tree.resolve("trainer/target/trainer.jar")),
+        assertEquals(
+                List.of(tree.resolve("watchdog/target/trainer.jar"), tree.resolve("trainer/target/trainer.jar")),
                 RunCommand.trainerJarCandidates(tree.resolve("watchdog/target/watchdog.jar")));
         // An installed copy has no source tree around it.
-        assertEquals(List.of(dir.resolve("opt/trainer.jar")), RunCommand.trainerJarCandidates(dir.resolve("opt/watchdog.jar")));
+        assertEquals(
+                List.of(dir.resolve("opt/trainer.jar")),
+                RunCommand.trainerJarCandidates(dir.resolve("opt/watchdog.jar")));
     }
 
     @Test
     void aBadWebhookIsRefusedWithoutShowingItsSecret() {
-        Outcome hook = execute("run", "--config", config.toString(), "--webhook", "ftp://files.example.com/token-abc123");
+        Outcome hook =
+                execute("run", "--config", config.toString(), "--webhook", "ftp://files.example.com/token-abc123");
         assertEquals(2, hook.code());
         assertTrue(hook.err().contains("ftp://files.example.com/..."), hook.err());
         assertFalse(hook.err().contains("token-abc123"), hook.err());
@@ -170,7 +206,8 @@ class RunCommandTest {
         assertEquals(2, o.code());
         assertTrue(o.err().startsWith("error: train.yaml:4: watchdog.check_interval"), o.err());
 
-        Outcome missing = execute("status", "--config", dir.resolve("missing.yaml").toString());
+        Outcome missing =
+                execute("status", "--config", dir.resolve("missing.yaml").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("config file not found"), missing.err());
     }
@@ -192,9 +229,22 @@ class RunCommandTest {
             assertTrue(help.out().contains(word), word + " in " + help.out());
         }
         Outcome runHelp = execute("run", "--help");
-        for (String option : List.of("--config", "--log-file", "--check-interval", "--no-audio", "--sound", "--webhook",
-                "--hang-timeout", "--startup-timeout", "--stop-timeout", "--backoff-max", "--max-failures", "--failure-window", "--trainer-jar",
-                "--java", "--java-opt")) {
+        for (String option : List.of(
+                "--config",
+                "--log-file",
+                "--check-interval",
+                "--no-audio",
+                "--sound",
+                "--webhook",
+                "--hang-timeout",
+                "--startup-timeout",
+                "--stop-timeout",
+                "--backoff-max",
+                "--max-failures",
+                "--failure-window",
+                "--trainer-jar",
+                "--java",
+                "--java-opt")) {
             assertTrue(runHelp.out().contains(option), option + " in " + runHelp.out());
         }
     }

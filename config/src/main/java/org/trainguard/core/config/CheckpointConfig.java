@@ -17,27 +17,37 @@ import java.util.Optional;
  * @param diskMarginMb  MiB the disk guard wants free beyond the estimated size of the next checkpoint, &ge; 0
  * @param mirror        where each committed checkpoint is copied and verified as well; empty for none
  */
-public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
-                               boolean diskGuard, int diskMarginMb, Optional<MirrorConfig> mirror) {
+public record CheckpointConfig(
+        int everySteps,
+        Optional<Duration> everyInterval,
+        int keepLast,
+        boolean keepBest,
+        boolean diskGuard,
+        int diskMarginMb,
+        Optional<MirrorConfig> mirror) {
 
     static final String SECTION = "checkpoint";
     /** {@code checkpoint.every_steps}; its default is also the default of {@code eval.every_steps}. */
-    public static final Key<Integer> EVERY_STEPS = Key.integer(SECTION, "every_steps", 1458).checked(Checks::positive);
+    public static final Key<Integer> EVERY_STEPS =
+            Key.integer(SECTION, "every_steps", 1458).checked(Checks::positive);
     /** {@code checkpoint.every_interval}: none by default. */
-    public static final Key<Duration> EVERY_INTERVAL = Key.duration(SECTION, "every_interval", null).checked(Checks::positive);
+    public static final Key<Duration> EVERY_INTERVAL =
+            Key.duration(SECTION, "every_interval", null).checked(Checks::positive);
     /** {@code checkpoint.keep_last}. */
-    public static final Key<Integer> KEEP_LAST = Key.integer(SECTION, "keep_last", 5).checked(Checks::positive);
+    public static final Key<Integer> KEEP_LAST =
+            Key.integer(SECTION, "keep_last", 5).checked(Checks::positive);
     /** {@code checkpoint.keep_best}. */
     public static final Key<Boolean> KEEP_BEST = Key.bool(SECTION, "keep_best", true);
     /** {@code checkpoint.disk_guard}. */
     public static final Key<Boolean> DISK_GUARD = Key.bool(SECTION, "disk_guard", true);
     /** {@code checkpoint.disk_margin_mb}. */
-    public static final Key<Integer> DISK_MARGIN_MB = Key.integer(SECTION, "disk_margin_mb", 64)
-            .checked((key, value) -> Checks.between(key, value, 0, 1 << 30));
+    public static final Key<Integer> DISK_MARGIN_MB =
+            Key.integer(SECTION, "disk_margin_mb", 64).checked((key, value) -> Checks.between(key, value, 0, 1 << 30));
     /** {@code checkpoint.mirror}: none by default. */
     public static final Key<Void> MIRROR = Key.section(SECTION, "mirror").documented("none");
-    static final Keys KEYS = Keys.of(SECTION, EVERY_STEPS, EVERY_INTERVAL, KEEP_LAST, KEEP_BEST, DISK_GUARD,
-            DISK_MARGIN_MB, MIRROR);
+
+    static final Keys KEYS =
+            Keys.of(SECTION, EVERY_STEPS, EVERY_INTERVAL, KEEP_LAST, KEEP_BEST, DISK_GUARD, DISK_MARGIN_MB, MIRROR);
 
     /** The default of {@code checkpoint.disk_margin_mb}. */
     public static final int DEFAULT_DISK_MARGIN_MB = DISK_MARGIN_MB.fallback();
@@ -61,8 +71,13 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
      * @param diskGuard     whether the disk guard checks
      * @param diskMarginMb  MiB the disk guard wants free beyond the estimate
      */
-    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest, boolean diskGuard,
-                            int diskMarginMb) {
+    public CheckpointConfig(
+            int everySteps,
+            Optional<Duration> everyInterval,
+            int keepLast,
+            boolean keepBest,
+            boolean diskGuard,
+            int diskMarginMb) {
         this(everySteps, everyInterval, keepLast, keepBest, diskGuard, diskMarginMb, Optional.empty());
     }
 
@@ -75,8 +90,12 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
      * @param keepBest      whether the best checkpoint is kept as well
      * @param mirror        where each committed checkpoint is copied as well
      */
-    public CheckpointConfig(int everySteps, Optional<Duration> everyInterval, int keepLast, boolean keepBest,
-                            Optional<MirrorConfig> mirror) {
+    public CheckpointConfig(
+            int everySteps,
+            Optional<Duration> everyInterval,
+            int keepLast,
+            boolean keepBest,
+            Optional<MirrorConfig> mirror) {
         this(everySteps, everyInterval, keepLast, keepBest, true, DEFAULT_DISK_MARGIN_MB, mirror);
     }
 
@@ -98,13 +117,24 @@ public record CheckpointConfig(int everySteps, Optional<Duration> everyInterval,
      * @return the default checkpoint settings
      */
     public static CheckpointConfig defaults() {
-        return new CheckpointConfig(EVERY_STEPS.fallback(), Optional.empty(), KEEP_LAST.fallback(), KEEP_BEST.fallback(),
-                DISK_GUARD.fallback(), DISK_MARGIN_MB.fallback());
+        return new CheckpointConfig(
+                EVERY_STEPS.fallback(),
+                Optional.empty(),
+                KEEP_LAST.fallback(),
+                KEEP_BEST.fallback(),
+                DISK_GUARD.fallback(),
+                DISK_MARGIN_MB.fallback());
     }
 
     static CheckpointConfig read(YamlSection section) {
-        return new CheckpointConfig(section.get(EVERY_STEPS), section.optional(EVERY_INTERVAL), section.get(KEEP_LAST),
-                section.get(KEEP_BEST), section.get(DISK_GUARD), section.get(DISK_MARGIN_MB), MirrorConfig.read(section));
+        return new CheckpointConfig(
+                section.get(EVERY_STEPS),
+                section.optional(EVERY_INTERVAL),
+                section.get(KEEP_LAST),
+                section.get(KEEP_BEST),
+                section.get(DISK_GUARD),
+                section.get(DISK_MARGIN_MB),
+                MirrorConfig.read(section));
     }
 
     Map<String, Object> toMap() {

@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 /** Range checks shared by the config records, so every message reads the same way. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static <T> T notNull(String key, T value) {
         return Objects.requireNonNull(value, () -> key + " must not be null");
@@ -115,8 +114,10 @@ final class Checks {
     /** A label must be one of the configured labels; the message lists them. */
     static void isLabel(String key, String value, List<String> labels) {
         if (!labels.contains(value)) {
-            throw new ConfigException(key, key + " must be one of the labels " + String.join(", ", labels)
-                    + ", found " + quote(value) + Suggestions.didYouMean(value, labels, ""));
+            throw new ConfigException(
+                    key,
+                    key + " must be one of the labels " + String.join(", ", labels) + ", found " + quote(value)
+                            + Suggestions.didYouMean(value, labels, ""));
         }
     }
 

@@ -15,18 +15,33 @@ import java.util.Map;
  * @param features       how text becomes feature ids
  * @param embedding      {@code auto} or {@code dense}: a CNN's table is dense
  */
-public record CnnModel(int embeddingDim, double dropout, int convFilters, int convKernelSize, FeaturesConfig features,
-                       EmbeddingLayout embedding) implements ModelConfig {
+public record CnnModel(
+        int embeddingDim,
+        double dropout,
+        int convFilters,
+        int convKernelSize,
+        FeaturesConfig features,
+        EmbeddingLayout embedding)
+        implements ModelConfig {
 
     /** {@code model.conv_filters}. */
-    public static final Key<Integer> CONV_FILTERS = Key.integer(SECTION, "conv_filters", 128).checked(Checks::positive);
+    public static final Key<Integer> CONV_FILTERS =
+            Key.integer(SECTION, "conv_filters", 128).checked(Checks::positive);
     /** {@code model.conv_kernel_size}. */
-    public static final Key<Integer> CONV_KERNEL_SIZE = Key.integer(SECTION, "conv_kernel_size", 3).checked(Checks::positive);
+    public static final Key<Integer> CONV_KERNEL_SIZE =
+            Key.integer(SECTION, "conv_kernel_size", 3).checked(Checks::positive);
 
     /** The model's name in {@code model.type}, its keys, and how it is read. */
-    public static final Type TYPE = new Type("cnn", List.of(CONV_FILTERS, CONV_KERNEL_SIZE), (section, c) ->
-            new CnnModel(c.embeddingDim(), c.dropout(), section.get(CONV_FILTERS), section.get(CONV_KERNEL_SIZE),
-                    c.features(), c.embedding()));
+    public static final Type TYPE = new Type(
+            "cnn",
+            List.of(CONV_FILTERS, CONV_KERNEL_SIZE),
+            (section, c) -> new CnnModel(
+                    c.embeddingDim(),
+                    c.dropout(),
+                    section.get(CONV_FILTERS),
+                    section.get(CONV_KERNEL_SIZE),
+                    c.features(),
+                    c.embedding()));
 
     /** Checks every range, that the table is not sparse, and that the kernel fits in the longest text. */
     public CnnModel {
@@ -34,11 +49,13 @@ public record CnnModel(int embeddingDim, double dropout, int convFilters, int co
         CONV_FILTERS.check(convFilters);
         CONV_KERNEL_SIZE.check(convKernelSize);
         if (embedding == EmbeddingLayout.SPARSE) {
-            throw new ConfigException(EMBEDDING.path(),
+            throw new ConfigException(
+                    EMBEDDING.path(),
                     "model.embedding: sparse applies to model.type fasttext only, found model.type cnn");
         }
         if (convKernelSize > features.maxLength()) {
-            throw new ConfigException(CONV_KERNEL_SIZE.path(),
+            throw new ConfigException(
+                    CONV_KERNEL_SIZE.path(),
                     "model.conv_kernel_size must be <= model.features.max_length (" + features.maxLength()
                             + ") for a cnn, found " + convKernelSize);
         }

@@ -48,8 +48,8 @@ public final class ConfigException extends RuntimeException implements ExitCode.
         this(null, 0, key, problem, false, true, cause);
     }
 
-    private ConfigException(Path file, int line, String key, String problem, boolean located,
-                            boolean withPrefix, Throwable cause) {
+    private ConfigException(
+            Path file, int line, String key, String problem, boolean located, boolean withPrefix, Throwable cause) {
         super(message(file, line, problem, withPrefix), cause);
         this.file = file;
         this.line = line;

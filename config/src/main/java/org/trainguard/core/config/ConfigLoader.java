@@ -38,8 +38,7 @@ public final class ConfigLoader {
     /** The most YAML aliases ({@code *name}) that expand into lists or maps; the schema needs none. */
     static final int MAX_ALIASES = 16;
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Loads and checks a config file, including that the training, validation and sound files it names exist.
@@ -60,29 +59,45 @@ public final class ConfigLoader {
         }
         if (!Files.isRegularFile(absolute)) {
             // a FIFO or a device (/dev/zero) would block or never end
-            throw ConfigException.located(absolute, 0, "", "config file is not a regular file (a pipe or a device); "
-                    + "give a YAML file", null);
+            throw ConfigException.located(
+                    absolute,
+                    0,
+                    "",
+                    "config file is not a regular file (a pipe or a device); " + "give a YAML file",
+                    null);
         }
         byte[] bytes;
         try {
             long size = Files.size(absolute);
             if (size > MAX_FILE_BYTES) {
-                throw ConfigException.located(absolute, 0, "", "config file is " + size + " bytes, more than the limit of "
-                        + MAX_FILE_BYTES + " (1 MiB); a configuration is a few kilobytes", null);
+                throw ConfigException.located(
+                        absolute,
+                        0,
+                        "",
+                        "config file is " + size + " bytes, more than the limit of " + MAX_FILE_BYTES
+                                + " (1 MiB); a configuration is a few kilobytes",
+                        null);
             }
             try (var in = Files.newInputStream(absolute)) {
                 bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             }
         } catch (IOException unreadable) {
-            throw ConfigException.located(absolute, 0, "", "cannot read config file: " + unreadable.getMessage(), unreadable);
+            throw ConfigException.located(
+                    absolute, 0, "", "cannot read config file: " + unreadable.getMessage(), unreadable);
         }
         if (bytes.length > MAX_FILE_BYTES) {
-            throw ConfigException.located(absolute, 0, "", "config file is more than the limit of " + MAX_FILE_BYTES
-                    + " bytes (1 MiB); a configuration is a few kilobytes", null);
+            throw ConfigException.located(
+                    absolute,
+                    0,
+                    "",
+                    "config file is more than the limit of " + MAX_FILE_BYTES
+                            + " bytes (1 MiB); a configuration is a few kilobytes",
+                    null);
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -97,9 +112,16 @@ public final class ConfigLoader {
                     lineStart = i + 1;
                 }
             }
-            throw ConfigException.located(absolute, line, "", String.format(Locale.ROOT,
-                    "config file is not UTF-8 text: byte 0x%02X (byte %d of the line) is not UTF-8; save the file as UTF-8",
-                    bytes[at] & 0xFF, at - lineStart + 1), notUtf8);
+            throw ConfigException.located(
+                    absolute,
+                    line,
+                    "",
+                    String.format(
+                            Locale.ROOT,
+                            "config file is not UTF-8 text: byte 0x%02X (byte %d of the line) is not UTF-8; save the file as UTF-8",
+                            bytes[at] & 0xFF,
+                            at - lineStart + 1),
+                    notUtf8);
         }
         return read(text, absolute, absolute.getParent(), TrainguardConfig.sha256Hex(bytes));
     }
@@ -114,7 +136,10 @@ public final class ConfigLoader {
      * @throws ConfigException when the text is not YAML or its content is invalid
      */
     public static TrainguardConfig parse(String yaml, Path baseDir) {
-        return read(yaml, null, baseDir.toAbsolutePath().normalize(),
+        return read(
+                yaml,
+                null,
+                baseDir.toAbsolutePath().normalize(),
                 TrainguardConfig.sha256Hex(yaml.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -122,7 +147,8 @@ public final class ConfigLoader {
         YamlSection.Lines lines = new YamlSection.Lines(file, baseDir);
         try {
             Node root = compose(text, file);
-            TrainguardConfig config = build(YamlSection.root(root, lines, TrainguardConfig.keys()), lines, file, sha256);
+            TrainguardConfig config =
+                    build(YamlSection.root(root, lines, TrainguardConfig.keys()), lines, file, sha256);
             config.requireInputFiles();
             return config;
         } catch (ConfigException invalid) {
@@ -133,8 +159,10 @@ public final class ConfigLoader {
 
     /** @return the offset of the first byte that does not start or continue a valid UTF-8 sequence */
     private static int firstNonUtf8Byte(byte[] bytes) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
         var result = decoder.decode(in, out, true);
@@ -157,22 +185,27 @@ public final class ConfigLoader {
             String problem = malformed.getProblem() != null ? malformed.getProblem() : malformed.getMessage();
             // SnakeYAML's context ("while parsing a flow mapping") reads as the start of the problem's sentence.
             String context = malformed.getContext() == null ? "" : malformed.getContext() + ", ";
-            throw ConfigException.located(file, mark == null ? 0 : mark.getLine() + 1, "",
-                    "malformed YAML: " + context + problem, malformed);
+            throw ConfigException.located(
+                    file, mark == null ? 0 : mark.getLine() + 1, "", "malformed YAML: " + context + problem, malformed);
         } catch (YAMLException malformed) {
             throw ConfigException.located(file, 0, "", "malformed YAML: " + malformed.getMessage(), malformed);
         }
         if (root == null || YamlSection.isNull(root)) {
-            throw ConfigException.located(file, 0, "",
-                    file == null ? "the configuration is empty" : "config file is empty", null);
+            throw ConfigException.located(
+                    file, 0, "", file == null ? "the configuration is empty" : "config file is empty", null);
         }
         return root;
     }
 
     private static void requireSmallText(String yaml, Path file) {
         if (yaml.length() > MAX_FILE_BYTES) {
-            throw ConfigException.located(file, 0, "", "the configuration is " + yaml.length()
-                    + " characters, more than the limit of " + MAX_FILE_BYTES + " (1 MiB)", null);
+            throw ConfigException.located(
+                    file,
+                    0,
+                    "",
+                    "the configuration is " + yaml.length() + " characters, more than the limit of " + MAX_FILE_BYTES
+                            + " (1 MiB)",
+                    null);
         }
     }
 
@@ -191,7 +224,18 @@ public final class ConfigLoader {
         for (Section<?> extra : TrainguardConfig.EXTRA_SECTIONS) {
             extras.put(extra, extra.read(root.section(extra.keys()), context));
         }
-        return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog, extras,
-                Optional.ofNullable(file), sha256);
+        return new TrainguardConfig(
+                labels,
+                model,
+                data,
+                training,
+                checkpoint,
+                session,
+                eval,
+                loss,
+                watchdog,
+                extras,
+                Optional.ofNullable(file),
+                sha256);
     }
 }

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param labelColumn the column holding the label
  * @param delimiter   the field separator: a single character other than a quote or a line break
  */
-public record CsvConfig(boolean header, List<String> columns, List<String> textColumns, String labelColumn,
-                        char delimiter) {
+public record CsvConfig(
+        boolean header, List<String> columns, List<String> textColumns, String labelColumn, char delimiter) {
 
     /** Checks the column names and, without a header row, that every named column is among {@code columns}. */
     static final String SECTION = "data.csv";
@@ -28,10 +28,12 @@ public record CsvConfig(boolean header, List<String> columns, List<String> textC
     /** {@code data.csv.text_columns}. */
     public static final Key<List<String>> TEXT_COLUMNS = Key.texts(SECTION, "text_columns", List.of("text"));
     /** {@code data.csv.label_column}. */
-    public static final Key<String> LABEL_COLUMN = Key.text(SECTION, "label_column", "label").checked(Checks::notBlank);
+    public static final Key<String> LABEL_COLUMN =
+            Key.text(SECTION, "label_column", "label").checked(Checks::notBlank);
     /** {@code data.csv.delimiter}: a comma, or a tab for a {@code .tsv} file. */
-    public static final Key<String> DELIMITER = Key.text(SECTION, "delimiter", ",")
-            .documented("\",\", or a tab for .tsv files");
+    public static final Key<String> DELIMITER =
+            Key.text(SECTION, "delimiter", ",").documented("\",\", or a tab for .tsv files");
+
     static final Keys KEYS = Keys.of(SECTION, HEADER, COLUMNS, TEXT_COLUMNS, LABEL_COLUMN, DELIMITER);
 
     public CsvConfig {
@@ -42,21 +44,26 @@ public record CsvConfig(boolean header, List<String> columns, List<String> textC
         }
         LABEL_COLUMN.check(labelColumn);
         if (textColumns.contains(labelColumn)) {
-            throw new ConfigException("data.csv.label_column", "data.csv.label_column must not be one of "
-                    + "data.csv.text_columns, found " + Checks.quote(labelColumn));
+            throw new ConfigException(
+                    "data.csv.label_column",
+                    "data.csv.label_column must not be one of " + "data.csv.text_columns, found "
+                            + Checks.quote(labelColumn));
         }
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-            throw new ConfigException("data.csv.delimiter", "data.csv.delimiter must not be a quote or a line "
-                    + "break, found " + Checks.quote(String.valueOf(delimiter)));
+            throw new ConfigException(
+                    "data.csv.delimiter",
+                    "data.csv.delimiter must not be a quote or a line " + "break, found "
+                            + Checks.quote(String.valueOf(delimiter)));
         }
         if (header && !columns.isEmpty()) {
-            throw new ConfigException("data.csv.columns", "data.csv.columns is only used when data.csv.header is "
-                    + "false, found " + columns);
+            throw new ConfigException(
+                    "data.csv.columns",
+                    "data.csv.columns is only used when data.csv.header is " + "false, found " + columns);
         }
         if (!header) {
             if (columns.isEmpty()) {
-                throw new ConfigException("data.csv.columns",
-                        "data.csv.columns must name the columns when data.csv.header is false");
+                throw new ConfigException(
+                        "data.csv.columns", "data.csv.columns must name the columns when data.csv.header is false");
             }
             for (int i = 0; i < textColumns.size(); i++) {
                 requireColumn("data.csv.text_columns[" + i + "]", textColumns.get(i), columns);
@@ -67,8 +74,10 @@ public record CsvConfig(boolean header, List<String> columns, List<String> textC
 
     private static void requireColumn(String key, String column, List<String> columns) {
         if (!columns.contains(column)) {
-            throw new ConfigException(key, key + " must be one of data.csv.columns " + String.join(", ", columns)
-                    + ", found " + Checks.quote(column) + Suggestions.didYouMean(column, columns, ""));
+            throw new ConfigException(
+                    key,
+                    key + " must be one of data.csv.columns " + String.join(", ", columns) + ", found "
+                            + Checks.quote(column) + Suggestions.didYouMean(column, columns, ""));
         }
     }
 
@@ -78,19 +87,29 @@ public record CsvConfig(boolean header, List<String> columns, List<String> textC
      * @return the default CSV settings
      */
     public static CsvConfig defaults() {
-        return new CsvConfig(HEADER.fallback(), COLUMNS.fallback(), TEXT_COLUMNS.fallback(), LABEL_COLUMN.fallback(),
+        return new CsvConfig(
+                HEADER.fallback(),
+                COLUMNS.fallback(),
+                TEXT_COLUMNS.fallback(),
+                LABEL_COLUMN.fallback(),
                 DELIMITER.fallback().charAt(0));
     }
 
     /** {@code data.csv}; a {@code .tsv} training file is tab-separated unless the config says otherwise. */
     static CsvConfig read(YamlSection data, Path train) {
         YamlSection section = data.section(KEYS);
-        String tsv = train.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : DELIMITER.fallback();
+        String tsv =
+                train.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : DELIMITER.fallback();
         String delimiter = section.get(DELIMITER, tsv);
         if (delimiter.length() != 1) {
-            throw new ConfigException(DELIMITER.path(), DELIMITER.path() + " must be one character, found " + Checks.quote(delimiter));
+            throw new ConfigException(
+                    DELIMITER.path(), DELIMITER.path() + " must be one character, found " + Checks.quote(delimiter));
         }
-        return new CsvConfig(section.get(HEADER), section.get(COLUMNS), section.get(TEXT_COLUMNS), section.get(LABEL_COLUMN),
+        return new CsvConfig(
+                section.get(HEADER),
+                section.get(COLUMNS),
+                section.get(TEXT_COLUMNS),
+                section.get(LABEL_COLUMN),
                 delimiter.charAt(0));
     }
 

@@ -25,9 +25,18 @@ import org.slf4j.LoggerFactory;
  * @param shuffle         whether the training data is shuffled each epoch
  * @param cacheDir        where featurized data is cached (by default {@code <training.output_dir>/cache})
  */
-public record DataConfig(Path train, Optional<Path> validation, double validationSplit, DataFormat format,
-                         String textField, String labelField, CsvConfig csv, Map<String, String> labelMap,
-                         boolean skipBadRecords, boolean shuffle, Path cacheDir) {
+public record DataConfig(
+        Path train,
+        Optional<Path> validation,
+        double validationSplit,
+        DataFormat format,
+        String textField,
+        String labelField,
+        CsvConfig csv,
+        Map<String, String> labelMap,
+        boolean skipBadRecords,
+        boolean shuffle,
+        Path cacheDir) {
 
     /** Makes paths absolute, checks ranges, and that {@code auto} can tell each file's format. */
     static final String SECTION = "data";
@@ -36,13 +45,16 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
     /** {@code data.validation}: none by default. */
     public static final Key<Path> VALIDATION = Key.path(SECTION, "validation");
     /** {@code data.validation_split}. */
-    public static final Key<Double> VALIDATION_SPLIT = Key.number(SECTION, "validation_split", 0.1).checked(Checks::fraction);
+    public static final Key<Double> VALIDATION_SPLIT =
+            Key.number(SECTION, "validation_split", 0.1).checked(Checks::fraction);
     /** {@code data.format}. */
     public static final Key<DataFormat> FORMAT = Key.choice(SECTION, "format", DataFormat.class, DataFormat.AUTO);
     /** {@code data.text_field}. */
-    public static final Key<String> TEXT_FIELD = Key.text(SECTION, "text_field", "text").checked(Checks::notBlank);
+    public static final Key<String> TEXT_FIELD =
+            Key.text(SECTION, "text_field", "text").checked(Checks::notBlank);
     /** {@code data.label_field}. */
-    public static final Key<String> LABEL_FIELD = Key.text(SECTION, "label_field", "label").checked(Checks::notBlank);
+    public static final Key<String> LABEL_FIELD =
+            Key.text(SECTION, "label_field", "label").checked(Checks::notBlank);
     /** {@code data.csv}. */
     public static final Key<Void> CSV = Key.section(SECTION, "csv");
     /** {@code data.label_map}. */
@@ -53,8 +65,20 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
     public static final Key<Boolean> SHUFFLE = Key.bool(SECTION, "shuffle", true);
     /** {@code data.cache_dir}: {@code cache} in the run folder by default. */
     public static final Key<Path> CACHE_DIR = Key.path(SECTION, "cache_dir").documented("<training.output_dir>/cache");
-    static final Keys KEYS = Keys.of(SECTION, TRAIN, VALIDATION, VALIDATION_SPLIT, FORMAT, TEXT_FIELD, LABEL_FIELD, CSV,
-            LABEL_MAP, SKIP_BAD_RECORDS, SHUFFLE, CACHE_DIR);
+
+    static final Keys KEYS = Keys.of(
+            SECTION,
+            TRAIN,
+            VALIDATION,
+            VALIDATION_SPLIT,
+            FORMAT,
+            TEXT_FIELD,
+            LABEL_FIELD,
+            CSV,
+            LABEL_MAP,
+            SKIP_BAD_RECORDS,
+            SHUFFLE,
+            CACHE_DIR);
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
@@ -66,8 +90,10 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
         TEXT_FIELD.check(textField);
         LABEL_FIELD.check(labelField);
         if (textField.equals(labelField)) {
-            throw new ConfigException("data.label_field", "data.label_field must differ from data.text_field, found "
-                    + Checks.quote(labelField) + " for both");
+            throw new ConfigException(
+                    "data.label_field",
+                    "data.label_field must differ from data.text_field, found " + Checks.quote(labelField)
+                            + " for both");
         }
         Checks.notNull(CSV.path(), csv);
         LABEL_MAP.check(labelMap);
@@ -87,8 +113,10 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
         // a folder or a device says more about the mistake than its missing extension
         Checks.notFolderOrDevice(key, file);
         if (DataFormat.fromExtension(file).isEmpty()) {
-            throw new ConfigException(key, key + " must end in .jsonl, .json, .csv or .tsv when data.format is auto, "
-                    + "found " + file + "; set data.format to jsonl or csv");
+            throw new ConfigException(
+                    key,
+                    key + " must end in .jsonl, .json, .csv or .tsv when data.format is auto, " + "found " + file
+                            + "; set data.format to jsonl or csv");
         }
     }
 
@@ -102,14 +130,23 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
      */
     public static DataConfig defaults(Path baseDir) {
         Path base = baseDir.toAbsolutePath().normalize();
-        return new DataConfig(base.resolve("data/train.jsonl"), Optional.empty(), VALIDATION_SPLIT.fallback(),
-                FORMAT.fallback(), TEXT_FIELD.fallback(), LABEL_FIELD.fallback(), CsvConfig.defaults(), LABEL_MAP.fallback(),
-                SKIP_BAD_RECORDS.fallback(), SHUFFLE.fallback(), base.resolve("runs/default/cache"));
+        return new DataConfig(
+                base.resolve("data/train.jsonl"),
+                Optional.empty(),
+                VALIDATION_SPLIT.fallback(),
+                FORMAT.fallback(),
+                TEXT_FIELD.fallback(),
+                LABEL_FIELD.fallback(),
+                CsvConfig.defaults(),
+                LABEL_MAP.fallback(),
+                SKIP_BAD_RECORDS.fallback(),
+                SHUFFLE.fallback(),
+                base.resolve("runs/default/cache"));
     }
 
     static DataConfig read(YamlSection section, Path outputDir, Path file) {
-        Path train = section.optional(TRAIN).orElseThrow(() ->
-                ConfigException.located(file, 0, TRAIN.path(), TRAIN.path() + " is required", null));
+        Path train = section.optional(TRAIN)
+                .orElseThrow(() -> ConfigException.located(file, 0, TRAIN.path(), TRAIN.path() + " is required", null));
         CsvConfig csv = CsvConfig.read(section, train);
         Optional<Path> validation = section.optional(VALIDATION);
         if (validation.isPresent() && section.has(VALIDATION_SPLIT)) {
@@ -117,12 +154,22 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
         }
         double split = section.get(VALIDATION_SPLIT);
         if (validation.isEmpty() && split > 0.5) {
-            LOG.warn("data.validation_split {} holds out {}% of the training data for validation: only the other {}% "
-                    + "trains the model", split, Math.round(split * 100), 100 - Math.round(split * 100));
+            LOG.warn(
+                    "data.validation_split {} holds out {}% of the training data for validation: only the other {}% "
+                            + "trains the model",
+                    split, Math.round(split * 100), 100 - Math.round(split * 100));
         }
-        return new DataConfig(train, validation, split, section.get(FORMAT), section.get(TEXT_FIELD),
-                section.get(LABEL_FIELD), csv, section.optional(LABEL_MAP).orElse(LABEL_MAP.fallback()),
-                section.get(SKIP_BAD_RECORDS), section.get(SHUFFLE),
+        return new DataConfig(
+                train,
+                validation,
+                split,
+                section.get(FORMAT),
+                section.get(TEXT_FIELD),
+                section.get(LABEL_FIELD),
+                csv,
+                section.optional(LABEL_MAP).orElse(LABEL_MAP.fallback()),
+                section.get(SKIP_BAD_RECORDS),
+                section.get(SHUFFLE),
                 section.optional(CACHE_DIR).orElse(outputDir.resolve("cache")));
     }
 
@@ -137,8 +184,10 @@ public record DataConfig(Path train, Optional<Path> validation, double validatio
         if (format != DataFormat.AUTO) {
             return format;
         }
-        return DataFormat.fromExtension(file).orElseThrow(() -> new ConfigException("data.format",
-                "data.format is auto and " + file + " does not end in .jsonl, .json, .csv or .tsv"));
+        return DataFormat.fromExtension(file)
+                .orElseThrow(() -> new ConfigException(
+                        "data.format",
+                        "data.format is auto and " + file + " does not end in .jsonl, .json, .csv or .tsv"));
     }
 
     Map<String, Object> toMap() {

@@ -15,6 +15,7 @@ public final class Durations {
     private static final Pattern SECONDS = Pattern.compile("\\d+");
     /** Units from largest to smallest; a duration must use them in this order, each at most once. */
     private static final List<String> UNITS = List.of("d", "h", "m", "s", "ms");
+
     private static final long[] UNIT_MILLIS = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
 
     /**
@@ -23,8 +24,7 @@ public final class Durations {
      */
     public static final Duration MAX = Duration.ofDays(365);
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Reads a duration.
@@ -53,7 +53,8 @@ public final class Durations {
 
     private static Duration atMostMax(String key, Duration value, Object written) {
         if (value != null && value.compareTo(MAX) > 0) {
-            String found = written instanceof String text ? Checks.quote(text)
+            String found = written instanceof String text
+                    ? Checks.quote(text)
                     : value.getSeconds() >= Long.MAX_VALUE / 1000 ? value.getSeconds() + "s" : format(value);
             throw new ConfigException(key, key + " must be at most " + format(MAX) + ", found " + found);
         }
@@ -105,13 +106,13 @@ public final class Durations {
             }
             return Duration.ofMillis(millis);
         } catch (NumberFormatException | ArithmeticException tooLong) {
-            throw new ConfigException(key, key + " must be at most " + format(MAX) + ", found " + Checks.quote(text), tooLong);
+            throw new ConfigException(
+                    key, key + " must be at most " + format(MAX) + ", found " + Checks.quote(text), tooLong);
         }
     }
 
     private static ConfigException invalid(String key, String found) {
-        return new ConfigException(key,
-                key + " must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found " + found);
+        return new ConfigException(key, key + " must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found " + found);
     }
 
     /**

@@ -17,9 +17,12 @@ public record EarlyStoppingConfig(int patience, double minDelta) {
     /** Checks the ranges. */
     static final String SECTION = "eval.early_stopping";
     /** {@code eval.early_stopping.patience}: required when the section is written. */
-    public static final Key<Integer> PATIENCE = Key.integer(SECTION, "patience", null).checked(Checks::positive);
+    public static final Key<Integer> PATIENCE =
+            Key.integer(SECTION, "patience", null).checked(Checks::positive);
     /** {@code eval.early_stopping.min_delta}. */
-    public static final Key<Double> MIN_DELTA = Key.number(SECTION, "min_delta", 0.0).checked(Checks::nonNegative);
+    public static final Key<Double> MIN_DELTA =
+            Key.number(SECTION, "min_delta", 0.0).checked(Checks::nonNegative);
+
     static final Keys KEYS = Keys.of(SECTION, PATIENCE, MIN_DELTA);
 
     public EarlyStoppingConfig {
@@ -33,8 +36,12 @@ public record EarlyStoppingConfig(int patience, double minDelta) {
             return Optional.empty();
         }
         YamlSection section = eval.section(KEYS);
-        Integer patience = section.optional(PATIENCE).orElseThrow(() -> new ConfigException(PATIENCE.path(), PATIENCE.path()
-                + " is required when eval.early_stopping is set (evaluations without improvement before the run ends), e.g. 3"));
+        Integer patience = section.optional(PATIENCE)
+                .orElseThrow(
+                        () -> new ConfigException(
+                                PATIENCE.path(),
+                                PATIENCE.path()
+                                        + " is required when eval.early_stopping is set (evaluations without improvement before the run ends), e.g. 3"));
         return Optional.of(new EarlyStoppingConfig(patience, section.get(MIN_DELTA)));
     }
 

@@ -20,9 +20,15 @@ import java.util.Optional;
  *                        from the last step
  * @param earlyStopping   when set, the run ends early once {@code metric} stops improving
  */
-public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
-                         List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd,
-                         Optional<EarlyStoppingConfig> earlyStopping) {
+public record EvalConfig(
+        int everySteps,
+        EvalMetric metric,
+        boolean greaterIsBetter,
+        String allowLabel,
+        List<String> harmfulLabels,
+        int batchSize,
+        boolean loadBestAtEnd,
+        Optional<EarlyStoppingConfig> earlyStopping) {
 
     /** Labels whose examples count as harmful by default, when they are configured. */
     public static final List<String> DEFAULT_HARMFUL_LABELS = List.of("DENY", "REFUSE");
@@ -31,26 +37,38 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
 
     static final String SECTION = "eval";
     /** {@code eval.every_steps}: by default as often as checkpoints. */
-    public static final Key<Integer> EVERY_STEPS =
-            Key.integer(SECTION, "every_steps", CheckpointConfig.EVERY_STEPS.fallback()).checked(Checks::positive);
+    public static final Key<Integer> EVERY_STEPS = Key.integer(
+                    SECTION, "every_steps", CheckpointConfig.EVERY_STEPS.fallback())
+            .checked(Checks::positive);
     /** {@code eval.metric}. */
     public static final Key<EvalMetric> METRIC = Key.choice(SECTION, "metric", EvalMetric.class, EvalMetric.F1_MACRO);
     /** {@code eval.greater_is_better}: by default as the metric says. */
     public static final Key<Boolean> GREATER_IS_BETTER = Key.bool(SECTION, "greater_is_better", null);
     /** {@code eval.allow_label}: by default {@link #defaultAllowLabel}. */
-    public static final Key<String> ALLOW_LABEL = Key.text(SECTION, "allow_label", null).checked(Checks::notBlank)
-            .typed("label");
+    public static final Key<String> ALLOW_LABEL =
+            Key.text(SECTION, "allow_label", null).checked(Checks::notBlank).typed("label");
     /** {@code eval.harmful_labels}: by default {@link #defaultHarmfulLabels}. */
-    public static final Key<List<String>> HARMFUL_LABELS = Key.texts(SECTION, "harmful_labels", null)
-            .typed("list of labels");
+    public static final Key<List<String>> HARMFUL_LABELS =
+            Key.texts(SECTION, "harmful_labels", null).typed("list of labels");
     /** {@code eval.batch_size}. */
-    public static final Key<Integer> BATCH_SIZE = Key.integer(SECTION, "batch_size", 256).checked(Checks::positive);
+    public static final Key<Integer> BATCH_SIZE =
+            Key.integer(SECTION, "batch_size", 256).checked(Checks::positive);
     /** {@code eval.load_best_at_end}. */
     public static final Key<Boolean> LOAD_BEST_AT_END = Key.bool(SECTION, "load_best_at_end", false);
     /** {@code eval.early_stopping}: off by default. */
-    public static final Key<Void> EARLY_STOPPING = Key.section(SECTION, "early_stopping").documented("null (off)");
-    static final Keys KEYS = Keys.of(SECTION, EVERY_STEPS, METRIC, GREATER_IS_BETTER, ALLOW_LABEL, HARMFUL_LABELS,
-            BATCH_SIZE, LOAD_BEST_AT_END, EARLY_STOPPING);
+    public static final Key<Void> EARLY_STOPPING =
+            Key.section(SECTION, "early_stopping").documented("null (off)");
+
+    static final Keys KEYS = Keys.of(
+            SECTION,
+            EVERY_STEPS,
+            METRIC,
+            GREATER_IS_BETTER,
+            ALLOW_LABEL,
+            HARMFUL_LABELS,
+            BATCH_SIZE,
+            LOAD_BEST_AT_END,
+            EARLY_STOPPING);
 
     /** Checks ranges, that the allow label is not also harmful, and that the false-allow rate has harmful labels. */
     public EvalConfig {
@@ -60,11 +78,13 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
         harmfulLabels = Checks.uniqueNames(HARMFUL_LABELS.path(), harmfulLabels);
         int allowIndex = harmfulLabels.indexOf(allowLabel);
         if (allowIndex >= 0) {
-            throw new ConfigException("eval.harmful_labels[" + allowIndex + "]", "eval.harmful_labels must not "
-                    + "contain eval.allow_label, found " + Checks.quote(allowLabel));
+            throw new ConfigException(
+                    "eval.harmful_labels[" + allowIndex + "]",
+                    "eval.harmful_labels must not " + "contain eval.allow_label, found " + Checks.quote(allowLabel));
         }
         if (metric == EvalMetric.FALSE_ALLOW_RATE && harmfulLabels.isEmpty()) {
-            throw new ConfigException("eval.harmful_labels",
+            throw new ConfigException(
+                    "eval.harmful_labels",
                     "eval.harmful_labels must name at least one label when eval.metric is false_allow_rate");
         }
         BATCH_SIZE.check(batchSize);
@@ -82,9 +102,23 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
      * @param batchSize       examples per evaluation batch
      * @param loadBestAtEnd   whether {@code final/} is built from the best checkpoint
      */
-    public EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
-                      List<String> harmfulLabels, int batchSize, boolean loadBestAtEnd) {
-        this(everySteps, metric, greaterIsBetter, allowLabel, harmfulLabels, batchSize, loadBestAtEnd, Optional.empty());
+    public EvalConfig(
+            int everySteps,
+            EvalMetric metric,
+            boolean greaterIsBetter,
+            String allowLabel,
+            List<String> harmfulLabels,
+            int batchSize,
+            boolean loadBestAtEnd) {
+        this(
+                everySteps,
+                metric,
+                greaterIsBetter,
+                allowLabel,
+                harmfulLabels,
+                batchSize,
+                loadBestAtEnd,
+                Optional.empty());
     }
 
     /**
@@ -97,8 +131,13 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
      * @param harmfulLabels   the harmful labels
      * @param batchSize       examples per evaluation batch
      */
-    public EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBetter, String allowLabel,
-                      List<String> harmfulLabels, int batchSize) {
+    public EvalConfig(
+            int everySteps,
+            EvalMetric metric,
+            boolean greaterIsBetter,
+            String allowLabel,
+            List<String> harmfulLabels,
+            int batchSize) {
         this(everySteps, metric, greaterIsBetter, allowLabel, harmfulLabels, batchSize, false);
     }
 
@@ -110,17 +149,26 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
      * @return the default evaluation settings
      */
     public static EvalConfig defaults(List<String> labels) {
-        return new EvalConfig(EVERY_STEPS.fallback(), METRIC.fallback(), METRIC.fallback().greaterIsBetterByDefault(),
-                defaultAllowLabel(labels), defaultHarmfulLabels(labels), BATCH_SIZE.fallback(), LOAD_BEST_AT_END.fallback());
+        return new EvalConfig(
+                EVERY_STEPS.fallback(),
+                METRIC.fallback(),
+                METRIC.fallback().greaterIsBetterByDefault(),
+                defaultAllowLabel(labels),
+                defaultHarmfulLabels(labels),
+                BATCH_SIZE.fallback(),
+                LOAD_BEST_AT_END.fallback());
     }
 
     static EvalConfig read(YamlSection section, List<String> labels) {
         EvalMetric metric = section.get(METRIC);
-        return new EvalConfig(section.get(EVERY_STEPS), metric,
+        return new EvalConfig(
+                section.get(EVERY_STEPS),
+                metric,
                 section.optional(GREATER_IS_BETTER).orElse(metric.greaterIsBetterByDefault()),
                 section.optional(ALLOW_LABEL).orElseGet(() -> defaultAllowLabel(labels)),
                 section.optional(HARMFUL_LABELS).orElseGet(() -> defaultHarmfulLabels(labels)),
-                section.get(BATCH_SIZE), section.optional(LOAD_BEST_AT_END).orElse(LOAD_BEST_AT_END.fallback()),
+                section.get(BATCH_SIZE),
+                section.optional(LOAD_BEST_AT_END).orElse(LOAD_BEST_AT_END.fallback()),
                 EarlyStoppingConfig.read(section));
     }
 
@@ -156,7 +204,9 @@ public record EvalConfig(int everySteps, EvalMetric metric, boolean greaterIsBet
         HARMFUL_LABELS.put(map, harmfulLabels);
         BATCH_SIZE.put(map, batchSize);
         LOAD_BEST_AT_END.put(map, loadBestAtEnd);
-        map.put(EARLY_STOPPING.name(), earlyStopping.map(EarlyStoppingConfig::toMap).orElse(null));
+        map.put(
+                EARLY_STOPPING.name(),
+                earlyStopping.map(EarlyStoppingConfig::toMap).orElse(null));
         return map;
     }
 }

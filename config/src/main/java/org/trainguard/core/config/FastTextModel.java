@@ -17,8 +17,10 @@ public record FastTextModel(int embeddingDim, double dropout, FeaturesConfig fea
         implements ModelConfig {
 
     /** The model's name in {@code model.type}, and how it is read; it has no keys of its own. */
-    public static final Type TYPE = new Type("fasttext", List.of(), (section, c) ->
-            new FastTextModel(c.embeddingDim(), c.dropout(), c.features(), c.embedding()));
+    public static final Type TYPE = new Type(
+            "fasttext",
+            List.of(),
+            (section, c) -> new FastTextModel(c.embeddingDim(), c.dropout(), c.features(), c.embedding()));
 
     /** Checks every range. */
     public FastTextModel {

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param charNgramMax longest character n-gram, {@code charNgramMin} to 8
  * @param lowercase    whether text is lower-cased before hashing
  */
-public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean charNgrams, int charNgramMin,
-                             int charNgramMax, boolean lowercase) {
+public record FeaturesConfig(
+        int buckets,
+        int maxLength,
+        int wordNgrams,
+        boolean charNgrams,
+        int charNgramMin,
+        int charNgramMax,
+        boolean lowercase) {
 
     /** Fewest hash buckets; below this almost every n-gram collides. */
     public static final int MIN_BUCKETS = 16;
@@ -30,10 +36,11 @@ public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean
     public static final Key<Integer> BUCKETS = Key.integer(SECTION, "buckets", 65_536)
             .checked((key, value) -> Checks.between(key, value, MIN_BUCKETS, MAX_BUCKETS));
     /** {@code model.features.max_length}. */
-    public static final Key<Integer> MAX_LENGTH = Key.integer(SECTION, "max_length", 256).checked(Checks::positive);
+    public static final Key<Integer> MAX_LENGTH =
+            Key.integer(SECTION, "max_length", 256).checked(Checks::positive);
     /** {@code model.features.word_ngrams}. */
-    public static final Key<Integer> WORD_NGRAMS = Key.integer(SECTION, "word_ngrams", 2)
-            .checked((key, value) -> Checks.between(key, value, 1, 4));
+    public static final Key<Integer> WORD_NGRAMS =
+            Key.integer(SECTION, "word_ngrams", 2).checked((key, value) -> Checks.between(key, value, 1, 4));
     /** {@code model.features.char_ngrams}. */
     public static final Key<Boolean> CHAR_NGRAMS = Key.bool(SECTION, "char_ngrams", true);
     /** {@code model.features.char_ngram_min}. */
@@ -44,8 +51,9 @@ public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean
             .checked((key, value) -> Checks.between(key, value, 1, MAX_CHAR_NGRAM));
     /** {@code model.features.lowercase}. */
     public static final Key<Boolean> LOWERCASE = Key.bool(SECTION, "lowercase", true);
-    static final Keys KEYS = Keys.of(SECTION, BUCKETS, MAX_LENGTH, WORD_NGRAMS, CHAR_NGRAMS, CHAR_NGRAM_MIN,
-            CHAR_NGRAM_MAX, LOWERCASE);
+
+    static final Keys KEYS =
+            Keys.of(SECTION, BUCKETS, MAX_LENGTH, WORD_NGRAMS, CHAR_NGRAMS, CHAR_NGRAM_MIN, CHAR_NGRAM_MAX, LOWERCASE);
 
     public FeaturesConfig {
         BUCKETS.check(buckets);
@@ -54,7 +62,8 @@ public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean
         CHAR_NGRAM_MIN.check(charNgramMin);
         CHAR_NGRAM_MAX.check(charNgramMax);
         if (charNgramMax < charNgramMin) {
-            throw new ConfigException("model.features.char_ngram_max",
+            throw new ConfigException(
+                    "model.features.char_ngram_max",
                     "model.features.char_ngram_max must be >= model.features.char_ngram_min (" + charNgramMin
                             + "), found " + charNgramMax);
         }
@@ -66,8 +75,14 @@ public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean
      * @return the default feature settings
      */
     public static FeaturesConfig defaults() {
-        return new FeaturesConfig(BUCKETS.fallback(), MAX_LENGTH.fallback(), WORD_NGRAMS.fallback(),
-                CHAR_NGRAMS.fallback(), CHAR_NGRAM_MIN.fallback(), CHAR_NGRAM_MAX.fallback(), LOWERCASE.fallback());
+        return new FeaturesConfig(
+                BUCKETS.fallback(),
+                MAX_LENGTH.fallback(),
+                WORD_NGRAMS.fallback(),
+                CHAR_NGRAMS.fallback(),
+                CHAR_NGRAM_MIN.fallback(),
+                CHAR_NGRAM_MAX.fallback(),
+                LOWERCASE.fallback());
     }
 
     /**
@@ -81,8 +96,14 @@ public record FeaturesConfig(int buckets, int maxLength, int wordNgrams, boolean
     }
 
     static FeaturesConfig read(YamlSection section) {
-        return new FeaturesConfig(section.get(BUCKETS), section.get(MAX_LENGTH), section.get(WORD_NGRAMS),
-                section.get(CHAR_NGRAMS), section.get(CHAR_NGRAM_MIN), section.get(CHAR_NGRAM_MAX), section.get(LOWERCASE));
+        return new FeaturesConfig(
+                section.get(BUCKETS),
+                section.get(MAX_LENGTH),
+                section.get(WORD_NGRAMS),
+                section.get(CHAR_NGRAMS),
+                section.get(CHAR_NGRAM_MIN),
+                section.get(CHAR_NGRAM_MAX),
+                section.get(LOWERCASE));
     }
 
     Map<String, Object> toMap() {

@@ -38,8 +38,15 @@ public final class Key<T> {
     private final String docDefault;
     private final BiConsumer<String, T> check;
 
-    private Key(String section, String name, String docType, Conversion<T> conversion, Function<T, Object> writer,
-                T fallback, String docDefault, BiConsumer<String, T> check) {
+    private Key(
+            String section,
+            String name,
+            String docType,
+            Conversion<T> conversion,
+            Function<T, Object> writer,
+            T fallback,
+            String docDefault,
+            BiConsumer<String, T> check) {
         this.section = section;
         this.name = name;
         this.docType = docType;
@@ -50,10 +57,23 @@ public final class Key<T> {
         this.check = check;
     }
 
-    private static <T> Key<T> of(String section, String name, String docType, Conversion<T> conversion,
-                                 Function<T, Object> writer, T fallback, Function<T, String> shown) {
-        return new Key<>(section, name, docType, conversion, writer, fallback,
-                fallback == null ? "null" : shown.apply(fallback), (key, value) -> { });
+    private static <T> Key<T> of(
+            String section,
+            String name,
+            String docType,
+            Conversion<T> conversion,
+            Function<T, Object> writer,
+            T fallback,
+            Function<T, String> shown) {
+        return new Key<>(
+                section,
+                name,
+                docType,
+                conversion,
+                writer,
+                fallback,
+                fallback == null ? "null" : shown.apply(fallback),
+                (key, value) -> {});
     }
 
     static Key<Integer> integer(String section, String name, Integer fallback) {
@@ -65,8 +85,8 @@ public final class Key<T> {
     }
 
     static Key<Double> number(String section, String name, Double fallback) {
-        return of(section, name, "number", YamlSection::toDouble, v -> v, fallback,
-                v -> Double.toString(v).toLowerCase(Locale.ROOT));
+        return of(section, name, "number", YamlSection::toDouble, v -> v, fallback, v -> Double.toString(v)
+                .toLowerCase(Locale.ROOT));
     }
 
     static Key<Boolean> bool(String section, String name, Boolean fallback) {
@@ -78,8 +98,14 @@ public final class Key<T> {
     }
 
     static <E extends Enum<E>> Key<E> choice(String section, String name, Class<E> type, E fallback) {
-        return of(section, name, "choice", (s, key, node) -> s.toChoice(key, node, type), Checks::yamlName,
-                fallback, Checks::yamlName);
+        return of(
+                section,
+                name,
+                "choice",
+                (s, key, node) -> s.toChoice(key, node, type),
+                Checks::yamlName,
+                fallback,
+                Checks::yamlName);
     }
 
     /** One of a few names, case not significant; the first is the default. */
@@ -97,23 +123,35 @@ public final class Key<T> {
     }
 
     static Key<List<String>> texts(String section, String name, List<String> fallback) {
-        return of(section, name, "list of text", YamlSection::toStrings, ArrayList::new, fallback,
-                v -> v.stream().collect(Collectors.joining(", ", "[", "]")));
+        return of(section, name, "list of text", YamlSection::toStrings, ArrayList::new, fallback, v -> v.stream()
+                .collect(Collectors.joining(", ", "[", "]")));
     }
 
     static Key<Map<String, String>> textMap(String section, String name, Map<String, String> fallback) {
-        return of(section, name, "map text → label", YamlSection::toStringMap, LinkedHashMap::new, fallback,
+        return of(
+                section,
+                name,
+                "map text → label",
+                YamlSection::toStringMap,
+                LinkedHashMap::new,
+                fallback,
                 v -> v.isEmpty() ? "{}" : v.toString());
     }
 
     static Key<Map<String, Double>> numberMap(String section, String name, Map<String, Double> fallback) {
-        return of(section, name, "map label → number", YamlSection::toNumberMap, LinkedHashMap::new, fallback,
+        return of(
+                section,
+                name,
+                "map label → number",
+                YamlSection::toNumberMap,
+                LinkedHashMap::new,
+                fallback,
                 v -> v.isEmpty() ? "{}" : v.toString());
     }
 
     /** A key whose value is a section of its own, with its own {@link Keys}. */
     static Key<Void> section(String section, String name) {
-        return new Key<>(section, name, "map", null, v -> null, null, "null", (key, value) -> { });
+        return new Key<>(section, name, "map", null, v -> null, null, "null", (key, value) -> {});
     }
 
     /**

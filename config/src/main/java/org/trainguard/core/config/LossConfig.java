@@ -24,9 +24,11 @@ public record LossConfig(LossType type, double focalGamma, Map<String, Double> c
     /** {@code loss.type}. */
     public static final Key<LossType> TYPE = Key.choice(SECTION, "type", LossType.class, LossType.CROSS_ENTROPY);
     /** {@code loss.focal_gamma}. */
-    public static final Key<Double> FOCAL_GAMMA = Key.number(SECTION, "focal_gamma", 2.0).checked(Checks::nonNegative);
+    public static final Key<Double> FOCAL_GAMMA =
+            Key.number(SECTION, "focal_gamma", 2.0).checked(Checks::nonNegative);
     /** {@code loss.class_weights}: by default from {@link #DEFAULT_CLASS_WEIGHTS}, 1 for any other label. */
     public static final Key<Map<String, Double>> CLASS_WEIGHTS = Key.numberMap(SECTION, "class_weights", null);
+
     static final Keys KEYS = Keys.of(SECTION, TYPE, FOCAL_GAMMA, CLASS_WEIGHTS);
 
     public LossConfig {
@@ -51,7 +53,9 @@ public record LossConfig(LossType type, double focalGamma, Map<String, Double> c
     }
 
     static LossConfig read(YamlSection section, List<String> labels) {
-        return new LossConfig(section.get(TYPE), section.get(FOCAL_GAMMA),
+        return new LossConfig(
+                section.get(TYPE),
+                section.get(FOCAL_GAMMA),
                 section.optional(CLASS_WEIGHTS).orElseGet(() -> defaultClassWeights(labels)));
     }
 

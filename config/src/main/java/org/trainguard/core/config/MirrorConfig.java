@@ -26,19 +26,31 @@ public record MirrorConfig(Optional<Path> path, Optional<S3> s3) {
     public static final Key<Path> PATH = Key.path(SECTION, "path").documented("");
     /** {@code checkpoint.mirror.s3}. */
     public static final Key<Void> S3_SECTION = Key.section(SECTION, "s3");
+
     static final Keys KEYS = Keys.of(SECTION, PATH, S3_SECTION);
 
     /** Keys that would carry a credential; each is refused with a message saying where credentials go. */
-    static final Set<String> CREDENTIAL_KEYS = Set.of("access_key", "access_key_id", "aws_access_key_id", "secret_key",
-            "secret_access_key", "aws_secret_access_key", "session_token", "aws_session_token", "password", "credentials");
+    static final Set<String> CREDENTIAL_KEYS = Set.of(
+            "access_key",
+            "access_key_id",
+            "aws_access_key_id",
+            "secret_key",
+            "secret_access_key",
+            "aws_secret_access_key",
+            "session_token",
+            "aws_session_token",
+            "password",
+            "credentials");
 
     /** Checks that exactly one target is set. */
     public MirrorConfig {
         Checks.notNull(PATH.path(), path);
         Checks.notNull(S3_SECTION.path(), s3);
         if (path.isPresent() == s3.isPresent()) {
-            throw new ConfigException("checkpoint.mirror", "checkpoint.mirror needs exactly one of path or s3, found "
-                    + (path.isPresent() ? "both" : "neither"));
+            throw new ConfigException(
+                    "checkpoint.mirror",
+                    "checkpoint.mirror needs exactly one of path or s3, found "
+                            + (path.isPresent() ? "both" : "neither"));
         }
     }
 
@@ -64,13 +76,17 @@ public record MirrorConfig(Optional<Path> path, Optional<S3> s3) {
 
         static final String SECTION = "checkpoint.mirror.s3";
         /** {@code checkpoint.mirror.s3.endpoint}: AWS itself by default. */
-        public static final Key<String> ENDPOINT = Key.text(SECTION, "endpoint", null).typed("URL").documented("AWS");
+        public static final Key<String> ENDPOINT =
+                Key.text(SECTION, "endpoint", null).typed("URL").documented("AWS");
         /** {@code checkpoint.mirror.s3.bucket}. */
-        public static final Key<String> BUCKET = Key.text(SECTION, "bucket", "").checked(Checks::notBlank).documented("");
+        public static final Key<String> BUCKET =
+                Key.text(SECTION, "bucket", "").checked(Checks::notBlank).documented("");
         /** {@code checkpoint.mirror.s3.prefix}. */
         public static final Key<String> PREFIX = Key.text(SECTION, "prefix", "");
         /** {@code checkpoint.mirror.s3.region}. */
-        public static final Key<String> REGION = Key.text(SECTION, "region", "us-east-1").checked(Checks::notBlank);
+        public static final Key<String> REGION =
+                Key.text(SECTION, "region", "us-east-1").checked(Checks::notBlank);
+
         static final Keys KEYS = Keys.of(SECTION, ENDPOINT, BUCKET, PREFIX, REGION);
 
         /** Checks the bucket, prefix and endpoint; errors name the key and the value. */
@@ -88,12 +104,16 @@ public record MirrorConfig(Optional<Path> path, Optional<S3> s3) {
             endpoint.ifPresent(uri -> {
                 String scheme = uri.getScheme();
                 if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
-                    throw new ConfigException("checkpoint.mirror.s3.endpoint",
-                            "checkpoint.mirror.s3.endpoint must be an http or https URL, found " + Checks.quote(uri.toString()));
+                    throw new ConfigException(
+                            "checkpoint.mirror.s3.endpoint",
+                            "checkpoint.mirror.s3.endpoint must be an http or https URL, found "
+                                    + Checks.quote(uri.toString()));
                 }
                 if (uri.getUserInfo() != null) {
-                    throw new ConfigException("checkpoint.mirror.s3.endpoint", "checkpoint.mirror.s3.endpoint must not carry "
-                            + "credentials (user:password@); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
+                    throw new ConfigException(
+                            "checkpoint.mirror.s3.endpoint",
+                            "checkpoint.mirror.s3.endpoint must not carry "
+                                    + "credentials (user:password@); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
                 }
             });
         }
@@ -123,8 +143,9 @@ public record MirrorConfig(Optional<Path> path, Optional<S3> s3) {
                 try {
                     return new URI(text.strip());
                 } catch (URISyntaxException e) {
-                    throw new ConfigException(S3.ENDPOINT.path(), S3.ENDPOINT.path() + " is not a URL (" + e.getReason()
-                            + "), found " + Checks.quote(text));
+                    throw new ConfigException(
+                            S3.ENDPOINT.path(),
+                            S3.ENDPOINT.path() + " is not a URL (" + e.getReason() + "), found " + Checks.quote(text));
                 }
             });
             s3 = Optional.of(new S3(endpoint, b.get(S3.BUCKET), b.get(S3.PREFIX), b.get(S3.REGION)));
@@ -142,9 +163,11 @@ public record MirrorConfig(Optional<Path> path, Optional<S3> s3) {
     private static void refuseCredentials(YamlSection section) {
         for (String name : CREDENTIAL_KEYS) {
             if (section.has(name)) {
-                throw new ConfigException(section.key(name), section.key(name) + " is not read from the configuration: "
-                        + "credentials come only from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                        + "AWS_PROFILE with ~/.aws/credentials); remove the key from the file");
+                throw new ConfigException(
+                        section.key(name),
+                        section.key(name) + " is not read from the configuration: "
+                                + "credentials come only from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+                                + "AWS_PROFILE with ~/.aws/credentials); remove the key from the file");
             }
         }
     }

@@ -40,8 +40,7 @@ public sealed interface ModelConfig permits FastTextModel, CnnModel {
      * @param keys   the keys only this model reads, in documented order
      * @param reader builds the model from its section and the settings every model has
      */
-    record Type(String name, List<Key<?>> keys, Reader reader) {
-    }
+    record Type(String name, List<Key<?>> keys, Reader reader) {}
 
     /** Builds a model from its section and the settings every model has. */
     @FunctionalInterface
@@ -102,7 +101,8 @@ public sealed interface ModelConfig permits FastTextModel, CnnModel {
     /** Reads the section; a key of another model than the chosen one is checked, and has no effect but a warning. */
     static ModelConfig read(YamlSection section) {
         String name = section.get(TYPE);
-        Type type = TYPES.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        Type type =
+                TYPES.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
         for (Type other : TYPES) {
             for (Key<?> key : other == type ? List.<Key<?>>of() : other.keys()) {
                 if (section.has(key)) {

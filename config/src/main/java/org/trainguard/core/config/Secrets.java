@@ -10,8 +10,7 @@ import java.net.URISyntaxException;
  */
 public final class Secrets {
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * The URL without user info, path, query or fragment.
@@ -41,7 +40,8 @@ public final class Secrets {
         } catch (URISyntaxException e) {
             int colon = text.indexOf(':');
             String scheme = colon > 0 && text.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
-                    ? text.substring(0, colon + 1) + "..." : "...";
+                    ? text.substring(0, colon + 1) + "..."
+                    : "...";
             return scheme;
         }
     }
@@ -59,12 +59,21 @@ public final class Secrets {
             return "";
         }
         String clean = message;
-        for (String secret : new String[] {url.toString(), url.toASCIIString(), url.getRawPath(),
-                url.getRawQuery(), url.getPath(), url.getQuery(), url.getRawUserInfo(), url.getUserInfo()}) {
+        for (String secret : new String[] {
+            url.toString(),
+            url.toASCIIString(),
+            url.getRawPath(),
+            url.getRawQuery(),
+            url.getPath(),
+            url.getQuery(),
+            url.getRawUserInfo(),
+            url.getUserInfo()
+        }) {
             // A bare "/" path holds no secret and would wreck every slash in the message.
             if (secret != null && secret.length() > 1) {
-                clean = clean.replace(secret, secret.equals(url.toString()) || secret.equals(url.toASCIIString())
-                        ? redact(url) : "...");
+                clean = clean.replace(
+                        secret,
+                        secret.equals(url.toString()) || secret.equals(url.toASCIIString()) ? redact(url) : "...");
             }
         }
         return clean;

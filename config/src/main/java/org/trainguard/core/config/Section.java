@@ -46,6 +46,5 @@ public interface Section<T> {
      * @param baseDir   the folder relative paths resolve against
      * @param outputDir the run folder
      */
-    record Context(java.nio.file.Path baseDir, java.nio.file.Path outputDir) {
-    }
+    record Context(java.nio.file.Path baseDir, java.nio.file.Path outputDir) {}
 }

@@ -22,6 +22,7 @@ public record SessionConfig(Duration autosaveInterval, Duration heartbeatInterva
             Key.duration(SECTION, "heartbeat_interval", Duration.ofSeconds(10)).checked(Checks::positive);
     /** {@code session.inhibit_sleep}. */
     public static final Key<Boolean> INHIBIT_SLEEP = Key.bool(SECTION, "inhibit_sleep", true);
+
     static final Keys KEYS = Keys.of(SECTION, AUTOSAVE_INTERVAL, HEARTBEAT_INTERVAL, INHIBIT_SLEEP);
 
     /** Checks that both intervals are longer than zero. */
@@ -40,7 +41,8 @@ public record SessionConfig(Duration autosaveInterval, Duration heartbeatInterva
     }
 
     static SessionConfig read(YamlSection section) {
-        return new SessionConfig(section.get(AUTOSAVE_INTERVAL), section.get(HEARTBEAT_INTERVAL), section.get(INHIBIT_SLEEP));
+        return new SessionConfig(
+                section.get(AUTOSAVE_INTERVAL), section.get(HEARTBEAT_INTERVAL), section.get(INHIBIT_SLEEP));
     }
 
     Map<String, Object> toMap() {

@@ -7,8 +7,7 @@ import java.util.Optional;
 /** "Did you mean" hints for misspelled keys and labels, by edit distance. */
 final class Suggestions {
 
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /**
      * The candidate closest to {@code input}, if it is close enough to be a plausible typo: at most two edits,
@@ -32,7 +31,9 @@ final class Suggestions {
 
     /** {@code "; did you mean <prefix><candidate>?"} or an empty string when nothing is close. */
     static String didYouMean(String input, Collection<String> candidates, String prefix) {
-        return closest(input, candidates).map(c -> "; did you mean " + prefix + c + "?").orElse("");
+        return closest(input, candidates)
+                .map(c -> "; did you mean " + prefix + c + "?")
+                .orElse("");
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions each cost one. */

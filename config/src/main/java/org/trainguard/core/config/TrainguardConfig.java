@@ -42,10 +42,19 @@ import org.yaml.snakeyaml.Yaml;
  * @param sha256     lowercase hex SHA-256 of the config file's bytes, or of {@link #toYaml()} (with the webhook URL unredacted) when built in code;
  *                   a resumed run compares it to tell whether the configuration changed
  */
-public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfig data, TrainingConfig training,
-                               CheckpointConfig checkpoint, SessionConfig session, EvalConfig eval, LossConfig loss,
-                               WatchdogConfig watchdog, Map<Section<?>, Object> extraSections, Optional<Path> source,
-                               String sha256) {
+public record TrainguardConfig(
+        List<String> labels,
+        ModelConfig model,
+        DataConfig data,
+        TrainingConfig training,
+        CheckpointConfig checkpoint,
+        SessionConfig session,
+        EvalConfig eval,
+        LossConfig loss,
+        WatchdogConfig watchdog,
+        Map<Section<?>, Object> extraSections,
+        Optional<Path> source,
+        String sha256) {
 
     /** The four classes of the default classifier, in output order. */
     public static final List<String> DEFAULT_LABELS = List.of("ALLOW", "ESCALATION", "DENY", "REFUSE");
@@ -62,8 +71,15 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     /** Every top-level key: the labels, then each section, in documented order. */
     static Keys keys() {
         List<Key<?>> keys = new ArrayList<>(List.of(LABELS));
-        for (String section : List.of(ModelConfig.SECTION, DataConfig.SECTION, TrainingConfig.SECTION, CheckpointConfig.SECTION,
-                SessionConfig.SECTION, EvalConfig.SECTION, LossConfig.SECTION, WatchdogConfig.SECTION)) {
+        for (String section : List.of(
+                ModelConfig.SECTION,
+                DataConfig.SECTION,
+                TrainingConfig.SECTION,
+                CheckpointConfig.SECTION,
+                SessionConfig.SECTION,
+                EvalConfig.SECTION,
+                LossConfig.SECTION,
+                WatchdogConfig.SECTION)) {
             keys.add(Key.section("", section));
         }
         EXTRA_SECTIONS.forEach(extra -> keys.add(Key.section("", extra.keys().section())));
@@ -76,9 +92,21 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
      * @return the key tables, the top level first
      */
     public static List<Keys> schema() {
-        List<Keys> all = new ArrayList<>(List.of(keys(), ModelConfig.keys(), FeaturesConfig.KEYS, DataConfig.KEYS,
-                CsvConfig.KEYS, TrainingConfig.KEYS, CheckpointConfig.KEYS, MirrorConfig.KEYS, MirrorConfig.S3.KEYS,
-                SessionConfig.KEYS, EvalConfig.KEYS, EarlyStoppingConfig.KEYS, LossConfig.KEYS, WatchdogConfig.KEYS));
+        List<Keys> all = new ArrayList<>(List.of(
+                keys(),
+                ModelConfig.keys(),
+                FeaturesConfig.KEYS,
+                DataConfig.KEYS,
+                CsvConfig.KEYS,
+                TrainingConfig.KEYS,
+                CheckpointConfig.KEYS,
+                MirrorConfig.KEYS,
+                MirrorConfig.S3.KEYS,
+                SessionConfig.KEYS,
+                EvalConfig.KEYS,
+                EarlyStoppingConfig.KEYS,
+                LossConfig.KEYS,
+                WatchdogConfig.KEYS));
         EXTRA_SECTIONS.forEach(extra -> all.add(extra.keys()));
         return all;
     }
@@ -110,17 +138,23 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         }
         Checks.isLabel("eval.allow_label", eval.allowLabel(), labels);
         for (int i = 0; i < eval.harmfulLabels().size(); i++) {
-            Checks.isLabel("eval.harmful_labels[" + i + "]", eval.harmfulLabels().get(i), labels);
+            Checks.isLabel(
+                    "eval.harmful_labels[" + i + "]", eval.harmfulLabels().get(i), labels);
         }
         if (eval.loadBestAtEnd() && !checkpoint.keepBest()) {
-            throw new ConfigException("eval.load_best_at_end", "eval.load_best_at_end needs checkpoint.keep_best: true (otherwise "
-                    + "the best checkpoint may be rotated out before the end), found checkpoint.keep_best: false");
+            throw new ConfigException(
+                    "eval.load_best_at_end",
+                    "eval.load_best_at_end needs checkpoint.keep_best: true (otherwise "
+                            + "the best checkpoint may be rotated out before the end), found checkpoint.keep_best: false");
         }
         loss = withWeightForEveryLabel(loss, labels);
         if (watchdog.hangTimeout().compareTo(session.heartbeatInterval()) <= 0) {
-            throw new ConfigException("watchdog.hang_timeout", "watchdog.hang_timeout must be longer than "
-                    + "session.heartbeat_interval (" + Durations.format(session.heartbeatInterval()) + "), found "
-                    + Durations.format(watchdog.hangTimeout()));
+            throw new ConfigException(
+                    "watchdog.hang_timeout",
+                    "watchdog.hang_timeout must be longer than "
+                            + "session.heartbeat_interval (" + Durations.format(session.heartbeatInterval())
+                            + "), found "
+                            + Durations.format(watchdog.hangTimeout()));
         }
     }
 
@@ -128,8 +162,10 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     static List<String> checkedLabels(List<String> labels) {
         List<String> checked = Checks.uniqueNames("labels", labels);
         if (checked.size() < 2) {
-            throw new ConfigException("labels", "labels must name at least 2 labels, found " + checked.size()
-                    + (checked.isEmpty() ? "" : " (" + String.join(", ", checked) + ")"));
+            throw new ConfigException(
+                    "labels",
+                    "labels must name at least 2 labels, found " + checked.size()
+                            + (checked.isEmpty() ? "" : " (" + String.join(", ", checked) + ")"));
         }
         return checked;
     }
@@ -137,9 +173,11 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     private static LossConfig withWeightForEveryLabel(LossConfig loss, List<String> labels) {
         for (String label : loss.classWeights().keySet()) {
             if (!labels.contains(label)) {
-                throw new ConfigException("loss.class_weights." + label, "unknown label " + label
-                        + " in loss.class_weights; labels are " + String.join(", ", labels)
-                        + Suggestions.didYouMean(label, labels, ""));
+                throw new ConfigException(
+                        "loss.class_weights." + label,
+                        "unknown label " + label
+                                + " in loss.class_weights; labels are " + String.join(", ", labels)
+                                + Suggestions.didYouMean(label, labels, ""));
             }
         }
         Map<String, Double> weights = new LinkedHashMap<>();
@@ -166,15 +204,34 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
      * @return the checked configuration
      * @throws ConfigException when a value is out of range or a label reference is not a label
      */
-    public static TrainguardConfig of(List<String> labels, ModelConfig model, DataConfig data,
-                                      TrainingConfig training, CheckpointConfig checkpoint, SessionConfig session,
-                                      EvalConfig eval, LossConfig loss, WatchdogConfig watchdog) {
+    public static TrainguardConfig of(
+            List<String> labels,
+            ModelConfig model,
+            DataConfig data,
+            TrainingConfig training,
+            CheckpointConfig checkpoint,
+            SessionConfig session,
+            EvalConfig eval,
+            LossConfig loss,
+            WatchdogConfig watchdog) {
         Section.Context context = new Section.Context(Path.of("").toAbsolutePath(), training.outputDir());
         Map<Section<?>, Object> extras = new HashMap<>();
         EXTRA_SECTIONS.forEach(extra -> extras.put(extra, extra.defaults(context)));
-        TrainguardConfig pending = new TrainguardConfig(labels, model, data, training, checkpoint, session, eval,
-                loss, watchdog, extras, Optional.empty(), PENDING_SHA256);
-        return pending.withSource(Optional.empty(), sha256Hex(yaml(pending.toMap(false)).getBytes(StandardCharsets.UTF_8)));
+        TrainguardConfig pending = new TrainguardConfig(
+                labels,
+                model,
+                data,
+                training,
+                checkpoint,
+                session,
+                eval,
+                loss,
+                watchdog,
+                extras,
+                Optional.empty(),
+                PENDING_SHA256);
+        return pending.withSource(
+                Optional.empty(), sha256Hex(yaml(pending.toMap(false)).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -187,14 +244,32 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     public static TrainguardConfig defaults(Path baseDir) {
         TrainingConfig training = TrainingConfig.defaults(baseDir);
         DataConfig data = DataConfig.defaults(baseDir);
-        return of(DEFAULT_LABELS, ModelConfig.defaults(), data, training, CheckpointConfig.defaults(),
-                SessionConfig.defaults(), EvalConfig.defaults(DEFAULT_LABELS), LossConfig.defaults(DEFAULT_LABELS),
+        return of(
+                DEFAULT_LABELS,
+                ModelConfig.defaults(),
+                data,
+                training,
+                CheckpointConfig.defaults(),
+                SessionConfig.defaults(),
+                EvalConfig.defaults(DEFAULT_LABELS),
+                LossConfig.defaults(DEFAULT_LABELS),
                 WatchdogConfig.defaults(training.outputDir()));
     }
 
     TrainguardConfig withSource(Optional<Path> newSource, String newSha256) {
-        return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog,
-                extraSections, newSource, newSha256);
+        return new TrainguardConfig(
+                labels,
+                model,
+                data,
+                training,
+                checkpoint,
+                session,
+                eval,
+                loss,
+                watchdog,
+                extraSections,
+                newSource,
+                newSha256);
     }
 
     /**
@@ -271,8 +346,8 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     private <T> void putUnlessDefault(Map<String, Object> map, Section<T> extra) {
         T value = section(extra);
         Map<String, Object> written = extra.toMap(value);
-        if (!written.equals(extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(),
-                training.outputDir()))))) {
+        if (!written.equals(
+                extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(), training.outputDir()))))) {
             map.put(extra.keys().section(), written);
         }
     }

@@ -29,10 +29,20 @@ import java.util.Optional;
  * @param startupTimeout    the time a trainer gets from its start to its first training step (JVM, data, ND4J,
  *                          restoring the checkpoint) before it is hung; the hang timeout applies from then, &gt; 0
  */
-public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Duration stopTimeout,
-                             Duration backoffInitial, Duration backoffMax, int crashLoopFailures,
-                             Duration crashLoopWindow, Optional<URI> webhook, boolean audio, Optional<Path> sound,
-                             Path logFile, List<String> javaOpts, Duration startupTimeout) {
+public record WatchdogConfig(
+        Duration checkInterval,
+        Duration hangTimeout,
+        Duration stopTimeout,
+        Duration backoffInitial,
+        Duration backoffMax,
+        int crashLoopFailures,
+        Duration crashLoopWindow,
+        Optional<URI> webhook,
+        boolean audio,
+        Optional<Path> sound,
+        Path logFile,
+        List<String> javaOpts,
+        Duration startupTimeout) {
 
     static final String SECTION = "watchdog";
     /** {@code watchdog.check_interval}. */
@@ -63,24 +73,61 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
     /** {@code watchdog.sound}: the built-in sound by default. */
     public static final Key<Path> SOUND = Key.path(SECTION, "sound");
     /** {@code watchdog.log_file}: {@code logs/watchdog.log} in the run folder by default. */
-    public static final Key<Path> LOG_FILE = Key.path(SECTION, "log_file").documented("<training.output_dir>/logs/watchdog.log");
+    public static final Key<Path> LOG_FILE =
+            Key.path(SECTION, "log_file").documented("<training.output_dir>/logs/watchdog.log");
     /** {@code watchdog.java_opts}. */
     public static final Key<List<String>> JAVA_OPTS = Key.texts(SECTION, "java_opts", List.of());
     /** {@code watchdog.startup_timeout}. */
     public static final Key<Duration> STARTUP_TIMEOUT =
             Key.duration(SECTION, "startup_timeout", Duration.ofMinutes(10)).checked(Checks::positive);
-    static final Keys KEYS = Keys.of(SECTION, CHECK_INTERVAL, HANG_TIMEOUT, STOP_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
-            CRASH_LOOP_FAILURES, CRASH_LOOP_WINDOW, WEBHOOK, AUDIO, SOUND, LOG_FILE, JAVA_OPTS, STARTUP_TIMEOUT);
+
+    static final Keys KEYS = Keys.of(
+            SECTION,
+            CHECK_INTERVAL,
+            HANG_TIMEOUT,
+            STOP_TIMEOUT,
+            BACKOFF_INITIAL,
+            BACKOFF_MAX,
+            CRASH_LOOP_FAILURES,
+            CRASH_LOOP_WINDOW,
+            WEBHOOK,
+            AUDIO,
+            SOUND,
+            LOG_FILE,
+            JAVA_OPTS,
+            STARTUP_TIMEOUT);
 
     /** The default {@code watchdog.startup_timeout}: generous, since a first start featurizes all the data. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = STARTUP_TIMEOUT.fallback();
 
     /** The settings with the default start-up timeout (see the canonical constructor for the others). */
-    public WatchdogConfig(Duration checkInterval, Duration hangTimeout, Duration stopTimeout, Duration backoffInitial,
-                          Duration backoffMax, int crashLoopFailures, Duration crashLoopWindow, Optional<URI> webhook,
-                          boolean audio, Optional<Path> sound, Path logFile, List<String> javaOpts) {
-        this(checkInterval, hangTimeout, stopTimeout, backoffInitial, backoffMax, crashLoopFailures, crashLoopWindow,
-                webhook, audio, sound, logFile, javaOpts, DEFAULT_STARTUP_TIMEOUT);
+    public WatchdogConfig(
+            Duration checkInterval,
+            Duration hangTimeout,
+            Duration stopTimeout,
+            Duration backoffInitial,
+            Duration backoffMax,
+            int crashLoopFailures,
+            Duration crashLoopWindow,
+            Optional<URI> webhook,
+            boolean audio,
+            Optional<Path> sound,
+            Path logFile,
+            List<String> javaOpts) {
+        this(
+                checkInterval,
+                hangTimeout,
+                stopTimeout,
+                backoffInitial,
+                backoffMax,
+                crashLoopFailures,
+                crashLoopWindow,
+                webhook,
+                audio,
+                sound,
+                logFile,
+                javaOpts,
+                DEFAULT_STARTUP_TIMEOUT);
     }
 
     /** Checks every interval, the back-off order and the webhook's scheme, and makes paths absolute. */
@@ -91,9 +138,11 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         BACKOFF_INITIAL.check(backoffInitial);
         BACKOFF_MAX.check(backoffMax);
         if (backoffMax.compareTo(backoffInitial) < 0) {
-            throw new ConfigException("watchdog.backoff_max", "watchdog.backoff_max must be >= "
-                    + "watchdog.backoff_initial (" + Durations.format(backoffInitial) + "), found "
-                    + Durations.format(backoffMax));
+            throw new ConfigException(
+                    "watchdog.backoff_max",
+                    "watchdog.backoff_max must be >= "
+                            + "watchdog.backoff_initial (" + Durations.format(backoffInitial) + "), found "
+                            + Durations.format(backoffMax));
         }
         CRASH_LOOP_FAILURES.check(crashLoopFailures);
         CRASH_LOOP_WINDOW.check(crashLoopWindow);
@@ -107,8 +156,10 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
     private static void requireHttpUrl(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            throw new ConfigException("watchdog.webhook", "watchdog.webhook must be an http or https URL, found "
-                    + Checks.quote(Secrets.redact(url)) + " (shown redacted: the URL may hold a secret)");
+            throw new ConfigException(
+                    "watchdog.webhook",
+                    "watchdog.webhook must be an http or https URL, found " + Checks.quote(Secrets.redact(url))
+                            + " (shown redacted: the URL may hold a secret)");
         }
     }
 
@@ -125,10 +176,12 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
             url = new URI(text.strip());
         } catch (URISyntaxException notUrl) {
             // not the cause: its message quotes the whole text, secret included
-            throw new ConfigException("watchdog.webhook", "watchdog.webhook must be an http or https URL, found "
-                    + Checks.quote(Secrets.redact(text)) + " (not a URL: " + notUrl.getReason()
-                    + (notUrl.getIndex() >= 0 ? " at character " + (notUrl.getIndex() + 1) : "")
-                    + "; shown redacted: the URL may hold a secret)");
+            throw new ConfigException(
+                    "watchdog.webhook",
+                    "watchdog.webhook must be an http or https URL, found "
+                            + Checks.quote(Secrets.redact(text)) + " (not a URL: " + notUrl.getReason()
+                            + (notUrl.getIndex() >= 0 ? " at character " + (notUrl.getIndex() + 1) : "")
+                            + "; shown redacted: the URL may hold a secret)");
         }
         requireHttpUrl(url);
         return url;
@@ -143,9 +196,19 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
      * @return the default watchdog settings
      */
     public static WatchdogConfig defaults(Path outputDir) {
-        return new WatchdogConfig(CHECK_INTERVAL.fallback(), HANG_TIMEOUT.fallback(), STOP_TIMEOUT.fallback(),
-                BACKOFF_INITIAL.fallback(), BACKOFF_MAX.fallback(), CRASH_LOOP_FAILURES.fallback(), CRASH_LOOP_WINDOW.fallback(),
-                Optional.empty(), AUDIO.fallback(), Optional.empty(), defaultLogFile(outputDir), JAVA_OPTS.fallback(),
+        return new WatchdogConfig(
+                CHECK_INTERVAL.fallback(),
+                HANG_TIMEOUT.fallback(),
+                STOP_TIMEOUT.fallback(),
+                BACKOFF_INITIAL.fallback(),
+                BACKOFF_MAX.fallback(),
+                CRASH_LOOP_FAILURES.fallback(),
+                CRASH_LOOP_WINDOW.fallback(),
+                Optional.empty(),
+                AUDIO.fallback(),
+                Optional.empty(),
+                defaultLogFile(outputDir),
+                JAVA_OPTS.fallback(),
                 STARTUP_TIMEOUT.fallback());
     }
 
@@ -154,10 +217,19 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
     }
 
     static WatchdogConfig read(YamlSection section, Path outputDir) {
-        return new WatchdogConfig(section.get(CHECK_INTERVAL), section.get(HANG_TIMEOUT), section.get(STOP_TIMEOUT),
-                section.get(BACKOFF_INITIAL), section.get(BACKOFF_MAX), section.get(CRASH_LOOP_FAILURES),
-                section.get(CRASH_LOOP_WINDOW), section.optional(WEBHOOK).map(WatchdogConfig::webhookUrl), section.get(AUDIO),
-                section.optional(SOUND), section.optional(LOG_FILE).orElse(defaultLogFile(outputDir)), section.get(JAVA_OPTS),
+        return new WatchdogConfig(
+                section.get(CHECK_INTERVAL),
+                section.get(HANG_TIMEOUT),
+                section.get(STOP_TIMEOUT),
+                section.get(BACKOFF_INITIAL),
+                section.get(BACKOFF_MAX),
+                section.get(CRASH_LOOP_FAILURES),
+                section.get(CRASH_LOOP_WINDOW),
+                section.optional(WEBHOOK).map(WatchdogConfig::webhookUrl),
+                section.get(AUDIO),
+                section.optional(SOUND),
+                section.optional(LOG_FILE).orElse(defaultLogFile(outputDir)),
+                section.get(JAVA_OPTS),
                 section.get(STARTUP_TIMEOUT));
     }
 
@@ -171,7 +243,10 @@ public record WatchdogConfig(Duration checkInterval, Duration hangTimeout, Durat
         BACKOFF_MAX.put(map, backoffMax);
         CRASH_LOOP_FAILURES.put(map, crashLoopFailures);
         CRASH_LOOP_WINDOW.put(map, crashLoopWindow);
-        WEBHOOK.put(map, webhook.map(u -> redactSecrets ? Secrets.redact(u) : u.toString()).orElse(null));
+        WEBHOOK.put(
+                map,
+                webhook.map(u -> redactSecrets ? Secrets.redact(u) : u.toString())
+                        .orElse(null));
         AUDIO.put(map, audio);
         SOUND.put(map, sound.orElse(null));
         LOG_FILE.put(map, logFile);

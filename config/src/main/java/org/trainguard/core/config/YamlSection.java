@@ -75,8 +75,7 @@ final class YamlSection {
         }
     }
 
-    private record Entry(ScalarNode key, Node value) {
-    }
+    private record Entry(ScalarNode key, Node value) {}
 
     private final String path;
     private final Lines lines;
@@ -95,8 +94,11 @@ final class YamlSection {
     static YamlSection root(Node node, Lines lines, Keys keys) {
         Set<String> allowed = keys.names();
         if (!(node instanceof MappingNode mapping)) {
-            throw lines.error(node, "", "the configuration must be a map of sections (" + String.join(", ", allowed)
-                    + "), found " + found(node));
+            throw lines.error(
+                    node,
+                    "",
+                    "the configuration must be a map of sections (" + String.join(", ", allowed) + "), found "
+                            + found(node));
         }
         YamlSection root = new YamlSection("", lines, entries(mapping, "", lines, 0));
         root.rejectUnknownKeys(allowed);
@@ -110,12 +112,17 @@ final class YamlSection {
 
     /** The sub-section {@code name}; absent or null reads as an empty section, so every key takes its default. */
     YamlSection section(String name, Set<String> allowed) {
-        YamlSection section = new YamlSection(key(name), lines, present(name).map(node -> {
-            if (!(node instanceof MappingNode mapping)) {
-                throw typeError(name, node, "a map of keys");
-            }
-            return entries(mapping, key(name), lines, 0);
-        }).orElseGet(LinkedHashMap::new));
+        YamlSection section = new YamlSection(
+                key(name),
+                lines,
+                present(name)
+                        .map(node -> {
+                            if (!(node instanceof MappingNode mapping)) {
+                                throw typeError(name, node, "a map of keys");
+                            }
+                            return entries(mapping, key(name), lines, 0);
+                        })
+                        .orElseGet(LinkedHashMap::new));
         section.rejectUnknownKeys(allowed);
         return section;
     }
@@ -125,8 +132,10 @@ final class YamlSection {
             String name = entry.getKey();
             if (!allowed.contains(name)) {
                 String prefix = path.isEmpty() ? "" : path + ".";
-                throw lines.error(entry.getValue().key(), key(name), "unknown key " + key(name)
-                        + Suggestions.didYouMean(name, allowed, prefix));
+                throw lines.error(
+                        entry.getValue().key(),
+                        key(name),
+                        "unknown key " + key(name) + Suggestions.didYouMean(name, allowed, prefix));
             }
         }
     }
@@ -137,8 +146,11 @@ final class YamlSection {
      */
     private static Map<String, Entry> entries(MappingNode mapping, String path, Lines lines, int depth) {
         if (depth > MAX_MERGE_DEPTH) {
-            throw lines.error(mapping, path, (path.isEmpty() ? "the configuration" : path)
-                    + " nests merge keys (<<) too deeply; does a merge refer back to itself?");
+            throw lines.error(
+                    mapping,
+                    path,
+                    (path.isEmpty() ? "the configuration" : path)
+                            + " nests merge keys (<<) too deeply; does a merge refer back to itself?");
         }
         Map<String, Entry> explicit = new LinkedHashMap<>();
         List<MappingNode> merged = new ArrayList<>();
@@ -150,15 +162,18 @@ final class YamlSection {
                 continue;
             }
             if (!(keyNode instanceof ScalarNode scalarKey)) {
-                throw lines.error(keyNode, path, (path.isEmpty() ? "keys" : "keys of " + path)
-                        + " must be plain names, found " + found(keyNode));
+                throw lines.error(
+                        keyNode,
+                        path,
+                        (path.isEmpty() ? "keys" : "keys of " + path) + " must be plain names, found "
+                                + found(keyNode));
             }
             String name = scalarKey.getValue();
             String fullKey = path.isEmpty() ? name : path + "." + name;
             Entry earlier = explicit.get(name);
             if (earlier != null) {
-                throw lines.error(keyNode, fullKey, "duplicate key " + fullKey + " (first on line "
-                        + line(earlier.key()) + ")");
+                throw lines.error(
+                        keyNode, fullKey, "duplicate key " + fullKey + " (first on line " + line(earlier.key()) + ")");
             }
             explicit.put(name, new Entry(scalarKey, valueNode));
         }
@@ -234,16 +249,17 @@ final class YamlSection {
     /** A map from names to strings; entry lines are recorded as {@code key.name}. */
     Map<String, String> toStringMap(String fullKey, Node node) {
         Map<String, String> values = new LinkedHashMap<>();
-        mapEntries(fullKey, node).forEach((entryName, entry) ->
-                values.put(entryName, toText(fullKey + "." + entryName, entry.value())));
+        mapEntries(fullKey, node)
+                .forEach((entryName, entry) -> values.put(entryName, toText(fullKey + "." + entryName, entry.value())));
         return values;
     }
 
     /** A map from names to numbers; entry lines are recorded as {@code key.name}. */
     Map<String, Double> toNumberMap(String fullKey, Node node) {
         Map<String, Double> values = new LinkedHashMap<>();
-        mapEntries(fullKey, node).forEach((entryName, entry) ->
-                values.put(entryName, toDouble(fullKey + "." + entryName, entry.value())));
+        mapEntries(fullKey, node)
+                .forEach((entryName, entry) ->
+                        values.put(entryName, toDouble(fullKey + "." + entryName, entry.value())));
         return values;
     }
 
@@ -307,7 +323,8 @@ final class YamlSection {
     }
 
     boolean toBoolean(String fullKey, Node node) {
-        String text = scalarText(node).map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
+        String text =
+                scalarText(node).map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
         if (TRUE.contains(text)) {
             return true;
         }
@@ -336,7 +353,9 @@ final class YamlSection {
 
     String toName(String fullKey, Node node, List<String> names) {
         String text = scalarText(node).map(String::strip).orElse("");
-        return names.stream().filter(name -> name.equalsIgnoreCase(text)).findFirst()
+        return names.stream()
+                .filter(name -> name.equalsIgnoreCase(text))
+                .findFirst()
                 .orElseThrow(() -> mismatch(fullKey, node, "one of " + String.join(", ", names)));
     }
 
@@ -348,7 +367,10 @@ final class YamlSection {
                 // A bare number is seconds; passing it as a number keeps "found -5" unquoted in errors.
                 return Durations.parse(fullKey, Long.parseLong(text.startsWith("+") ? text.substring(1) : text));
             } catch (NumberFormatException tooLarge) {
-                throw lines.error(node, fullKey, fullKey + " must be at most " + Durations.format(Durations.MAX) + ", found " + text);
+                throw lines.error(
+                        node,
+                        fullKey,
+                        fullKey + " must be at most " + Durations.format(Durations.MAX) + ", found " + text);
             }
         }
         if (isNull(node)) {
@@ -358,13 +380,16 @@ final class YamlSection {
     }
 
     Path toPath(String fullKey, Node node) {
-        String text = scalarText(node).filter(t -> !isNull(node) && !t.isBlank())
+        String text = scalarText(node)
+                .filter(t -> !isNull(node) && !t.isBlank())
                 .orElseThrow(() -> mismatch(fullKey, node, "a path"));
         try {
             return lines.baseDir().resolve(text.strip()).toAbsolutePath().normalize();
         } catch (InvalidPathException invalid) {
-            throw lines.error(node, fullKey, fullKey + " is not a valid path (" + invalid.getReason() + "), found "
-                    + found(node));
+            throw lines.error(
+                    node,
+                    fullKey,
+                    fullKey + " is not a valid path (" + invalid.getReason() + "), found " + found(node));
         }
     }
 
@@ -407,8 +432,8 @@ final class YamlSection {
     static String found(Node node) {
         if (node instanceof ScalarNode scalar) {
             Tag tag = scalar.getTag();
-            boolean bare = scalar.isPlain() && (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag)
-                    || Tag.NULL.equals(tag));
+            boolean bare = scalar.isPlain()
+                    && (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag) || Tag.NULL.equals(tag));
             if (bare) {
                 return scalar.getValue().isEmpty() ? "null" : scalar.getValue();
             }

@@ -59,8 +59,7 @@ class ConfigLoaderTest {
         TrainguardConfig config = ConfigLoader.load(file);
 
         assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE"), config.labels());
-        assertEquals(new FastTextModel(64, 0.1,
-                new FeaturesConfig(65536, 256, 2, true, 2, 3, true)), config.model());
+        assertEquals(new FastTextModel(64, 0.1, new FeaturesConfig(65536, 256, 2, true, 2, 3, true)), config.model());
 
         DataConfig data = config.data();
         assertEquals(dir.resolve("data/train.jsonl"), data.train());
@@ -95,11 +94,13 @@ class ConfigLoaderTest {
 
         assertEquals(new CheckpointConfig(1458, Optional.empty(), 5, true), config.checkpoint());
         assertEquals(new SessionConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), true), config.session());
-        assertEquals(new EvalConfig(1458, EvalMetric.F1_MACRO, true, "ALLOW", List.of("DENY", "REFUSE"), 256),
+        assertEquals(
+                new EvalConfig(1458, EvalMetric.F1_MACRO, true, "ALLOW", List.of("DENY", "REFUSE"), 256),
                 config.eval());
         assertEquals(LossType.CROSS_ENTROPY, config.loss().type());
         assertEquals(2.0, config.loss().focalGamma());
-        assertEquals(Map.of("ALLOW", 1.0, "ESCALATION", 3.0, "DENY", 5.0, "REFUSE", 5.0),
+        assertEquals(
+                Map.of("ALLOW", 1.0, "ESCALATION", 3.0, "DENY", 5.0, "REFUSE", 5.0),
                 config.loss().classWeights());
 
         WatchdogConfig watchdog = config.watchdog();
@@ -132,33 +133,84 @@ class ConfigLoaderTest {
         TrainguardConfig config = ConfigLoader.load(file);
 
         assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE", "SPAM"), config.labels());
-        assertEquals(new CnnModel(96, 0.25, 64, 5,
-                new FeaturesConfig(131072, 200, 3, false, 1, 4, false), EmbeddingLayout.DENSE), config.model());
-        assertEquals(new DataConfig(dir.resolve("data/train.jsonl"), Optional.of(dir.resolve("data/valid.jsonl")),
-                0.2, DataFormat.JSONL, "body", "verdict",
-                new CsvConfig(false, List.of("id", "title", "body", "verdict"), List.of("title", "body"), "verdict",
-                        ';'),
-                Map.of("0", "ALLOW", "esc", "ESCALATION"), true, false, dir.resolve("cache")), config.data());
-        assertEquals(new TrainingConfig(dir.resolve("runs/full"), 7, 3, OptionalLong.of(5000), 32, 3e-4,
-                Optimizer.SGD, 0.8, 0.99, 1.0e-6, 0.0, OptionalDouble.empty(), LrSchedule.LINEAR, 0.05, 10),
+        assertEquals(
+                new CnnModel(
+                        96, 0.25, 64, 5, new FeaturesConfig(131072, 200, 3, false, 1, 4, false), EmbeddingLayout.DENSE),
+                config.model());
+        assertEquals(
+                new DataConfig(
+                        dir.resolve("data/train.jsonl"),
+                        Optional.of(dir.resolve("data/valid.jsonl")),
+                        0.2,
+                        DataFormat.JSONL,
+                        "body",
+                        "verdict",
+                        new CsvConfig(
+                                false,
+                                List.of("id", "title", "body", "verdict"),
+                                List.of("title", "body"),
+                                "verdict",
+                                ';'),
+                        Map.of("0", "ALLOW", "esc", "ESCALATION"),
+                        true,
+                        false,
+                        dir.resolve("cache")),
+                config.data());
+        assertEquals(
+                new TrainingConfig(
+                        dir.resolve("runs/full"),
+                        7,
+                        3,
+                        OptionalLong.of(5000),
+                        32,
+                        3e-4,
+                        Optimizer.SGD,
+                        0.8,
+                        0.99,
+                        1.0e-6,
+                        0.0,
+                        OptionalDouble.empty(),
+                        LrSchedule.LINEAR,
+                        0.05,
+                        10),
                 config.training());
-        assertEquals(new CheckpointConfig(500, Optional.of(Duration.ofMinutes(90)), 2, false,
-                Optional.of(MirrorConfig.folder(Path.of("/mnt/nas/run1")))), config.checkpoint());
+        assertEquals(
+                new CheckpointConfig(
+                        500,
+                        Optional.of(Duration.ofMinutes(90)),
+                        2,
+                        false,
+                        Optional.of(MirrorConfig.folder(Path.of("/mnt/nas/run1")))),
+                config.checkpoint());
         assertEquals(new SessionConfig(Duration.ofMinutes(2), Duration.ofSeconds(15), true), config.session());
         // greater_is_better: null takes the metric's direction; the false-allow rate is better when lower.
-        assertEquals(new EvalConfig(250, EvalMetric.FALSE_ALLOW_RATE, false, "ALLOW",
-                List.of("DENY", "REFUSE", "SPAM"), 128), config.eval());
+        assertEquals(
+                new EvalConfig(
+                        250, EvalMetric.FALSE_ALLOW_RATE, false, "ALLOW", List.of("DENY", "REFUSE", "SPAM"), 128),
+                config.eval());
         assertEquals(LossType.FOCAL, config.loss().type());
         assertEquals(1.5, config.loss().focalGamma());
-        assertEquals(List.of("ALLOW", "ESCALATION", "DENY", "REFUSE", "SPAM"),
-                List.copyOf(config.loss().classWeights().keySet()), "weights follow the label order");
-        assertArrayEquals(new double[] {1.0, 2.0, 4.5, 1.0, 1.0},
-                config.loss().classWeightArray(config.labels()));
-        assertEquals(new WatchdogConfig(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofSeconds(90),
-                Duration.ofMillis(500), Duration.ofMinutes(2), 3, Duration.ofHours(1),
-                Optional.of(URI.create("https://hooks.example.com/trainguard")), false,
-                Optional.of(dir.resolve("sounds/alert.wav")), Path.of("/var/tmp/trainguard/watchdog.log"),
-                List.of("-Xmx2g", "-XX:+UseG1GC"), Duration.ofMinutes(15)), config.watchdog());
+        assertEquals(
+                List.of("ALLOW", "ESCALATION", "DENY", "REFUSE", "SPAM"),
+                List.copyOf(config.loss().classWeights().keySet()),
+                "weights follow the label order");
+        assertArrayEquals(new double[] {1.0, 2.0, 4.5, 1.0, 1.0}, config.loss().classWeightArray(config.labels()));
+        assertEquals(
+                new WatchdogConfig(
+                        Duration.ofSeconds(30),
+                        Duration.ofMinutes(20),
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(500),
+                        Duration.ofMinutes(2),
+                        3,
+                        Duration.ofHours(1),
+                        Optional.of(URI.create("https://hooks.example.com/trainguard")),
+                        false,
+                        Optional.of(dir.resolve("sounds/alert.wav")),
+                        Path.of("/var/tmp/trainguard/watchdog.log"),
+                        List.of("-Xmx2g", "-XX:+UseG1GC"),
+                        Duration.ofMinutes(15)),
+                config.watchdog());
     }
 
     @Test
@@ -175,15 +227,20 @@ class ConfigLoaderTest {
 
         assertEquals(map, reread.toMap());
         // the same configuration, except the webhook URL, a secret written only redacted
-        assertEquals(URI.create("https://hooks.example.com/..."), reread.watchdog().webhook().orElseThrow());
+        assertEquals(
+                URI.create("https://hooks.example.com/..."),
+                reread.watchdog().webhook().orElseThrow());
         assertEquals(config.toYaml(), reread.toYaml());
         assertEquals(config.toYaml(), reread.toYaml(), "the canonical text is stable");
 
         assertEquals(TrainguardConfig.keys().names(), map.keySet());
         assertEquals(ModelConfig.keys().names(), section(map, "model").keySet());
-        assertEquals(FeaturesConfig.KEYS.names(), section(section(map, "model"), "features").keySet());
+        assertEquals(
+                FeaturesConfig.KEYS.names(),
+                section(section(map, "model"), "features").keySet());
         assertEquals(DataConfig.KEYS.names(), section(map, "data").keySet());
-        assertEquals(CsvConfig.KEYS.names(), section(section(map, "data"), "csv").keySet());
+        assertEquals(
+                CsvConfig.KEYS.names(), section(section(map, "data"), "csv").keySet());
         assertEquals(TrainingConfig.KEYS.names(), section(map, "training").keySet());
         assertEquals(CheckpointConfig.KEYS.names(), section(map, "checkpoint").keySet());
         assertEquals(SessionConfig.KEYS.names(), section(map, "session").keySet());
@@ -191,14 +248,16 @@ class ConfigLoaderTest {
         assertEquals(LossConfig.KEYS.names(), section(map, "loss").keySet());
         assertEquals(WatchdogConfig.KEYS.names(), section(map, "watchdog").keySet());
 
-        assertEquals(dir.resolve("data/train.jsonl").toString(), section(map, "data").get("train"));
+        assertEquals(
+                dir.resolve("data/train.jsonl").toString(), section(map, "data").get("train"));
         assertEquals("1h30m", section(map, "checkpoint").get("every_interval"));
         assertEquals("500ms", section(map, "watchdog").get("backoff_initial"));
         assertEquals("cnn", section(map, "model").get("type"));
         assertEquals(false, section(map, "eval").get("greater_is_better"));
         assertTrue(section(map, "training").containsKey("max_grad_norm"));
         assertEquals(null, section(map, "training").get("max_grad_norm"));
-        assertEquals(Map.of("ALLOW", 1.0, "ESCALATION", 2.0, "DENY", 4.5, "REFUSE", 1.0, "SPAM", 1.0),
+        assertEquals(
+                Map.of("ALLOW", 1.0, "ESCALATION", 2.0, "DENY", 4.5, "REFUSE", 1.0, "SPAM", 1.0),
                 section(map, "loss").get("class_weights"));
         assertThrows(UnsupportedOperationException.class, () -> map.put("labels", List.of()));
 
@@ -233,7 +292,8 @@ class ConfigLoaderTest {
         assertEquals(dir.resolve("conf/data/t.jsonl"), config.data().train());
         assertEquals(configDir.resolve("out"), config.training().outputDir());
         assertEquals(configDir.resolve("out/cache"), config.data().cacheDir(), "cache follows the output folder");
-        assertEquals(configDir.resolve("out/logs/watchdog.log"), config.watchdog().logFile());
+        assertEquals(
+                configDir.resolve("out/logs/watchdog.log"), config.watchdog().logFile());
     }
 
     @Test
@@ -321,7 +381,8 @@ class ConfigLoaderTest {
                 """));
         assertEquals("World", config.eval().allowLabel(), "without ALLOW the first label allows");
         assertEquals(List.of("DENY"), config.eval().harmfulLabels());
-        assertEquals(Map.of("World", 1.0, "Sports", 1.0, "Business", 1.0, "DENY", 5.0),
+        assertEquals(
+                Map.of("World", 1.0, "Sports", 1.0, "Business", 1.0, "DENY", 5.0),
                 config.loss().classWeights());
         assertEquals(Map.of("1", "World", "2", "Sports"), config.data().labelMap());
     }
@@ -331,15 +392,26 @@ class ConfigLoaderTest {
         touch(dir.resolve("data/train.jsonl"));
         String base = "data:\n  train: data/train.jsonl\n";
         assertEquals(Optional.empty(), ConfigLoader.parse(base, dir).eval().earlyStopping());
-        assertEquals(Optional.empty(), ConfigLoader.parse(base + "eval:\n  early_stopping: null\n", dir).eval().earlyStopping());
-        TrainguardConfig on = ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 3, min_delta: 0.001}\n", dir);
+        assertEquals(
+                Optional.empty(),
+                ConfigLoader.parse(base + "eval:\n  early_stopping: null\n", dir)
+                        .eval()
+                        .earlyStopping());
+        TrainguardConfig on =
+                ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 3, min_delta: 0.001}\n", dir);
         assertEquals(Optional.of(new EarlyStoppingConfig(3, 0.001)), on.eval().earlyStopping());
-        assertEquals(Optional.of(new EarlyStoppingConfig(2, 0.0)),
-                ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 2}\n", dir).eval().earlyStopping());
-        ConfigException noPatience = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        assertEquals(
+                Optional.of(new EarlyStoppingConfig(2, 0.0)),
+                ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 2}\n", dir)
+                        .eval()
+                        .earlyStopping());
+        ConfigException noPatience = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class,
                 () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {min_delta: 0.1}\n", dir));
-        assertTrue(noPatience.getMessage().contains("eval.early_stopping.patience is required"), noPatience.getMessage());
-        ConfigException zero = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        assertTrue(
+                noPatience.getMessage().contains("eval.early_stopping.patience is required"), noPatience.getMessage());
+        ConfigException zero = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class,
                 () -> ConfigLoader.parse(base + "eval:\n  early_stopping: {patience: 0}\n", dir));
         assertTrue(zero.getMessage().contains("eval.early_stopping.patience"), zero.getMessage());
         // the loaded settings go back into final/config.yaml unchanged
@@ -354,9 +426,12 @@ class ConfigLoaderTest {
         TrainguardConfig four = ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 4\n", dir);
         assertEquals(4, four.training().gradientAccumulationSteps());
         assertEquals(four.training(), ConfigLoader.parse(four.toYaml(), dir).training());
-        ConfigException zero = assertThrows(ConfigException.class,
+        ConfigException zero = assertThrows(
+                ConfigException.class,
                 () -> ConfigLoader.parse(base + "training:\n  gradient_accumulation_steps: 0\n", dir));
-        assertTrue(zero.getMessage().contains("training.gradient_accumulation_steps must be > 0, found 0"), zero.getMessage());
+        assertTrue(
+                zero.getMessage().contains("training.gradient_accumulation_steps must be > 0, found 0"),
+                zero.getMessage());
     }
 
     @Test
@@ -374,9 +449,12 @@ class ConfigLoaderTest {
     @Test
     void shaChangesWithTheFileBytes() throws Exception {
         touch(dir.resolve("data/train.jsonl"));
-        String first = ConfigLoader.load(write("data: {train: data/train.jsonl}\n")).sha256();
-        String same = ConfigLoader.load(write("data: {train: data/train.jsonl}\n")).sha256();
-        String comment = ConfigLoader.load(write("# note\ndata: {train: data/train.jsonl}\n")).sha256();
+        String first =
+                ConfigLoader.load(write("data: {train: data/train.jsonl}\n")).sha256();
+        String same =
+                ConfigLoader.load(write("data: {train: data/train.jsonl}\n")).sha256();
+        String comment = ConfigLoader.load(write("# note\ndata: {train: data/train.jsonl}\n"))
+                .sha256();
         assertEquals(first, same);
         assertFalse(first.equals(comment));
     }
@@ -386,7 +464,8 @@ class ConfigLoaderTest {
         touch(dir.resolve("data/train.jsonl"));
         Path file = dir.resolve("train.yaml");
         Files.write(file, ("\uFEFFdata: {train: data/train.jsonl}\n").getBytes(StandardCharsets.UTF_8));
-        assertEquals(dir.resolve("data/train.jsonl"), ConfigLoader.load(file).data().train());
+        assertEquals(
+                dir.resolve("data/train.jsonl"), ConfigLoader.load(file).data().train());
     }
 
     @Test

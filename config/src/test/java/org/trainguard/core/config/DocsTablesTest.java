@@ -24,8 +24,7 @@ class DocsTablesTest {
     private static final Pattern HEADING = Pattern.compile("^#{3,4} `([a-z_.]+)`\\s*$");
 
     /** One row of a docs table: the key as written, its type and its default, backquotes removed. */
-    private record Row(String key, String type, String fallback) {
-    }
+    private record Row(String key, String type, String fallback) {}
 
     @Test
     void everyDeclaredKeyHasItsRowWithItsTypeAndDefault() throws IOException {
@@ -42,7 +41,8 @@ class DocsTablesTest {
                 }
                 continue;
             }
-            Set<String> written = rows.stream().map(Row::key).filter(k -> !k.contains(".")).collect(Collectors.toSet());
+            Set<String> written =
+                    rows.stream().map(Row::key).filter(k -> !k.contains(".")).collect(Collectors.toSet());
             for (Key<?> key : keys.keys()) {
                 boolean ownTable = key.isSection() && tables.containsKey(key.path());
                 if (keys.section().isEmpty() && key.isSection() || ownTable) {
@@ -63,7 +63,8 @@ class DocsTablesTest {
                     problems.add(key.path() + ": docs say type " + row.type() + ", declared " + key.docType());
                 }
                 if (!key.docDefault().equals(row.fallback())) {
-                    problems.add(key.path() + ": docs say default " + row.fallback() + ", declared " + key.docDefault());
+                    problems.add(
+                            key.path() + ": docs say default " + row.fallback() + ", declared " + key.docDefault());
                 }
             }
         }
@@ -73,8 +74,21 @@ class DocsTablesTest {
     @Test
     void theTablesCoverEverySection() throws IOException {
         Map<String, List<Row>> tables = tables(Files.readAllLines(DOCS));
-        assertTrue(tables.keySet().containsAll(List.of("labels", "model", "model.features", "data", "data.csv", "training",
-                "checkpoint", "session", "eval", "loss", "watchdog")), tables.keySet().toString());
+        assertTrue(
+                tables.keySet()
+                        .containsAll(List.of(
+                                "labels",
+                                "model",
+                                "model.features",
+                                "data",
+                                "data.csv",
+                                "training",
+                                "checkpoint",
+                                "session",
+                                "eval",
+                                "loss",
+                                "watchdog")),
+                tables.keySet().toString());
     }
 
     /**
@@ -86,7 +100,9 @@ class DocsTablesTest {
             String prefix = table.getKey() + ".";
             if (section.startsWith(prefix)) {
                 String relative = section.substring(prefix.length());
-                if (table.getValue().stream().anyMatch(row -> row.key().startsWith(relative + ".") || row.key().equals(relative))) {
+                if (table.getValue().stream()
+                        .anyMatch(row -> row.key().startsWith(relative + ".")
+                                || row.key().equals(relative))) {
                     return true;
                 }
             }
@@ -99,8 +115,12 @@ class DocsTablesTest {
         String keysSection = dot < 0 ? section : section + "." + rowKey.substring(0, dot);
         String name = rowKey.substring(dot + 1);
         Keys keys = schema.get(keysSection);
-        return keys == null ? Optional.empty()
-                : keys.keys().stream().filter(k -> k.name().equals(name)).<Key<?>>map(k -> k).findFirst();
+        return keys == null
+                ? Optional.empty()
+                : keys.keys().stream()
+                        .filter(k -> k.name().equals(name))
+                        .<Key<?>>map(k -> k)
+                        .findFirst();
     }
 
     /** The first key table after each heading that names a section, by section. */

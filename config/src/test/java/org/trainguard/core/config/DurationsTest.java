@@ -38,33 +38,43 @@ class DurationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "5 minutes", "1.5h", "30m1h", "5m5m", "-5s", "5x", "m", "1h 30m", "ms"})
     void rejectsTextThatIsNotADuration(String text) {
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> Durations.parse("session.autosave_interval", text));
+        ConfigException error =
+                assertThrows(ConfigException.class, () -> Durations.parse("session.autosave_interval", text));
         assertEquals("session.autosave_interval", error.key());
-        assertEquals("session.autosave_interval must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found \""
-                + text + "\"", error.getMessage());
+        assertEquals(
+                "session.autosave_interval must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found \"" + text + "\"",
+                error.getMessage());
     }
 
     @Test
     void rejectsNegativeNumbersAndOtherTypes() {
-        assertEquals("k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found -5",
-                assertThrows(ConfigException.class, () -> Durations.parse("k", -5)).getMessage());
-        assertEquals("k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found 1.5",
-                assertThrows(ConfigException.class, () -> Durations.parse("k", 1.5)).getMessage());
-        assertEquals("k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found null",
-                assertThrows(ConfigException.class, () -> Durations.parse("k", null)).getMessage());
+        assertEquals(
+                "k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found -5",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", -5))
+                        .getMessage());
+        assertEquals(
+                "k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found 1.5",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", 1.5))
+                        .getMessage());
+        assertEquals(
+                "k must be a duration like 250ms, 30s, 5m, 1h30m or 2d, found null",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", null))
+                        .getMessage());
     }
 
     @Test
     void rejectsDurationsTooLongToHold() {
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> Durations.parse("k", "999999999999999999d"));
+        ConfigException error = assertThrows(ConfigException.class, () -> Durations.parse("k", "999999999999999999d"));
         assertEquals("k must be at most 365d, found \"999999999999999999d\"", error.getMessage());
         // near Long.MAX_VALUE these used to pass and overflow later, when added to a clock time
-        assertEquals("k must be at most 365d, found 9223372036854775807s",
-                assertThrows(ConfigException.class, () -> Durations.parse("k", Long.MAX_VALUE)).getMessage());
-        assertEquals("k must be at most 365d, found \"366d\"",
-                assertThrows(ConfigException.class, () -> Durations.parse("k", "366d")).getMessage());
+        assertEquals(
+                "k must be at most 365d, found 9223372036854775807s",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", Long.MAX_VALUE))
+                        .getMessage());
+        assertEquals(
+                "k must be at most 365d, found \"366d\"",
+                assertThrows(ConfigException.class, () -> Durations.parse("k", "366d"))
+                        .getMessage());
         assertEquals(Durations.MAX, Durations.parse("k", "365d"));
     }
 

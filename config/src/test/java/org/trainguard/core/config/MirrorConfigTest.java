@@ -27,19 +27,24 @@ class MirrorConfigTest {
     @Test
     void aFolderResolvesAgainstTheConfigFile() throws Exception {
         TrainguardConfig c = parse("  mirror: {path: nas/run1}\n");
-        assertEquals(Optional.of(dir.resolve("nas/run1").toAbsolutePath().normalize()), c.checkpoint().mirror().orElseThrow().path());
+        assertEquals(
+                Optional.of(dir.resolve("nas/run1").toAbsolutePath().normalize()),
+                c.checkpoint().mirror().orElseThrow().path());
         assertTrue(c.toYaml().contains("mirror"), c.toYaml());
     }
 
     @Test
     void aBucketTakesEndpointBucketPrefixAndRegion() throws Exception {
-        TrainguardConfig c = parse("  mirror:\n    s3: {endpoint: 'http://127.0.0.1:9000', bucket: runs, prefix: /team/run1/}\n");
+        TrainguardConfig c =
+                parse("  mirror:\n    s3: {endpoint: 'http://127.0.0.1:9000', bucket: runs, prefix: /team/run1/}\n");
         MirrorConfig.S3 s3 = c.checkpoint().mirror().orElseThrow().s3().orElseThrow();
         assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), s3.endpoint());
         assertEquals("runs", s3.bucket());
         assertEquals("team/run1", s3.prefix());
         assertEquals("us-east-1", s3.region());
-        assertEquals("s3://runs/team/run1 at http://127.0.0.1:9000", c.checkpoint().mirror().orElseThrow().describe());
+        assertEquals(
+                "s3://runs/team/run1 at http://127.0.0.1:9000",
+                c.checkpoint().mirror().orElseThrow().describe());
     }
 
     @Test
@@ -51,32 +56,45 @@ class MirrorConfigTest {
 
     @Test
     void aCredentialInTheFileIsAnErrorNamingTheKeyButNotTheValue() {
-        for (String key : new String[] {"secret_access_key", "access_key_id", "aws_secret_access_key", "session_token"}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> parse(
-                    "  mirror:\n    s3: {bucket: runs, " + key + ": Sup3rSecretValue}\n"));
+        for (String key :
+                new String[] {"secret_access_key", "access_key_id", "aws_secret_access_key", "session_token"}) {
+            ConfigException e = assertThrows(
+                    ConfigException.class,
+                    () -> parse("  mirror:\n    s3: {bucket: runs, " + key + ": Sup3rSecretValue}\n"));
             assertEquals("checkpoint.mirror.s3." + key, e.key());
-            assertTrue(e.getMessage().contains("checkpoint.mirror.s3." + key + " is not read from the configuration"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("checkpoint.mirror.s3." + key + " is not read from the configuration"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("AWS_SECRET_ACCESS_KEY"), e.getMessage());
             assertFalse(e.getMessage().contains("Sup3rSecretValue"), e.getMessage());
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> parse(
-                "  mirror: {path: nas, password: Sup3rSecretValue}\n"));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> parse("  mirror: {path: nas, password: Sup3rSecretValue}\n"));
         assertEquals("checkpoint.mirror.password", e.key());
         assertFalse(e.getMessage().contains("Sup3rSecretValue"), e.getMessage());
     }
 
     @Test
     void exactlyOneTargetAndAUsableEndpoint() {
-        assertEquals("checkpoint.mirror needs exactly one of path or s3, found both", assertThrows(ConfigException.class,
-                () -> parse("  mirror: {path: nas, s3: {bucket: runs}}\n")).problem());
-        assertEquals("checkpoint.mirror needs exactly one of path or s3, found neither", assertThrows(ConfigException.class,
-                () -> parse("  mirror: {}\n")).problem());
-        assertEquals("checkpoint.mirror.s3.bucket must not be blank, found \"\"", assertThrows(ConfigException.class,
-                () -> parse("  mirror: {s3: {prefix: x}}\n")).problem());
-        ConfigException userInfo = assertThrows(ConfigException.class,
+        assertEquals(
+                "checkpoint.mirror needs exactly one of path or s3, found both",
+                assertThrows(ConfigException.class, () -> parse("  mirror: {path: nas, s3: {bucket: runs}}\n"))
+                        .problem());
+        assertEquals(
+                "checkpoint.mirror needs exactly one of path or s3, found neither",
+                assertThrows(ConfigException.class, () -> parse("  mirror: {}\n"))
+                        .problem());
+        assertEquals(
+                "checkpoint.mirror.s3.bucket must not be blank, found \"\"",
+                assertThrows(ConfigException.class, () -> parse("  mirror: {s3: {prefix: x}}\n"))
+                        .problem());
+        ConfigException userInfo = assertThrows(
+                ConfigException.class,
                 () -> parse("  mirror: {s3: {bucket: b, endpoint: 'http://id:Sup3rSecretValue@127.0.0.1:9000'}}\n"));
         assertFalse(userInfo.getMessage().contains("Sup3rSecretValue"), userInfo.getMessage());
-        assertTrue(assertThrows(ConfigException.class, () -> parse("  mirror: {s3: {bucket: b, endpoint: 'ftp://x'}}\n"))
-                .problem().startsWith("checkpoint.mirror.s3.endpoint must be an http or https URL"));
+        assertTrue(
+                assertThrows(ConfigException.class, () -> parse("  mirror: {s3: {bucket: b, endpoint: 'ftp://x'}}\n"))
+                        .problem()
+                        .startsWith("checkpoint.mirror.s3.endpoint must be an http or https URL"));
     }
 }

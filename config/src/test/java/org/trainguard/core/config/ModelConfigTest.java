@@ -17,9 +17,14 @@ class ModelConfigTest {
 
     @Test
     void everyPermittedModelIsAType() {
-        List<String> permitted = Arrays.stream(ModelConfig.class.getPermittedSubclasses()).map(Class::getSimpleName).sorted().toList();
+        List<String> permitted = Arrays.stream(ModelConfig.class.getPermittedSubclasses())
+                .map(Class::getSimpleName)
+                .sorted()
+                .toList();
         assertEquals(List.of("CnnModel", "FastTextModel"), permitted);
-        assertEquals(List.of("fasttext", "cnn"), ModelConfig.TYPES.stream().map(ModelConfig.Type::name).toList());
+        assertEquals(
+                List.of("fasttext", "cnn"),
+                ModelConfig.TYPES.stream().map(ModelConfig.Type::name).toList());
     }
 
     @Test
@@ -32,7 +37,8 @@ class ModelConfigTest {
 
     @Test
     void theTypeNamesTheRecord() {
-        ModelConfig model = parse(DATA + "model: {type: CNN, conv_filters: 7}\n").model();
+        ModelConfig model =
+                parse(DATA + "model: {type: CNN, conv_filters: 7}\n").model();
         assertEquals(new CnnModel(64, 0.1, 7, 3, FeaturesConfig.defaults()), model);
         assertEquals("cnn", model.type());
         ConfigException invalid = assertThrows(ConfigException.class, () -> parse(DATA + "model: {type: rnn}\n"));
@@ -41,7 +47,8 @@ class ModelConfigTest {
 
     @Test
     void aFastTextModelKeepsTheMapItHadWhenTheCnnFieldsWereOnEveryModel() {
-        assertEquals(List.of("type", "embedding_dim", "dropout", "conv_filters", "conv_kernel_size", "features"),
+        assertEquals(
+                List.of("type", "embedding_dim", "dropout", "conv_filters", "conv_kernel_size", "features"),
                 List.copyOf(ModelConfig.defaults().toMap().keySet()));
         assertEquals(128, ModelConfig.defaults().toMap().get("conv_filters"));
     }

@@ -22,7 +22,8 @@ class SecretsTest {
     @Test
     void theResolvedConfigurationShowsTheWebhookRedacted() throws Exception {
         Files.writeString(dir.resolve("train.jsonl"), "{\"text\": \"a\", \"label\": \"ALLOW\"}\n");
-        Files.writeString(dir.resolve("train.yaml"), "data:\n  train: train.jsonl\nwatchdog:\n  webhook: " + HOOK + "\n");
+        Files.writeString(
+                dir.resolve("train.yaml"), "data:\n  train: train.jsonl\nwatchdog:\n  webhook: " + HOOK + "\n");
         TrainguardConfig c = ConfigLoader.load(dir.resolve("train.yaml"));
         assertEquals(Optional.of(URI.create(HOOK)), c.watchdog().webhook(), "the watchdog still gets the real URL");
         for (String written : new String[] {c.toYaml(), c.toMap().toString()}) {
@@ -30,7 +31,9 @@ class SecretsTest {
                 assertFalse(written.contains(secret), written);
             }
         }
-        assertEquals("https://hooks.example.com/...", ((java.util.Map<?, ?>) c.toMap().get("watchdog")).get("webhook"));
+        assertEquals(
+                "https://hooks.example.com/...",
+                ((java.util.Map<?, ?>) c.toMap().get("watchdog")).get("webhook"));
     }
 
     @Test
@@ -44,11 +47,21 @@ class SecretsTest {
     }
 
     private static TrainguardConfig withHook(TrainguardConfig c, WatchdogConfig w, String hook) {
-        WatchdogConfig hooked = new WatchdogConfig(w.checkInterval(), w.hangTimeout(), w.stopTimeout(), w.backoffInitial(),
-                w.backoffMax(), w.crashLoopFailures(), w.crashLoopWindow(), Optional.of(URI.create(hook)), w.audio(),
-                w.sound(), w.logFile(), w.javaOpts());
-        return TrainguardConfig.of(c.labels(), c.model(), c.data(), c.training(), c.checkpoint(), c.session(), c.eval(),
-                c.loss(), hooked);
+        WatchdogConfig hooked = new WatchdogConfig(
+                w.checkInterval(),
+                w.hangTimeout(),
+                w.stopTimeout(),
+                w.backoffInitial(),
+                w.backoffMax(),
+                w.crashLoopFailures(),
+                w.crashLoopWindow(),
+                Optional.of(URI.create(hook)),
+                w.audio(),
+                w.sound(),
+                w.logFile(),
+                w.javaOpts());
+        return TrainguardConfig.of(
+                c.labels(), c.model(), c.data(), c.training(), c.checkpoint(), c.session(), c.eval(), c.loss(), hooked);
     }
 
     @Test

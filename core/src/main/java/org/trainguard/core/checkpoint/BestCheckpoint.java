@@ -1,4 +1,5 @@
 package org.trainguard.core.checkpoint;
+
 import org.trainguard.core.run.RunLayout;
 
 /**

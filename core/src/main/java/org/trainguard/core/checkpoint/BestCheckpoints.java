@@ -35,8 +35,7 @@ public final class BestCheckpoints {
         }
     }
 
-    private BestCheckpoints() {
-    }
+    private BestCheckpoints() {}
 
     /**
      * Checks {@code best.json}; a candidate that does not verify is moved aside into
@@ -55,12 +54,14 @@ public final class BestCheckpoints {
         String problem = "";
         if (recorded.isEmpty()) {
             if (candidates.isEmpty()) {
-                return new Check(Optional.empty(), fileThere ? "is unreadable and no checkpoint records an evaluation" : "");
+                return new Check(
+                        Optional.empty(), fileThere ? "is unreadable and no checkpoint records an evaluation" : "");
             }
             problem = fileThere ? "is unreadable" : "is missing";
         } else {
             BestCheckpoint r = recorded.get();
-            Optional<BestCheckpoint> same = candidates.stream().filter(c -> c.step() == r.step()).findFirst();
+            Optional<BestCheckpoint> same =
+                    candidates.stream().filter(c -> c.step() == r.step()).findFirst();
             Optional<BestCheckpoint> top = top(candidates, greaterIsBetter);
             if (!r.metric().equals(metric)) {
                 problem = "ranks by " + r.metric() + ", but the run ranks by " + metric;
@@ -70,18 +71,21 @@ public final class BestCheckpoints {
             } else if (same.isEmpty()) {
                 problem = "names " + r.path() + ", whose " + TrainingState.FILE_NAME + " records no evaluation of it";
             } else if (Double.compare(same.get().value(), r.value()) != 0) {
-                problem = "says " + metric + " " + r.value() + " for " + r.path() + ", but its " + TrainingState.FILE_NAME
-                        + " records " + same.get().value();
-            } else if (top.isPresent() && top.get().step() != r.step() && r.improvedBy(top.get().value())) {
-                problem = "names " + r.path() + " (" + metric + " " + r.value() + "), but " + top.get().path() + " has a better one ("
-                        + top.get().value() + ")";
+                problem = "says " + metric + " " + r.value() + " for " + r.path() + ", but its "
+                        + TrainingState.FILE_NAME + " records " + same.get().value();
+            } else if (top.isPresent()
+                    && top.get().step() != r.step()
+                    && r.improvedBy(top.get().value())) {
+                problem = "names " + r.path() + " (" + metric + " " + r.value() + "), but "
+                        + top.get().path() + " has a better one (" + top.get().value() + ")";
             }
         }
         // the best candidate that verifies; a broken one is moved aside and the next one tried
         List<BestCheckpoint> ranked = new ArrayList<>(candidates);
         while (!ranked.isEmpty()) {
             BestCheckpoint t = top(ranked, greaterIsBetter).orElseThrow();
-            CheckpointStore.Verification v = t.step() == verifiedStep ? new CheckpointStore.Verification(true, "", Optional.empty())
+            CheckpointStore.Verification v = t.step() == verifiedStep
+                    ? new CheckpointStore.Verification(true, "", Optional.empty())
                     : store.verify(store.dir().resolve(t.path()));
             if (v.ok()) {
                 return new Check(Optional.of(t), problem);
@@ -104,7 +108,9 @@ public final class BestCheckpoints {
             } catch (IOException | RuntimeException e) {
                 continue; // a checkpoint that cannot say what it holds is not a candidate
             }
-            if (ts.bestStep() != c.step() || !(ts.metrics().get(metric) instanceof Number n) || Double.isNaN(n.doubleValue())) {
+            if (ts.bestStep() != c.step()
+                    || !(ts.metrics().get(metric) instanceof Number n)
+                    || Double.isNaN(n.doubleValue())) {
                 continue;
             }
             out.add(new BestCheckpoint(metric, n.doubleValue(), c.step(), c.name(), greaterIsBetter));
@@ -119,7 +125,9 @@ public final class BestCheckpoints {
             better = better.reversed();
         }
         BestCheckpoint top = null;
-        for (BestCheckpoint b : list.stream().sorted(Comparator.comparingLong(BestCheckpoint::step)).toList()) {
+        for (BestCheckpoint b : list.stream()
+                .sorted(Comparator.comparingLong(BestCheckpoint::step))
+                .toList()) {
             if (top == null || better.compare(b, top) > 0) {
                 top = b;
             }

@@ -16,11 +16,7 @@ import org.trainguard.core.run.RunLayout;
  * @param provenance where it came from: trainguard version, Java, OS, config, dataset fingerprint
  */
 public record CheckpointManifest(
-        int formatVersion,
-        long step,
-        Instant createdAt,
-        List<FileEntry> files,
-        Map<String, Object> provenance) {
+        int formatVersion, long step, Instant createdAt, List<FileEntry> files, Map<String, Object> provenance) {
 
     /** The checkpoint format this build writes and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
@@ -41,6 +37,5 @@ public record CheckpointManifest(
      * @param size its length in bytes
      * @param sha256 the hex SHA-256 of its bytes
      */
-    public record FileEntry(String name, long size, String sha256) {
-    }
+    public record FileEntry(String name, long size, String sha256) {}
 }

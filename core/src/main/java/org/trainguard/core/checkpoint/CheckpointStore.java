@@ -50,7 +50,8 @@ public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern COMMITTED = Pattern.compile("checkpoint-(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path dir;
 
@@ -86,8 +87,7 @@ public final class CheckpointStore {
      * @param problem why not, empty when ok
      * @param manifest the manifest when it could be read
      */
-    public record Verification(boolean ok, String problem, Optional<CheckpointManifest> manifest) {
-    }
+    public record Verification(boolean ok, String problem, Optional<CheckpointManifest> manifest) {}
 
     /** Thrown when a checkpoint was written by a newer trainguard than this one. */
     public static final class UnsupportedFormatException extends RuntimeException {
@@ -109,7 +109,8 @@ public final class CheckpointStore {
      */
     public Path begin(long step) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(TEMP_PREFIX + PREFIX + step + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        Path tmp = dir.resolve(TEMP_PREFIX + PREFIX + step + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.createDirectory(tmp);
         return tmp;
     }
@@ -133,10 +134,12 @@ public final class CheckpointStore {
                     if (!Files.isRegularFile(f) || f.getFileName().toString().equals(CheckpointManifest.FILE_NAME)) {
                         continue;
                     }
-                    entries.add(new CheckpointManifest.FileEntry(f.getFileName().toString(), Files.size(f), Hashing.sha256(f)));
+                    entries.add(new CheckpointManifest.FileEntry(
+                            f.getFileName().toString(), Files.size(f), Hashing.sha256(f)));
                 }
             }
-            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, step, Instant.now(), entries, provenance);
+            CheckpointManifest manifest =
+                    new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, step, Instant.now(), entries, provenance);
             byte[] json = Json.mapper().writeValueAsBytes(manifest);
             AtomicFiles.writeDurably(tmp.resolve(CheckpointManifest.FILE_NAME), out -> out.write(json));
             AtomicFiles.fsyncDirectory(tmp);
@@ -147,7 +150,10 @@ public final class CheckpointStore {
                     deleteRecursively(tmp);
                     return new Checkpoint(step, target);
                 }
-                moveAside(target, "replaced by a new checkpoint of the same step: " + verify(target).problem());
+                moveAside(
+                        target,
+                        "replaced by a new checkpoint of the same step: "
+                                + verify(target).problem());
             }
             AtomicFiles.moveAtomically(tmp, target);
             AtomicFiles.fsyncDirectory(dir);
@@ -268,7 +274,8 @@ public final class CheckpointStore {
             AtomicFiles.moveAtomically(checkpointDir, target);
             Files.writeString(target.resolve("REASON.txt"), reason + System.lineSeparator(), StandardCharsets.UTF_8);
             AtomicFiles.fsyncDirectory(dir);
-            LOG.warn("moved checkpoint {} aside to {}: {}", checkpointDir.getFileName(), dir.relativize(target), reason);
+            LOG.warn(
+                    "moved checkpoint {} aside to {}: {}", checkpointDir.getFileName(), dir.relativize(target), reason);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move broken checkpoint " + checkpointDir + " aside", e);
@@ -283,7 +290,8 @@ public final class CheckpointStore {
      * @throws IOException when the file cannot be read
      */
     public TrainingState readTrainingState(Checkpoint checkpoint) throws IOException {
-        return Json.mapper().readValue(checkpoint.dir().resolve(TrainingState.FILE_NAME).toFile(), TrainingState.class);
+        return Json.mapper()
+                .readValue(checkpoint.dir().resolve(TrainingState.FILE_NAME).toFile(), TrainingState.class);
     }
 
     // ---------------------------------------------------------------- rotation and best

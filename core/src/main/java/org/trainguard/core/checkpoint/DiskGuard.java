@@ -54,8 +54,10 @@ public final class DiskGuard {
 
         /** @return the figures in a sentence */
         public String describe() {
-            return "the next checkpoint needs " + mib(neededBytes) + " (" + neededBytes + " bytes, margin included), " + folder
-                    + " has " + mib(freeBytes) + " (" + freeBytes + " bytes) free: " + mib(missingBytes()) + " (" + missingBytes()
+            return "the next checkpoint needs " + mib(neededBytes) + " (" + neededBytes + " bytes, margin included), "
+                    + folder
+                    + " has " + mib(freeBytes) + " (" + freeBytes + " bytes) free: " + mib(missingBytes()) + " ("
+                    + missingBytes()
                     + " bytes) missing";
         }
     }
@@ -148,7 +150,8 @@ public final class DiskGuard {
             }
             try {
                 store.delete(doomed);
-                LOG.warn("not enough disk space for the next checkpoint: deleted {} now, which rotation would delete after the next save",
+                LOG.warn(
+                        "not enough disk space for the next checkpoint: deleted {} now, which rotation would delete after the next save",
                         doomed.name());
             } catch (IOException e) {
                 LOG.warn("could not delete {} early: {}", doomed.name(), e.toString());

@@ -75,11 +75,39 @@ public record TrainingState(
      * @param metrics the latest metrics
      * @param fingerprints what the run depends on
      */
-    public TrainingState(int formatVersion, long step, int epoch, long batchInEpoch, long samplesSeen, long seed, double learningRate,
-                         long totalSteps, double trainingSeconds, String bestMetric, double bestValue, long bestStep,
-                         Map<String, Object> metrics, Map<String, String> fingerprints) {
-        this(formatVersion, step, epoch, batchInEpoch, samplesSeen, seed, learningRate, totalSteps, trainingSeconds, bestMetric, bestValue,
-                bestStep, metrics, fingerprints, 1.0, 0, 0);
+    public TrainingState(
+            int formatVersion,
+            long step,
+            int epoch,
+            long batchInEpoch,
+            long samplesSeen,
+            long seed,
+            double learningRate,
+            long totalSteps,
+            double trainingSeconds,
+            String bestMetric,
+            double bestValue,
+            long bestStep,
+            Map<String, Object> metrics,
+            Map<String, String> fingerprints) {
+        this(
+                formatVersion,
+                step,
+                epoch,
+                batchInEpoch,
+                samplesSeen,
+                seed,
+                learningRate,
+                totalSteps,
+                trainingSeconds,
+                bestMetric,
+                bestValue,
+                bestStep,
+                metrics,
+                fingerprints,
+                1.0,
+                0,
+                0);
     }
 
     /**
@@ -102,11 +130,41 @@ public record TrainingState(
      * @param lrFactor what the learning rate is multiplied by after rollbacks
      * @param rollbacks how many rollbacks the run has made
      */
-    public TrainingState(int formatVersion, long step, int epoch, long batchInEpoch, long samplesSeen, long seed, double learningRate,
-                         long totalSteps, double trainingSeconds, String bestMetric, double bestValue, long bestStep,
-                         Map<String, Object> metrics, Map<String, String> fingerprints, double lrFactor, int rollbacks) {
-        this(formatVersion, step, epoch, batchInEpoch, samplesSeen, seed, learningRate, totalSteps, trainingSeconds, bestMetric,
-                bestValue, bestStep, metrics, fingerprints, lrFactor, rollbacks, 0);
+    public TrainingState(
+            int formatVersion,
+            long step,
+            int epoch,
+            long batchInEpoch,
+            long samplesSeen,
+            long seed,
+            double learningRate,
+            long totalSteps,
+            double trainingSeconds,
+            String bestMetric,
+            double bestValue,
+            long bestStep,
+            Map<String, Object> metrics,
+            Map<String, String> fingerprints,
+            double lrFactor,
+            int rollbacks) {
+        this(
+                formatVersion,
+                step,
+                epoch,
+                batchInEpoch,
+                samplesSeen,
+                seed,
+                learningRate,
+                totalSteps,
+                trainingSeconds,
+                bestMetric,
+                bestValue,
+                bestStep,
+                metrics,
+                fingerprints,
+                lrFactor,
+                rollbacks,
+                0);
     }
 
     /** @return whether an evaluation has set a best value */

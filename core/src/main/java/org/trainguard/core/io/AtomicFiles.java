@@ -42,8 +42,7 @@ public final class AtomicFiles {
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Replaces {@code target} with what {@code content} writes through the file's channel,
@@ -82,7 +81,8 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = temporaryBeside(target);
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out =
+                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
             }
             moveAtomically(tmp, target);
@@ -93,8 +93,10 @@ public final class AtomicFiles {
 
     private static Path temporaryBeside(Path target) {
         // Not Files.createTempFile: its owner-only permissions would differ from the target's.
-        return target.toAbsolutePath().getParent()
-                .resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return target.toAbsolutePath()
+                .getParent()
+                .resolve("." + target.getFileName() + ".tmp-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
     /**
@@ -190,8 +192,8 @@ public final class AtomicFiles {
      */
     public static void writeDurably(Path target, Content content) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = Channels.newOutputStream(ch);
             content.writeTo(out);
             out.flush();

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 /** SHA-256 of files and strings, as lowercase hex. */
 public final class Hashing {
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     /**
      * @param file the file to hash

@@ -20,8 +20,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * A JSON parser's or mapper's error in a person's words: Jackson's messages name its own classes, features
@@ -32,13 +31,13 @@ public final class Json {
      * @return one line: what is wrong, with the line and column when known
      */
     public static String problem(Exception e) {
-        String text = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage()
+        String text = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                ? jpe.getOriginalMessage()
                 : e.getMessage();
         if (text == null) {
             return e.getClass().getSimpleName();
         }
-        String clean = text
-                .replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+        String clean = text.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
                 .replaceAll("\\s*(at )?\\[Source:[^\\]]*\\]", "")
                 .replaceAll(" \\(code -?\\d+\\)", "")
                 .replaceAll("\\s*\\(for [a-zA-Z.$]+\\)", "")
@@ -48,9 +47,11 @@ public final class Json {
                 .replace("Unexpected end-of-input", "the text ends too early");
         int nl = clean.indexOf('\n');
         clean = (nl < 0 ? clean : clean.substring(0, nl)).strip();
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                && jpe.getLocation() != null
                 && jpe.getLocation().getLineNr() > 0) {
-            clean += " (line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() + ")";
+            clean += " (line " + jpe.getLocation().getLineNr() + ", column "
+                    + jpe.getLocation().getColumnNr() + ")";
         }
         return clean;
     }

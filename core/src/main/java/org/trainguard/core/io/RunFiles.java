@@ -15,8 +15,7 @@ import java.nio.file.Path;
  */
 public final class RunFiles {
 
-    private RunFiles() {
-    }
+    private RunFiles() {}
 
     /**
      * Refuses a file that is a symbolic link, or a folder where a file belongs. A missing file is fine.
@@ -27,12 +26,14 @@ public final class RunFiles {
      */
     public static void requireNoLink(Path file, String what) throws UnusablePathException {
         if (Files.isSymbolicLink(file)) {
-            throw new UnusablePathException(file, what + " " + file + " is a symbolic link; trainguard never writes "
-                    + "through a link it did not create: remove the link (rm " + file + ") and start again");
+            throw new UnusablePathException(
+                    file,
+                    what + " " + file + " is a symbolic link; trainguard never writes "
+                            + "through a link it did not create: remove the link (rm " + file + ") and start again");
         }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new UnusablePathException(file, what + " " + file + " is a folder, not a file: remove or rename it "
-                    + "and start again");
+            throw new UnusablePathException(
+                    file, what + " " + file + " is a folder, not a file: remove or rename it " + "and start again");
         }
     }
 
@@ -45,24 +46,34 @@ public final class RunFiles {
     public static void prepareOutputDir(Path outputDir) throws UnusablePathException {
         Path dir = outputDir.toAbsolutePath().normalize();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UnusablePathException(dir, "training.output_dir " + dir + (Files.isSymbolicLink(dir)
-                    ? " is a symbolic link to a file" : " is a file") + ", not a folder: set training.output_dir to a "
-                    + "folder, or move the file away");
+            throw new UnusablePathException(
+                    dir,
+                    "training.output_dir " + dir
+                            + (Files.isSymbolicLink(dir) ? " is a symbolic link to a file" : " is a file")
+                            + ", not a folder: set training.output_dir to a "
+                            + "folder, or move the file away");
         }
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
-            throw new UnusablePathException(dir, "training.output_dir " + dir + " cannot be created: " + e.getFile()
-                    + " is a file, not a folder; set training.output_dir to another folder");
+            throw new UnusablePathException(
+                    dir,
+                    "training.output_dir " + dir + " cannot be created: " + e.getFile()
+                            + " is a file, not a folder; set training.output_dir to another folder");
         } catch (FileSystemException e) {
-            throw new UnusablePathException(dir, "training.output_dir " + dir + " cannot be created: " + reason(e)
-                    + "; create it or choose another folder");
+            throw new UnusablePathException(
+                    dir,
+                    "training.output_dir " + dir + " cannot be created: " + reason(e)
+                            + "; create it or choose another folder");
         } catch (IOException e) {
-            throw new UnusablePathException(dir, "training.output_dir " + dir + " cannot be created: " + e.getMessage());
+            throw new UnusablePathException(
+                    dir, "training.output_dir " + dir + " cannot be created: " + e.getMessage());
         }
         if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
-            throw new UnusablePathException(dir, "training.output_dir " + dir + " is not writable by this user: "
-                    + "fix its permissions (chmod u+rwx " + dir + ") or choose another folder");
+            throw new UnusablePathException(
+                    dir,
+                    "training.output_dir " + dir + " is not writable by this user: "
+                            + "fix its permissions (chmod u+rwx " + dir + ") or choose another folder");
         }
     }
 

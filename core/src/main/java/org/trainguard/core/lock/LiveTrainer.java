@@ -25,8 +25,7 @@ final class LiveTrainer {
     /** How recent a trainer on another machine must have written the run's files to count as running. */
     static final Duration OTHER_HOST_FRESHNESS = Duration.ofMinutes(10);
 
-    private LiveTrainer() {
-    }
+    private LiveTrainer() {}
 
     /**
      * @param outputDir the run's output folder
@@ -40,23 +39,36 @@ final class LiveTrainer {
         } catch (RuntimeException e) {
             return Optional.empty(); // an unreadable session file names nobody
         }
-        if (read.isEmpty() || !read.get().status().live() || read.get().pid() == self || read.get().pid() <= 0
-                || read.get().host() == null || read.get().host().isBlank()) {
+        if (read.isEmpty()
+                || !read.get().status().live()
+                || read.get().pid() == self
+                || read.get().pid() <= 0
+                || read.get().host() == null
+                || read.get().host().isBlank()) {
             return Optional.empty(); // names no process that could be checked
         }
         SessionState s = read.get();
         Instant written = s.updatedAt() == null ? Instant.EPOCH : s.updatedAt();
         boolean running;
         if (HostName.get().equals(s.host())) {
-            running = ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().startInstant().map(start -> !start.isAfter(written)).orElse(true))
+            running = ProcessHandle.of(s.pid())
+                    .filter(ProcessHandle::isAlive)
+                    .map(p -> p.info()
+                            .startInstant()
+                            .map(start -> !start.isAfter(written))
+                            .orElse(true))
                     .orElse(false);
         } else {
-            Instant latest = Heartbeat.read(outputDir).filter(h -> h.pid() == s.pid()).map(Heartbeat::updatedAt)
-                    .filter(h -> h.isAfter(written)).orElse(written);
+            Instant latest = Heartbeat.read(outputDir)
+                    .filter(h -> h.pid() == s.pid())
+                    .map(Heartbeat::updatedAt)
+                    .filter(h -> h.isAfter(written))
+                    .orElse(written);
             running = Duration.between(latest, Instant.now()).compareTo(OTHER_HOST_FRESHNESS) < 0;
         }
-        return running ? Optional.of(new RunLock.LockInfo(s.pid(), s.host(), s.sessionId(), s.startedAt() == null ? written : s.startedAt()))
+        return running
+                ? Optional.of(new RunLock.LockInfo(
+                        s.pid(), s.host(), s.sessionId(), s.startedAt() == null ? written : s.startedAt()))
                 : Optional.empty();
     }
 }

@@ -59,8 +59,7 @@ public final class RecordFileLock<T> implements AutoCloseable {
      *
      * @param <T> the record type
      */
-    public sealed interface Attempt<T> permits Acquired, HeldByAnother {
-    }
+    public sealed interface Attempt<T> permits Acquired, HeldByAnother {}
 
     /**
      * The lock is ours and the file holds our record.
@@ -118,8 +117,12 @@ public final class RecordFileLock<T> implements AutoCloseable {
             }
             RunFiles.requireNoLink(file, "the lock file");
             // NOFOLLOW_LINKS too: a link made between the check and the open fails the open instead of being followed
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            FileChannel ch = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
             try {
                 FileLock lock = lockOrEmpty(ch).orElse(null);
                 if (lock == null) {
@@ -163,8 +166,8 @@ public final class RecordFileLock<T> implements AutoCloseable {
             if (here.isPresent()) {
                 return Optional.of(new HeldByAnother<>(file, here.get().recordAs(type)));
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 Optional<FileLock> probe = lockOrEmpty(ch);
                 if (probe.isPresent()) {
                     probe.get().release();

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.run.HostName;
-import org.trainguard.core.run.SessionStore;
 import org.trainguard.core.run.RunLayout;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * {@code trainguard.lock}: held by the one trainer that runs in an output folder. It is an
@@ -45,7 +45,8 @@ public final class RunLock implements AutoCloseable {
     public record LockInfo(long pid, String host, String sessionId, Instant startedAt) {
         /** @return whether the holder is a live process on this host */
         public boolean aliveHere() {
-            return host.equals(HostName.get()) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return host.equals(HostName.get())
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
 
         /**
@@ -57,14 +58,19 @@ public final class RunLock implements AutoCloseable {
             if (!host.equals(HostName.get())) {
                 return true;
             }
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().startInstant().map(t -> !t.isAfter(startedAt.plusSeconds(2))).orElse(true))
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .map(p -> p.info()
+                            .startInstant()
+                            .map(t -> !t.isAfter(startedAt.plusSeconds(2)))
+                            .orElse(true))
                     .orElse(false);
         }
 
         /** @return "pid 1234 on host x (session ...)" for messages */
         public String describe() {
-            return "pid " + pid + " on " + host + (sessionId.isEmpty() ? "" : " (session " + sessionId + ")") + " since " + startedAt;
+            return "pid " + pid + " on " + host + (sessionId.isEmpty() ? "" : " (session " + sessionId + ")")
+                    + " since " + startedAt;
         }
     }
 
@@ -74,7 +80,10 @@ public final class RunLock implements AutoCloseable {
         private final transient Optional<LockInfo> holder;
 
         LockHeldException(Path file, Optional<LockInfo> holder) {
-            this("another trainer holds " + file + ": " + holder.map(LockInfo::describe).orElse("holder unknown"), holder);
+            this(
+                    "another trainer holds " + file + ": "
+                            + holder.map(LockInfo::describe).orElse("holder unknown"),
+                    holder);
         }
 
         LockHeldException(String message, Optional<LockInfo> holder) {
@@ -102,7 +111,11 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Path outputDir, String sessionId) throws LockHeldException, IOException {
         RunFiles.prepareOutputDir(outputDir);
         Path file = outputDir.resolve(FILE_NAME);
-        LockInfo me = new LockInfo(ProcessHandle.current().pid(), HostName.get(), Objects.requireNonNullElse(sessionId, ""), Instant.now());
+        LockInfo me = new LockInfo(
+                ProcessHandle.current().pid(),
+                HostName.get(),
+                Objects.requireNonNullElse(sessionId, ""),
+                Instant.now());
         RecordFileLock.Attempt<LockInfo> attempt = RecordFileLock.tryAcquire(file, LockInfo.class, me);
         if (attempt instanceof RecordFileLock.HeldByAnother<LockInfo> held) {
             throw new LockHeldException(file, held.holder());
@@ -113,11 +126,15 @@ public final class RunLock implements AutoCloseable {
             // The lock file was deleted (or replaced) under a running trainer: the lock we just took
             // is on a new file, and the run belongs to that trainer.
             acquired.lock().close();
-            throw new LockHeldException("another trainer runs in " + outputDir + ": " + running.get().describe()
-                    + ", as " + SessionStore.FILE_NAME + " and that process show, although " + FILE_NAME
-                    + " was not locked (was it deleted?). Stop that trainer first; this one does not take the run over", running);
+            throw new LockHeldException(
+                    "another trainer runs in " + outputDir + ": "
+                            + running.get().describe()
+                            + ", as " + SessionStore.FILE_NAME + " and that process show, although " + FILE_NAME
+                            + " was not locked (was it deleted?). Stop that trainer first; this one does not take the run over",
+                    running);
         }
-        acquired.previous().ifPresent(p -> LOG.warn("taking over the run lock of {}: that process is gone", p.describe()));
+        acquired.previous()
+                .ifPresent(p -> LOG.warn("taking over the run lock of {}: that process is gone", p.describe()));
         return new RunLock(acquired.lock());
     }
 

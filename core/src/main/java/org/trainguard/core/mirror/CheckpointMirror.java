@@ -36,8 +36,8 @@ public final class CheckpointMirror {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointMirror.class);
     private static final String DIR = CheckpointStore.DIR_NAME + "/";
     private static final String FINAL = "final/";
-    private static final Pattern MANIFEST_KEY = Pattern.compile(Pattern.quote(DIR + CheckpointStore.PREFIX) + "(\\d+)/"
-            + Pattern.quote(CheckpointManifest.FILE_NAME));
+    private static final Pattern MANIFEST_KEY = Pattern.compile(
+            Pattern.quote(DIR + CheckpointStore.PREFIX) + "(\\d+)/" + Pattern.quote(CheckpointManifest.FILE_NAME));
 
     private final MirrorTarget target;
 
@@ -63,7 +63,8 @@ public final class CheckpointMirror {
      */
     public void copy(CheckpointStore.Checkpoint checkpoint) throws IOException {
         if (verify(checkpoint.step()).isEmpty()) {
-            // already there and verified (a resume hands over the checkpoint it started from): never take a good copy down
+            // already there and verified (a resume hands over the checkpoint it started from): never take a good copy
+            // down
             return;
         }
         copyFolder(checkpoint.dir(), DIR + CheckpointStore.PREFIX + checkpoint.step() + "/", checkpoint.name());
@@ -80,8 +81,8 @@ public final class CheckpointMirror {
     }
 
     private void copyFolder(Path dir, String prefix, String what) throws IOException {
-        CheckpointManifest manifest = Json.mapper().readValue(dir.resolve(CheckpointManifest.FILE_NAME).toFile(),
-                CheckpointManifest.class);
+        CheckpointManifest manifest = Json.mapper()
+                .readValue(dir.resolve(CheckpointManifest.FILE_NAME).toFile(), CheckpointManifest.class);
         // the manifest goes first on replacement too, so a half-replaced folder never verifies
         target.delete(prefix + CheckpointManifest.FILE_NAME);
         for (CheckpointManifest.FileEntry e : manifest.files()) {
@@ -142,7 +143,8 @@ public final class CheckpointMirror {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             return Optional.of(CheckpointManifest.FILE_NAME + " is unreadable: " + Json.problem(e));
         }
-        if (step.isPresent() && manifest.step() != step.getAsLong() || manifest.files().isEmpty()) {
+        if (step.isPresent() && manifest.step() != step.getAsLong()
+                || manifest.files().isEmpty()) {
             return Optional.of(CheckpointManifest.FILE_NAME + " is for step " + manifest.step() + " with "
                     + manifest.files().size() + " files");
         }
@@ -235,8 +237,8 @@ public final class CheckpointMirror {
         return Optional.empty();
     }
 
-    private Optional<CheckpointStore.Checkpoint> restore(CheckpointStore local, long step, BiConsumer<Long, String> onBad)
-            throws IOException {
+    private Optional<CheckpointStore.Checkpoint> restore(
+            CheckpointStore local, long step, BiConsumer<Long, String> onBad) throws IOException {
         Path tmp = local.begin(step);
         try {
             String prefix = DIR + CheckpointStore.PREFIX + step + "/";

@@ -57,7 +57,8 @@ public final class FolderTarget implements MirrorTarget {
         List<String> keys = new ArrayList<>();
         try (Stream<Path> files = Files.walk(base)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                String key =
+                        root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
                 if (key.startsWith(prefix) && !f.getFileName().toString().startsWith(".tmp-")) {
                     keys.add(key);
                 }

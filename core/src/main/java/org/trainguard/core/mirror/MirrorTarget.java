@@ -52,6 +52,5 @@ public interface MirrorTarget extends AutoCloseable {
 
     /** Releases connections; the default does nothing. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

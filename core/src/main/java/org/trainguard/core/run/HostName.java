@@ -8,8 +8,7 @@ public final class HostName {
 
     private static final String NAME = resolve();
 
-    private HostName() {
-    }
+    private HostName() {}
 
     /** @return the host name, or {@code localhost} when it cannot be found */
     public static String get() {

@@ -30,8 +30,8 @@ public final class RunFolder {
      * @param createdAt when it was committed, from its manifest
      * @param best whether {@code best.json} names it
      */
-    public record CheckedCheckpoint(long step, Path dir, boolean verified, String problem, Optional<Instant> createdAt, boolean best) {
-    }
+    public record CheckedCheckpoint(
+            long step, Path dir, boolean verified, String problem, Optional<Instant> createdAt, boolean best) {}
 
     private final Path dir;
     private final CheckpointStore checkpoints;
@@ -111,7 +111,12 @@ public final class RunFolder {
         List<CheckedCheckpoint> out = new ArrayList<>();
         for (CheckpointStore.Checkpoint c : checkpoints.list()) {
             CheckpointStore.Verification v = checkpoints.verify(c.dir());
-            out.add(new CheckedCheckpoint(c.step(), c.dir(), v.ok(), v.problem(), v.manifest().map(CheckpointManifest::createdAt),
+            out.add(new CheckedCheckpoint(
+                    c.step(),
+                    c.dir(),
+                    v.ok(),
+                    v.problem(),
+                    v.manifest().map(CheckpointManifest::createdAt),
                     best.map(b -> b.step() == c.step()).orElse(false)));
         }
         return out;

@@ -63,8 +63,7 @@ public final class RunLayout {
     /** The trainer's console output, as the watchdog captures it (in {@link #LOGS}). */
     public static final String TRAINER_CONSOLE = "trainer-console.log";
 
-    private RunLayout() {
-    }
+    private RunLayout() {}
 
     /**
      * @param outputDir a run's output folder

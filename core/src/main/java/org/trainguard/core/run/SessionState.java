@@ -78,7 +78,9 @@ public record SessionState(
         lastMetrics = lastMetrics == null ? Map.of() : Map.copyOf(lastMetrics);
         resumes = resumes == null ? List.of() : List.copyOf(resumes);
         // files written before pauses were recorded have none
-        pauses = pauses == null ? List.of() : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
+        pauses = pauses == null
+                ? List.of()
+                : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
         // files written before rollbacks were recorded have none
         rollbacks = rollbacks == null ? List.of() : List.copyOf(rollbacks);
     }
@@ -93,8 +95,8 @@ public record SessionState(
      * @param freeBytes what the file system has free for this user
      * @param missingBytes {@code neededBytes - freeBytes}
      */
-    public record DiskShortage(Instant at, long step, String folder, long neededBytes, long freeBytes, long missingBytes) {
-    }
+    public record DiskShortage(
+            Instant at, long step, String folder, long neededBytes, long freeBytes, long missingBytes) {}
 
     /**
      * A rollback of a diverged run to an earlier checkpoint.
@@ -106,8 +108,7 @@ public record SessionState(
      * @param lrFactor the factor the learning rate is multiplied by from then on (all rollbacks so far together)
      * @param change what was changed, for people
      */
-    public record Rollback(Instant at, long atStep, String loss, long toStep, double lrFactor, String change) {
-    }
+    public record Rollback(Instant at, long atStep, String loss, long toStep, double lrFactor, String change) {}
 
     /**
      * A reference to a committed checkpoint.
@@ -116,8 +117,7 @@ public record SessionState(
      * @param path its folder
      * @param at when it was committed
      */
-    public record CheckpointRef(long step, String path, Instant at) {
-    }
+    public record CheckpointRef(long step, String path, Instant at) {}
 
     /**
      * The best evaluation so far.
@@ -126,8 +126,7 @@ public record SessionState(
      * @param value its value
      * @param step the step it was measured at
      */
-    public record Best(String metric, double value, long step) {
-    }
+    public record Best(String metric, double value, long step) {}
 
     /**
      * One resume of the run.
@@ -135,8 +134,7 @@ public record SessionState(
      * @param at when the run resumed
      * @param fromStep the step of the checkpoint it resumed from
      */
-    public record Resume(Instant at, long fromStep) {
-    }
+    public record Resume(Instant at, long fromStep) {}
 
     /**
      * How a trainer process ended.
@@ -144,8 +142,7 @@ public record SessionState(
      * @param code its exit status
      * @param reason a sentence for people
      */
-    public record Exit(int code, String reason) {
-    }
+    public record Exit(int code, String reason) {}
 
     /**
      * A time the trainer process did not run although it was alive: the machine was suspended, the virtual
@@ -154,8 +151,7 @@ public record SessionState(
      * @param at when the pause began
      * @param seconds how long it lasted
      */
-    public record Pause(Instant at, double seconds) {
-    }
+    public record Pause(Instant at, double seconds) {}
 
     /**
      * Where early stopping stands.
@@ -165,8 +161,7 @@ public record SessionState(
      * @param evaluationsWithoutImprovement evaluations in a row so far that did not improve it
      * @param stopped whether the run ended early because of it
      */
-    public record EarlyStopping(int patience, double minDelta, int evaluationsWithoutImprovement, boolean stopped) {
-    }
+    public record EarlyStopping(int patience, double minDelta, int evaluationsWithoutImprovement, boolean stopped) {}
 
     /** @return where early stopping stands, when it is on */
     public Optional<EarlyStopping> earlyStoppingState() {
@@ -183,8 +178,8 @@ public record SessionState(
      * @param errorAt when that copy failed
      * @param pending checkpoints waiting to be copied
      */
-    public record Mirror(String target, long lastStep, Instant lastAt, String lastError, Instant errorAt, int pending) {
-    }
+    public record Mirror(
+            String target, long lastStep, Instant lastAt, String lastError, Instant errorAt, int pending) {}
 
     /** @return the second copy's state, when the run has a mirror */
     public Optional<Mirror> mirrorState() {
@@ -217,8 +212,34 @@ public record SessionState(
      */
     public static Builder builder(String sessionId) {
         Instant now = Instant.now();
-        return new Builder(new SessionState(SCHEMA_VERSION, sessionId, SessionStatus.STARTING, ProcessHandle.current().pid(),
-                HostName.get(), "", "", now, now, 0, 0, 0, 0, 0, 0, null, null, null, Map.of(), 0, List.of(), null, List.of(), null, List.of(), null, null));
+        return new Builder(new SessionState(
+                SCHEMA_VERSION,
+                sessionId,
+                SessionStatus.STARTING,
+                ProcessHandle.current().pid(),
+                HostName.get(),
+                "",
+                "",
+                now,
+                now,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                Map.of(),
+                0,
+                List.of(),
+                null,
+                List.of(),
+                null,
+                List.of(),
+                null,
+                null));
     }
 
     /** Changes a few fields of a state without a long constructor call. */
@@ -278,59 +299,156 @@ public record SessionState(
         }
 
         /** @param v value @return this */
-        public Builder status(SessionStatus v) { status = v; return this; }
+        public Builder status(SessionStatus v) {
+            status = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder pid(long v) { pid = v; return this; }
+        public Builder pid(long v) {
+            pid = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder host(String v) { host = v; return this; }
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder configPath(String v) { configPath = v; return this; }
+        public Builder configPath(String v) {
+            configPath = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder configSha256(String v) { configSha256 = v; return this; }
+        public Builder configSha256(String v) {
+            configSha256 = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder startedAt(Instant v) { startedAt = v; return this; }
+        public Builder startedAt(Instant v) {
+            startedAt = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder step(long v) { step = v; return this; }
+        public Builder step(long v) {
+            step = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder totalSteps(long v) { totalSteps = v; return this; }
+        public Builder totalSteps(long v) {
+            totalSteps = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder epoch(int v) { epoch = v; return this; }
+        public Builder epoch(int v) {
+            epoch = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder totalEpochs(int v) { totalEpochs = v; return this; }
+        public Builder totalEpochs(int v) {
+            totalEpochs = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder samplesSeen(long v) { samplesSeen = v; return this; }
+        public Builder samplesSeen(long v) {
+            samplesSeen = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder stepsPerSecond(double v) { stepsPerSecond = v; return this; }
+        public Builder stepsPerSecond(double v) {
+            stepsPerSecond = v;
+            return this;
+        }
         /** @param v value, null when unknown @return this */
-        public Builder eta(Instant v) { eta = v; return this; }
+        public Builder eta(Instant v) {
+            eta = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder lastCheckpoint(CheckpointRef v) { lastCheckpoint = v; return this; }
+        public Builder lastCheckpoint(CheckpointRef v) {
+            lastCheckpoint = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder best(Best v) { best = v; return this; }
+        public Builder best(Best v) {
+            best = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder lastMetrics(Map<String, Object> v) { lastMetrics = v; return this; }
+        public Builder lastMetrics(Map<String, Object> v) {
+            lastMetrics = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder restarts(int v) { restarts = v; return this; }
+        public Builder restarts(int v) {
+            restarts = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder resumes(List<Resume> v) { resumes = v; return this; }
+        public Builder resumes(List<Resume> v) {
+            resumes = v;
+            return this;
+        }
         /** @param v value, null while running @return this */
-        public Builder exit(Exit v) { exit = v; return this; }
+        public Builder exit(Exit v) {
+            exit = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder pauses(List<Pause> v) { pauses = v; return this; }
+        public Builder pauses(List<Pause> v) {
+            pauses = v;
+            return this;
+        }
         /** @param v value, null while the next checkpoint fits @return this */
-        public Builder disk(DiskShortage v) { disk = v; return this; }
+        public Builder disk(DiskShortage v) {
+            disk = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder rollbacks(List<Rollback> v) { rollbacks = v; return this; }
+        public Builder rollbacks(List<Rollback> v) {
+            rollbacks = v;
+            return this;
+        }
         /** @param v value @return this */
-        public Builder earlyStopping(EarlyStopping v) { earlyStopping = v; return this; }
+        public Builder earlyStopping(EarlyStopping v) {
+            earlyStopping = v;
+            return this;
+        }
         /** @param v value, null without a mirror @return this */
-        public Builder mirror(Mirror v) { mirror = v; return this; }
+        public Builder mirror(Mirror v) {
+            mirror = v;
+            return this;
+        }
 
         /** @return the state, stamped with the current time */
         public SessionState build() {
-            return new SessionState(SCHEMA_VERSION, sessionId, status, pid, host, configPath, configSha256, startedAt,
-                    Instant.now(), step, totalSteps, epoch, totalEpochs, samplesSeen, stepsPerSecond, eta, lastCheckpoint,
-                    best, lastMetrics, restarts, resumes, exit, pauses, disk, rollbacks, earlyStopping, mirror);
+            return new SessionState(
+                    SCHEMA_VERSION,
+                    sessionId,
+                    status,
+                    pid,
+                    host,
+                    configPath,
+                    configSha256,
+                    startedAt,
+                    Instant.now(),
+                    step,
+                    totalSteps,
+                    epoch,
+                    totalEpochs,
+                    samplesSeen,
+                    stepsPerSecond,
+                    eta,
+                    lastCheckpoint,
+                    best,
+                    lastMetrics,
+                    restarts,
+                    resumes,
+                    exit,
+                    pauses,
+                    disk,
+                    rollbacks,
+                    earlyStopping,
+                    mirror);
         }
     }
 }

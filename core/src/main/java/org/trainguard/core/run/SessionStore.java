@@ -62,7 +62,8 @@ public final class SessionStore {
      * @throws IOException when it cannot be written (a disk already full)
      */
     public void reserveSpace() throws IOException {
-        if (Files.isRegularFile(reserve, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(reserve) == RESERVE_BYTES) {
+        if (Files.isRegularFile(reserve, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.size(reserve) == RESERVE_BYTES) {
             return;
         }
         try {
@@ -116,15 +117,20 @@ public final class SessionStore {
         try {
             JsonNode tree = Json.mapper().readTree(bytes);
             if (tree == null || !tree.isObject()) {
-                return new ReadResult(Optional.empty(), true, file + " is not a JSON object (" + bytes.length + " bytes)");
+                return new ReadResult(
+                        Optional.empty(), true, file + " is not a JSON object (" + bytes.length + " bytes)");
             }
             int version = tree.path("schema_version").asInt(-1);
             if (version > SessionState.SCHEMA_VERSION) {
-                throw new IllegalStateException(file + ": session schema " + version
-                        + " is newer than this build supports (" + SessionState.SCHEMA_VERSION + "); upgrade trainguard");
+                throw new IllegalStateException(
+                        file + ": session schema " + version + " is newer than this build supports ("
+                                + SessionState.SCHEMA_VERSION + "); upgrade trainguard");
             }
             if (version < 1) {
-                return new ReadResult(Optional.empty(), true, file + " has no valid schema_version, found " + tree.path("schema_version"));
+                return new ReadResult(
+                        Optional.empty(),
+                        true,
+                        file + " has no valid schema_version, found " + tree.path("schema_version"));
             }
             return new ReadResult(Optional.of(Json.mapper().treeToValue(tree, SessionState.class)), false, "");
         } catch (JsonProcessingException e) {
@@ -141,6 +147,5 @@ public final class SessionStore {
      * @param corrupt whether a file was there but could not be used
      * @param problem why there is no state, empty when there is one
      */
-    public record ReadResult(Optional<SessionState> state, boolean corrupt, String problem) {
-    }
+    public record ReadResult(Optional<SessionState> state, boolean corrupt, String problem) {}
 }

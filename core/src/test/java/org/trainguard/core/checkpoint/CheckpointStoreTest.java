@@ -46,7 +46,11 @@ class CheckpointStoreTest {
             write(store, step);
         }
         List<Path> deleted = store.prune(2, OptionalLong.empty());
-        assertEquals(List.of(store.dir().resolve("checkpoint-10"), store.dir().resolve("checkpoint-20"), store.dir().resolve("checkpoint-30")),
+        assertEquals(
+                List.of(
+                        store.dir().resolve("checkpoint-10"),
+                        store.dir().resolve("checkpoint-20"),
+                        store.dir().resolve("checkpoint-30")),
                 deleted);
         assertEquals(List.of(40L, 50L), steps(store));
         assertFalse(Files.exists(store.dir().resolve("checkpoint-10")));
@@ -70,7 +74,8 @@ class CheckpointStoreTest {
 
     @Test
     void rotationNeedsToKeepAtLeastOne(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(dir).prune(0, Set.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(dir).prune(0, Set.of()));
         assertEquals("keepLast must be >= 1, found 0", e.getMessage());
     }
 

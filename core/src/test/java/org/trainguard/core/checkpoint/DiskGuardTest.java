@@ -28,7 +28,8 @@ class DiskGuardTest {
     }
 
     @Test
-    void theEstimateIsTheNewestCheckpointOnDiskPlusTheMarginOrTheFirstEstimateBeforeAny(@TempDir Path dir) throws Exception {
+    void theEstimateIsTheNewestCheckpointOnDiskPlusTheMarginOrTheFirstEstimateBeforeAny(@TempDir Path dir)
+            throws Exception {
         CheckpointStore store = new CheckpointStore(dir);
         DiskGuard guard = new DiskGuard(store, dir, 1000);
         DiskGuard.Check before = guard.check(10_000);
@@ -53,7 +54,8 @@ class DiskGuardTest {
     }
 
     @Test
-    void onlyWhatRotationWouldDeleteAfterTheNextSaveMayGoEarlyNeverTheBestNorTheNewestThatVerifies(@TempDir Path dir) throws Exception {
+    void onlyWhatRotationWouldDeleteAfterTheNextSaveMayGoEarlyNeverTheBestNorTheNewestThatVerifies(@TempDir Path dir)
+            throws Exception {
         CheckpointStore store = new CheckpointStore(dir);
         for (long s : new long[] {10, 20, 30, 40}) {
             write(store, s, 8192);
@@ -66,7 +68,9 @@ class DiskGuardTest {
         // keep_last 1: everything older would go, but the newest that verifies stays
         assertEquals(List.of(10L, 20L, 30L), steps(guard.deletableEarly(1, Set.of())));
         Files.write(store.dir().resolve("checkpoint-40/model.zip"), new byte[] {1, 2, 3});
-        assertEquals(List.of(10L, 20L, 40L), steps(guard.deletableEarly(1, Set.of())),
+        assertEquals(
+                List.of(10L, 20L, 40L),
+                steps(guard.deletableEarly(1, Set.of())),
                 "checkpoint-40 does not verify, so checkpoint-30 is what a resume needs");
     }
 
@@ -85,19 +89,24 @@ class DiskGuardTest {
         assertEquals(List.of(10L, 30L), steps(store.list()), "20 was rotated out; 10 is the best, 30 the newest");
         assertTrue(store.verify(store.dir().resolve("checkpoint-30")).ok());
         try (var left = Files.list(store.dir())) {
-            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no half-deleted folder is left");
+            assertTrue(
+                    left.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")),
+                    "no half-deleted folder is left");
         }
     }
 
     @Test
     void aTrainingStateWrittenBeforeRollbacksReadsAsNoRollback(@TempDir Path dir) throws Exception {
-        TrainingState with = new TrainingState(1, 5, 0, 5, 80, 42, 0.1, 100, 1.0, "loss", Double.NaN, -1, Map.of(), Map.of(), 0.25, 2);
+        TrainingState with = new TrainingState(
+                1, 5, 0, 5, 80, 42, 0.1, 100, 1.0, "loss", Double.NaN, -1, Map.of(), Map.of(), 0.25, 2);
         Path f = dir.resolve("state.json");
         Json.mapper().writeValue(f.toFile(), with);
         TrainingState back = Json.mapper().readValue(f.toFile(), TrainingState.class);
         assertEquals(0.25, back.lrFactor());
         assertEquals(2, back.rollbacks());
-        String old = Files.readString(f).replaceAll(",\\s*\"lr_factor\"\\s*:\\s*[^,}]+", "").replaceAll(",\\s*\"rollbacks\"\\s*:\\s*\\d+", "");
+        String old = Files.readString(f)
+                .replaceAll(",\\s*\"lr_factor\"\\s*:\\s*[^,}]+", "")
+                .replaceAll(",\\s*\"rollbacks\"\\s*:\\s*\\d+", "");
         assertFalse(old.contains("lr_factor"), old);
         Files.writeString(f, old);
         TrainingState legacy = Json.mapper().readValue(f.toFile(), TrainingState.class);

@@ -43,17 +43,21 @@ class AtomicFilesWriteTest {
     void aWriteThatFailsHalfwayLeavesTheOldContentAndNoTemporaryFile(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("best.json");
         AtomicFiles.write(f, "old".getBytes(StandardCharsets.UTF_8));
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-            out.write("half of the new".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(f, out -> {
+                    out.write("half of the new".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("disk full");
+                }));
         assertEquals("disk full", e.getMessage());
         assertEquals("old", Files.readString(f));
         assertEquals(List.of("best.json"), names(dir));
 
-        assertThrows(IOException.class, () -> AtomicFiles.replace(f, out -> {
-            throw new IOException("no");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> AtomicFiles.replace(f, out -> {
+                    throw new IOException("no");
+                }));
         assertEquals("old", Files.readString(f));
         assertEquals(List.of("best.json"), names(dir));
     }

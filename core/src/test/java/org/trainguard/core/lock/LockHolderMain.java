@@ -11,11 +11,9 @@ import java.time.Instant;
 final class LockHolderMain {
 
     /** What the test processes write into the lock file. */
-    record Note(long pid, String label, Instant at) {
-    }
+    record Note(long pid, String label, Instant at) {}
 
-    private LockHolderMain() {
-    }
+    private LockHolderMain() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];

@@ -63,7 +63,8 @@ class RecordFileLockTest {
             assertEquals(Optional.empty(), acquired.previous(), "a new file has no previous holder");
             assertEquals(me, lock.record());
             assertEquals(file(), lock.file());
-            assertEquals(me, Json.mapper().readValue(Files.readAllBytes(file()), Note.class), "the file names the holder");
+            assertEquals(
+                    me, Json.mapper().readValue(Files.readAllBytes(file()), Note.class), "the file names the holder");
             assertTrue(Files.readString(file()).contains("\"label\" : \"first\""), Files.readString(file()));
         }
     }
@@ -74,7 +75,9 @@ class RecordFileLockTest {
             RecordFileLock.HeldByAnother<Note> held = refused(file(), note("second"));
             assertEquals(file(), held.file());
             assertEquals(Optional.of(first.record()), held.holder());
-            assertEquals(first.record(), Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
+            assertEquals(
+                    first.record(),
+                    Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
                     "the refused attempt leaves the holder's record alone");
         }
     }
@@ -102,7 +105,9 @@ class RecordFileLockTest {
         RecordFileLock.Acquired<Note> acquired = acquire(file(), note("taker"));
         try (RecordFileLock<Note> lock = acquired.lock()) {
             assertEquals(Optional.of(dead), acquired.previous());
-            assertEquals(lock.record(), Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
+            assertEquals(
+                    lock.record(),
+                    Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
                     "our record replaces the dead holder's");
         }
     }
@@ -114,23 +119,29 @@ class RecordFileLockTest {
         RecordFileLock.Acquired<Note> first = acquire(file(), note("a"));
         first.lock().close();
         assertEquals(Optional.empty(), first.previous(), "a half-written record names no previous holder");
-        Files.writeString(file(), "{\"pid\": 12, \"label\": \"" + "x".repeat(70_000) + "\", \"at\": \"2024-01-01T00:00:00Z\"}");
+        Files.writeString(
+                file(), "{\"pid\": 12, \"label\": \"" + "x".repeat(70_000) + "\", \"at\": \"2024-01-01T00:00:00Z\"}");
         assertEquals(Optional.empty(), RecordFileLock.readRecord(file(), Note.class), "a record over 64 KiB");
         RecordFileLock.Acquired<Note> acquired = acquire(file(), note("b"));
         try (RecordFileLock<Note> lock = acquired.lock()) {
             assertEquals(Optional.empty(), acquired.previous());
-            assertEquals(lock.record(), Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
+            assertEquals(
+                    lock.record(),
+                    Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
                     "the oversized content is gone, not overwritten in part");
         }
     }
 
     @Test
     void writingReplacesTheWholeRecord() throws Exception {
-        try (RecordFileLock<Note> lock = acquire(file(), note("a rather long label to be replaced")).lock()) {
+        try (RecordFileLock<Note> lock =
+                acquire(file(), note("a rather long label to be replaced")).lock()) {
             Note shorter = note("b");
             lock.write(shorter);
             assertEquals(shorter, lock.record());
-            assertEquals(shorter, Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
+            assertEquals(
+                    shorter,
+                    Json.mapper().readValue(Files.readAllBytes(file()), Note.class),
                     "no bytes of the longer record are left behind");
             assertEquals(Optional.of(shorter), RecordFileLock.readRecord(file(), Note.class));
         }
@@ -148,7 +159,9 @@ class RecordFileLockTest {
         try (RecordFileLock<Note> lock = acquire(file(), note("mine")).lock()) {
             // On Linux each of these would drop our lock if it opened and closed a channel of its own on the file.
             refused(file(), note("again"));
-            assertEquals(Optional.of(lock.record()), RecordFileLock.probe(file(), Note.class).orElseThrow().holder());
+            assertEquals(
+                    Optional.of(lock.record()),
+                    RecordFileLock.probe(file(), Note.class).orElseThrow().holder());
             assertEquals(Optional.of(lock.record()), RecordFileLock.readRecord(file(), Note.class));
             refused(dir.resolve(".").resolve("test.lock"), note("same file, another spelling"));
 
@@ -170,8 +183,16 @@ class RecordFileLockTest {
             RecordFileLock.HeldByAnother<Note> held = refused(file(), note("me"));
             assertEquals(childPid, held.holder().orElseThrow().pid(), "the other process's record is read");
             assertEquals("child hold", held.holder().orElseThrow().label());
-            assertEquals(childPid, RecordFileLock.probe(file(), Note.class).orElseThrow().holder().orElseThrow().pid());
-            assertEquals(childPid, RecordFileLock.readRecord(file(), Note.class).orElseThrow().pid());
+            assertEquals(
+                    childPid,
+                    RecordFileLock.probe(file(), Note.class)
+                            .orElseThrow()
+                            .holder()
+                            .orElseThrow()
+                            .pid());
+            assertEquals(
+                    childPid,
+                    RecordFileLock.readRecord(file(), Note.class).orElseThrow().pid());
 
             holder.process.destroyForcibly(); // SIGKILL: no chance to empty the file
             assertTrue(holder.process.waitFor(2, TimeUnit.MINUTES), "the holder did not die");
@@ -179,7 +200,10 @@ class RecordFileLockTest {
             assertEquals(Optional.empty(), RecordFileLock.probe(file(), Note.class), "the kernel released the lock");
             RecordFileLock.Acquired<Note> acquired = acquire(file(), note("me"));
             try (RecordFileLock<Note> lock = acquired.lock()) {
-                assertEquals(childPid, acquired.previous().orElseThrow().pid(), "the killed holder's record is the previous");
+                assertEquals(
+                        childPid,
+                        acquired.previous().orElseThrow().pid(),
+                        "the killed holder's record is the previous");
                 assertEquals(note("me"), lock.record());
             }
         } finally {
@@ -192,10 +216,18 @@ class RecordFileLockTest {
 
         static Child start(String mode, Path file) throws IOException {
             String java = ProcessHandle.current().info().command().orElseThrow();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    LockHolderMain.class.getName(), mode, file.toString())
-                    .redirectErrorStream(true).start();
-            return new Child(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
+            Process p = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LockHolderMain.class.getName(),
+                            mode,
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            return new Child(
+                    p,
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
                     new ArrayList<>());
         }
 

@@ -8,8 +8,7 @@ import java.nio.file.Path;
  */
 final class RunLockRaceMain {
 
-    private RunLockRaceMain() {
-    }
+    private RunLockRaceMain() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);

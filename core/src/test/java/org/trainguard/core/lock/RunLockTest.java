@@ -29,8 +29,14 @@ class RunLockTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void readingWhoHoldsTheLockNeverMakesAStartingTrainerFindItHeld() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                RunLockRaceMain.class.getName(), dir.toString(), "1000").start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RunLockRaceMain.class.getName(),
+                        dir.toString(),
+                        "1000")
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         while (first != null && !first.equals("started")) {
@@ -47,15 +53,18 @@ class RunLockTest {
         while (last != null && !last.startsWith("held")) {
             last = out.readLine();
         }
-        assertEquals("held 0", last, "a trainer found the run locked while only readers asked who holds it ("
-                + reads + " reads)");
+        assertEquals(
+                "held 0",
+                last,
+                "a trainer found the run locked while only readers asked who holds it (" + reads + " reads)");
     }
 
     @Test
     void aRecordLeftByAKilledTrainerNamesNoHolder() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        RunLock.LockInfo stale = new RunLock.LockInfo(dead.pid(), HostName.get(), "s", Instant.now().minusSeconds(60));
+        RunLock.LockInfo stale = new RunLock.LockInfo(
+                dead.pid(), HostName.get(), "s", Instant.now().minusSeconds(60));
         Files.write(dir.resolve(RunLock.FILE_NAME), Json.mapper().writeValueAsBytes(stale));
         assertEquals(Optional.empty(), RunLock.holder(dir));
 
@@ -73,7 +82,9 @@ class RunLockTest {
         Files.createSymbolicLink(run.resolve(RunLock.FILE_NAME), target);
 
         UnusablePathException e = assertThrows(UnusablePathException.class, () -> RunLock.acquire(run, ""));
-        assertTrue(e.getMessage().contains("is a symbolic link") && e.getMessage().contains(RunLock.FILE_NAME), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("is a symbolic link") && e.getMessage().contains(RunLock.FILE_NAME),
+                e.getMessage());
         assertArrayEquals(content, Files.readAllBytes(target));
         assertEquals(Optional.empty(), RunLock.holder(run));
     }
@@ -95,9 +106,10 @@ class RunLockTest {
         // root may write anywhere, so a read-only file system stands in for missing permissions
         Path mount = Files.createDirectories(dir.resolve("read-only"));
         Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0,
-                "needs permission to mount a tmpfs");
+                .redirectErrorStream(true)
+                .start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0, "needs permission to mount a tmpfs");
         try {
             UnusablePathException e = assertThrows(UnusablePathException.class, () -> RunLock.acquire(mount, ""));
             assertTrue(e.getMessage().startsWith("training.output_dir " + mount + " is not writable"), e.getMessage());

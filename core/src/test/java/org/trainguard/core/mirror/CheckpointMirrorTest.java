@@ -52,13 +52,16 @@ class CheckpointMirrorTest {
         byte[] b = Files.readAllBytes(copy);
         b[3] ^= 0x10;
         Files.write(copy, b);
-        assertTrue(mirror.verify(20).orElseThrow().startsWith("model.zip has sha256"), mirror.verify(20).toString());
+        assertTrue(
+                mirror.verify(20).orElseThrow().startsWith("model.zip has sha256"),
+                mirror.verify(20).toString());
 
         // the local folder is lost
         CheckpointStore.deleteRecursively(tmp.resolve("run"));
         List<Long> skipped = new ArrayList<>();
         CheckpointStore fresh = new CheckpointStore(tmp.resolve("run"));
-        CheckpointStore.Checkpoint restored = mirror.restoreNewest(fresh, (step, why) -> skipped.add(step)).orElseThrow();
+        CheckpointStore.Checkpoint restored =
+                mirror.restoreNewest(fresh, (step, why) -> skipped.add(step)).orElseThrow();
         assertEquals(10, restored.step());
         assertEquals(List.of(20L), skipped);
         assertTrue(fresh.verify(restored.dir()).ok());
@@ -69,6 +72,6 @@ class CheckpointMirrorTest {
     @Test
     void anEmptyMirrorRestoresNothing() throws Exception {
         CheckpointMirror mirror = new CheckpointMirror(new FolderTarget(tmp.resolve("nas")));
-        assertEquals(Optional.empty(), mirror.restoreNewest(new CheckpointStore(tmp.resolve("run")), (s, w) -> { }));
+        assertEquals(Optional.empty(), mirror.restoreNewest(new CheckpointStore(tmp.resolve("run")), (s, w) -> {}));
     }
 }

@@ -14,8 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionStoreTest {
 
     private static SessionState state(long step) {
-        return SessionState.builder("s1").status(SessionStatus.RUNNING).pid(42).host("h").configPath("c.yaml").configSha256("abc")
-                .step(step).totalSteps(100).build();
+        return SessionState.builder("s1")
+                .status(SessionStatus.RUNNING)
+                .pid(42)
+                .host("h")
+                .configPath("c.yaml")
+                .configSha256("abc")
+                .step(step)
+                .totalSteps(100)
+                .build();
     }
 
     @Test
@@ -53,11 +60,14 @@ class SessionStoreTest {
         assertTrue(r.problem().startsWith(store.file() + " is corrupt: "), r.problem());
 
         Files.writeString(store.file(), "[]");
-        assertEquals(store.file() + " is not a JSON object (2 bytes)", store.read().problem());
+        assertEquals(
+                store.file() + " is not a JSON object (2 bytes)", store.read().problem());
 
         Files.writeString(store.file(), "{\"step\": 3}");
         assertTrue(store.read().corrupt());
-        assertTrue(store.read().problem().startsWith(store.file() + " has no valid schema_version, found "), store.read().problem());
+        assertTrue(
+                store.read().problem().startsWith(store.file() + " has no valid schema_version, found "),
+                store.read().problem());
     }
 
     @Test

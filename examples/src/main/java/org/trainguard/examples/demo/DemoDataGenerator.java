@@ -65,8 +65,7 @@ public final class DemoDataGenerator {
               --val M      validation rows, default 2000
               --seed S     random seed, default 20261124""";
 
-    private DemoDataGenerator() {
-    }
+    private DemoDataGenerator() {}
 
     /**
      * Generates the dataset into {@code outDir}, replacing {@code train.jsonl} and {@code val.jsonl}.
@@ -97,7 +96,8 @@ public final class DemoDataGenerator {
         List<DemoRow> train = draw(factory, trainRows, trainRng, seen, TRAIN_ATTEMPTS);
         Set<String> trainTexts = Set.copyOf(seen);
         List<DemoRow> val = draw(factory, valRows, valRng, seen, VAL_ATTEMPTS);
-        int valRowsAlsoInTrain = (int) val.stream().filter(r -> trainTexts.contains(r.text())).count();
+        int valRowsAlsoInTrain =
+                (int) val.stream().filter(r -> trainTexts.contains(r.text())).count();
 
         Path trainFile = outDir.resolve(TRAIN_FILE);
         Path valFile = outDir.resolve(VAL_FILE);
@@ -108,8 +108,14 @@ public final class DemoDataGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo dataset into " + outDir + ": " + e.getMessage(), e);
         }
-        return new DemoDataSummary(trainFile, valFile, countLabels(train), countLabels(val),
-                countJapanese(train), countJapanese(val), valRowsAlsoInTrain);
+        return new DemoDataSummary(
+                trainFile,
+                valFile,
+                countLabels(train),
+                countLabels(val),
+                countJapanese(train),
+                countJapanese(val),
+                valRowsAlsoInTrain);
     }
 
     /**
@@ -142,7 +148,8 @@ public final class DemoDataGenerator {
                     return EXIT_OK;
                 }
                 if (!List.of("--out", "--train", "--val", "--seed").contains(option)) {
-                    throw new IllegalArgumentException("unknown option '" + option + "'; expected --out, --train, --val or --seed");
+                    throw new IllegalArgumentException(
+                            "unknown option '" + option + "'; expected --out, --train, --val or --seed");
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(option + " needs a value");
@@ -195,8 +202,8 @@ public final class DemoDataGenerator {
     }
 
     /** Draws {@code rows} rows with exact label and language quotas, in a shuffled order. */
-    private static List<DemoRow> draw(RequestFactory factory, int rows, SplittableRandom rng, Set<String> seen,
-            int attempts) {
+    private static List<DemoRow> draw(
+            RequestFactory factory, int rows, SplittableRandom rng, Set<String> seen, int attempts) {
         List<DemoLabel> labels = new ArrayList<>(rows);
         List<Language> languages = new ArrayList<>(rows);
         Map<DemoLabel, Integer> quotas = labelQuotas(rows);
@@ -302,6 +309,7 @@ public final class DemoDataGenerator {
     }
 
     private static int countJapanese(List<DemoRow> rows) {
-        return (int) rows.stream().filter(r -> r.language() == Language.JAPANESE).count();
+        return (int)
+                rows.stream().filter(r -> r.language() == Language.JAPANESE).count();
     }
 }

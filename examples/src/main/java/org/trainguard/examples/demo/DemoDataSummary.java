@@ -18,8 +18,14 @@ import java.util.Map;
  * @param valRowsAlsoInTrain validation rows whose text also occurs in the training file (kept only
  *        when repeated draws could not find a new text)
  */
-public record DemoDataSummary(Path trainFile, Path valFile, Map<DemoLabel, Integer> trainCounts,
-        Map<DemoLabel, Integer> valCounts, int trainJapaneseRows, int valJapaneseRows, int valRowsAlsoInTrain) {
+public record DemoDataSummary(
+        Path trainFile,
+        Path valFile,
+        Map<DemoLabel, Integer> trainCounts,
+        Map<DemoLabel, Integer> valCounts,
+        int trainJapaneseRows,
+        int valJapaneseRows,
+        int valRowsAlsoInTrain) {
 
     /** Copies the maps so that the summary cannot change after it is made. */
     public DemoDataSummary {
@@ -51,9 +57,17 @@ public record DemoDataSummary(Path trainFile, Path valFile, Map<DemoLabel, Integ
      * @return the description, lines separated by {@code \n}
      */
     public String describe() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s: %d rows %s, %d in Japanese\n%s: %d rows %s, %d in Japanese, %d also in train",
-                trainFile, trainRows(), trainCounts, trainJapaneseRows,
-                valFile, valRows(), valCounts, valJapaneseRows, valRowsAlsoInTrain);
+                trainFile,
+                trainRows(),
+                trainCounts,
+                trainJapaneseRows,
+                valFile,
+                valRows(),
+                valCounts,
+                valJapaneseRows,
+                valRowsAlsoInTrain);
     }
 }

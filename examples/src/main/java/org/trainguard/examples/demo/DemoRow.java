@@ -8,5 +8,4 @@ package org.trainguard.examples.demo;
  * @param language the language it is written in
  * @param intentId the intent it was drawn from, for tests and diagnostics
  */
-record DemoRow(String text, DemoLabel label, Language language, String intentId) {
-}
+record DemoRow(String text, DemoLabel label, Language language, String intentId) {}

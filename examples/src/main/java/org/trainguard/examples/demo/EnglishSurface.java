@@ -7,27 +7,80 @@ import java.util.SplittableRandom;
 final class EnglishSurface implements SurfaceStyle {
 
     private static final String[] PREFIXES = {
-        "Hi,", "Hey", "Hello,", "Hi there!", "Quick question:", "Please", "Excuse me,", "Um,", "Ok so",
-        "So", "Good morning,", "Can you help?", "Help!", "Hey there,", "Question:", "Hello assistant,",
-        "Hi again,", "Sorry to bother you,", "Yo,", "Hiya,",
+        "Hi,",
+        "Hey",
+        "Hello,",
+        "Hi there!",
+        "Quick question:",
+        "Please",
+        "Excuse me,",
+        "Um,",
+        "Ok so",
+        "So",
+        "Good morning,",
+        "Can you help?",
+        "Help!",
+        "Hey there,",
+        "Question:",
+        "Hello assistant,",
+        "Hi again,",
+        "Sorry to bother you,",
+        "Yo,",
+        "Hiya,",
     };
     private static final String[] SUFFIXES = {
-        "Thanks", "Thank you!", "thx", "pls", "Please.", "asap", "Appreciate it.", "Cheers", "Thanks in advance.",
-        "Quickly please.", ":)", "ty", "Any help is appreciated.", "Thanks a lot!", "please help", "Much appreciated!",
+        "Thanks",
+        "Thank you!",
+        "thx",
+        "pls",
+        "Please.",
+        "asap",
+        "Appreciate it.",
+        "Cheers",
+        "Thanks in advance.",
+        "Quickly please.",
+        ":)",
+        "ty",
+        "Any help is appreciated.",
+        "Thanks a lot!",
+        "please help",
+        "Much appreciated!",
     };
     // side remarks appear with every label, so none of them tells the classes apart
     private static final String[] REMARKS = {
-        "I'm on my {device}.", "Sorry if this is a dumb question.", "I've been [trying|stuck on this] for {duration}.",
-        "My friend said you could help.", "First time using this.", "This is kind of urgent.",
-        "I already searched online.", "I need this {time}.", "Not sure who else to ask.", "Be honest with me.",
-        "Keep it short.", "Explain it simply please.", "I'm not very good with tech.", "Asking for a friend.",
-        "It's for a school project.", "I'm a security researcher.", "My boss wants this today.",
-        "English is not my first language.", "Sorry for the long message.", "Please answer fast.",
-        "I'm writing from {city}.", "Just tell me straight.",
+        "I'm on my {device}.",
+        "Sorry if this is a dumb question.",
+        "I've been [trying|stuck on this] for {duration}.",
+        "My friend said you could help.",
+        "First time using this.",
+        "This is kind of urgent.",
+        "I already searched online.",
+        "I need this {time}.",
+        "Not sure who else to ask.",
+        "Be honest with me.",
+        "Keep it short.",
+        "Explain it simply please.",
+        "I'm not very good with tech.",
+        "Asking for a friend.",
+        "It's for a school project.",
+        "I'm a security researcher.",
+        "My boss wants this today.",
+        "English is not my first language.",
+        "Sorry for the long message.",
+        "Please answer fast.",
+        "I'm writing from {city}.",
+        "Just tell me straight.",
     };
     private static final String[][] CHAT_WORDS = {
-        {"you", "u"}, {"please", "pls"}, {"because", "bc"}, {"are", "r"}, {"thanks", "thx"},
-        {"probably", "prob"}, {"tomorrow", "tmrw"}, {"really", "rly"}, {"something", "smth"},
+        {"you", "u"},
+        {"please", "pls"},
+        {"because", "bc"},
+        {"are", "r"},
+        {"thanks", "thx"},
+        {"probably", "prob"},
+        {"tomorrow", "tmrw"},
+        {"really", "rly"},
+        {"something", "smth"},
     };
     private static final String[] KEYBOARD_ROWS = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
 
@@ -73,7 +126,10 @@ final class EnglishSurface implements SurfaceStyle {
     }
 
     private static String lowerFirstUnlessPronoun(String text) {
-        if (text.startsWith("I ") || text.startsWith("I'") || text.length() < 2 || Character.isUpperCase(text.charAt(1))) {
+        if (text.startsWith("I ")
+                || text.startsWith("I'")
+                || text.length() < 2
+                || Character.isUpperCase(text.charAt(1))) {
             return text;
         }
         return Character.toLowerCase(text.charAt(0)) + text.substring(1);

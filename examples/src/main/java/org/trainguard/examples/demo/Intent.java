@@ -31,8 +31,8 @@ record Intent(String id, Language language, Map<DemoLabel, Double> labelShares, 
         double total = 0;
         for (Map.Entry<DemoLabel, Double> e : labelShares.entrySet()) {
             if (!(e.getValue() > 0)) {
-                throw new IllegalArgumentException("intent " + id + " share of " + e.getKey()
-                        + " must be > 0, found " + e.getValue());
+                throw new IllegalArgumentException(
+                        "intent " + id + " share of " + e.getKey() + " must be > 0, found " + e.getValue());
             }
             total += e.getValue();
         }

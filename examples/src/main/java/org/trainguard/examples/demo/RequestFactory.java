@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 final class RequestFactory {
 
     /** The catalog, grammar and typing habits of one language. */
-    private record LanguageParts(TemplateRenderer renderer, SurfaceStyle surface, Map<DemoLabel, WeightedIntents> byLabel) {
-    }
+    private record LanguageParts(
+            TemplateRenderer renderer, SurfaceStyle surface, Map<DemoLabel, WeightedIntents> byLabel) {}
 
     /** The intents that can carry one label, weighted by how often annotators gave them that label. */
     private record WeightedIntents(List<Intent> intents, double[] cumulative) {

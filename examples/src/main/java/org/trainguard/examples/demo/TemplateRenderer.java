@@ -63,8 +63,9 @@ final class TemplateRenderer {
                     throw new IllegalArgumentException("unclosed '{' at " + i + " in template: " + root);
                 }
                 String name = t.substring(i + 1, end);
-                SlotPools.Slot slot = slots.find(name).orElseThrow(() ->
-                        new IllegalArgumentException("unknown slot {" + name + "} in template: " + root));
+                SlotPools.Slot slot = slots.find(name)
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("unknown slot {" + name + "} in template: " + root));
                 renderInto(root, slot.fill(rng), rng, out, depth + 1);
                 i = end + 1;
             } else if (c == ']' || c == '}' || (c == '|' && depth == 0)) {

@@ -10,13 +10,13 @@ import org.deeplearning4j.nn.api.Model;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.session.CheckpointWriteException;
-import org.trainguard.session.ResumableDataSetIterator;
 import org.trainguard.session.DiskSpaceException;
 import org.trainguard.session.NoGoodCheckpointException;
+import org.trainguard.session.ResumableDataSetIterator;
 import org.trainguard.session.ResumeRefusedException;
 import org.trainguard.session.SessionOptions;
-import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingDivergedException;
+import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingSessionManager;
 
 /**
@@ -55,8 +55,7 @@ public final class EmbedInYourApp {
     private static final long TRAINING_POINTS_SEED = 1;
     private static final long HELD_OUT_POINTS_SEED = 2;
 
-    private EmbedInYourApp() {
-    }
+    private EmbedInYourApp() {}
 
     /**
      * What one call of {@link #run} did.
@@ -71,8 +70,16 @@ public final class EmbedInYourApp {
      * @param accuracy held-out accuracy of the network as it is now
      * @param network the trained network (restored from the checkpoint when resumed)
      */
-    public record Result(NetworkType networkType, Path outputDir, boolean completed, long steps, long startedAtStep,
-                         int exitCode, String reason, double accuracy, Model network) {
+    public record Result(
+            NetworkType networkType,
+            Path outputDir,
+            boolean completed,
+            long steps,
+            long startedAtStep,
+            int exitCode,
+            String reason,
+            double accuracy,
+            Model network) {
 
         /** @return whether this call continued an earlier run from its checkpoint */
         public boolean resumed() {
@@ -103,7 +110,8 @@ public final class EmbedInYourApp {
      * @throws IOException when the folder cannot be written
      * @throws RunLock.LockHeldException when another process trains in the folder
      */
-    public static Result run(Path outputDir, int epochs, NetworkType type) throws IOException, RunLock.LockHeldException {
+    public static Result run(Path outputDir, int epochs, NetworkType type)
+            throws IOException, RunLock.LockHeldException {
         return run(outputDir, epochs, type, OptionalLong.empty());
     }
 
@@ -146,11 +154,19 @@ public final class EmbedInYourApp {
         try (TrainingSessionManager session = TrainingSessionManager.open(net, options)) {
             long startedAtStep = session.step();
             ResumableDataSetIterator batches = new PointBatches(training, BATCH_SIZE, SEED);
-            TrainingSessionManager.Outcome outcome = session.fit(batches, stopAtStep.isPresent()
-                    ? stoppingAt(stopAtStep.getAsLong(), evaluation) : evaluation);
+            TrainingSessionManager.Outcome outcome = session.fit(
+                    batches, stopAtStep.isPresent() ? stoppingAt(stopAtStep.getAsLong(), evaluation) : evaluation);
             double accuracy = evaluation.measure().get(HeldOutAccuracy.ACCURACY);
-            return new Result(type, outputDir, outcome.completed(), outcome.step(), startedAtStep, outcome.exitCode(),
-                    outcome.reason(), accuracy, net);
+            return new Result(
+                    type,
+                    outputDir,
+                    outcome.completed(),
+                    outcome.step(),
+                    startedAtStep,
+                    outcome.exitCode(),
+                    outcome.reason(),
+                    accuracy,
+                    net);
         }
     }
 
@@ -202,15 +218,24 @@ public final class EmbedInYourApp {
         }
         try {
             Result r = run(a.outputDir(), a.epochs(), a.networkType(), a.stopAtStep());
-            out.printf("%s: %s; held-out accuracy %.3f%s%n", r.networkType(), r.reason(), r.accuracy(),
+            out.printf(
+                    "%s: %s; held-out accuracy %.3f%s%n",
+                    r.networkType(),
+                    r.reason(),
+                    r.accuracy(),
                     r.resumed() ? "; resumed from step " + r.startedAtStep() : "");
             if (!r.completed()) {
                 out.println("run the same command again to resume from step " + r.steps());
             }
             return r.exitCode();
-        } catch (RunLock.LockHeldException | ResumeRefusedException | TrainingDivergedException | NoGoodCheckpointException
-                | DiskSpaceException | CheckpointWriteException e) {
-            // each says its exit code (ExitCode.of): locked 5, refused 2, diverged 4, no good checkpoint 6, disk 7, write 1
+        } catch (RunLock.LockHeldException
+                | ResumeRefusedException
+                | TrainingDivergedException
+                | NoGoodCheckpointException
+                | DiskSpaceException
+                | CheckpointWriteException e) {
+            // each says its exit code (ExitCode.of): locked 5, refused 2, diverged 4, no good checkpoint 6, disk 7,
+            // write 1
             err.println("EmbedInYourApp: " + e.getMessage());
             return ExitCode.of(e).code();
         } catch (IOException e) {

@@ -28,8 +28,7 @@ public final class PointClassifiers {
     /** Probability of keeping a hidden unit during training (DL4J's dropOut takes the keep probability). */
     public static final double KEEP_PROBABILITY = 0.8;
 
-    private PointClassifiers() {
-    }
+    private PointClassifiers() {}
 
     /**
      * @param type which network class
@@ -55,11 +54,23 @@ public final class PointClassifiers {
                 .updater(new Adam(LEARNING_RATE))
                 .weightInit(WeightInit.XAVIER)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(PointClouds.DIMENSIONS).nOut(HIDDEN).activation(Activation.RELU)
-                        .dropOut(KEEP_PROBABILITY).build())
-                .layer(new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.RELU).dropOut(KEEP_PROBABILITY).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(HIDDEN).nOut(PointClouds.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(PointClouds.DIMENSIONS)
+                        .nOut(HIDDEN)
+                        .activation(Activation.RELU)
+                        .dropOut(KEEP_PROBABILITY)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(HIDDEN)
+                        .nOut(HIDDEN)
+                        .activation(Activation.RELU)
+                        .dropOut(KEEP_PROBABILITY)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(HIDDEN)
+                        .nOut(PointClouds.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -80,13 +91,33 @@ public final class PointClassifiers {
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("points")
-                .addLayer("hidden1", new DenseLayer.Builder().nIn(PointClouds.DIMENSIONS).nOut(HIDDEN).activation(Activation.RELU)
-                        .dropOut(KEEP_PROBABILITY).build(), "points")
-                .addLayer("hidden2", new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.RELU)
-                        .dropOut(KEEP_PROBABILITY).build(), "hidden1")
+                .addLayer(
+                        "hidden1",
+                        new DenseLayer.Builder()
+                                .nIn(PointClouds.DIMENSIONS)
+                                .nOut(HIDDEN)
+                                .activation(Activation.RELU)
+                                .dropOut(KEEP_PROBABILITY)
+                                .build(),
+                        "points")
+                .addLayer(
+                        "hidden2",
+                        new DenseLayer.Builder()
+                                .nIn(HIDDEN)
+                                .nOut(HIDDEN)
+                                .activation(Activation.RELU)
+                                .dropOut(KEEP_PROBABILITY)
+                                .build(),
+                        "hidden1")
                 .addVertex("residual", new ElementWiseVertex(ElementWiseVertex.Op.Add), "hidden1", "hidden2")
-                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(HIDDEN).nOut(PointClouds.CLASSES)
-                        .activation(Activation.SOFTMAX).build(), "residual")
+                .addLayer(
+                        "classes",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(HIDDEN)
+                                .nOut(PointClouds.CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "residual")
                 .setOutputs("classes")
                 .build();
         ComputationGraph net = new ComputationGraph(conf);
@@ -108,6 +139,7 @@ public final class PointClassifiers {
         if (net instanceof ComputationGraph cg) {
             return cg.outputSingle(false, features);
         }
-        throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph, found " + net.getClass().getName());
+        throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph, found "
+                + net.getClass().getName());
     }
 }

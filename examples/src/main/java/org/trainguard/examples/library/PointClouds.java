@@ -21,8 +21,7 @@ public final class PointClouds {
     private static final double CENTRE_RANGE = 2.0;
     private static final double SPREAD = 1.0;
 
-    private PointClouds() {
-    }
+    private PointClouds() {}
 
     /**
      * Draws labelled points, classes in turn so that every class gets its share.

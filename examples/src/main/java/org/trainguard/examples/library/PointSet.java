@@ -19,7 +19,8 @@ public record PointSet(float[][] features, int[] labels, int classes) {
     /** Checks that the rows and labels agree. */
     public PointSet {
         if (features.length != labels.length) {
-            throw new IllegalArgumentException("features has " + features.length + " rows but labels has " + labels.length);
+            throw new IllegalArgumentException(
+                    "features has " + features.length + " rows but labels has " + labels.length);
         }
         if (features.length == 0) {
             throw new IllegalArgumentException("a point set needs at least one point, found 0");
@@ -27,10 +28,12 @@ public record PointSet(float[][] features, int[] labels, int classes) {
         int d = features[0].length;
         for (int i = 0; i < features.length; i++) {
             if (features[i].length != d) {
-                throw new IllegalArgumentException("row " + i + " has " + features[i].length + " coordinates, row 0 has " + d);
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + features[i].length + " coordinates, row 0 has " + d);
             }
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label of row " + i + " must be in [0, " + classes + "), found " + labels[i]);
+                throw new IllegalArgumentException(
+                        "label of row " + i + " must be in [0, " + classes + "), found " + labels[i]);
             }
         }
     }

@@ -22,8 +22,7 @@ import org.trainguard.session.TrainingSessionManager;
 /** The smallest program that wraps a DL4J network's training (docs/library.md shows this file). */
 public final class WrapANetwork {
 
-    private WrapANetwork() {
-    }
+    private WrapANetwork() {}
 
     /**
      * Trains a small network in {@code runs/my-model}, or continues it there, and exits with the trainer's exit codes.
@@ -48,11 +47,11 @@ public final class WrapANetwork {
         MultiLayerNetwork net = network();
         DataSetIterator iterator = data();
         SessionOptions options = SessionOptions.builder(dir)
-                .seed(7)                        // data order and per-step random state derive from it
+                .seed(7) // data order and per-step random state derive from it
                 .epochs(epochs)
                 .checkpointEverySteps(500)
                 .evalEverySteps(500)
-                .metric("accuracy", true)       // what evaluate() returns; greater is better
+                .metric("accuracy", true) // what evaluate() returns; greater is better
                 .build();
         int exitCode;
         try (TrainingSessionManager session = TrainingSessionManager.open(net, options)) {
@@ -63,9 +62,20 @@ public final class WrapANetwork {
     }
 
     private static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).updater(new Adam(1e-2)).list()
-                .layer(new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(2).activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .updater(new Adam(1e-2))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(2)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -79,7 +89,8 @@ public final class WrapANetwork {
             float[] features = {(float) (random.nextGaussian() + 2 * label), (float) random.nextGaussian()};
             float[] labels = new float[2];
             labels[label] = 1;
-            points.add(new DataSet(Nd4j.createFromArray(new float[][] {features}), Nd4j.createFromArray(new float[][] {labels})));
+            points.add(new DataSet(
+                    Nd4j.createFromArray(new float[][] {features}), Nd4j.createFromArray(new float[][] {labels})));
         }
         return new ListDataSetIterator<>(points, 32);
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class DemoCatalogTest {
 
-    private static final Pattern SPACE_NEXT_TO_JAPANESE =
-            Pattern.compile("[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}、。？！] | [\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}、。？！]");
+    private static final Pattern SPACE_NEXT_TO_JAPANESE = Pattern.compile(
+            "[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}、。？！] | [\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}、。？！]");
 
     @Test
     void everyLabelHasAtLeastFifteenIntentsInEachLanguage() {
@@ -31,7 +31,8 @@ class DemoCatalogTest {
                 assertTrue(intent.phrasings().size() >= 3, intent.id() + " has too few phrasings");
             }
             for (DemoLabel label : DemoLabel.values()) {
-                assertTrue(clearIntents.getOrDefault(label, 0) >= 15,
+                assertTrue(
+                        clearIntents.getOrDefault(label, 0) >= 15,
                         catalog.get(0).language() + " " + label + " has " + clearIntents.get(label) + " intents");
             }
         }
@@ -41,7 +42,8 @@ class DemoCatalogTest {
     void borderlineIntentsExistButStayAMinority() {
         for (List<Intent> catalog : List.of(EnglishCatalog.intents(), JapaneseCatalog.intents())) {
             long borderline = catalog.stream().filter(Intent::borderline).count();
-            assertTrue(borderline >= 5 && borderline * 5 < catalog.size(),
+            assertTrue(
+                    borderline >= 5 && borderline * 5 < catalog.size(),
                     catalog.get(0).language() + " has " + borderline + " borderline intents of " + catalog.size());
         }
     }
@@ -62,7 +64,10 @@ class DemoCatalogTest {
                     assertTrue(text.chars().noneMatch(c -> "[]{}|".indexOf(c) >= 0), where);
                     assertFalse(text.contains("  "), where);
                     assertFalse(text.contains("my my") || text.contains("the the"), where);
-                    assertEquals(japanese, DemoDataGeneratorTest.JAPANESE.matcher(text).find(), where);
+                    assertEquals(
+                            japanese,
+                            DemoDataGeneratorTest.JAPANESE.matcher(text).find(),
+                            where);
                     if (japanese) {
                         assertFalse(SPACE_NEXT_TO_JAPANESE.matcher(text).find(), "space in Japanese: " + where);
                     }
@@ -75,8 +80,8 @@ class DemoCatalogTest {
     void keywordsAloneDoNotDecideTheLabel() {
         // the same words must occur under several labels, or a keyword list would solve the task
         Map<String, Set<DemoLabel>> labelsByWord = new java.util.LinkedHashMap<>();
-        for (String word : List.of("password", "pretend", "card", "track", "refund", "phone", "パスワード", "なりきって",
-                "位置情報", "ログイン")) {
+        for (String word :
+                List.of("password", "pretend", "card", "track", "refund", "phone", "パスワード", "なりきって", "位置情報", "ログイン")) {
             labelsByWord.put(word, EnumSet.noneOf(DemoLabel.class));
         }
         RequestFactory factory = new RequestFactory();

@@ -19,7 +19,9 @@ class DemoDataGeneratorCommandLineTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return DemoDataGenerator.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return DemoDataGenerator.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -47,7 +49,8 @@ class DemoDataGeneratorCommandLineTest {
     void commandLineAndMethodGiveTheSameFiles(@TempDir Path dir) throws IOException {
         assertEquals(0, run("--out", dir.resolve("cli").toString(), "--train", "80", "--val", "20", "--seed", "-9"));
         DemoDataGenerator.generate(dir.resolve("api"), 80, 20, -9L);
-        assertEquals(Files.readString(dir.resolve("api").resolve("train.jsonl")),
+        assertEquals(
+                Files.readString(dir.resolve("api").resolve("train.jsonl")),
                 Files.readString(dir.resolve("cli").resolve("train.jsonl")));
     }
 

@@ -32,8 +32,7 @@ class DemoDataGeneratorTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A parsed line of a data file. */
-    record Line(String text, DemoLabel label) {
-    }
+    record Line(String text, DemoLabel label) {}
 
     static List<Line> readLines(Path file) throws IOException {
         List<Line> lines = new ArrayList<>();
@@ -46,7 +45,9 @@ class DemoDataGeneratorTest {
                 keys.add(it.next());
             }
             assertEquals(List.of("text", "label"), keys, file + " line " + number + " keys");
-            lines.add(new Line(node.get("text").asText(), DemoLabel.valueOf(node.get("label").asText())));
+            lines.add(new Line(
+                    node.get("text").asText(),
+                    DemoLabel.valueOf(node.get("label").asText())));
         }
         return lines;
     }
@@ -59,7 +60,9 @@ class DemoDataGeneratorTest {
         for (String name : List.of(DemoDataGenerator.TRAIN_FILE, DemoDataGenerator.VAL_FILE)) {
             byte[] first = Files.readAllBytes(dir.resolve("a").resolve(name));
             assertArrayEquals(first, Files.readAllBytes(dir.resolve("b").resolve(name)), name);
-            assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(dir.resolve("c").resolve(name))),
+            assertFalse(
+                    java.util.Arrays.equals(
+                            first, Files.readAllBytes(dir.resolve("c").resolve(name))),
                     name + " should change with the seed");
         }
     }
@@ -70,9 +73,11 @@ class DemoDataGeneratorTest {
 
         List<Line> train = readLines(summary.trainFile());
         List<Line> val = readLines(summary.valFile());
-        assertEquals(Map.of(DemoLabel.ALLOW, 400, DemoLabel.ESCALATION, 200, DemoLabel.DENY, 200, DemoLabel.REFUSE, 200),
+        assertEquals(
+                Map.of(DemoLabel.ALLOW, 400, DemoLabel.ESCALATION, 200, DemoLabel.DENY, 200, DemoLabel.REFUSE, 200),
                 countLabels(train));
-        assertEquals(Map.of(DemoLabel.ALLOW, 80, DemoLabel.ESCALATION, 40, DemoLabel.DENY, 40, DemoLabel.REFUSE, 40),
+        assertEquals(
+                Map.of(DemoLabel.ALLOW, 80, DemoLabel.ESCALATION, 40, DemoLabel.DENY, 40, DemoLabel.REFUSE, 40),
                 countLabels(val));
         assertEquals(countLabels(train), summary.trainCounts());
 
@@ -86,10 +91,13 @@ class DemoDataGeneratorTest {
         assertEquals(300, allJapanese, "30% of 1000 training rows are Japanese");
         assertEquals(summary.trainJapaneseRows(), allJapanese);
         for (DemoLabel label : DemoLabel.values()) {
-            assertEquals((int) Math.round(summary.trainCounts().get(label) * 0.3), japanese.getOrDefault(label, 0),
+            assertEquals(
+                    (int) Math.round(summary.trainCounts().get(label) * 0.3),
+                    japanese.getOrDefault(label, 0),
                     label + " Japanese rows");
         }
-        long valJapanese = val.stream().filter(l -> JAPANESE.matcher(l.text()).find()).count();
+        long valJapanese =
+                val.stream().filter(l -> JAPANESE.matcher(l.text()).find()).count();
         assertEquals(60, valJapanese);
     }
 
@@ -101,7 +109,10 @@ class DemoDataGeneratorTest {
             assertStrictUtf8(file, bytes);
             assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("\r"), file + " has a CR");
             assertEquals('\n', bytes[bytes.length - 1], file + " ends with a newline");
-            long newlines = new String(bytes, StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count();
+            long newlines = new String(bytes, StandardCharsets.UTF_8)
+                    .chars()
+                    .filter(c -> c == '\n')
+                    .count();
             assertEquals(file.equals(summary.trainFile()) ? 300 : 50, newlines, file + " lines");
         }
         assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
@@ -112,7 +123,9 @@ class DemoDataGeneratorTest {
         DemoDataSummary summary = DemoDataGenerator.generate(dir, 4000, 800, 3L);
         Set<String> train = new HashSet<>();
         readLines(summary.trainFile()).forEach(l -> train.add(l.text()));
-        long repeated = readLines(summary.valFile()).stream().filter(l -> train.contains(l.text())).count();
+        long repeated = readLines(summary.valFile()).stream()
+                .filter(l -> train.contains(l.text()))
+                .count();
         assertEquals(0, repeated);
         assertEquals(0, summary.valRowsAlsoInTrain());
         assertTrue(train.size() > 3960, "training rows are nearly all distinct, found " + train.size() + " of 4000");
@@ -120,11 +133,11 @@ class DemoDataGeneratorTest {
 
     @Test
     void rowCountsOutOfRangeAreRejectedWithTheValueFound(@TempDir Path dir) {
-        IllegalArgumentException train = assertThrows(IllegalArgumentException.class,
-                () -> DemoDataGenerator.generate(dir, 0, 10, 1L));
+        IllegalArgumentException train =
+                assertThrows(IllegalArgumentException.class, () -> DemoDataGenerator.generate(dir, 0, 10, 1L));
         assertEquals("trainRows must be >= 1, found 0", train.getMessage());
-        IllegalArgumentException val = assertThrows(IllegalArgumentException.class,
-                () -> DemoDataGenerator.generate(dir, 10, -2, 1L));
+        IllegalArgumentException val =
+                assertThrows(IllegalArgumentException.class, () -> DemoDataGenerator.generate(dir, 10, -2, 1L));
         assertEquals("valRows must be >= 0, found -2", val.getMessage());
     }
 
@@ -137,14 +150,25 @@ class DemoDataGeneratorTest {
 
     @Test
     void labelQuotasAddUpForEverySize() {
-        assertEquals(Map.of(DemoLabel.ALLOW, 18_668, DemoLabel.ESCALATION, 9_334, DemoLabel.DENY, 9_334,
-                DemoLabel.REFUSE, 9_334), DemoDataGenerator.labelQuotas(46_670));
+        assertEquals(
+                Map.of(
+                        DemoLabel.ALLOW,
+                        18_668,
+                        DemoLabel.ESCALATION,
+                        9_334,
+                        DemoLabel.DENY,
+                        9_334,
+                        DemoLabel.REFUSE,
+                        9_334),
+                DemoDataGenerator.labelQuotas(46_670));
         for (int rows = 1; rows < 40; rows++) {
             Map<DemoLabel, Integer> quotas = DemoDataGenerator.labelQuotas(rows);
-            assertEquals(rows, quotas.values().stream().mapToInt(Integer::intValue).sum(), "rows " + rows);
+            assertEquals(
+                    rows, quotas.values().stream().mapToInt(Integer::intValue).sum(), "rows " + rows);
             assertTrue(quotas.get(DemoLabel.ALLOW) >= quotas.get(DemoLabel.REFUSE), "rows " + rows);
         }
-        assertEquals(Map.of(DemoLabel.ALLOW, 3, DemoLabel.ESCALATION, 2, DemoLabel.DENY, 1, DemoLabel.REFUSE, 1),
+        assertEquals(
+                Map.of(DemoLabel.ALLOW, 3, DemoLabel.ESCALATION, 2, DemoLabel.DENY, 1, DemoLabel.REFUSE, 1),
                 DemoDataGenerator.labelQuotas(7));
     }
 
@@ -153,16 +177,21 @@ class DemoDataGeneratorTest {
         // surefire runs in the module folder, where the committed data lives
         Path committed = Path.of("data", "four_class");
         assertTrue(Files.isDirectory(committed), "missing " + committed.toAbsolutePath());
-        DemoDataSummary summary = DemoDataGenerator.generate(dir, DemoDataGenerator.DEFAULT_TRAIN_ROWS,
-                DemoDataGenerator.DEFAULT_VAL_ROWS, DemoDataGenerator.DEFAULT_SEED);
+        DemoDataSummary summary = DemoDataGenerator.generate(
+                dir,
+                DemoDataGenerator.DEFAULT_TRAIN_ROWS,
+                DemoDataGenerator.DEFAULT_VAL_ROWS,
+                DemoDataGenerator.DEFAULT_SEED);
         assertEquals(46_670, summary.trainRows());
         assertEquals(2_000, summary.valRows());
         long totalBytes = 0;
         for (String name : List.of(DemoDataGenerator.TRAIN_FILE, DemoDataGenerator.VAL_FILE)) {
             byte[] expected = Files.readAllBytes(dir.resolve(name));
             byte[] actual = Files.readAllBytes(committed.resolve(name));
-            assertTrue(java.util.Arrays.equals(expected, actual), committed.resolve(name)
-                    + " differs from the generator's output; regenerate it with the command in its README.md");
+            assertTrue(
+                    java.util.Arrays.equals(expected, actual),
+                    committed.resolve(name)
+                            + " differs from the generator's output; regenerate it with the command in its README.md");
             totalBytes += actual.length;
         }
         assertTrue(totalBytes < 8_000_000, "the committed files take " + totalBytes + " bytes");
@@ -176,7 +205,8 @@ class DemoDataGeneratorTest {
 
     private static void assertStrictUtf8(Path file, byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -27,14 +27,16 @@ class TemplateRendererTest {
 
     @Test
     void alternativesOptionalPartsAndSlotsCoverEveryCombination() {
-        assertEquals(Set.of("I want apple.", "I want pear.", "I really want apple.", "I really want pear."),
+        assertEquals(
+                Set.of("I want apple.", "I want pear.", "I really want apple.", "I really want pear."),
                 allRenderings("I [really |]want {fruit}."));
     }
 
     @Test
     void alternativesNestAndFillersMayUseTheSyntax() {
         assertEquals(Set.of("a b", "a c", "d"), allRenderings("[a [b|c]|d]"));
-        assertEquals(Set.of("Eat a apple pie", "Eat a apple tart", "Eat a pear pie", "Eat a pear tart"),
+        assertEquals(
+                Set.of("Eat a apple pie", "Eat a apple tart", "Eat a pear pie", "Eat a pear tart"),
                 allRenderings("Eat {snack}"));
         assertEquals(Set.of("Buy 7 now"), allRenderings("Buy {n} now"));
     }
@@ -46,7 +48,8 @@ class TemplateRendererTest {
 
     @Test
     void unknownSlotNamesTheSlotAndTemplate() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> renderer.render("Buy {vegetable} today", new SplittableRandom(1)));
         assertEquals("unknown slot {vegetable} in template: Buy {vegetable} today", e.getMessage());
     }
@@ -55,18 +58,23 @@ class TemplateRendererTest {
     void malformedTemplatesAreRejected() {
         SplittableRandom rng = new SplittableRandom(1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> renderer.render("a [b|c", rng))
-                .getMessage().startsWith("unclosed '[' at 2"));
+                .getMessage()
+                .startsWith("unclosed '[' at 2"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> renderer.render("a {fruit", rng))
-                .getMessage().startsWith("unclosed '{' at 2"));
+                .getMessage()
+                .startsWith("unclosed '{' at 2"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> renderer.render("a | b", rng))
-                .getMessage().startsWith("stray '|' at 2"));
+                .getMessage()
+                .startsWith("stray '|' at 2"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> renderer.render("a ] b", rng))
-                .getMessage().startsWith("stray ']' at 2"));
+                .getMessage()
+                .startsWith("stray ']' at 2"));
     }
 
     @Test
     void aSlotCannotBeDefinedTwice() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new SlotPools().values("x", "1").values("x", "2"));
         assertEquals("slot {x} is defined twice", e.getMessage());
     }

@@ -57,6 +57,7 @@ final class ChildProcess {
 
     /** @return the examples module's folder, where Maven runs the tests */
     static Path moduleDir() {
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .toAbsolutePath();
     }
 }

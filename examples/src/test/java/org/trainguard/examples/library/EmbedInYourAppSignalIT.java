@@ -26,15 +26,24 @@ class EmbedInYourAppSignalIT {
 
     @Test
     void sigtermMidRunCheckpointsAndTheNextRunEndsBitwiseEqualToAnUninterruptedOne(@TempDir Path tmp) throws Exception {
-        float[] straight = EmbedInYourApp.run(tmp.resolve("straight"), EPOCHS, NetworkType.COMPUTATION_GRAPH).network().params()
+        float[] straight = EmbedInYourApp.run(tmp.resolve("straight"), EPOCHS, NetworkType.COMPUTATION_GRAPH)
+                .network()
+                .params()
                 .toFloatVector();
 
         Path dir = tmp.resolve("signalled");
-        ChildProcess child = ChildProcess.start(List.of(
-                ChildProcess.jdkTool("java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                EmbedInYourApp.class.getName(), dir.toString(), "--epochs", String.valueOf(EPOCHS), "--graph"),
-                tmp, tmp.resolve("child.log"));
+        ChildProcess child = ChildProcess.start(
+                List.of(
+                        ChildProcess.jdkTool("java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbedInYourApp.class.getName(),
+                        dir.toString(),
+                        "--epochs",
+                        String.valueOf(EPOCHS),
+                        "--graph"),
+                tmp,
+                tmp.resolve("child.log"));
         awaitStep(child, dir, 10, Duration.ofMinutes(2));
         child.process.destroy(); // SIGTERM on Linux and macOS
         int code = child.waitFor(Duration.ofMinutes(1));
@@ -46,7 +55,9 @@ class EmbedInYourAppSignalIT {
         assertEquals(143, s.exitInfo().orElseThrow().code());
         long stoppedAt = s.step();
         assertTrue(stoppedAt >= 10 && stoppedAt < STEPS, "stopped at step " + stoppedAt);
-        assertTrue(Files.isDirectory(dir.resolve("checkpoints/checkpoint-" + stoppedAt)), "a checkpoint at the step where it stopped");
+        assertTrue(
+                Files.isDirectory(dir.resolve("checkpoints/checkpoint-" + stoppedAt)),
+                "a checkpoint at the step where it stopped");
         assertTrue(output.contains("run the same command again to resume from step " + stoppedAt), output);
 
         EmbedInYourApp.Result resumed = EmbedInYourApp.run(dir, EPOCHS, NetworkType.COMPUTATION_GRAPH);
@@ -61,8 +72,8 @@ class EmbedInYourAppSignalIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!child.process.isAlive()) {
-                throw new AssertionError("the program ended (" + child.process.exitValue() + ") before step " + step + ":\n"
-                        + child.output());
+                throw new AssertionError("the program ended (" + child.process.exitValue() + ") before step " + step
+                        + ":\n" + child.output());
             }
             if (session(dir).map(SessionState::step).orElse(0L) >= step) {
                 return;

@@ -41,13 +41,16 @@ class EmbedInYourAppTest {
         assertEquals(0, r.exitCode());
         assertFalse(r.resumed());
         double chance = 1.0 / PointClouds.CLASSES;
-        assertTrue(r.accuracy() > chance + 0.3, "held-out accuracy " + r.accuracy() + " should beat chance " + chance + " clearly");
+        assertTrue(
+                r.accuracy() > chance + 0.3,
+                "held-out accuracy " + r.accuracy() + " should beat chance " + chance + " clearly");
 
         SessionState s = session(tmp);
         assertEquals(SessionStatus.COMPLETED, s.status());
         assertEquals(STEPS, s.step());
         assertEquals(HeldOutAccuracy.ACCURACY, s.bestSoFar().orElseThrow().metric());
-        List<Long> steps = new CheckpointStore(tmp).list().stream().map(CheckpointStore.Checkpoint::step).toList();
+        List<Long> steps = new CheckpointStore(tmp)
+                .list().stream().map(CheckpointStore.Checkpoint::step).toList();
         assertTrue(steps.contains(STEPS), "the last step is checkpointed: " + steps);
         assertTrue(Files.exists(tmp.resolve("checkpoints/best.json")));
 
@@ -70,7 +73,8 @@ class EmbedInYourAppTest {
         assertEquals(STOP, stopped.steps(), "the stop comes right after the requested step");
         assertEquals(143, stopped.exitCode(), "a requested stop reports as SIGTERM would");
         assertEquals(SessionStatus.INTERRUPTED, session(dir).status());
-        assertTrue(Files.isDirectory(dir.resolve("checkpoints/checkpoint-" + STOP)), "emergency checkpoint at the stop");
+        assertTrue(
+                Files.isDirectory(dir.resolve("checkpoints/checkpoint-" + STOP)), "emergency checkpoint at the stop");
         float[] halfway = params(stopped);
 
         EmbedInYourApp.Result resumed = EmbedInYourApp.run(dir, EPOCHS, type);
@@ -85,14 +89,15 @@ class EmbedInYourAppTest {
 
         float[] finalParams = params(resumed);
         assertFalse(Arrays.equals(halfway, finalParams), "the resumed run went on training");
-        assertArrayEquals(straight, finalParams, "resumed " + type + " must end bitwise equal to the uninterrupted run");
+        assertArrayEquals(
+                straight, finalParams, "resumed " + type + " must end bitwise equal to the uninterrupted run");
     }
 
     @Test
     void refusesToResumeARunOfTheOtherNetworkType(@TempDir Path tmp) throws Exception {
         EmbedInYourApp.run(tmp, 1, NetworkType.MULTI_LAYER_NETWORK, OptionalLong.of(3));
-        ResumeRefusedException e = assertThrows(ResumeRefusedException.class,
-                () -> EmbedInYourApp.run(tmp, 1, NetworkType.COMPUTATION_GRAPH));
+        ResumeRefusedException e = assertThrows(
+                ResumeRefusedException.class, () -> EmbedInYourApp.run(tmp, 1, NetworkType.COMPUTATION_GRAPH));
         assertTrue(e.getMessage().contains("architecture"), e.getMessage());
     }
 
@@ -100,11 +105,15 @@ class EmbedInYourAppTest {
     void commandLineReportsAStopWithTheExitStatusOfSigterm(@TempDir Path tmp) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = EmbedInYourApp.launch(new String[] {tmp.toString(), "--epochs", "1", "--graph", "--stop-at-step", "7"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = EmbedInYourApp.launch(
+                new String[] {tmp.toString(), "--epochs", "1", "--graph", "--stop-at-step", "7"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(143, code, err.toString(StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("COMPUTATION_GRAPH") && text.contains("run the same command again to resume from step 7"), text);
+        assertTrue(
+                text.contains("COMPUTATION_GRAPH") && text.contains("run the same command again to resume from step 7"),
+                text);
     }
 
     @Test
@@ -114,9 +123,12 @@ class EmbedInYourAppTest {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
         assertEquals(2, EmbedInYourApp.launch(new String[] {tmp.toString(), "--epochs", "zero"}, out, errStream));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--epochs must be a whole number, found zero"), err.toString());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("--epochs must be a whole number, found zero"),
+                err.toString());
         assertEquals(2, EmbedInYourApp.launch(new String[] {tmp.toString(), "--stop-at-step", "0"}, out, errStream));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--stop-at-step must be > 0, found 0"), err.toString());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("--stop-at-step must be > 0, found 0"), err.toString());
         assertEquals(2, EmbedInYourApp.launch(new String[] {"--fast"}, out, errStream));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --fast"), err.toString());
         assertFalse(Files.exists(tmp.resolve(SessionStore.FILE_NAME)), "nothing is trained on a usage error");

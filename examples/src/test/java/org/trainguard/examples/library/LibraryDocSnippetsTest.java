@@ -25,7 +25,8 @@ import org.w3c.dom.Document;
 class LibraryDocSnippetsTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\\n```[a-z]*\\n(.*?)```\\n", Pattern.DOTALL);
+    private static final Pattern SNIPPET =
+            Pattern.compile("<!-- snippet: (\\S+) -->\\n```[a-z]*\\n(.*?)```\\n", Pattern.DOTALL);
 
     @Test
     void everyMarkedBlockIsItsFileAsItIs() throws Exception {
@@ -35,25 +36,38 @@ class LibraryDocSnippetsTest {
         while (m.find()) {
             Path file = REPO.resolve(m.group(1));
             assertTrue(Files.isRegularFile(file), "docs/library.md shows " + m.group(1) + ", which does not exist");
-            assertEquals(Files.readString(file, StandardCharsets.UTF_8), m.group(2),
+            assertEquals(
+                    Files.readString(file, StandardCharsets.UTF_8),
+                    m.group(2),
                     "docs/library.md must show " + m.group(1) + " exactly as it is; copy the file into the block");
             shown.add(m.group(1));
         }
-        assertEquals(List.of("docs/snippets/pom.xml", "docs/snippets/logback.xml",
-                "examples/src/main/java/org/trainguard/examples/library/WrapANetwork.java"), shown);
+        assertEquals(
+                List.of(
+                        "docs/snippets/pom.xml",
+                        "docs/snippets/logback.xml",
+                        "examples/src/main/java/org/trainguard/examples/library/WrapANetwork.java"),
+                shown);
     }
 
     @Test
     void thePomCompilesJava17WithTheVersionsOfThisBuild() throws Exception {
         var xpath = XPathFactory.newInstance().newXPath();
-        Document snippet = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(REPO.resolve("docs/snippets/pom.xml").toFile());
-        Document root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(REPO.resolve("pom.xml").toFile());
+        Document snippet = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(REPO.resolve("docs/snippets/pom.xml").toFile());
+        Document root = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(REPO.resolve("pom.xml").toFile());
         assertEquals("17", xpath.evaluate("/project/properties/maven.compiler.release", snippet));
-        assertEquals(xpath.evaluate("/project/version", root),
+        assertEquals(
+                xpath.evaluate("/project/version", root),
                 xpath.evaluate("/project/dependencies/dependency[artifactId='trainguard-session']/version", snippet));
-        assertEquals(xpath.evaluate("/project/properties/dl4j.version", root),
+        assertEquals(
+                xpath.evaluate("/project/properties/dl4j.version", root),
                 xpath.evaluate("/project/dependencies/dependency[artifactId='nd4j-native'][1]/version", snippet));
-        assertEquals(xpath.evaluate("/project/properties/logback.version", root),
+        assertEquals(
+                xpath.evaluate("/project/properties/logback.version", root),
                 xpath.evaluate("/project/dependencies/dependency[artifactId='logback-classic']/version", snippet));
     }
 
@@ -63,11 +77,21 @@ class LibraryDocSnippetsTest {
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(REPO.resolve("docs/snippets/logback.xml").toFile());
-        assertEquals(Level.WARN, context.getLogger("org.nd4j.linalg.factory.Nd4jBackend").getEffectiveLevel());
-        assertEquals(Level.WARN, context.getLogger("org.deeplearning4j.nn.multilayer.MultiLayerNetwork").getEffectiveLevel());
-        assertEquals(Level.WARN, context.getLogger("org.bytedeco.javacpp.Loader").getEffectiveLevel());
-        assertEquals(Level.INFO, context.getLogger("org.trainguard.session.TrainingSessionManager").getEffectiveLevel());
-        assertTrue(context.getStatusManager().getCopyOfStatusList().stream().noneMatch(s -> s.getLevel() >= 2),
+        assertEquals(
+                Level.WARN,
+                context.getLogger("org.nd4j.linalg.factory.Nd4jBackend").getEffectiveLevel());
+        assertEquals(
+                Level.WARN,
+                context.getLogger("org.deeplearning4j.nn.multilayer.MultiLayerNetwork")
+                        .getEffectiveLevel());
+        assertEquals(
+                Level.WARN, context.getLogger("org.bytedeco.javacpp.Loader").getEffectiveLevel());
+        assertEquals(
+                Level.INFO,
+                context.getLogger("org.trainguard.session.TrainingSessionManager")
+                        .getEffectiveLevel());
+        assertTrue(
+                context.getStatusManager().getCopyOfStatusList().stream().noneMatch(s -> s.getLevel() >= 2),
                 "logback reports no error reading the file");
     }
 }

@@ -31,7 +31,8 @@ class PointBatchesTest {
             }
         }
         assertEquals(List.of(32, 32, 6), sizes);
-        List<String> expected = Arrays.stream(POINTS.features()).map(Arrays::toString).sorted().toList();
+        List<String> expected =
+                Arrays.stream(POINTS.features()).map(Arrays::toString).sorted().toList();
         assertEquals(expected, seen.stream().map(Arrays::toString).sorted().toList());
     }
 
@@ -49,23 +50,32 @@ class PointBatchesTest {
         assertArrayEquals(epoch1.get(3), other.next().getFeatures().ravel().toFloatVector());
 
         other.seek(0, 0);
-        assertFalse(Arrays.equals(epoch1.get(0), other.next().getFeatures().ravel().toFloatVector()), "each epoch has its own order");
+        assertFalse(
+                Arrays.equals(epoch1.get(0), other.next().getFeatures().ravel().toFloatVector()),
+                "each epoch has its own order");
 
         other.seek(1, 2);
         other.next();
         other.reset();
-        assertArrayEquals(epoch1.get(0), other.next().getFeatures().ravel().toFloatVector(), "reset() restarts the current epoch");
+        assertArrayEquals(
+                epoch1.get(0),
+                other.next().getFeatures().ravel().toFloatVector(),
+                "reset() restarts the current epoch");
 
         PointBatches otherSeed = new PointBatches(POINTS, 16, 8);
         otherSeed.seek(1, 0);
-        assertFalse(Arrays.equals(epoch1.get(0), otherSeed.next().getFeatures().ravel().toFloatVector()), "another seed, another order");
+        assertFalse(
+                Arrays.equals(
+                        epoch1.get(0), otherSeed.next().getFeatures().ravel().toFloatVector()),
+                "another seed, another order");
     }
 
     @Test
     void seekingPastTheEpochIsRefusedNamingTheValues() {
         PointBatches batches = new PointBatches(POINTS, 32, 7);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> batches.seek(0, 4));
-        assertTrue(e.getMessage().contains("batch 4 of epoch 0") && e.getMessage().contains("3 batches"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("batch 4 of epoch 0") && e.getMessage().contains("3 batches"), e.getMessage());
     }
 
     @Test

@@ -24,11 +24,15 @@ class TrainJshellScriptIT {
         assertTrue(Files.isRegularFile(script), "no script at " + script);
         Path out = tmp.resolve("run");
 
-        ChildProcess jshell = ChildProcess.start(List.of(
-                ChildProcess.jdkTool("jshell").toString(),
-                "--class-path", System.getProperty("java.class.path"),
-                "-R-Dtrainguard.out=" + out,
-                script.toString()), tmp, tmp.resolve("jshell.log"));
+        ChildProcess jshell = ChildProcess.start(
+                List.of(
+                        ChildProcess.jdkTool("jshell").toString(),
+                        "--class-path",
+                        System.getProperty("java.class.path"),
+                        "-R-Dtrainguard.out=" + out,
+                        script.toString()),
+                tmp,
+                tmp.resolve("jshell.log"));
         int code = jshell.waitFor(Duration.ofMinutes(3));
         String output = jshell.output();
 
@@ -42,7 +46,9 @@ class TrainJshellScriptIT {
         List<CheckpointStore.Checkpoint> checkpoints = store.list();
         assertFalse(checkpoints.isEmpty(), output);
         for (CheckpointStore.Checkpoint c : checkpoints) {
-            assertTrue(store.verify(c.dir()).ok(), c.name() + ": " + store.verify(c.dir()).problem());
+            assertTrue(
+                    store.verify(c.dir()).ok(),
+                    c.name() + ": " + store.verify(c.dir()).problem());
         }
         assertTrue(output.contains("status COMPLETED, step 16/16"), output);
         assertTrue(output.contains("checkpoint-16") && output.contains("verified"), output);

@@ -18,7 +18,8 @@ class WrapANetworkTest {
         SessionState s = new SessionStore(tmp).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, s.status());
         assertEquals(16, s.step(), "256 points in batches of 32, two epochs");
-        // closed: the lock is free for the next start (a System.exit inside the try block would leave it to a dead process)
+        // closed: the lock is free for the next start (a System.exit inside the try block would leave it to a dead
+        // process)
         try (RunLock lock = RunLock.acquire(tmp, "")) {
             assertEquals(ProcessHandle.current().pid(), lock.info().pid());
         }

@@ -25,6 +25,7 @@ public final class MirrorCopier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorCopier.class);
     /** Tries per checkpoint before waiting for the next one; the pause doubles from {@link #FIRST_RETRY}. */
     static final int ATTEMPTS = 4;
+
     static final Duration FIRST_RETRY = Duration.ofSeconds(2);
 
     private final CheckpointMirror mirror;
@@ -49,8 +50,13 @@ public final class MirrorCopier implements AutoCloseable {
      * @param initial  the mirror's state recorded so far
      * @param onState  told of each change of state (to record it in the session file)
      */
-    public MirrorCopier(CheckpointMirror mirror, CheckpointStore store, int keepLast, Supplier<OptionalLong> bestStep,
-                        SessionState.Mirror initial, Consumer<SessionState.Mirror> onState) {
+    public MirrorCopier(
+            CheckpointMirror mirror,
+            CheckpointStore store,
+            int keepLast,
+            Supplier<OptionalLong> bestStep,
+            SessionState.Mirror initial,
+            Consumer<SessionState.Mirror> onState) {
         this.mirror = mirror;
         this.store = store;
         this.keepLast = keepLast;
@@ -120,8 +126,8 @@ public final class MirrorCopier implements AutoCloseable {
                 next = pending;
                 pending = null;
                 busy = true;
-                setState(new SessionState.Mirror(state.target(), state.lastStep(), state.lastAt(), state.lastError(),
-                        state.errorAt(), 1));
+                setState(new SessionState.Mirror(
+                        state.target(), state.lastStep(), state.lastAt(), state.lastError(), state.errorAt(), 1));
             }
             try {
                 copyWithRetries(next);
@@ -142,7 +148,10 @@ public final class MirrorCopier implements AutoCloseable {
                 mirror.copy(c);
                 mirror.copyBest(store.dir().resolve(BestCheckpoint.FILE_NAME));
                 List<Long> removed = mirror.rotate(keepLast, bestStep.get());
-                LOG.info("mirrored {} to {} and verified it ({} ms){}", c.name(), mirror.target().describe(),
+                LOG.info(
+                        "mirrored {} to {} and verified it ({} ms){}",
+                        c.name(),
+                        mirror.target().describe(),
                         (System.nanoTime() - started) / 1_000_000,
                         removed.isEmpty() ? "" : "; rotated out of the mirror: " + removed);
                 synchronized (this) {
@@ -152,11 +161,17 @@ public final class MirrorCopier implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 String error = e.getMessage() == null ? e.toString() : e.getMessage();
                 boolean last = attempt == ATTEMPTS;
-                LOG.warn("mirroring {} to {} failed (try {} of {}): {}{}", c.name(), mirror.target().describe(), attempt,
-                        ATTEMPTS, error, last ? "; waiting for the next checkpoint" : "; trying again in " + pause.toSeconds() + " s");
+                LOG.warn(
+                        "mirroring {} to {} failed (try {} of {}): {}{}",
+                        c.name(),
+                        mirror.target().describe(),
+                        attempt,
+                        ATTEMPTS,
+                        error,
+                        last ? "; waiting for the next checkpoint" : "; trying again in " + pause.toSeconds() + " s");
                 synchronized (this) {
-                    setState(new SessionState.Mirror(state.target(), state.lastStep(), state.lastAt(), error, Instant.now(),
-                            last ? 0 : 1));
+                    setState(new SessionState.Mirror(
+                            state.target(), state.lastStep(), state.lastAt(), error, Instant.now(), last ? 0 : 1));
                     if (last) {
                         return;
                     }
@@ -195,8 +210,10 @@ public final class MirrorCopier implements AutoCloseable {
      */
     public void close(Duration timeout) {
         if (!awaitIdle(timeout)) {
-            LOG.warn("the mirror {} is still copying after {} s; the next start copies the newest checkpoint again",
-                    mirror.target().describe(), timeout.toSeconds());
+            LOG.warn(
+                    "the mirror {} is still copying after {} s; the next start copies the newest checkpoint again",
+                    mirror.target().describe(),
+                    timeout.toSeconds());
         }
         synchronized (this) {
             closing = true;

@@ -77,7 +77,9 @@ public final class S3Target implements MirrorTarget {
         String base = bucket.prefix().isEmpty() ? "" : bucket.prefix() + "/";
         List<String> keys = new ArrayList<>();
         try {
-            for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(bucket.bucket()).prefix(base + prefix)).contents()) {
+            for (S3Object o : client.listObjectsV2Paginator(
+                            r -> r.bucket(bucket.bucket()).prefix(base + prefix))
+                    .contents()) {
                 keys.add(o.key().substring(base.length()));
             }
         } catch (SdkException e) {

@@ -46,11 +46,16 @@ public class BagOfIdsEmbedding extends FeedForwardLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
-                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         if (networkDataType != DataType.FLOAT) {
-            throw new IllegalStateException("BagOfIdsEmbedding '" + getLayerName() + "' needs a FLOAT network, found "
-                    + networkDataType);
+            throw new IllegalStateException(
+                    "BagOfIdsEmbedding '" + getLayerName() + "' needs a FLOAT network, found " + networkDataType);
         }
         if (getIDropout() != null) {
             throw new IllegalStateException("BagOfIdsEmbedding '" + getLayerName()

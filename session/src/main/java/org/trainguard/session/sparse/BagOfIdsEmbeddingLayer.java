@@ -118,7 +118,8 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                 weights[p] = total == 0f ? 0f : weights[p] / total;
             }
         }
-        INDArray ret = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {batch, dim}, 'c');
+        INDArray ret =
+                workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {batch, dim}, 'c');
         FloatBuffer r = ret.data().asNioFloat();
         r.put(r.position(), out);
         return ret;
@@ -151,8 +152,9 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
             Arrays.fill(weights, 1f);
         } else {
             if (maskArray.rank() != 2 || maskArray.size(0) != batch || maskArray.size(1) != length) {
-                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName() + "': mask of shape "
-                        + Arrays.toString(maskArray.shape()) + " does not match ids of shape [" + batch + ", " + length + "]");
+                throw new DL4JInvalidInputException(
+                        "BagOfIdsEmbedding '" + layerName() + "': mask of shape " + Arrays.toString(maskArray.shape())
+                                + " does not match ids of shape [" + batch + ", " + length + "]");
             }
             weights = floats(maskArray);
         }
@@ -275,8 +277,9 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
                     rowGradients[k] = Math.max(-limit, Math.min(limit, rowGradients[k]));
                 }
             }
-            default -> throw new IllegalStateException("BagOfIdsEmbedding '" + layerName()
-                    + "': gradient normalization " + gn + " is not supported");
+            default ->
+                throw new IllegalStateException(
+                        "BagOfIdsEmbedding '" + layerName() + "': gradient normalization " + gn + " is not supported");
         }
     }
 
@@ -296,7 +299,8 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
     }
 
     @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
+    public Pair<INDArray, MaskState> feedForwardMaskArray(
+            INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
         // the mask is consumed by the mean: the output has no positions left to mask
         this.maskArray = maskArray;
         this.maskState = currentMaskState;

@@ -21,8 +21,7 @@ public final class BagOfIdsParamInitializer implements ParamInitializer {
 
     private static final BagOfIdsParamInitializer INSTANCE = new BagOfIdsParamInitializer();
 
-    private BagOfIdsParamInitializer() {
-    }
+    private BagOfIdsParamInitializer() {}
 
     /** @return the shared instance (it holds no state) */
     public static BagOfIdsParamInitializer getInstance() {

@@ -23,8 +23,7 @@ final class FastTextSelfCheck {
     private static volatile String result;
     private static volatile double difference = Double.NaN;
 
-    private FastTextSelfCheck() {
-    }
+    private FastTextSelfCheck() {}
 
     static double difference() {
         return difference;
@@ -67,11 +66,15 @@ final class FastTextSelfCheck {
             difference = worst;
             if (!(worst <= FastTextTrainingStep.TOLERANCE)) {
                 result = "the fastText training step differs from DL4J's fit() on a small network by " + worst
-                        + " (relative), beyond the tolerance of " + FastTextTrainingStep.TOLERANCE + "; refusing to train";
+                        + " (relative), beyond the tolerance of " + FastTextTrainingStep.TOLERANCE
+                        + "; refusing to train";
                 throw new IllegalStateException(result);
             }
             result = "";
-            LOG.debug("fastText step self-check: largest relative difference from fit() {} (tolerance {})", worst, FastTextTrainingStep.TOLERANCE);
+            LOG.debug(
+                    "fastText step self-check: largest relative difference from fit() {} (tolerance {})",
+                    worst,
+                    FastTextTrainingStep.TOLERANCE);
         } finally {
             Nd4j.getRandom().setSeed(savedSeed);
         }
@@ -110,13 +113,24 @@ final class FastTextSelfCheck {
                 .updater(adam ? new Adam(0.05) : new Sgd(0.1))
                 .weightInit(WeightInit.XAVIER)
                 .weightDecay(0.01, true)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.5)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(0.5)
+                .trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE)
                 .list()
-                .layer(new BagOfIdsEmbedding.Builder().nIn(40).nOut(5).weightInit(WeightInit.NORMAL)
-                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null)).build())
-                .layer(new OutputLayer.Builder(new LossMCXENT(Nd4j.create(new float[] {1f, 3f, 5f}, new long[] {1, 3}, DataType.FLOAT)))
-                        .nIn(5).nOut(3).activation(Activation.SOFTMAX).dropOut(0.8).build())
+                .layer(new BagOfIdsEmbedding.Builder()
+                        .nIn(40)
+                        .nOut(5)
+                        .weightInit(WeightInit.NORMAL)
+                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null))
+                        .build())
+                .layer(new OutputLayer.Builder(new LossMCXENT(
+                                Nd4j.create(new float[] {1f, 3f, 5f}, new long[] {1, 3}, DataType.FLOAT)))
+                        .nIn(5)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(0.8)
+                        .build())
                 .build());
         net.init();
         return net;

@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
@@ -20,14 +18,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -37,8 +32,6 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A training step of its own for the fastText network shape: a {@link BagOfIdsEmbedding} with a
@@ -92,7 +85,8 @@ public final class FastTextTrainingStep {
         BaseOutputLayer conf = (BaseOutputLayer) out.conf().getLayer();
         this.dropout = conf.getIDropout();
         INDArray weights = ((LossMCXENT) conf.getLossFn()).getWeights();
-        this.classWeights = weights == null ? null : weights.castTo(DataType.FLOAT).toFloatVector();
+        this.classWeights =
+                weights == null ? null : weights.castTo(DataType.FLOAT).toFloatVector();
         this.softmaxClipEps = ((LossMCXENT) conf.getLossFn()).getSoftmaxClipEps();
         this.dim = (int) conf.getNIn();
         this.classes = (int) conf.getNOut();
@@ -131,12 +125,16 @@ public final class FastTextTrainingStep {
 
     static boolean applies(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        if (!TableStep.available() || conf.getBackpropType() != BackpropType.Standard || net.getLayers().length != 2
+        if (!TableStep.available()
+                || conf.getBackpropType() != BackpropType.Standard
+                || net.getLayers().length != 2
                 || conf.getDataType() != DataType.FLOAT
-                || (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty())) {
+                || (conf.getInputPreProcessors() != null
+                        && !conf.getInputPreProcessors().isEmpty())) {
             return false;
         }
-        if (!(net.getLayer(0) instanceof BagOfIdsEmbeddingLayer e) || !e.rowSparseUpdater()
+        if (!(net.getLayer(0) instanceof BagOfIdsEmbeddingLayer e)
+                || !e.rowSparseUpdater()
                 || !(net.getLayer(1) instanceof org.deeplearning4j.nn.layers.OutputLayer)) {
             return false;
         }
@@ -147,15 +145,21 @@ public final class FastTextTrainingStep {
             }
         }
         OutputLayer o = (OutputLayer) net.getLayer(1).conf().getLayer();
-        if (!(o.getActivationFn() instanceof ActivationSoftmax) || o.getLossFn() == null
-                || o.getLossFn().getClass() != LossMCXENT.class || !o.hasBias() || o.getWeightNoise() != null
+        if (!(o.getActivationFn() instanceof ActivationSoftmax)
+                || o.getLossFn() == null
+                || o.getLossFn().getClass() != LossMCXENT.class
+                || !o.hasBias()
+                || o.getWeightNoise() != null
                 || (o.getIDropout() != null && o.getIDropout().getClass() != Dropout.class)
                 || (o.getIDropout() != null && ((Dropout) o.getIDropout()).getPSchedule() != null)) {
             return false;
         }
         GradientNormalization gn = o.getGradientNormalization();
-        if (gn != null && gn != GradientNormalization.None && gn != GradientNormalization.ClipL2PerLayer
-                && gn != GradientNormalization.ClipL2PerParamType && gn != GradientNormalization.RenormalizeL2PerLayer
+        if (gn != null
+                && gn != GradientNormalization.None
+                && gn != GradientNormalization.ClipL2PerLayer
+                && gn != GradientNormalization.ClipL2PerParamType
+                && gn != GradientNormalization.RenormalizeL2PerLayer
                 && gn != GradientNormalization.RenormalizeL2PerParamType
                 && gn != GradientNormalization.ClipElementWiseAbsoluteValue) {
             return false;
@@ -373,7 +377,8 @@ public final class FastTextTrainingStep {
             g[k] /= b;
         }
         int wb = dim * classes;
-        org.deeplearning4j.nn.conf.layers.BaseLayer conf = (org.deeplearning4j.nn.conf.layers.BaseLayer) out.conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.BaseLayer conf =
+                (org.deeplearning4j.nn.conf.layers.BaseLayer) out.conf().getLayer();
         GradientNormalization gn = conf.getGradientNormalization();
         double threshold = conf.getGradientNormalizationThreshold();
         if (gn != null) {
@@ -394,8 +399,7 @@ public final class FastTextTrainingStep {
                         g[k] = Math.max(-t, Math.min(t, g[k]));
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         for (UpdaterBlock block : outBlocks) {
@@ -426,7 +430,8 @@ public final class FastTextTrainingStep {
         gv.data().asNioFloat().put((int) gv.offset(), g, 0, g.length);
     }
 
-    private void regularize(Regularization.ApplyStep step, UpdaterBlock.ParamState ps, int iteration, int epoch, double lr) {
+    private void regularize(
+            Regularization.ApplyStep step, UpdaterBlock.ParamState ps, int iteration, int epoch, double lr) {
         List<Regularization> regs = out.getConfig().getRegularizationByParam(ps.getParamName());
         if (regs == null) {
             return;

@@ -65,15 +65,22 @@ public final class LazyAdam extends RowSparseUpdater {
 
     @Override
     public LazyAdam clone() {
-        return new LazyAdam(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2,
+        return new LazyAdam(
+                learningRate,
+                learningRateSchedule == null ? null : learningRateSchedule.clone(),
+                beta1,
+                beta2,
                 epsilon);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LazyAdam a && Double.compare(learningRate, a.learningRate) == 0
-                && Objects.equals(learningRateSchedule, a.learningRateSchedule) && Double.compare(beta1, a.beta1) == 0
-                && Double.compare(beta2, a.beta2) == 0 && Double.compare(epsilon, a.epsilon) == 0;
+        return o instanceof LazyAdam a
+                && Double.compare(learningRate, a.learningRate) == 0
+                && Objects.equals(learningRateSchedule, a.learningRateSchedule)
+                && Double.compare(beta1, a.beta1) == 0
+                && Double.compare(beta2, a.beta2) == 0
+                && Double.compare(epsilon, a.epsilon) == 0;
     }
 
     @Override
@@ -83,7 +90,7 @@ public final class LazyAdam extends RowSparseUpdater {
 
     @Override
     public String toString() {
-        return "LazyAdam(lr=" + learningRate + ", schedule=" + learningRateSchedule + ", beta1=" + beta1 + ", beta2=" + beta2
-                + ", epsilon=" + epsilon + ")";
+        return "LazyAdam(lr=" + learningRate + ", schedule=" + learningRateSchedule + ", beta1=" + beta1 + ", beta2="
+                + beta2 + ", epsilon=" + epsilon + ")";
     }
 }

@@ -49,8 +49,8 @@ abstract class RowSparseGradientUpdater<T extends RowSparseUpdater> implements G
 
     @Override
     public void setState(Map<String, INDArray> stateMap, boolean initialize) {
-        throw new UnsupportedOperationException(config.getClass().getSimpleName()
-                + " keeps its state in the network's updater view");
+        throw new UnsupportedOperationException(
+                config.getClass().getSimpleName() + " keeps its state in the network's updater view");
     }
 
     /**
@@ -76,8 +76,8 @@ abstract class RowSparseGradientUpdater<T extends RowSparseUpdater> implements G
         BagOfIdsEmbeddingLayer layer = rows.layer();
         INDArray param = layer.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
         if (gradient.length() != param.length()) {
-            throw new IllegalStateException("the updater of embedding table '" + layer.layerName() + "' got a gradient of "
-                    + gradient.length() + " elements for a table of " + param.length());
+            throw new IllegalStateException("the updater of embedding table '" + layer.layerName()
+                    + "' got a gradient of " + gradient.length() + " elements for a table of " + param.length());
         }
         int dim = (int) param.size(1);
         double lr = config.getLearningRate(iteration, epoch);

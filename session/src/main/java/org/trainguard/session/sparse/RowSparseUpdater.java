@@ -35,8 +35,8 @@ public abstract sealed class RowSparseUpdater implements IUpdater permits LazyAd
 
     @Override
     public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " keeps its state in the network's updater view");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " keeps its state in the network's updater view");
     }
 
     @Override

@@ -42,7 +42,8 @@ public final class SparseSgd extends RowSparseUpdater {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SparseSgd a && Double.compare(learningRate, a.learningRate) == 0
+        return o instanceof SparseSgd a
+                && Double.compare(learningRate, a.learningRate) == 0
                 && Objects.equals(learningRateSchedule, a.learningRateSchedule);
     }
 

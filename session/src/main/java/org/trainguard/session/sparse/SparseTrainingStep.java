@@ -96,7 +96,14 @@ public final class SparseTrainingStep {
         Pair<Gradient, Double> pair = net.gradientAndScore();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
-        net.getUpdater().update(net, pair.getFirst(), iteration, epoch, (int) batch.getFeatures().size(0), workspaces);
+        net.getUpdater()
+                .update(
+                        net,
+                        pair.getFirst(),
+                        iteration,
+                        epoch,
+                        (int) batch.getFeatures().size(0),
+                        workspaces);
         subtractUpdate();
         for (TrainingListener l : listeners) {
             l.iterationDone(net, iteration, epoch);
@@ -155,7 +162,8 @@ public final class SparseTrainingStep {
     public static synchronized void selfCheck() {
         if (selfCheckPassed != null) {
             if (!selfCheckPassed) {
-                throw new IllegalStateException("the sparse training step disagreed with DL4J's fit() at start-up; refusing to train");
+                throw new IllegalStateException(
+                        "the sparse training step disagreed with DL4J's fit() at start-up; refusing to train");
             }
             return;
         }
@@ -176,8 +184,9 @@ public final class SparseTrainingStep {
             }
             selfCheckPassed = problem == null;
             if (problem != null) {
-                throw new IllegalStateException("the sparse training step disagrees with DL4J's fit() on a small network ("
-                        + problem + "); refusing to train");
+                throw new IllegalStateException(
+                        "the sparse training step disagrees with DL4J's fit() on a small network (" + problem
+                                + "); refusing to train");
             }
         } finally {
             Nd4j.getRandom().setSeed(savedSeed);
@@ -188,7 +197,8 @@ public final class SparseTrainingStep {
         if (!java.util.Arrays.equals(a.params().toFloatVector(), b.params().toFloatVector())) {
             return "parameters differ";
         }
-        if (!java.util.Arrays.equals(a.getUpdater().getStateViewArray().toFloatVector(),
+        if (!java.util.Arrays.equals(
+                a.getUpdater().getStateViewArray().toFloatVector(),
                 b.getUpdater().getStateViewArray().toFloatVector())) {
             return "optimizer state differs";
         }
@@ -207,13 +217,23 @@ public final class SparseTrainingStep {
                 .updater(new Adam(0.05))
                 .weightInit(WeightInit.XAVIER)
                 .weightDecay(0.01, true)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.5)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(0.5)
+                .trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE)
                 .list()
-                .layer(new BagOfIdsEmbedding.Builder().nIn(40).nOut(5).weightInit(WeightInit.NORMAL)
-                        .updater(new LazyAdam(0.05, null, 0.9, 0.999, 1e-8)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
-                        .activation(Activation.SOFTMAX).dropOut(0.8).build())
+                .layer(new BagOfIdsEmbedding.Builder()
+                        .nIn(40)
+                        .nOut(5)
+                        .weightInit(WeightInit.NORMAL)
+                        .updater(new LazyAdam(0.05, null, 0.9, 0.999, 1e-8))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(5)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(0.8)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -234,8 +254,10 @@ public final class SparseTrainingStep {
             }
             labels[i * 3 + r.nextInt(3)] = 1f;
         }
-        return new DataSet(Nd4j.create(ids, new long[] {n, len}, DataType.FLOAT),
+        return new DataSet(
+                Nd4j.create(ids, new long[] {n, len}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, 3}, DataType.FLOAT),
-                Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT), null);
+                Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT),
+                null);
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.indexer.FloatRawIndexer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.bytedeco.javacpp.indexer.FloatRawIndexer;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
@@ -192,8 +192,8 @@ final class TableStep {
         for (int p = 0; p < raw.length; p++) {
             float v = raw[p];
             if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
-                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v + " at position "
-                        + p + " of the batch is not an integer in [0, " + rows + ")");
+                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v
+                        + " at position " + p + " of the batch is not an integer in [0, " + rows + ")");
             }
             ids[p] = (int) v;
         }
@@ -295,13 +295,14 @@ final class TableStep {
         float clip = Float.POSITIVE_INFINITY;
         if (gn != null) {
             switch (gn) {
-                case None -> {
-                }
-                case RenormalizeL2PerLayer, RenormalizeL2PerParamType -> scale = (float) (1.0 / (l2 == 0.0 ? 1e-5 : l2));
+                case None -> {}
+                case RenormalizeL2PerLayer, RenormalizeL2PerParamType ->
+                    scale = (float) (1.0 / (l2 == 0.0 ? 1e-5 : l2));
                 case ClipL2PerLayer, ClipL2PerParamType -> scale = l2 > threshold ? (float) (threshold / l2) : 1f;
                 case ClipElementWiseAbsoluteValue -> clip = (float) threshold;
-                default -> throw new IllegalStateException("BagOfIdsEmbedding '" + table.layerName()
-                        + "': gradient normalization " + gn + " is not supported");
+                default ->
+                    throw new IllegalStateException("BagOfIdsEmbedding '" + table.layerName()
+                            + "': gradient normalization " + gn + " is not supported");
             }
         }
         double lr = optimizer.getLearningRate(iteration, epoch);
@@ -351,10 +352,30 @@ final class TableStep {
     }
 
     /** One step's settings of the per-row update: normalization, regularization and the optimizer. */
-    private record RowUpdate(float scale, float clip, float l1, float l2, float decay, boolean adam,
-                             float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float alpha, float lr) {
+    private record RowUpdate(
+            float scale,
+            float clip,
+            float l1,
+            float l2,
+            float decay,
+            boolean adam,
+            float beta1,
+            float beta2,
+            float oneMinusBeta1,
+            float oneMinusBeta2,
+            float epsilon,
+            float alpha,
+            float lr) {
 
-        RowUpdate(float scale, float clip, float l1, float l2, float decay, RowSparseUpdater o, int iteration, double lr) {
+        RowUpdate(
+                float scale,
+                float clip,
+                float l1,
+                float l2,
+                float decay,
+                RowSparseUpdater o,
+                int iteration,
+                double lr) {
             this(scale, clip, l1, l2, decay, o instanceof LazyAdam, adamSettings(o, iteration, lr), (float) lr);
         }
 

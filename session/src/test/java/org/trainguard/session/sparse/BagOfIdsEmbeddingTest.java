@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -36,7 +36,8 @@ class BagOfIdsEmbeddingTest {
 
     private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
-        double diff = expected.castTo(actual.dataType()).sub(actual).amaxNumber().doubleValue();
+        double diff =
+                expected.castTo(actual.dataType()).sub(actual).amaxNumber().doubleValue();
         assertTrue(diff <= tolerance, what + " differs by " + diff);
     }
 
@@ -167,9 +168,11 @@ class BagOfIdsEmbeddingTest {
             step(restored, data.get(i), i);
         }
         assertArrayEquals(straight.params().toFloatVector(), restored.params().toFloatVector());
-        assertArrayEquals(straight.getUpdater().getStateViewArray().toFloatVector(),
+        assertArrayEquals(
+                straight.getUpdater().getStateViewArray().toFloatVector(),
                 restored.getUpdater().getStateViewArray().toFloatVector());
-        assertNotEquals(0.0, restored.getUpdater().getStateViewArray().amaxNumber().doubleValue());
+        assertNotEquals(
+                0.0, restored.getUpdater().getStateViewArray().amaxNumber().doubleValue());
     }
 
     @Test
@@ -190,7 +193,8 @@ class BagOfIdsEmbeddingTest {
             step(restored, data.get(i), i);
         }
         assertArrayEquals(straight.params().toFloatVector(), restored.params().toFloatVector());
-        assertArrayEquals(straight.getUpdater().getStateViewArray().toFloatVector(),
+        assertArrayEquals(
+                straight.getUpdater().getStateViewArray().toFloatVector(),
                 restored.getUpdater().getStateViewArray().toFloatVector());
     }
 
@@ -217,9 +221,13 @@ class BagOfIdsEmbeddingTest {
     @Test
     void aRowSparseUpdaterOnAnotherLayerIsRefusedWithItsName() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .updater(new LazyAdam()).list()
+                .updater(new LazyAdam())
+                .list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(3)
+                        .nOut(2)
+                        .build())
                 .build());
         net.init();
         DataSet ds = new DataSet(Nd4j.rand(5, 4), Nd4j.rand(5, 2));

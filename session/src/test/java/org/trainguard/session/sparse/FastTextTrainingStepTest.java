@@ -30,8 +30,8 @@ class FastTextTrainingStepTest {
 
     @Test
     void stepsFollowFitWithDropoutDecayClippingAndSgd() {
-        for (SparseNets.Settings s : List.of(new SparseNets.Settings(false, 0.01, 0.5, 0.2),
-                new SparseNets.Settings(true, 0, 0, 0))) {
+        for (SparseNets.Settings s :
+                List.of(new SparseNets.Settings(false, 0.01, 0.5, 0.2), new SparseNets.Settings(true, 0, 0, 0))) {
             MultiLayerNetwork viaFit = SparseNets.sparse(5, s);
             MultiLayerNetwork viaStep = SparseNets.sparse(5, s);
             FastTextTrainingStep step = FastTextTrainingStep.forNetwork(viaStep).orElseThrow();
@@ -65,11 +65,13 @@ class FastTextTrainingStepTest {
         train(first, data, 0, 7);
         ByteArrayOutputStream saved = new ByteArrayOutputStream();
         ModelSerializer.writeModel(first, saved, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.toByteArray()), true);
+        MultiLayerNetwork restored =
+                ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.toByteArray()), true);
         train(restored, data, 7, data.size());
 
         assertArrayEquals(straight.params().toFloatVector(), restored.params().toFloatVector());
-        assertArrayEquals(straight.getUpdater().getStateViewArray().toFloatVector(),
+        assertArrayEquals(
+                straight.getUpdater().getStateViewArray().toFloatVector(),
                 restored.getUpdater().getStateViewArray().toFloatVector());
         assertEquals(straight.getIterationCount(), restored.getIterationCount());
         assertEquals(straight.score(), restored.score());
@@ -105,8 +107,11 @@ class FastTextTrainingStepTest {
 
     @Test
     void onlyTheFastTextShapeGetsTheStep() {
-        assertFalse(FastTextTrainingStep.forNetwork(SparseNets.dense(1, SparseNets.Settings.adam())).isPresent());
-        assertFalse(FastTextTrainingStep.forNetwork(SparseNets.graph(1, SparseNets.Settings.adam())).isPresent());
-        assertTrue(FastTextTrainingStep.forNetwork(SparseNets.sparse(1, SparseNets.Settings.adam())).isPresent());
+        assertFalse(FastTextTrainingStep.forNetwork(SparseNets.dense(1, SparseNets.Settings.adam()))
+                .isPresent());
+        assertFalse(FastTextTrainingStep.forNetwork(SparseNets.graph(1, SparseNets.Settings.adam()))
+                .isPresent());
+        assertTrue(FastTextTrainingStep.forNetwork(SparseNets.sparse(1, SparseNets.Settings.adam()))
+                .isPresent());
     }
 }

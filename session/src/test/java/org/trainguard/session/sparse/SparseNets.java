@@ -3,12 +3,12 @@ package org.trainguard.session.sparse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -32,8 +32,7 @@ final class SparseNets {
     static final int CLASSES = 3;
     static final int LENGTH = 7;
 
-    private SparseNets() {
-    }
+    private SparseNets() {}
 
     /** Options shared by the sparse and the dense network of a comparison. */
     record Settings(boolean sgd, double weightDecay, double clip, double dropout) {
@@ -50,9 +49,12 @@ final class SparseNets {
         }
 
         NeuralNetConfiguration.Builder base(long seed) {
-            NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(seed).updater(dense())
+            NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                    .seed(seed)
+                    .updater(dense())
                     .weightInit(WeightInit.XAVIER)
-                    .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE);
+                    .trainingWorkspaceMode(WorkspaceMode.NONE)
+                    .inferenceWorkspaceMode(WorkspaceMode.NONE);
             if (weightDecay > 0) {
                 b.weightDecay(weightDecay, true);
             }
@@ -63,7 +65,9 @@ final class SparseNets {
         }
 
         OutputLayer output() {
-            OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(DIM).nOut(CLASSES)
+            OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nIn(DIM)
+                    .nOut(CLASSES)
                     .activation(Activation.SOFTMAX);
             if (dropout > 0) {
                 out.dropOut(1 - dropout);
@@ -73,8 +77,14 @@ final class SparseNets {
     }
 
     static MultiLayerConfiguration sparseConf(long seed, Settings s) {
-        return s.base(seed).list()
-                .layer(new BagOfIdsEmbedding.Builder().nIn(ROWS).nOut(DIM).weightInit(WeightInit.NORMAL).updater(s.table()).build())
+        return s.base(seed)
+                .list()
+                .layer(new BagOfIdsEmbedding.Builder()
+                        .nIn(ROWS)
+                        .nOut(DIM)
+                        .weightInit(WeightInit.NORMAL)
+                        .updater(s.table())
+                        .build())
                 .layer(s.output())
                 .build();
     }
@@ -86,9 +96,16 @@ final class SparseNets {
     }
 
     static MultiLayerNetwork dense(long seed, Settings s) {
-        MultiLayerNetwork net = new MultiLayerNetwork(s.base(seed).list()
-                .layer(new EmbeddingSequenceLayer.Builder().nIn(ROWS).nOut(DIM).inputLength(LENGTH)
-                        .outputDataFormat(RNNFormat.NCW).hasBias(false).weightInit(WeightInit.NORMAL).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(s.base(seed)
+                .list()
+                .layer(new EmbeddingSequenceLayer.Builder()
+                        .nIn(ROWS)
+                        .nOut(DIM)
+                        .inputLength(LENGTH)
+                        .outputDataFormat(RNNFormat.NCW)
+                        .hasBias(false)
+                        .weightInit(WeightInit.NORMAL)
+                        .build())
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
                 .layer(s.output())
                 .build());
@@ -97,9 +114,17 @@ final class SparseNets {
     }
 
     static ComputationGraphConfiguration graphConf(long seed, Settings s) {
-        return s.base(seed).graphBuilder()
+        return s.base(seed)
+                .graphBuilder()
                 .addInputs("ids")
-                .addLayer("bag", new BagOfIdsEmbedding.Builder().nIn(ROWS).nOut(DIM).updater(s.table()).build(), "ids")
+                .addLayer(
+                        "bag",
+                        new BagOfIdsEmbedding.Builder()
+                                .nIn(ROWS)
+                                .nOut(DIM)
+                                .updater(s.table())
+                                .build(),
+                        "ids")
                 .addLayer("out", s.output(), "bag")
                 .setOutputs("out")
                 .build();
@@ -133,9 +158,11 @@ final class SparseNets {
                 }
                 labels[i * CLASSES + label] = 1f;
             }
-            out.add(new DataSet(Nd4j.create(ids, new long[] {batchSize, LENGTH}, DataType.FLOAT),
+            out.add(new DataSet(
+                    Nd4j.create(ids, new long[] {batchSize, LENGTH}, DataType.FLOAT),
                     Nd4j.create(labels, new long[] {batchSize, CLASSES}, DataType.FLOAT),
-                    Nd4j.create(mask, new long[] {batchSize, LENGTH}, DataType.FLOAT), null));
+                    Nd4j.create(mask, new long[] {batchSize, LENGTH}, DataType.FLOAT),
+                    null));
         }
         return out;
     }

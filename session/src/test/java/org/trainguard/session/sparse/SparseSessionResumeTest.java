@@ -24,7 +24,12 @@ class SparseSessionResumeTest {
     private static final SparseNets.Settings SETTINGS = new SparseNets.Settings(false, 0.01, 1.0, 0.2);
 
     private static SessionOptions.Builder options(Path dir) {
-        return SessionOptions.builder(dir).seed(7).epochs(3).checkpointEverySteps(5).keepLast(2).logEverySteps(1)
+        return SessionOptions.builder(dir)
+                .seed(7)
+                .epochs(3)
+                .checkpointEverySteps(5)
+                .keepLast(2)
+                .logEverySteps(1)
                 .handleSignals(false);
     }
 
@@ -35,7 +40,8 @@ class SparseSessionResumeTest {
 
     private static INDArray[] run(Path dir, LongFunction<Model> network, long stopAt) throws Exception {
         Model net = network.apply(stopAt);
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options(dir).build())) {
+        try (TrainingSessionManager s =
+                TrainingSessionManager.open(net, options(dir).build())) {
             TrainingSessionManager.Outcome o = s.fit(data(), new TrainingHooks() {
                 @Override
                 public void onProgress(Progress p) {
@@ -49,7 +55,8 @@ class SparseSessionResumeTest {
                 assertEquals(stopAt, o.step());
             }
         }
-        INDArray updater = net instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        INDArray updater = net instanceof MultiLayerNetwork m
+                ? m.getUpdater().getStateViewArray()
                 : ((ComputationGraph) net).getUpdater().getStateViewArray();
         return new INDArray[] {net.params().dup(), updater.dup()};
     }

@@ -29,7 +29,9 @@ class SparseTrainingStepTest {
             assertEquals(viaFit.score(), viaStep.score(), "score at step " + i);
         }
         assertArrayEquals(viaFit.params().toFloatVector(), viaStep.params().toFloatVector());
-        assertArrayEquals(viaFit.getUpdater().getStateViewArray().toFloatVector(), viaStep.getUpdater().getStateViewArray().toFloatVector());
+        assertArrayEquals(
+                viaFit.getUpdater().getStateViewArray().toFloatVector(),
+                viaStep.getUpdater().getStateViewArray().toFloatVector());
         assertEquals(viaFit.getIterationCount(), viaStep.getIterationCount());
         assertEquals(8, viaStep.getIterationCount());
     }
@@ -49,8 +51,11 @@ class SparseTrainingStepTest {
 
     @Test
     void onlyNetworksWithARowSparseTableGetTheStep() {
-        assertFalse(SparseTrainingStep.forNetwork(SparseNets.dense(1, SparseNets.Settings.adam())).isPresent());
-        assertFalse(SparseTrainingStep.forNetwork(SparseNets.graph(1, SparseNets.Settings.adam())).isPresent());
-        assertTrue(SparseTrainingStep.forNetwork(SparseNets.sparse(1, SparseNets.Settings.adam())).isPresent());
+        assertFalse(SparseTrainingStep.forNetwork(SparseNets.dense(1, SparseNets.Settings.adam()))
+                .isPresent());
+        assertFalse(SparseTrainingStep.forNetwork(SparseNets.graph(1, SparseNets.Settings.adam()))
+                .isPresent());
+        assertTrue(SparseTrainingStep.forNetwork(SparseNets.sparse(1, SparseNets.Settings.adam()))
+                .isPresent());
     }
 }

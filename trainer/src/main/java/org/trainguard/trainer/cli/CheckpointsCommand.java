@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code trainer checkpoints list|verify|prune --config F}. */
-@Command(name = "checkpoints", mixinStandardHelpOptions = true,
+@Command(
+        name = "checkpoints",
+        mixinStandardHelpOptions = true,
         description = "list: the checkpoints and their verification; verify: exit 1 if any fails; "
                 + "prune: move broken checkpoints to checkpoints/broken/, keep the newest --keep-last that verify plus the best "
                 + "(refused while a trainer runs: exit 5).")
@@ -37,7 +39,10 @@ final class CheckpointsCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--keep-last", paramLabel = "N", description = "For prune: how many to keep (default checkpoint.keep_last).")
+    @Option(
+            names = "--keep-last",
+            paramLabel = "N",
+            description = "For prune: how many to keep (default checkpoint.keep_last).")
     Integer keepLast;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -64,7 +69,8 @@ final class CheckpointsCommand implements Callable<Integer> {
                     out.println("  final/     " + RunInspector.describeFinal(fin));
                 }
                 out.flush();
-                boolean bad = cps.stream().anyMatch(m -> !Boolean.TRUE.equals(m.get("verified"))) || Boolean.TRUE.equals(fin.get("fault"));
+                boolean bad = cps.stream().anyMatch(m -> !Boolean.TRUE.equals(m.get("verified")))
+                        || Boolean.TRUE.equals(fin.get("fault"));
                 return action.equals("verify") && bad ? 1 : 0;
             }
             case "prune" -> {
@@ -76,7 +82,9 @@ final class CheckpointsCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            default -> throw new TrainerCli.UsageException("checkpoints takes list, verify or prune, found \"" + action + "\"");
+            default ->
+                throw new TrainerCli.UsageException(
+                        "checkpoints takes list, verify or prune, found \"" + action + "\"");
         }
     }
 
@@ -98,9 +106,12 @@ final class CheckpointsCommand implements Callable<Integer> {
         } catch (UnusablePathException e) {
             throw new UnusablePathException(e.path(), e.getMessage() + "; nothing was pruned");
         } catch (IOException e) {
-            throw new UnusablePathException(outputDir.resolve(RunLock.FILE_NAME), "cannot take the run lock "
-                    + outputDir.resolve(RunLock.FILE_NAME) + " (" + e.getMessage() + "), so a trainer may be running; "
-                    + "nothing was pruned");
+            throw new UnusablePathException(
+                    outputDir.resolve(RunLock.FILE_NAME),
+                    "cannot take the run lock "
+                            + outputDir.resolve(RunLock.FILE_NAME) + " (" + e.getMessage()
+                            + "), so a trainer may be running; "
+                            + "nothing was pruned");
         }
         try (lock) {
             List<CheckpointStore.Checkpoint> good = new ArrayList<>();
@@ -117,11 +128,15 @@ final class CheckpointsCommand implements Callable<Integer> {
             if (keepBest) {
                 Set<Long> goodSteps = new TreeSet<>();
                 good.forEach(cp -> goodSteps.add(cp.step()));
-                store.readBest().map(BestCheckpoint::step).filter(goodSteps::contains).ifPresent(best::add);
+                store.readBest()
+                        .map(BestCheckpoint::step)
+                        .filter(goodSteps::contains)
+                        .ifPresent(best::add);
                 // best.json may be missing or stale: the newest good checkpoint also records the best step
                 if (!good.isEmpty()) {
                     try {
-                        long recorded = store.readTrainingState(good.get(good.size() - 1)).bestStep();
+                        long recorded = store.readTrainingState(good.get(good.size() - 1))
+                                .bestStep();
                         if (goodSteps.contains(recorded)) {
                             best.add(recorded);
                         }
@@ -145,8 +160,14 @@ final class CheckpointsCommand implements Callable<Integer> {
         out.printf("  %-10s %-9s %-5s %-28s %s%n", "step", "verified", "best", "created", "path");
         for (Map<String, Object> m : cps) {
             boolean ok = Boolean.TRUE.equals(m.get("verified"));
-            out.printf("  %-10s %-9s %-5s %-28s %s%s%n", m.get("step"), ok ? "ok" : "BROKEN", Boolean.TRUE.equals(m.get("best")) ? "*" : "",
-                    m.get("created_at"), m.get("path"), ok ? "" : "  (" + m.get("problem") + ")");
+            out.printf(
+                    "  %-10s %-9s %-5s %-28s %s%s%n",
+                    m.get("step"),
+                    ok ? "ok" : "BROKEN",
+                    Boolean.TRUE.equals(m.get("best")) ? "*" : "",
+                    m.get("created_at"),
+                    m.get("path"),
+                    ok ? "" : "  (" + m.get("problem") + ")");
         }
     }
 }

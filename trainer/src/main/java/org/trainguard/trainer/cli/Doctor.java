@@ -9,8 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** What the machine offers for training: ND4J backend, devices, threads, memory, versions. */
 final class Doctor {
 
-    private Doctor() {
-    }
+    private Doctor() {}
 
     /** @return e.g. "ND4J CPU backend (nd4j-native), 2 threads" */
     static String backendLine() {
@@ -21,9 +20,15 @@ final class Doctor {
 
     static Map<String, Object> report() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("trainguard", Optional.ofNullable(Doctor.class.getPackage().getImplementationVersion()).orElse("dev"));
+        m.put(
+                "trainguard",
+                Optional.ofNullable(Doctor.class.getPackage().getImplementationVersion())
+                        .orElse("dev"));
         m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("nd4j_backend", Nd4j.getBackend().getClass().getName());
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, Object> nd = new LinkedHashMap<>();

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code trainer doctor}: the ND4J backend, devices, threads, memory and versions. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Show the ND4J backend, devices, threads, memory and versions.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Show the ND4J backend, devices, threads, memory and versions.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")

@@ -24,16 +24,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code trainer evaluate --model DIR --data FILE}: the metrics of a trained model on labeled data. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Print the metrics of a trained model on a labeled data file.")
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = "Print the metrics of a trained model on a labeled data file.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A run's final/ folder.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labeled data: JSONL, or CSV as the config says.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FILE",
+            description = "Labeled data: JSONL, or CSV as the config says.")
     Path data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Read the data as this config's data section says (CSV columns, label map).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Read the data as this config's data section says (CSV columns, label map).")
     Optional<Path> config;
 
     @Option(names = "--json", description = "Print the metrics as JSON.")
@@ -62,8 +72,12 @@ final class EvaluateCommand implements Callable<Integer> {
         LabeledData d = DataReader.read(spec0);
         FeaturizedData f = FeatureCache.featurize(d, m.featurizer());
         int allow = Math.max(0, labels.indexOf(m.description().allowLabel()));
-        int[] harmful = m.description().harmfulLabels().stream().mapToInt(labels::indexOf).filter(i -> i >= 0).toArray();
-        EvalResult r = new ModelEvaluator(labels, allow, harmful, 256).evaluate(m.network(), f, m.description().step(), () -> { });
+        int[] harmful = m.description().harmfulLabels().stream()
+                .mapToInt(labels::indexOf)
+                .filter(i -> i >= 0)
+                .toArray();
+        EvalResult r = new ModelEvaluator(labels, allow, harmful, 256)
+                .evaluate(m.network(), f, m.description().step(), () -> {});
         var out = spec.commandLine().getOut();
         out.println(json ? r.toJson() : EvalTables.format(r));
         out.flush();

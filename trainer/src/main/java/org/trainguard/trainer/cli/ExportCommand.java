@@ -6,26 +6,37 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.trainer.infer.InferenceModel;
 import org.trainguard.trainer.train.FinalBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code trainer export --checkpoint DIR --to DIR}: an inference bundle, laid out and committed like
  * {@code final/}, from any checkpoint that verifies.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Make an inference bundle (the layout of final/, with its manifest) from a checkpoint folder that verifies.")
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description =
+                "Make an inference bundle (the layout of final/, with its manifest) from a checkpoint folder that verifies.")
 final class ExportCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A checkpoint-<step> folder of a run.")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "DIR",
+            description = "A checkpoint-<step> folder of a run.")
     Path checkpoint;
 
-    @Option(names = "--to", required = true, paramLabel = "DIR", description = "The bundle folder to create: new, or empty.")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "DIR",
+            description = "The bundle folder to create: new, or empty.")
     Path to;
 
     @Spec
@@ -35,18 +46,22 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path target = to.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyFolder(target)) {
-            throw new TrainerCli.UsageException("--to " + to + (Files.isDirectory(target) ? " exists and is not empty" : " exists and is not a folder")
+            throw new TrainerCli.UsageException("--to " + to
+                    + (Files.isDirectory(target) ? " exists and is not empty" : " exists and is not a folder")
                     + "; name a new or empty folder (nothing was written)");
         }
         InferenceModel m = InferenceModel.loadCheckpoint(checkpoint);
         Path cp = checkpoint.toAbsolutePath().normalize();
         Path runDir = cp.getParent() == null ? null : cp.getParent().getParent();
-        Map<String, Object> metrics = runDir == null ? Map.of() : FinalBundle.evaluationAt(RunLayout.metrics(runDir), m.description().step());
+        Map<String, Object> metrics = runDir == null
+                ? Map.of()
+                : FinalBundle.evaluationAt(
+                        RunLayout.metrics(runDir), m.description().step());
         String yaml = m.runConfig().isEmpty() ? null : yaml(m.runConfig());
         Path written = FinalBundle.export(target, m.network(), m.description(), metrics, yaml);
         var out = spec.commandLine().getOut();
-        out.println("exported " + cp.getFileName() + " (step " + m.description().step() + ", labels " + String.join(", ", m.labels()) + ") to "
-                + written + "; it verifies");
+        out.println("exported " + cp.getFileName() + " (step " + m.description().step() + ", labels "
+                + String.join(", ", m.labels()) + ") to " + written + "; it verifies");
         out.flush();
         return 0;
     }

@@ -18,8 +18,7 @@ import org.trainguard.core.run.RunLayout;
 /** Logging set up at run time: verbosity, and the rotated log file in the run's output folder. */
 final class LogSetup {
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /** @param verbose whether to log at DEBUG */
     static void verbosity(boolean verbose) {

@@ -33,29 +33,43 @@ import picocli.CommandLine.Spec;
  * input (answering each line as it arrives), or from a JSONL or CSV file into a JSONL file.
  * Blank input lines get blank output lines, so that line N of the output answers line N of the input.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify texts given as arguments, one per line on standard input, or from a JSONL/CSV file (--input) into a "
-                + "JSONL file (--output).")
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        description =
+                "Classify texts given as arguments, one per line on standard input, or from a JSONL/CSV file (--input) into a "
+                        + "JSONL file (--output).")
 final class PredictCommand implements Callable<Integer> {
 
     /** Texts classified together; also how many waiting stdin lines are answered at once. */
     private static final int BATCH = 256;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
             description = "A run's final/ folder, a folder made by `trainer export`, or a checkpoint folder.")
     Path model;
 
     @Option(names = "--json", description = "One JSON object per text (standard output).")
     boolean json;
 
-    @Option(names = "--input", paramLabel = "FILE",
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
             description = "A JSONL file ({\"text\": ...} or a JSON string per line) or a CSV file with a header row.")
     Path input;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "The JSONL file to write (with --input), atomically.")
+    @Option(
+            names = "--output",
+            paramLabel = "FILE",
+            description = "The JSONL file to write (with --input), atomically.")
     Path output;
 
-    @Option(names = "--text-field", paramLabel = "NAME", defaultValue = "text",
+    @Option(
+            names = "--text-field",
+            paramLabel = "NAME",
+            defaultValue = "text",
             description = "The JSON field or CSV column that holds the text (default: ${DEFAULT-VALUE}).")
     String textField;
 
@@ -69,7 +83,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (input != null || output != null) {
             if (input == null || output == null) {
-                throw new TrainerCli.UsageException("--input and --output go together, found only " + (input == null ? "--output" : "--input"));
+                throw new TrainerCli.UsageException(
+                        "--input and --output go together, found only " + (input == null ? "--output" : "--input"));
             }
             if (!texts.isEmpty()) {
                 throw new TrainerCli.UsageException("give texts either on the command line or with --input, not both");
@@ -127,7 +142,9 @@ final class PredictCommand implements Callable<Integer> {
             } else {
                 // a text can hold escape sequences that would drive the terminal; show them instead
                 StringBuilder sb = new StringBuilder(TerminalText.escape(p.label())).append('\t');
-                p.probabilities().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.3f ", TerminalText.escape(k), v)));
+                p.probabilities()
+                        .forEach(
+                                (k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.3f ", TerminalText.escape(k), v)));
                 sb.append('\t').append(TerminalText.escape(p.text()));
                 out.println(sb);
             }
@@ -173,14 +190,25 @@ final class PredictCommand implements Callable<Integer> {
             }
             w.flush();
         });
-        err.printf(Locale.ROOT, "predicted %,d texts (%,d blank %s kept blank) from %s into %s in %.1f s%n", done[1], done[2],
-                done[2] == 1 ? "line" : "lines", input, output, (System.nanoTime() - start) / 1e9);
+        err.printf(
+                Locale.ROOT,
+                "predicted %,d texts (%,d blank %s kept blank) from %s into %s in %.1f s%n",
+                done[1],
+                done[2],
+                done[2] == 1 ? "line" : "lines",
+                input,
+                output,
+                (System.nanoTime() - start) / 1e9);
         err.flush();
         return 0;
     }
 
-    private static void flush(InferenceModel m, List<InputTexts.Item> pending, BufferedWriter w, long[] done) throws IOException {
-        List<String> present = pending.stream().map(InputTexts.Item::text).filter(t -> t != null).toList();
+    private static void flush(InferenceModel m, List<InputTexts.Item> pending, BufferedWriter w, long[] done)
+            throws IOException {
+        List<String> present = pending.stream()
+                .map(InputTexts.Item::text)
+                .filter(t -> t != null)
+                .toList();
         List<InferenceModel.Prediction> predictions = m.predict(present);
         int next = 0;
         for (InputTexts.Item item : pending) {
@@ -204,7 +232,12 @@ final class PredictCommand implements Callable<Integer> {
         if (csv) {
             err.printf(Locale.ROOT, "predict: %,d records%n", done[0]);
         } else {
-            err.printf(Locale.ROOT, "predict: %,d of %,d lines (%d%%)%n", done[0], total, total == 0 ? 100 : done[0] * 100 / total);
+            err.printf(
+                    Locale.ROOT,
+                    "predict: %,d of %,d lines (%d%%)%n",
+                    done[0],
+                    total,
+                    total == 0 ? 100 : done[0] * 100 / total);
         }
         err.flush();
         return now;

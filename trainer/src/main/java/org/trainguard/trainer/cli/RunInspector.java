@@ -22,8 +22,7 @@ import org.trainguard.trainer.train.FinalBundle;
 /** Reads a run's output folder without touching it: session, lock, checkpoints. */
 final class RunInspector {
 
-    private RunInspector() {
-    }
+    private RunInspector() {}
 
     static List<Map<String, Object>> checkpoints(Path outputDir) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -55,7 +54,8 @@ final class RunInspector {
             SessionState s = r.state().get();
             String status = s.status().name();
             if (s.status().live() && holder.isEmpty()) {
-                status = status + " (trainer pid " + s.pid() + " is gone: the run was killed; it resumes at the next start)";
+                status = status + " (trainer pid " + s.pid()
+                        + " is gone: the run was killed; it resumes at the next start)";
             }
             m.put("status", status);
             m.put("session_id", s.sessionId());
@@ -69,21 +69,30 @@ final class RunInspector {
             s.lastCheckpointRef().ifPresent(c -> {
                 m.put("last_checkpoint", c.path());
                 m.put("last_checkpoint_step", c.step());
-                m.put("last_checkpoint_age", ProgressCallback.formatSeconds(Duration.between(c.at(), Instant.now()).toSeconds()));
+                m.put(
+                        "last_checkpoint_age",
+                        ProgressCallback.formatSeconds(
+                                Duration.between(c.at(), Instant.now()).toSeconds()));
             });
-            s.bestSoFar().ifPresent(b -> m.put("best", Map.of("metric", b.metric(), "value", b.value(), "step", b.step())));
+            s.bestSoFar()
+                    .ifPresent(b -> m.put("best", Map.of("metric", b.metric(), "value", b.value(), "step", b.step())));
             m.put("restarts", s.restarts());
             m.put("resumes", s.resumes().size());
             s.exitInfo().ifPresent(e -> m.put("exit", Map.of("code", e.code(), "reason", e.reason())));
             if (s.disk() != null) {
                 SessionState.DiskShortage d = s.disk();
-                m.put("disk", "not enough space for the next checkpoint in " + d.folder() + ": needs " + d.neededBytes() + " bytes, "
-                        + d.freeBytes() + " free, " + d.missingBytes() + " missing (at step " + d.step() + ", " + d.at() + ")");
+                m.put(
+                        "disk",
+                        "not enough space for the next checkpoint in " + d.folder() + ": needs " + d.neededBytes()
+                                + " bytes, " + d.freeBytes() + " free, " + d.missingBytes() + " missing (at step "
+                                + d.step() + ", " + d.at() + ")");
             }
             if (!s.rollbacks().isEmpty()) {
                 SessionState.Rollback last = s.rollbacks().get(s.rollbacks().size() - 1);
-                m.put("rollbacks", s.rollbacks().size() + ", the last at step " + last.atStep() + " (loss " + last.loss() + ") back to step "
-                        + last.toStep() + ": " + last.change());
+                m.put(
+                        "rollbacks",
+                        s.rollbacks().size() + ", the last at step " + last.atStep() + " (loss " + last.loss()
+                                + ") back to step " + last.toStep() + ": " + last.change());
             }
             s.mirrorState().ifPresent(mi -> m.put("mirror", mirror(mi)));
         }
@@ -107,7 +116,9 @@ final class RunInspector {
     /** @return one line for people about {@link #mirror} */
     static String describeMirror(Map<String, Object> m) {
         long step = ((Number) m.get("last_step")).longValue();
-        String copy = step < 0 ? "no checkpoint copied yet" : "checkpoint-" + step + " copied and verified at " + m.get("last_at");
+        String copy = step < 0
+                ? "no checkpoint copied yet"
+                : "checkpoint-" + step + " copied and verified at " + m.get("last_at");
         String error = String.valueOf(m.get("last_error"));
         return m.get("target") + ": " + copy + (((Number) m.get("pending")).intValue() > 0 ? "; copying" : "")
                 + (error.isEmpty() ? "" : "; LAST COPY FAILED at " + m.get("error_at") + ": " + error);
@@ -121,7 +132,11 @@ final class RunInspector {
     static Map<String, Object> finalBundle(Path outputDir) {
         Path dir = RunLayout.finalDir(outputDir);
         FinalBundle.Check c = FinalBundle.check(dir);
-        boolean completed = new RunFolder(outputDir).session().state().map(s -> s.status() == SessionStatus.COMPLETED).orElse(false);
+        boolean completed = new RunFolder(outputDir)
+                .session()
+                .state()
+                .map(s -> s.status() == SessionStatus.COMPLETED)
+                .orElse(false);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", dir.toString());
         m.put("state", c.state().name().toLowerCase(Locale.ROOT));
@@ -143,11 +158,19 @@ final class RunInspector {
     static String describeFinal(Map<String, Object> f) {
         String state = String.valueOf(f.get("state"));
         return switch (state) {
-            case "ok" -> "ok (verifies" + (f.get("step") == null ? "" : "; step " + f.get("step")
-                    + (FinalBundle.SOURCE_BEST.equals(f.get("source")) ? ", the best checkpoint" : "")) + ")";
-            case "missing" -> Boolean.TRUE.equals(f.get("fault"))
-                    ? "MISSING although the run completed: the next start rebuilds it from the last checkpoint"
-                    : "missing (written when the run completes)";
+            case "ok" ->
+                "ok (verifies"
+                        + (f.get("step") == null
+                                ? ""
+                                : "; step " + f.get("step")
+                                        + (FinalBundle.SOURCE_BEST.equals(f.get("source"))
+                                                ? ", the best checkpoint"
+                                                : ""))
+                        + ")";
+            case "missing" ->
+                Boolean.TRUE.equals(f.get("fault"))
+                        ? "MISSING although the run completed: the next start rebuilds it from the last checkpoint"
+                        : "missing (written when the run completes)";
             default -> "BROKEN (" + f.get("problem") + "): the next start rebuilds it from the last checkpoint";
         };
     }

@@ -11,8 +11,7 @@ import java.io.ObjectInputFilter;
  */
 final class SerialFilter {
 
-    private SerialFilter() {
-    }
+    private SerialFilter() {}
 
     /**
      * Installs the filter for this JVM, unless one was already set (for example with

@@ -35,9 +35,12 @@ import picocli.CommandLine.Spec;
  * {@code {"text": ...}} or {@code {"texts": [...]}} answers labels and probabilities; {@code GET /health}
  * says the model is loaded. SIGTERM or SIGINT stops it after the requests in flight.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over HTTP: POST /predict {\"text\": ...} or {\"texts\": [...]}, GET /health. Listens on 127.0.0.1 unless --host "
-                + "says otherwise; SIGTERM or Ctrl+C stops it.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serve a model over HTTP: POST /predict {\"text\": ...} or {\"texts\": [...]}, GET /health. Listens on 127.0.0.1 unless --host "
+                        + "says otherwise; SIGTERM or Ctrl+C stops it.")
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -46,18 +49,32 @@ final class ServeCommand implements Callable<Integer> {
     /** The most texts in one request. */
     static final int MAX_TEXTS = 1000;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
             description = "A run's final/ folder, a folder made by `trainer export`, or a checkpoint folder.")
     Path model;
 
-    @Option(names = "--port", required = true, paramLabel = "N", description = "The TCP port; 0 picks a free one (printed at start).")
+    @Option(
+            names = "--port",
+            required = true,
+            paramLabel = "N",
+            description = "The TCP port; 0 picks a free one (printed at start).")
     int port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Threads that handle requests (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Threads that handle requests (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Spec
@@ -76,8 +93,9 @@ final class ServeCommand implements Callable<Integer> {
         Server server = start(m, host, port, threads);
         onStopSignals(stop::countDown);
         var out = spec.commandLine().getOut();
-        out.println("serving " + model + " (step " + m.description().step() + ", labels " + String.join(", ", m.labels()) + ") on http://"
-                + host + ":" + server.port() + " (POST /predict, GET /health); SIGTERM or Ctrl+C stops it");
+        out.println("serving " + model + " (step " + m.description().step() + ", labels "
+                + String.join(", ", m.labels()) + ") on http://" + host + ":" + server.port()
+                + " (POST /predict, GET /health); SIGTERM or Ctrl+C stops it");
         out.flush();
         stop.await();
         server.close();
@@ -96,7 +114,9 @@ final class ServeCommand implements Callable<Integer> {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            Object handler = Proxy.newProxyInstance(ServeCommand.class.getClassLoader(), new Class<?>[] {handlerClass},
+            Object handler = Proxy.newProxyInstance(
+                    ServeCommand.class.getClassLoader(),
+                    new Class<?>[] {handlerClass},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "handle" -> {
                             stop.run();
@@ -115,7 +135,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("signal handling is not available on this JVM ({}); SIGTERM ends the server without a clean stop", e.toString());
+            LOG.warn(
+                    "signal handling is not available on this JVM ({}); SIGTERM ends the server without a clean stop",
+                    e.toString());
         }
     }
 
@@ -168,8 +190,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 128);
         } catch (BindException e) {
-            throw new TrainerCli.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): the port is taken or "
-                    + "the address is not this machine's; choose another --port or --host");
+            throw new TrainerCli.UsageException(
+                    "cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): the port is taken or "
+                            + "the address is not this machine's; choose another --port or --host");
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "serve");
@@ -204,11 +227,13 @@ final class ServeCommand implements Callable<Integer> {
         Object body;
         try {
             if (!x.getRequestURI().getPath().equals(x.getHttpContext().getPath())) {
-                throw new BadRequest(404, "no such path: " + x.getRequestURI().getPath() + " (POST /predict, GET /health)");
+                throw new BadRequest(
+                        404, "no such path: " + x.getRequestURI().getPath() + " (POST /predict, GET /health)");
             }
             if (!x.getRequestMethod().equals(method)) {
                 x.getResponseHeaders().set("Allow", method);
-                throw new BadRequest(405, x.getRequestURI().getPath() + " takes " + method + ", found " + x.getRequestMethod());
+                throw new BadRequest(
+                        405, x.getRequestURI().getPath() + " takes " + method + ", found " + x.getRequestMethod());
             }
             body = answer.get();
         } catch (BadRequest e) {
@@ -219,7 +244,10 @@ final class ServeCommand implements Callable<Integer> {
             status = 500;
             body = Map.of("error", "the model failed on this request: " + e);
         }
-        byte[] bytes = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(body);
+        byte[] bytes = Json.mapper()
+                .writer()
+                .without(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsBytes(body);
         x.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         x.sendResponseHeaders(status, bytes.length);
         try (OutputStream os = x.getResponseBody()) {
@@ -245,7 +273,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             node = Json.mapper().readTree(body);
         } catch (IOException e) {
-            throw new BadRequest(400, "the body is not valid JSON: expected {\"text\": \"...\"} or {\"texts\": [\"...\"]}");
+            throw new BadRequest(
+                    400, "the body is not valid JSON: expected {\"text\": \"...\"} or {\"texts\": [\"...\"]}");
         }
         if (node != null && node.path("text").isTextual()) {
             return one(m.predict(List.of(node.get("text").asText())).get(0));
@@ -254,7 +283,10 @@ final class ServeCommand implements Callable<Integer> {
             List<String> texts = new ArrayList<>();
             for (JsonNode t : node.get("texts")) {
                 if (!t.isTextual()) {
-                    throw new BadRequest(400, "texts[" + texts.size() + "] must be a string, found " + t.getNodeType().name().toLowerCase());
+                    throw new BadRequest(
+                            400,
+                            "texts[" + texts.size() + "] must be a string, found "
+                                    + t.getNodeType().name().toLowerCase());
                 }
                 texts.add(t.asText());
             }

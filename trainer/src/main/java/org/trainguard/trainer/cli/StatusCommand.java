@@ -1,10 +1,10 @@
 package org.trainguard.trainer.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.nio.file.Path;
 import org.trainguard.cli.ConfigOption;
 import org.trainguard.core.io.Json;
 import picocli.CommandLine.Command;
@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code trainer status --config F}: where a run stands, and its checkpoints. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run's status, progress, checkpoints and best metric.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Show a run's status, progress, checkpoints and best metric.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin

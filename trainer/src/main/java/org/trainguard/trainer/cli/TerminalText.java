@@ -7,8 +7,7 @@ package org.trainguard.trainer.cli;
  */
 final class TerminalText {
 
-    private TerminalText() {
-    }
+    private TerminalText() {}
 
     /**
      * @param text any text
@@ -18,13 +17,14 @@ final class TerminalText {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            String replacement = switch (c) {
-                case '\t' -> "\\t";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                case 0x1b -> "\\e";
-                default -> unsafe(c) ? String.format("\\u%04x", (int) c) : null;
-            };
+            String replacement =
+                    switch (c) {
+                        case '\t' -> "\\t";
+                        case '\n' -> "\\n";
+                        case '\r' -> "\\r";
+                        case 0x1b -> "\\e";
+                        default -> unsafe(c) ? String.format("\\u%04x", (int) c) : null;
+                    };
             if (replacement != null && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
@@ -40,7 +40,11 @@ final class TerminalText {
     }
 
     private static boolean unsafe(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+        return c < 0x20
+                || (c >= 0x7f && c <= 0x9f)
+                || c == 0x2028
+                || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e)
                 || (c >= 0x2066 && c <= 0x2069);
     }
 }

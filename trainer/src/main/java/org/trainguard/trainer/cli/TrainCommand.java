@@ -20,11 +20,14 @@ import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.trainer.train.Warmup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code trainer train --config F}: trains, resuming automatically. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train (resuming from the newest good checkpoint).")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train (resuming from the newest good checkpoint).")
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -43,10 +46,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return train(config.path(), resume.resume, verbose.on(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return train(
+                config.path(),
+                resume.resume,
+                verbose.on(),
+                spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
-    static int train(Path configFile, String resume, boolean verbose, PrintWriter out, PrintWriter err) throws Exception {
+    static int train(Path configFile, String resume, boolean verbose, PrintWriter out, PrintWriter err)
+            throws Exception {
         LogSetup.verbosity(verbose);
         Warmup warmup = Warmup.start();
         TrainguardConfig config = ConfigLoader.load(configFile);
@@ -58,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
             default -> {
                 Path p = Path.of(resume).toAbsolutePath();
                 if (!Files.isDirectory(p)) {
-                    throw new TrainerCli.UsageException("--resume must be auto, never or a checkpoint folder, found \"" + resume + "\"");
+                    throw new TrainerCli.UsageException(
+                            "--resume must be auto, never or a checkpoint folder, found \"" + resume + "\"");
                 }
                 mode = ResumeMode.PATH;
                 path = Optional.of(p);
@@ -66,10 +76,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         org.trainguard.core.io.RunFiles.prepareOutputDir(config.training().outputDir());
         LogSetup.fileLog(config.training().outputDir());
-        LOG.info("trainguard trainer {}: config {}, output {}",
-                Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion()).orElse("dev"),
-                configFile.toAbsolutePath(), config.training().outputDir());
-        PrintStream stdout = new PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8);
+        LOG.info(
+                "trainguard trainer {}: config {}, output {}",
+                Optional.ofNullable(TrainCommand.class.getPackage().getImplementationVersion())
+                        .orElse("dev"),
+                configFile.toAbsolutePath(),
+                config.training().outputDir());
+        PrintStream stdout =
+                new PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8);
         PrintStream terminal = null;
         if (System.console() != null && System.getenv("CI") == null) {
             // the console log goes through the bar's stream, so log lines appear above the bar
@@ -82,7 +96,9 @@ final class TrainCommand implements Callable<Integer> {
         if (r.exitCode() != 0) {
             err.println(r.reason());
         }
-        if (ExitCode.of(r.exitCode()).filter(c -> c.restartable() && c != ExitCode.FAILURE).isPresent()) {
+        if (ExitCode.of(r.exitCode())
+                .filter(c -> c.restartable() && c != ExitCode.FAILURE)
+                .isPresent()) {
             err.println("to resume: " + resumeCommand(configFile));
         }
         return r.exitCode();
@@ -95,7 +111,11 @@ final class TrainCommand implements Callable<Integer> {
     static String resumeCommand(Path configFile) {
         String program = "trainer";
         try {
-            Path code = Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(TrainCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (code.getFileName() != null && code.getFileName().toString().endsWith(".jar")) {
                 program = "java -jar " + quoted(code.toString());
             }

@@ -15,19 +15,39 @@ import picocli.CommandLine.Option;
  * The {@code trainer} command. {@code trainer --config F} trains (as {@code trainer train --config F});
  * subcommands report on a run, evaluate, predict, manage checkpoints and check the machine.
  */
-@Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
-        description = "Trains a text classifier with Deeplearning4j and keeps the run alive through crashes and restarts.",
-        subcommands = {TrainCommand.class, StatusCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class,
-            CheckpointsCommand.class, DoctorCommand.class},
+@Command(
+        name = "trainer",
+        mixinStandardHelpOptions = true,
+        versionProvider = TrainerCli.Version.class,
+        description =
+                "Trains a text classifier with Deeplearning4j and keeps the run alive through crashes and restarts.",
+        subcommands = {
+            TrainCommand.class,
+            StatusCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
+            CheckpointsCommand.class,
+            DoctorCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            " 0:completed", " 1:unexpected failure (restartable)", " 2:usage or configuration error",
-            " 3:data error", " 4:training diverged", " 5:another trainer holds the run lock",
+            " 0:completed",
+            " 1:unexpected failure (restartable)",
+            " 2:usage or configuration error",
+            " 3:data error",
+            " 4:training diverged",
+            " 5:another trainer holds the run lock",
             " 6:the run has progress but no checkpoint verifies (start over with --resume never)",
-            "129/130/143:interrupted by SIGHUP/SIGINT/SIGTERM after the emergency checkpoint"})
+            "129/130/143:interrupted by SIGHUP/SIGINT/SIGTERM after the emergency checkpoint"
+        })
 public final class TrainerCli implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The run's YAML configuration: train it (same as `train --config`).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "The run's YAML configuration: train it (same as `train --config`).")
     Path config;
 
     @Mixin
@@ -42,9 +62,15 @@ public final class TrainerCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (config == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --config FILE to train, or a subcommand (see --help)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give --config FILE to train, or a subcommand (see --help)");
         }
-        return TrainCommand.train(config, resume.resume, verbose.on(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return TrainCommand.train(
+                config,
+                resume.resume,
+                verbose.on(),
+                spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /**

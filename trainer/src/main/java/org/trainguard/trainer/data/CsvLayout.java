@@ -20,8 +20,8 @@ import java.util.Set;
  * @param labelColumn column holding the label
  * @param delimiter   field separator, usually {@code ','} (or {@code '\t'}, {@code ';'})
  */
-public record CsvLayout(boolean header, List<String> columns, List<String> textColumns, String labelColumn,
-                        char delimiter) {
+public record CsvLayout(
+        boolean header, List<String> columns, List<String> textColumns, String labelColumn, char delimiter) {
 
     /** Checks that the layout can be read at all; the header is checked against it when the file is read. */
     public CsvLayout {
@@ -38,8 +38,8 @@ public record CsvLayout(boolean header, List<String> columns, List<String> textC
             throw new IllegalArgumentException("csv.label_column must not be blank");
         }
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-            throw new IllegalArgumentException("csv.delimiter cannot be a quote or a line break, found "
-                    + printable(delimiter));
+            throw new IllegalArgumentException(
+                    "csv.delimiter cannot be a quote or a line break, found " + printable(delimiter));
         }
         Set<String> seen = new HashSet<>();
         for (String column : columns) {
@@ -50,13 +50,13 @@ public record CsvLayout(boolean header, List<String> columns, List<String> textC
         if (!columns.isEmpty()) {
             for (String text : textColumns) {
                 if (!columns.contains(text)) {
-                    throw new IllegalArgumentException("csv.text_columns names \"" + text
-                            + "\", which is not in csv.columns " + columns);
+                    throw new IllegalArgumentException(
+                            "csv.text_columns names \"" + text + "\", which is not in csv.columns " + columns);
                 }
             }
             if (!columns.contains(labelColumn)) {
-                throw new IllegalArgumentException("csv.label_column \"" + labelColumn
-                        + "\" is not in csv.columns " + columns);
+                throw new IllegalArgumentException(
+                        "csv.label_column \"" + labelColumn + "\" is not in csv.columns " + columns);
             }
         }
     }

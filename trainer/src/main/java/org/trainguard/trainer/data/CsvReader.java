@@ -16,8 +16,7 @@ import java.util.Optional;
 final class CsvReader implements Closeable {
 
     /** One record and the line it starts on. */
-    record Row(List<String> fields, int line) {
-    }
+    record Row(List<String> fields, int line) {}
 
     /** A record that breaks the quoting rules. */
     static final class SyntaxError extends Exception {
@@ -86,8 +85,11 @@ final class CsvReader implements Closeable {
                         field.append(text, pos, text.length()).append('\n');
                         Optional<TextLines.Line> more = nextLine();
                         if (more.isEmpty()) {
-                            throw new SyntaxError(quoteLine, "unterminated quote: the quoted field of column "
-                                    + (fields.size() + 1) + " that starts here runs to the end of the file", false);
+                            throw new SyntaxError(
+                                    quoteLine,
+                                    "unterminated quote: the quoted field of column " + (fields.size() + 1)
+                                            + " that starts here runs to the end of the file",
+                                    false);
                         }
                         text = more.get().text();
                         pos = 0;
@@ -109,9 +111,13 @@ final class CsvReader implements Closeable {
                 if (text.charAt(pos) != delimiter) {
                     int here = consumed.get(consumed.size() - 1).number();
                     if (here == quoteLine) {
-                        throw new SyntaxError(here, "unexpected text after the closing quote of column "
-                                + fields.size() + ": " + excerpt(text, pos) + " (a quote inside a quoted field must be "
-                                + "doubled: \"\")", true);
+                        throw new SyntaxError(
+                                here,
+                                "unexpected text after the closing quote of column "
+                                        + fields.size() + ": " + excerpt(text, pos)
+                                        + " (a quote inside a quoted field must be "
+                                        + "doubled: \"\")",
+                                true);
                     }
                     // The quote was most likely never meant to span lines: blame the line it opens on, and read the
                     // lines it swallowed again as records of their own rather than lose them uncounted.
@@ -120,9 +126,12 @@ final class CsvReader implements Closeable {
                             pending.addFirst(consumed.get(i));
                         }
                     }
-                    throw new SyntaxError(quoteLine, "the quote that opens column " + fields.size() + " is not closed "
-                            + "on this line (a quote inside a field must be doubled, \"\", and a field holding a quote "
-                            + "must be quoted as a whole)", true);
+                    throw new SyntaxError(
+                            quoteLine,
+                            "the quote that opens column " + fields.size() + " is not closed "
+                                    + "on this line (a quote inside a field must be doubled, \"\", and a field holding a quote "
+                                    + "must be quoted as a whole)",
+                            true);
                 }
                 pos++;
             } else {

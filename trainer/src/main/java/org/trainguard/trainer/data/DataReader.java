@@ -49,8 +49,7 @@ public final class DataReader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private DataReader() {
-    }
+    private DataReader() {}
 
     /**
      * Reads every example of the spec's file.
@@ -117,21 +116,24 @@ public final class DataReader {
         try {
             node = JSON.readTree(line.text());
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at column " + e.getLocation().getColumnNr();
             String problem = Json.problem(e).replaceAll(" \\(line \\d+, column \\d+\\)$", "");
             throw new DataFormatException(file, line.number(), "malformed JSON" + where + ": " + problem, e);
         }
         if (!node.isObject()) {
-            throw new DataFormatException(file, line.number(), "expected a JSON object, found "
-                    + kind(node));
+            throw new DataFormatException(file, line.number(), "expected a JSON object, found " + kind(node));
         }
         JsonNode textNode = node.get(spec.textField());
         if (textNode == null || textNode.isNull()) {
             throw new DataFormatException(file, line.number(), "missing field \"" + spec.textField() + "\"");
         }
         if (!textNode.isTextual()) {
-            throw new DataFormatException(file, line.number(), "field \"" + spec.textField()
-                    + "\" must be a string, found " + kind(textNode) + " " + textNode);
+            throw new DataFormatException(
+                    file,
+                    line.number(),
+                    "field \"" + spec.textField() + "\" must be a string, found " + kind(textNode) + " " + textNode);
         }
         String text = textNode.textValue();
         if (text.isBlank()) {
@@ -147,8 +149,11 @@ public final class DataReader {
         } else if (labelNode.isIntegralNumber()) {
             rawLabel = labelNode.asText();
         } else {
-            throw new DataFormatException(file, line.number(), "field \"" + spec.labelField()
-                    + "\" must be a string or an integer, found " + kind(labelNode) + " " + labelNode);
+            throw new DataFormatException(
+                    file,
+                    line.number(),
+                    "field \"" + spec.labelField() + "\" must be a string or an integer, found " + kind(labelNode) + " "
+                            + labelNode);
         }
         if (rawLabel.isBlank()) {
             throw new DataFormatException(file, line.number(), "field \"" + spec.labelField() + "\" is blank");
@@ -177,14 +182,18 @@ public final class DataReader {
             if (header.isEmpty()) {
                 throw new DataFormatException(file, "has no records (not even the header row)");
             }
-            List<String> names = header.get().fields().stream().map(String::strip).toList();
+            List<String> names =
+                    header.get().fields().stream().map(String::strip).toList();
             int headerLine = header.get().line();
             if (columns.isEmpty()) {
                 columns = names;
                 checkHeader(file, headerLine, layout, names);
             } else if (names.size() != columns.size()) {
-                throw new DataFormatException(file, headerLine, "header row has " + names.size() + " columns "
-                        + names + " but the configured columns are " + columns.size() + " " + columns);
+                throw new DataFormatException(
+                        file,
+                        headerLine,
+                        "header row has " + names.size() + " columns " + names + " but the configured columns are "
+                                + columns.size() + " " + columns);
             }
         }
         int[] textAt = layout.textColumns().stream().mapToInt(columns::indexOf).toArray();
@@ -225,22 +234,24 @@ public final class DataReader {
         }
         for (String text : layout.textColumns()) {
             if (!seen.containsKey(text)) {
-                throw new DataFormatException(file, line, "text column \"" + text + "\" is not in the header row "
-                        + names);
+                throw new DataFormatException(
+                        file, line, "text column \"" + text + "\" is not in the header row " + names);
             }
         }
         if (!seen.containsKey(layout.labelColumn())) {
-            throw new DataFormatException(file, line, "label column \"" + layout.labelColumn()
-                    + "\" is not in the header row " + names);
+            throw new DataFormatException(
+                    file, line, "label column \"" + layout.labelColumn() + "\" is not in the header row " + names);
         }
     }
 
-    private static Example csvExample(CsvReader.Row row, List<String> columns, int[] textAt, int labelAt,
-                                      Collector collector) {
+    private static Example csvExample(
+            CsvReader.Row row, List<String> columns, int[] textAt, int labelAt, Collector collector) {
         List<String> fields = row.fields();
         if (fields.size() != columns.size()) {
-            throw new DataFormatException(collector.file, row.line(), "has " + fields.size() + " columns, expected "
-                    + columns.size() + " " + columns);
+            throw new DataFormatException(
+                    collector.file,
+                    row.line(),
+                    "has " + fields.size() + " columns, expected " + columns.size() + " " + columns);
         }
         StringJoiner text = new StringJoiner(". ");
         for (int at : textAt) {
@@ -250,13 +261,17 @@ public final class DataReader {
             }
         }
         if (text.length() == 0) {
-            throw new DataFormatException(collector.file, row.line(), "text is blank (columns "
-                    + collector.spec.csv().textColumns() + " are all empty)");
+            throw new DataFormatException(
+                    collector.file,
+                    row.line(),
+                    "text is blank (columns " + collector.spec.csv().textColumns() + " are all empty)");
         }
         String rawLabel = fields.get(labelAt);
         if (rawLabel.isBlank()) {
-            throw new DataFormatException(collector.file, row.line(), "label column \""
-                    + collector.spec.csv().labelColumn() + "\" is blank");
+            throw new DataFormatException(
+                    collector.file,
+                    row.line(),
+                    "label column \"" + collector.spec.csv().labelColumn() + "\" is blank");
         }
         return new Example(text.toString(), collector.labelIndex(rawLabel, row.line()));
     }
@@ -269,6 +284,7 @@ public final class DataReader {
         final List<Integer> badLines = new ArrayList<>();
         /** Labels in the data that match a configured label only when case is ignored: spelling -> first line, count. */
         final Map<String, int[]> caseFolded = new java.util.LinkedHashMap<>();
+
         DataFormatException firstBad;
         int skipped;
 
@@ -312,7 +328,9 @@ public final class DataReader {
             }
             String known = String.join(", ", spec.labels());
             if (!spec.labelMap().isEmpty()) {
-                known += "; mapped: " + String.join(", ", spec.labelMap().keySet().stream().sorted().toList());
+                known += "; mapped: "
+                        + String.join(
+                                ", ", spec.labelMap().keySet().stream().sorted().toList());
             }
             throw new DataFormatException(file, line, "unknown label \"" + value + "\" (known: " + known + ")");
         }
@@ -322,26 +340,49 @@ public final class DataReader {
                 if (skipped == 0) {
                     throw new DataFormatException(file, "has no records");
                 }
-                throw new DataFormatException(file, "has no usable records: all " + skipped
-                        + " were bad; first: " + firstBad.getMessage());
+                throw new DataFormatException(
+                        file, "has no usable records: all " + skipped + " were bad; first: " + firstBad.getMessage());
             }
             if (skipped > 0) {
-                LOG.warn("Skipped {} bad records of {} in {} (lines {}{}); first: {}", skipped,
-                        skipped + examples.size(), file, badLines, skipped > badLines.size() ? " ..." : "",
+                LOG.warn(
+                        "Skipped {} bad records of {} in {} (lines {}{}); first: {}",
+                        skipped,
+                        skipped + examples.size(),
+                        file,
+                        badLines,
+                        skipped > badLines.size() ? " ..." : "",
                         firstBad.getMessage());
             }
             caseFolded.forEach((spelling, seen) -> {
-                String label = spec.labels().stream().filter(spelling::equalsIgnoreCase).findFirst().orElseThrow();
-                LOG.warn("{}:{}: label \"{}\" ({} records) is read as {}: labels match without regard to case; write {} "
-                        + "or map it in data.label_map to make this explicit", file, seen[0], spelling, seen[1], label, label);
+                String label = spec.labels().stream()
+                        .filter(spelling::equalsIgnoreCase)
+                        .findFirst()
+                        .orElseThrow();
+                LOG.warn(
+                        "{}:{}: label \"{}\" ({} records) is read as {}: labels match without regard to case; write {} "
+                                + "or map it in data.label_map to make this explicit",
+                        file,
+                        seen[0],
+                        spelling,
+                        seen[1],
+                        label,
+                        label);
             });
             LabeledData data = new LabeledData(examples, spec.labels(), skipped, file);
             int[] counts = data.countsPerLabel();
             long present = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
             if (present == 1 && spec.labels().size() > 1) {
-                int only = java.util.stream.IntStream.range(0, counts.length).filter(i -> counts[i] > 0).findFirst().orElseThrow();
-                LOG.warn("{} holds examples of one label only ({} {}): a classifier trained on it can only ever "
-                        + "predict {}", file, spec.labels().get(only), counts[only], spec.labels().get(only));
+                int only = java.util.stream.IntStream.range(0, counts.length)
+                        .filter(i -> counts[i] > 0)
+                        .findFirst()
+                        .orElseThrow();
+                LOG.warn(
+                        "{} holds examples of one label only ({} {}): a classifier trained on it can only ever "
+                                + "predict {}",
+                        file,
+                        spec.labels().get(only),
+                        counts[only],
+                        spec.labels().get(only));
             }
             StringJoiner perLabel = new StringJoiner(", ");
             if (counts.length > 50) {

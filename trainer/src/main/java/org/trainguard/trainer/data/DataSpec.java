@@ -22,8 +22,15 @@ import java.util.Set;
  * @param labels         label names; their order fixes the label indices
  * @param skipBadRecords skip and count malformed records instead of failing on the first one
  */
-public record DataSpec(Path file, Format format, String textField, String labelField, CsvLayout csv,
-                       Map<String, String> labelMap, List<String> labels, boolean skipBadRecords) {
+public record DataSpec(
+        Path file,
+        Format format,
+        String textField,
+        String labelField,
+        CsvLayout csv,
+        Map<String, String> labelMap,
+        List<String> labels,
+        boolean skipBadRecords) {
 
     /** The layout of a data file. */
     public enum Format {
@@ -59,14 +66,14 @@ public record DataSpec(Path file, Format format, String textField, String labelF
                 throw new IllegalArgumentException("labels must not contain a blank name, found " + labels);
             }
             if (!seen.add(label.toUpperCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("labels names \"" + label + "\" twice (names are compared "
-                        + "ignoring case): " + labels);
+                throw new IllegalArgumentException(
+                        "labels names \"" + label + "\" twice (names are compared " + "ignoring case): " + labels);
             }
         }
         for (Map.Entry<String, String> entry : labelMap.entrySet()) {
             if (!labels.contains(entry.getValue())) {
-                throw new IllegalArgumentException("label_map maps \"" + entry.getKey() + "\" to \""
-                        + entry.getValue() + "\", which is not one of the labels " + labels);
+                throw new IllegalArgumentException("label_map maps \"" + entry.getKey() + "\" to \"" + entry.getValue()
+                        + "\", which is not one of the labels " + labels);
             }
         }
     }
@@ -116,14 +123,15 @@ public record DataSpec(Path file, Format format, String textField, String labelF
         if (format != Format.AUTO) {
             return format;
         }
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name =
+                file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
             return Format.JSONL;
         }
         if (name.endsWith(".csv") || name.endsWith(".tsv")) {
             return Format.CSV;
         }
-        throw new DataFormatException(file, "cannot tell the format from the file extension; "
-                + "set the data format to jsonl or csv");
+        throw new DataFormatException(
+                file, "cannot tell the format from the file extension; " + "set the data format to jsonl or csv");
     }
 }

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 /** SHA-256 fingerprints of files and bytes, as lower-case hex. */
 public final class FileDigest {
 
-    private FileDigest() {
-    }
+    private FileDigest() {}
 
     /**
      * The SHA-256 of a file's bytes.

@@ -23,8 +23,7 @@ public final class InputTexts implements Closeable {
      * @param line the 1-based line it starts on
      * @param text the text, or null for a blank line (or an empty CSV field)
      */
-    public record Item(int line, String text) {
-    }
+    public record Item(int line, String text) {}
 
     private final Path file;
     private final String field;
@@ -48,7 +47,10 @@ public final class InputTexts implements Closeable {
      * @throws IOException when the file cannot be opened
      */
     public static InputTexts open(Path file, String field) throws IOException {
-        return new InputTexts(file, field, file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"));
+        return new InputTexts(
+                file,
+                field,
+                file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"));
     }
 
     /** @return whether items are CSV records rather than lines */
@@ -93,8 +95,11 @@ public final class InputTexts implements Closeable {
             return Optional.of(new Item(line.number(), node.asText()));
         }
         if (node == null || !node.isObject() || !node.path(field).isTextual()) {
-            throw new DataFormatException(file, line.number(), "expected an object with a \"" + field + "\" string (or a JSON string), found "
-                    + (node == null ? "nothing" : abbreviate(node.toString())));
+            throw new DataFormatException(
+                    file,
+                    line.number(),
+                    "expected an object with a \"" + field + "\" string (or a JSON string), found "
+                            + (node == null ? "nothing" : abbreviate(node.toString())));
         }
         String text = node.get(field).asText();
         return Optional.of(new Item(line.number(), text.isBlank() ? null : text));
@@ -106,11 +111,15 @@ public final class InputTexts implements Closeable {
             if (header.isEmpty()) {
                 throw new DataFormatException(file, "has no records (not even the header row)");
             }
-            List<String> names = header.get().fields().stream().map(String::strip).toList();
+            List<String> names =
+                    header.get().fields().stream().map(String::strip).toList();
             column = names.indexOf(field);
             if (column < 0) {
-                throw new DataFormatException(file, header.get().line(), "the header row has no column \"" + field + "\" (columns: "
-                        + String.join(", ", names) + "); name the text column with --text-field");
+                throw new DataFormatException(
+                        file,
+                        header.get().line(),
+                        "the header row has no column \"" + field + "\" (columns: " + String.join(", ", names)
+                                + "); name the text column with --text-field");
             }
         }
         Optional<CsvReader.Row> row = csv.next();
@@ -119,8 +128,10 @@ public final class InputTexts implements Closeable {
         }
         List<String> fields = row.get().fields();
         if (fields.size() <= column) {
-            throw new DataFormatException(file, row.get().line(), "the record has " + fields.size() + " fields, the header names "
-                    + (column + 1) + " or more");
+            throw new DataFormatException(
+                    file,
+                    row.get().line(),
+                    "the record has " + fields.size() + " fields, the header names " + (column + 1) + " or more");
         }
         String text = fields.get(column);
         return Optional.of(new Item(row.get().line(), text.isBlank() ? null : text));

@@ -24,8 +24,8 @@ public record LabeledData(List<Example> examples, List<String> labels, int skipp
         }
         for (Example example : examples) {
             if (example.label() >= labels.size()) {
-                throw new IllegalArgumentException("label index " + example.label()
-                        + " is out of range for " + labels.size() + " labels " + labels);
+                throw new IllegalArgumentException("label index " + example.label() + " is out of range for "
+                        + labels.size() + " labels " + labels);
             }
         }
     }

@@ -7,8 +7,7 @@ import java.util.Random;
 /** Splits labelled data into parts for training and validation. */
 public final class Splits {
 
-    private Splits() {
-    }
+    private Splits() {}
 
     /**
      * Training and validation parts of one data set.
@@ -16,8 +15,7 @@ public final class Splits {
      * @param train      examples to train on
      * @param validation examples held out for evaluation
      */
-    public record Split(LabeledData train, LabeledData validation) {
-    }
+    public record Split(LabeledData train, LabeledData validation) {}
 
     /**
      * Holds out a stratified fraction of the examples for validation.
@@ -68,15 +66,18 @@ public final class Splits {
             validationSize += take;
         }
         if (validationSize == 0) {
-            throw new DataFormatException(data.source(), "has too few examples to hold out a validation set ("
-                    + examples.size() + " examples, no label has 2 or more)");
+            throw new DataFormatException(
+                    data.source(),
+                    "has too few examples to hold out a validation set (" + examples.size()
+                            + " examples, no label has 2 or more)");
         }
         List<Example> train = new ArrayList<>(examples.size() - validationSize);
         List<Example> validation = new ArrayList<>(validationSize);
         for (int i = 0; i < examples.size(); i++) {
             (heldOut[i] ? validation : train).add(examples.get(i));
         }
-        return new Split(new LabeledData(train, data.labels(), data.skipped(), data.source()),
+        return new Split(
+                new LabeledData(train, data.labels(), data.skipped(), data.source()),
                 new LabeledData(validation, data.labels(), data.skipped(), data.source()));
     }
 }

@@ -24,8 +24,7 @@ import java.util.Optional;
 final class TextLines implements Closeable {
 
     /** A decoded line. */
-    record Line(String text, int number) {
-    }
+    record Line(String text, int number) {}
 
     /** A line whose bytes are not UTF-8; the line has been consumed. */
     static final class NotUtf8 extends Exception {
@@ -43,7 +42,8 @@ final class TextLines implements Closeable {
     }
 
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final byte[] buffer = new byte[1 << 16];
@@ -99,8 +99,7 @@ final class TextLines implements Closeable {
     private Line decode(int length) throws NotUtf8 {
         number++;
         int from = 0;
-        if (number == 1 && length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB
-                && line[2] == (byte) 0xBF) {
+        if (number == 1 && length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
             from = 3;
         }
         int to = length;
@@ -113,8 +112,10 @@ final class TextLines implements Closeable {
         } catch (CharacterCodingException e) {
             // the decoder stops at the bad sequence, so the position tells the user where to look
             int at = Math.min(bytes.position(), to - 1);
-            throw new NotUtf8(number, "is not valid UTF-8 (byte 0x"
-                    + String.format("%02X", line[at] & 0xFF) + " at byte " + (at - from + 1) + " of the line)");
+            throw new NotUtf8(
+                    number,
+                    "is not valid UTF-8 (byte 0x" + String.format("%02X", line[at] & 0xFF) + " at byte "
+                            + (at - from + 1) + " of the line)");
         }
     }
 

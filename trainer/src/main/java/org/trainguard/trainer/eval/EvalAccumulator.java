@@ -48,8 +48,8 @@ public final class EvalAccumulator {
         Objects.requireNonNull(trueLabels, "trueLabels");
         Objects.requireNonNull(predicted, "predicted");
         if (trueLabels.length != predicted.length) {
-            throw new IllegalArgumentException("got " + trueLabels.length + " true labels but "
-                    + predicted.length + " predictions");
+            throw new IllegalArgumentException(
+                    "got " + trueLabels.length + " true labels but " + predicted.length + " predictions");
         }
         // Check the whole batch first so a bad batch leaves the counts untouched.
         for (int i = 0; i < trueLabels.length; i++) {
@@ -138,8 +138,19 @@ public final class EvalAccumulator {
             falseAllowCount += confusion[h][allowLabel];
         }
         double loss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-        return new EvalResult(step, labels, confusion, loss, ratio(correct, total), f1Sum / n,
-                precision, recall, f1, support, ratio(falseAllowCount, harmfulCount), falseAllowCount,
+        return new EvalResult(
+                step,
+                labels,
+                confusion,
+                loss,
+                ratio(correct, total),
+                f1Sum / n,
+                precision,
+                recall,
+                f1,
+                support,
+                ratio(falseAllowCount, harmfulCount),
+                falseAllowCount,
                 harmfulCount);
     }
 
@@ -149,8 +160,8 @@ public final class EvalAccumulator {
 
     private void checkLabel(String what, int index) {
         if (index < 0 || index >= labels.size()) {
-            throw new IllegalArgumentException(what + " must be in 0.." + (labels.size() - 1)
-                    + " for labels " + labels + ", found " + index);
+            throw new IllegalArgumentException(
+                    what + " must be in 0.." + (labels.size() - 1) + " for labels " + labels + ", found " + index);
         }
     }
 }

@@ -58,8 +58,8 @@ public record EvalResult(
         labels = List.copyOf(labels);
         int n = labels.size();
         if (confusion.length != n) {
-            throw new IllegalArgumentException("confusion matrix has " + confusion.length
-                    + " rows but there are " + n + " labels " + labels);
+            throw new IllegalArgumentException(
+                    "confusion matrix has " + confusion.length + " rows but there are " + n + " labels " + labels);
         }
         long[][] copy = new long[n][];
         for (int t = 0; t < n; t++) {
@@ -76,8 +76,8 @@ public record EvalResult(
         f1 = checkedCopy("f1", f1, n);
         Objects.requireNonNull(support, "support");
         if (support.length != n) {
-            throw new IllegalArgumentException("support has " + support.length + " entries but there are "
-                    + n + " labels");
+            throw new IllegalArgumentException(
+                    "support has " + support.length + " entries but there are " + n + " labels");
         }
         support = support.clone();
         if (falseAllowCount < 0 || harmfulCount < 0 || falseAllowCount > harmfulCount) {
@@ -89,8 +89,8 @@ public record EvalResult(
     private static double[] checkedCopy(String name, double[] values, int n) {
         Objects.requireNonNull(values, name);
         if (values.length != n) {
-            throw new IllegalArgumentException(name + " has " + values.length + " entries but there are "
-                    + n + " labels");
+            throw new IllegalArgumentException(
+                    name + " has " + values.length + " entries but there are " + n + " labels");
         }
         return values.clone();
     }
@@ -205,8 +205,7 @@ public record EvalResult(
      * @param predicted the predicted label's index
      * @param count     how many examples
      */
-    public record Confusion(int trueLabel, int predicted, long count) {
-    }
+    public record Confusion(int trueLabel, int predicted, long count) {}
 
     /**
      * The most frequent mistakes: the largest cells off the diagonal, largest first (ties by true then predicted
@@ -216,8 +215,10 @@ public record EvalResult(
      * @return at most {@code limit} cells
      */
     public List<Confusion> topConfusions(int limit) {
-        java.util.Comparator<Confusion> order = java.util.Comparator.comparingLong(Confusion::count).reversed()
-                .thenComparingInt(Confusion::trueLabel).thenComparingInt(Confusion::predicted);
+        java.util.Comparator<Confusion> order = java.util.Comparator.comparingLong(Confusion::count)
+                .reversed()
+                .thenComparingInt(Confusion::trueLabel)
+                .thenComparingInt(Confusion::predicted);
         java.util.PriorityQueue<Confusion> kept = new java.util.PriorityQueue<>(order.reversed());
         for (int t = 0; t < confusion.length; t++) {
             for (int p = 0; p < confusion.length; p++) {
@@ -284,8 +285,8 @@ public record EvalResult(
             confusion[t] = new long[row.size()];
             for (int p = 0; p < row.size(); p++) {
                 if (!(row.get(p) instanceof Number count)) {
-                    throw new IllegalArgumentException("confusion[" + t + "][" + p
-                            + "] must be a number, found " + row.get(p));
+                    throw new IllegalArgumentException(
+                            "confusion[" + t + "][" + p + "] must be a number, found " + row.get(p));
                 }
                 confusion[t][p] = count.longValue();
             }
@@ -293,20 +294,32 @@ public record EvalResult(
         long harmful = optionalNumber(map, "harmful_count", 0).longValue();
         long falseAllow = optionalNumber(map, "false_allow_count", 0).longValue();
         return new EvalResult(
-                number(map, "step", "").intValue(), labels, confusion,
+                number(map, "step", "").intValue(),
+                labels,
+                confusion,
                 number(map, "loss", "").doubleValue(),
                 number(map, "accuracy", "").doubleValue(),
                 number(map, "f1_macro", "").doubleValue(),
-                precision, recall, f1, support,
-                number(map, "false_allow_rate", "").doubleValue(), falseAllow, harmful);
+                precision,
+                recall,
+                f1,
+                support,
+                number(map, "false_allow_rate", "").doubleValue(),
+                falseAllow,
+                harmful);
     }
 
     /**
      * A result whose line holds only the most frequent confusions (more than {@link #FULL_TABLE_LABELS} labels):
      * the diagonal comes back from recall and support, the listed confusions exactly, other cells as 0.
      */
-    private static EvalResult fromSummary(Map<String, Object> map, List<String> labels, double[] precision,
-                                          double[] recall, double[] f1, long[] support) {
+    private static EvalResult fromSummary(
+            Map<String, Object> map,
+            List<String> labels,
+            double[] precision,
+            double[] recall,
+            double[] f1,
+            long[] support) {
         int n = labels.size();
         long[][] confusion = new long[n][n];
         for (int t = 0; t < n; t++) {
@@ -322,11 +335,16 @@ public record EvalResult(
             confusion[t][p] = number(c, "count", "top_confusions[]").longValue();
         }
         return new EvalResult(
-                number(map, "step", "").intValue(), labels, confusion,
+                number(map, "step", "").intValue(),
+                labels,
+                confusion,
                 number(map, "loss", "").doubleValue(),
                 number(map, "accuracy", "").doubleValue(),
                 number(map, "f1_macro", "").doubleValue(),
-                precision, recall, f1, support,
+                precision,
+                recall,
+                f1,
+                support,
                 number(map, "false_allow_rate", "").doubleValue(),
                 optionalNumber(map, "false_allow_count", 0).longValue(),
                 optionalNumber(map, "harmful_count", 0).longValue());
@@ -388,8 +406,7 @@ public record EvalResult(
     /** Hashes by content, consistent with {@link #equals(Object)}. */
     @Override
     public int hashCode() {
-        int h = Objects.hash(step, labels, loss, accuracy, f1Macro, falseAllowRate, falseAllowCount,
-                harmfulCount);
+        int h = Objects.hash(step, labels, loss, accuracy, f1Macro, falseAllowRate, falseAllowCount, harmfulCount);
         h = 31 * h + Arrays.deepHashCode(confusion);
         h = 31 * h + Arrays.hashCode(precision);
         h = 31 * h + Arrays.hashCode(recall);

@@ -18,8 +18,7 @@ public final class EvalTables {
     private static final String CORNER = "true \\ predicted";
     private static final String MACRO_ROW = "macro avg";
 
-    private EvalTables() {
-    }
+    private EvalTables() {}
 
     /** Returns the three blocks, each line ending in a line break. */
     public static String format(EvalResult result) {
@@ -40,8 +39,8 @@ public final class EvalTables {
     public static String summary(EvalResult result) {
         String falseAllow = result.harmfulCount() == 0
                 ? "n/a (no harmful examples)"
-                : number(result.falseAllowRate()) + " (" + result.falseAllowCount() + " of "
-                        + result.harmfulCount() + " harmful)";
+                : number(result.falseAllowRate()) + " (" + result.falseAllowCount() + " of " + result.harmfulCount()
+                        + " harmful)";
         return "step " + result.step()
                 + "  loss " + (Double.isNaN(result.loss()) ? "n/a" : number(result.loss()))
                 + "  accuracy " + number(result.accuracy())
@@ -60,18 +59,31 @@ public final class EvalTables {
         }
         int labelWidth = Math.max(widest(labels), Math.max("label".length(), MACRO_ROW.length()));
         long[] support = result.support();
-        int supportWidth = Math.max("support".length(), Long.toString(result.exampleCount()).length());
+        int supportWidth = Math.max(
+                "support".length(), Long.toString(result.exampleCount()).length());
         String row = "%-" + labelWidth + "s  %9s  %9s  %9s  %" + supportWidth + "s%n";
         out.append(String.format(Locale.ROOT, row, "label", "precision", "recall", "f1", "support"));
         double[] precision = result.precision();
         double[] recall = result.recall();
         double[] f1 = result.f1();
         for (int i = 0; i < labels.size(); i++) {
-            out.append(String.format(Locale.ROOT, row, labels.get(i), number(precision[i]),
-                    number(recall[i]), number(f1[i]), support[i]));
+            out.append(String.format(
+                    Locale.ROOT,
+                    row,
+                    labels.get(i),
+                    number(precision[i]),
+                    number(recall[i]),
+                    number(f1[i]),
+                    support[i]));
         }
-        out.append(String.format(Locale.ROOT, row, MACRO_ROW, number(mean(precision)),
-                number(mean(recall)), number(result.f1Macro()), result.exampleCount()));
+        out.append(String.format(
+                Locale.ROOT,
+                row,
+                MACRO_ROW,
+                number(mean(precision)),
+                number(mean(recall)),
+                number(result.f1Macro()),
+                result.exampleCount()));
     }
 
     /** The labels with the lowest F1 among those with examples, worst first; all of them are in metrics.jsonl. */
@@ -81,24 +93,44 @@ public final class EvalTables {
         double[] recall = result.recall();
         double[] f1 = result.f1();
         long[] support = result.support();
-        List<Integer> shown = java.util.stream.IntStream.range(0, labels.size()).filter(i -> support[i] > 0).boxed()
-                .sorted(java.util.Comparator.<Integer>comparingDouble(i -> f1[i]).thenComparingInt(i -> i))
-                .limit(SUMMARY_ROWS).toList();
-        out.append(String.format(Locale.ROOT, "%d labels: the %d with the lowest F1 (every label is in metrics.jsonl)%n",
-                labels.size(), shown.size()));
+        List<Integer> shown = java.util.stream.IntStream.range(0, labels.size())
+                .filter(i -> support[i] > 0)
+                .boxed()
+                .sorted(java.util.Comparator.<Integer>comparingDouble(i -> f1[i])
+                        .thenComparingInt(i -> i))
+                .limit(SUMMARY_ROWS)
+                .toList();
+        out.append(String.format(
+                Locale.ROOT,
+                "%d labels: the %d with the lowest F1 (every label is in metrics.jsonl)%n",
+                labels.size(),
+                shown.size()));
         int labelWidth = Math.max("label".length(), MACRO_ROW.length());
         for (int i : shown) {
             labelWidth = Math.max(labelWidth, labels.get(i).length());
         }
-        int supportWidth = Math.max("support".length(), Long.toString(result.exampleCount()).length());
+        int supportWidth = Math.max(
+                "support".length(), Long.toString(result.exampleCount()).length());
         String row = "%-" + labelWidth + "s  %9s  %9s  %9s  %" + supportWidth + "s%n";
         out.append(String.format(Locale.ROOT, row, "label", "precision", "recall", "f1", "support"));
         for (int i : shown) {
-            out.append(String.format(Locale.ROOT, row, labels.get(i), number(precision[i]), number(recall[i]),
-                    number(f1[i]), support[i]));
+            out.append(String.format(
+                    Locale.ROOT,
+                    row,
+                    labels.get(i),
+                    number(precision[i]),
+                    number(recall[i]),
+                    number(f1[i]),
+                    support[i]));
         }
-        out.append(String.format(Locale.ROOT, row, MACRO_ROW, number(mean(precision)),
-                number(mean(recall)), number(result.f1Macro()), result.exampleCount()));
+        out.append(String.format(
+                Locale.ROOT,
+                row,
+                MACRO_ROW,
+                number(mean(precision)),
+                number(mean(recall)),
+                number(result.f1Macro()),
+                result.exampleCount()));
     }
 
     private static void appendConfusion(StringBuilder out, EvalResult result) {
@@ -106,11 +138,17 @@ public final class EvalTables {
         if (labels.size() > EvalResult.FULL_TABLE_LABELS) {
             // the whole matrix of 10,000 labels would be 100 million cells, 690 MB of text
             List<EvalResult.Confusion> top = result.topConfusions(SUMMARY_ROWS);
-            out.append("most frequent confusions (true -> predicted: examples)").append(top.isEmpty() ? ": none" : "")
+            out.append("most frequent confusions (true -> predicted: examples)")
+                    .append(top.isEmpty() ? ": none" : "")
                     .append('\n');
             for (EvalResult.Confusion c : top) {
-                out.append("  ").append(labels.get(c.trueLabel())).append(" -> ").append(labels.get(c.predicted()))
-                        .append(": ").append(c.count()).append('\n');
+                out.append("  ")
+                        .append(labels.get(c.trueLabel()))
+                        .append(" -> ")
+                        .append(labels.get(c.predicted()))
+                        .append(": ")
+                        .append(c.count())
+                        .append('\n');
             }
             return;
         }

@@ -51,8 +51,8 @@ public final class Evaluator {
         for (int h : harmfulLabels) {
             checkIndex("harmful label", h);
             if (h == allowLabel) {
-                throw new IllegalArgumentException("the allow label " + labels.get(h)
-                        + " cannot also be a harmful label");
+                throw new IllegalArgumentException(
+                        "the allow label " + labels.get(h) + " cannot also be a harmful label");
             }
             if (!harmful.add(h)) {
                 throw new IllegalArgumentException("harmful label " + labels.get(h) + " is listed twice");
@@ -63,8 +63,8 @@ public final class Evaluator {
 
     private void checkIndex(String what, int index) {
         if (index < 0 || index >= labels.size()) {
-            throw new IllegalArgumentException(what + " index must be in 0.." + (labels.size() - 1)
-                    + " for labels " + labels + ", found " + index);
+            throw new IllegalArgumentException(what + " index must be in 0.." + (labels.size() - 1) + " for labels "
+                    + labels + ", found " + index);
         }
     }
 

@@ -24,10 +24,9 @@ final class MetricsJson {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
-    private static final TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() {};
 
-    private MetricsJson() {
-    }
+    private MetricsJson() {}
 
     /** Writes one object as a single line of JSON. */
     static String write(Map<String, Object> map) {

@@ -142,8 +142,12 @@ public final class MetricsLog implements AutoCloseable {
             Files.createDirectories(parent);
         }
         RunFiles.requireNoLink(file, "the metrics log");
-        FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileChannel opened = FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             repairTail(opened);
         } catch (IOException | RuntimeException e) {
@@ -178,8 +182,11 @@ public final class MetricsLog implements AutoCloseable {
         }
         ch.truncate(lineStart);
         ch.position(lineStart);
-        LOG.warn("{}: cut off a half-written last line ({} bytes) left by an interrupted run: {}",
-                file, size - lineStart, preview(fragment));
+        LOG.warn(
+                "{}: cut off a half-written last line ({} bytes) left by an interrupted run: {}",
+                file,
+                size - lineStart,
+                preview(fragment));
     }
 
     private static byte byteAt(FileChannel ch, long position) throws IOException {
@@ -248,8 +255,8 @@ public final class MetricsLog implements AutoCloseable {
     public static List<Map<String, Object>> read(Path metricsJsonl) throws IOException {
         List<Map<String, Object>> lines = new ArrayList<>();
         // InputStreamReader replaces bad bytes instead of failing: a cut can split a UTF-8 character.
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(metricsJsonl), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(metricsJsonl), StandardCharsets.UTF_8))) {
             String text;
             int lineNumber = 0;
             int badLineNumber = 0;
@@ -260,8 +267,8 @@ public final class MetricsLog implements AutoCloseable {
                     continue;
                 }
                 if (badLineNumber != 0) {
-                    throw new IOException(metricsJsonl + " line " + badLineNumber
-                            + " is not a JSON object: " + badLineProblem);
+                    throw new IOException(
+                            metricsJsonl + " line " + badLineNumber + " is not a JSON object: " + badLineProblem);
                 }
                 try {
                     lines.add(MetricsJson.readObject(text));
@@ -271,7 +278,10 @@ public final class MetricsLog implements AutoCloseable {
                 }
             }
             if (badLineNumber != 0) {
-                LOG.warn("{} line {}: ignored a half-written last line ({})", metricsJsonl, badLineNumber,
+                LOG.warn(
+                        "{} line {}: ignored a half-written last line ({})",
+                        metricsJsonl,
+                        badLineNumber,
                         badLineProblem);
             }
         } catch (NoSuchFileException e) {

@@ -1,7 +1,5 @@
 package org.trainguard.trainer.features;
 
-import org.trainguard.core.io.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
@@ -22,6 +20,7 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.trainer.data.Example;
 import org.trainguard.trainer.data.FileDigest;
 import org.trainguard.trainer.data.LabeledData;
@@ -61,8 +60,7 @@ public final class FeatureCache {
     static final String SUFFIX = ".features";
     private static final int BUFFER_BYTES = 1 << 16;
 
-    private FeatureCache() {
-    }
+    private FeatureCache() {}
 
     /**
      * The features of a data set, from the cache when a valid entry exists, otherwise computed
@@ -78,13 +76,18 @@ public final class FeatureCache {
      * @return the features; {@link FeaturizedData#fromCache()} says whether the cache was used
      * @throws IllegalArgumentException when {@code settings} are not the featuriser's
      */
-    public static FeaturizedData load(Path cacheDir, LabeledData data, Path dataFile, FeatureSettings settings,
-                                      Featurizer featurizer, String extraKey) {
+    public static FeaturizedData load(
+            Path cacheDir,
+            LabeledData data,
+            Path dataFile,
+            FeatureSettings settings,
+            Featurizer featurizer,
+            String extraKey) {
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(extraKey, "extraKey");
         if (!featurizer.settings().equals(settings)) {
-            throw new IllegalArgumentException("feature settings " + settings
-                    + " differ from the featurizer's " + featurizer.settings());
+            throw new IllegalArgumentException(
+                    "feature settings " + settings + " differ from the featurizer's " + featurizer.settings());
         }
         byte[] key = cacheKey(data, dataFile, settings, extraKey);
         Path file = cacheFile(cacheDir, dataFile, key);
@@ -97,7 +100,8 @@ public final class FeatureCache {
         return built;
     }
 
-    private static Optional<FeaturizedData> readIfValid(Path file, byte[] key, Optional<LabeledData> data, FeatureSettings settings) {
+    private static Optional<FeaturizedData> readIfValid(
+            Path file, byte[] key, Optional<LabeledData> data, FeatureSettings settings) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -120,8 +124,11 @@ public final class FeatureCache {
             write(file, key, built);
             LOG.info("Stored features of {} examples in cache {}", built.size(), file);
         } catch (IOException e) {
-            LOG.warn("Could not write feature cache {} ({}); going on without it, the next run will "
-                    + "featurise again", file, e.toString());
+            LOG.warn(
+                    "Could not write feature cache {} ({}); going on without it, the next run will "
+                            + "featurise again",
+                    file,
+                    e.toString());
         }
     }
 
@@ -143,13 +150,18 @@ public final class FeatureCache {
      * @return the features; {@link FeaturizedData#fromCache()} says whether the cache was used
      * @throws IllegalArgumentException when {@code settings} are not the featuriser's or the key is not 32 bytes
      */
-    public static FeaturizedData load(Path cacheDir, Path dataFile, byte[] key, FeatureSettings settings, Featurizer featurizer,
-                                      Supplier<LabeledData> read) {
+    public static FeaturizedData load(
+            Path cacheDir,
+            Path dataFile,
+            byte[] key,
+            FeatureSettings settings,
+            Featurizer featurizer,
+            Supplier<LabeledData> read) {
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(read, "read");
         if (!featurizer.settings().equals(settings)) {
-            throw new IllegalArgumentException("feature settings " + settings
-                    + " differ from the featurizer's " + featurizer.settings());
+            throw new IllegalArgumentException(
+                    "feature settings " + settings + " differ from the featurizer's " + featurizer.settings());
         }
         if (key.length != 32) {
             throw new IllegalArgumentException("a cache key has 32 bytes, found " + key.length);
@@ -183,11 +195,17 @@ public final class FeatureCache {
         });
         FeaturizedData result = new FeaturizedData(ids, labels, false);
         int maxLength = featurizer.settings().maxLength();
-        long atLimit = Arrays.stream(ids).filter(example -> example.length == maxLength).count();
-        LOG.info("Featurised {} examples of {} in {} ms: {} ids per text on average, {} at max_length {}",
-                result.size(), data.source(), (System.nanoTime() - started) / 1_000_000,
+        long atLimit = Arrays.stream(ids)
+                .filter(example -> example.length == maxLength)
+                .count();
+        LOG.info(
+                "Featurised {} examples of {} in {} ms: {} ids per text on average, {} at max_length {}",
+                result.size(),
+                data.source(),
+                (System.nanoTime() - started) / 1_000_000,
                 result.size() == 0 ? 0 : String.format("%.1f", (double) result.totalIds() / result.size()),
-                atLimit, maxLength);
+                atLimit,
+                maxLength);
         return result;
     }
 
@@ -261,8 +279,13 @@ public final class FeatureCache {
             }
             drain(channel, crc, buffer);
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            header.putInt(MAGIC).putInt(FORMAT_VERSION).put(key).putInt(data.size()).putLong(payload)
-                    .putLong(crc.getValue()).flip();
+            header.putInt(MAGIC)
+                    .putInt(FORMAT_VERSION)
+                    .put(key)
+                    .putInt(data.size())
+                    .putLong(payload)
+                    .putLong(crc.getValue())
+                    .flip();
             long at = 0;
             while (header.hasRemaining()) {
                 at += channel.write(header, at);
@@ -300,15 +323,16 @@ public final class FeatureCache {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < HEADER_BYTES) {
-                throw new CorruptCacheException("truncated: " + size + " bytes, shorter than the "
-                        + HEADER_BYTES + "-byte header");
+                throw new CorruptCacheException(
+                        "truncated: " + size + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
             readFully(channel, header, 0);
             header.flip();
             int magic = header.getInt();
             if (magic != MAGIC) {
-                throw new CorruptCacheException("not a feature cache file (magic 0x" + Integer.toHexString(magic) + ")");
+                throw new CorruptCacheException(
+                        "not a feature cache file (magic 0x" + Integer.toHexString(magic) + ")");
             }
             int version = header.getInt();
             if (version != FORMAT_VERSION) {
@@ -327,11 +351,12 @@ public final class FeatureCache {
             long payload = header.getLong();
             long expectedCrc = header.getLong();
             if (size != HEADER_BYTES + payload) {
-                throw new CorruptCacheException("truncated or padded: " + size + " bytes, header says "
-                        + (HEADER_BYTES + payload));
+                throw new CorruptCacheException(
+                        "truncated or padded: " + size + " bytes, header says " + (HEADER_BYTES + payload));
             }
             if (payload > Integer.MAX_VALUE - 8 || payload % 4 != 0) {
-                throw new CorruptCacheException("payload of " + payload + " bytes is not a whole number of ids below 2 GiB");
+                throw new CorruptCacheException(
+                        "payload of " + payload + " bytes is not a whole number of ids below 2 GiB");
             }
             ByteBuffer bytes = ByteBuffer.allocate((int) payload);
             readFully(channel, bytes, HEADER_BYTES);
@@ -351,7 +376,8 @@ public final class FeatureCache {
                     throw new CorruptCacheException("ends in the middle of example " + i);
                 }
                 labels[i] = in.get();
-                if (data.isPresent() && labels[i] != data.get().examples().get(i).label()) {
+                if (data.isPresent()
+                        && labels[i] != data.get().examples().get(i).label()) {
                     throw new CorruptCacheException("example " + i + " has label " + labels[i] + ", expected "
                             + data.get().examples().get(i).label());
                 }
@@ -367,21 +393,22 @@ public final class FeatureCache {
                 in.get(example);
                 for (int k = 0; k < length; k++) {
                     if (example[k] < 1 || example[k] >= settings.buckets()) {
-                        throw new CorruptCacheException("example " + i + " has id " + example[k] + " outside [1, "
-                                + settings.buckets() + ")");
+                        throw new CorruptCacheException(
+                                "example " + i + " has id " + example[k] + " outside [1, " + settings.buckets() + ")");
                     }
                 }
                 ids[i] = example;
             }
             if (in.hasRemaining()) {
-                throw new CorruptCacheException("payload is " + payload + " bytes but the examples use "
-                        + 4L * in.position());
+                throw new CorruptCacheException(
+                        "payload is " + payload + " bytes but the examples use " + 4L * in.position());
             }
             return new FeaturizedData(ids, labels, true);
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException, CorruptCacheException {
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+            throws IOException, CorruptCacheException {
         long at = position;
         while (buffer.hasRemaining()) {
             int read = channel.read(buffer, at);

@@ -15,8 +15,14 @@ import org.trainguard.trainer.data.FileDigest;
  * @param charNgramMax longest character n-gram
  * @param lowercase    whether to lower-case the text (after NFKC normalisation)
  */
-public record FeatureSettings(int buckets, int maxLength, int wordNgrams, boolean charNgrams, int charNgramMin,
-                              int charNgramMax, boolean lowercase) {
+public record FeatureSettings(
+        int buckets,
+        int maxLength,
+        int wordNgrams,
+        boolean charNgrams,
+        int charNgramMin,
+        int charNgramMax,
+        boolean lowercase) {
 
     /**
      * Version of the featurisation rules. Bump it whenever {@link Featurizer} would give different
@@ -40,16 +46,16 @@ public record FeatureSettings(int buckets, int maxLength, int wordNgrams, boolea
             throw new IllegalArgumentException("features.max_length must be >= 1, found " + maxLength);
         }
         if (wordNgrams < 1 || wordNgrams > MAX_WORD_NGRAMS) {
-            throw new IllegalArgumentException("features.word_ngrams must be between 1 and " + MAX_WORD_NGRAMS
-                    + ", found " + wordNgrams);
+            throw new IllegalArgumentException(
+                    "features.word_ngrams must be between 1 and " + MAX_WORD_NGRAMS + ", found " + wordNgrams);
         }
         if (charNgramMin < 1 || charNgramMin > MAX_CHAR_NGRAM) {
-            throw new IllegalArgumentException("features.char_ngram_min must be between 1 and " + MAX_CHAR_NGRAM
-                    + ", found " + charNgramMin);
+            throw new IllegalArgumentException(
+                    "features.char_ngram_min must be between 1 and " + MAX_CHAR_NGRAM + ", found " + charNgramMin);
         }
         if (charNgramMax < charNgramMin || charNgramMax > MAX_CHAR_NGRAM) {
-            throw new IllegalArgumentException("features.char_ngram_max must be between char_ngram_min ("
-                    + charNgramMin + ") and " + MAX_CHAR_NGRAM + ", found " + charNgramMax);
+            throw new IllegalArgumentException("features.char_ngram_max must be between char_ngram_min (" + charNgramMin
+                    + ") and " + MAX_CHAR_NGRAM + ", found " + charNgramMax);
         }
     }
 

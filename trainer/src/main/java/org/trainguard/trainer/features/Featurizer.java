@@ -116,7 +116,8 @@ public final class Featurizer {
             for (int k = 0; k < take[i]; k++) {
                 int index = (int) ((long) k * counts[i] / take[i]);
                 out[at++] = settings.charNgrams() && i == kinds - 1
-                        ? charNgramAt(words, charsBefore, index) : wordNgramAt(words, i + 1, index);
+                        ? charNgramAt(words, charsBefore, index)
+                        : wordNgramAt(words, i + 1, index);
             }
         }
         return out;
@@ -385,7 +386,8 @@ public final class Featurizer {
 
     private static boolean isMark(int cp) {
         int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
                 || type == Character.ENCLOSING_MARK;
     }
 
@@ -449,8 +451,9 @@ public final class Featurizer {
         if (cp < 0x10000) {
             return step(step(step(hash, 0xE0 | (cp >>> 12)), 0x80 | ((cp >>> 6) & 0x3F)), 0x80 | (cp & 0x3F));
         }
-        return step(step(step(step(hash, 0xF0 | (cp >>> 18)), 0x80 | ((cp >>> 12) & 0x3F)),
-                0x80 | ((cp >>> 6) & 0x3F)), 0x80 | (cp & 0x3F));
+        return step(
+                step(step(step(hash, 0xF0 | (cp >>> 18)), 0x80 | ((cp >>> 12) & 0x3F)), 0x80 | ((cp >>> 6) & 0x3F)),
+                0x80 | (cp & 0x3F));
     }
 
     private static long step(long hash, int octet) {

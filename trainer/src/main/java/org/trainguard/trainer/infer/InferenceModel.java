@@ -40,15 +40,18 @@ public final class InferenceModel {
      * @param label the predicted class
      * @param probabilities every class's probability, in label order
      */
-    public record Prediction(String text, String label, Map<String, Double> probabilities) {
-    }
+    public record Prediction(String text, String label, Map<String, Double> probabilities) {}
 
     private final MultiLayerNetwork net;
     private final Featurizer featurizer;
     private final FinalBundle.Description description;
     private final Map<String, Object> runConfig;
 
-    private InferenceModel(MultiLayerNetwork net, Featurizer featurizer, FinalBundle.Description description, Map<String, Object> runConfig) {
+    private InferenceModel(
+            MultiLayerNetwork net,
+            Featurizer featurizer,
+            FinalBundle.Description description,
+            Map<String, Object> runConfig) {
         this.net = net;
         this.featurizer = featurizer;
         this.description = description;
@@ -82,11 +85,15 @@ public final class InferenceModel {
         }
         if (check.state() == FinalBundle.State.BROKEN) {
             if (!check.legacy()) {
-                throw new ModelFileException(bundleDir + " does not verify: " + check.problem() + "; if it is a run's final/ folder, "
-                        + "start the trainer again with the run's config, which rebuilds it from the last checkpoint");
+                throw new ModelFileException(
+                        bundleDir + " does not verify: " + check.problem() + "; if it is a run's final/ folder, "
+                                + "start the trainer again with the run's config, which rebuilds it from the last checkpoint");
             }
-            LOG.warn("{} has no {} (an earlier trainguard wrote it), so its files cannot be verified; start the trainer again with "
-                    + "the run's config to rebuild it with one", bundleDir, CheckpointManifest.FILE_NAME);
+            LOG.warn(
+                    "{} has no {} (an earlier trainguard wrote it), so its files cannot be verified; start the trainer again with "
+                            + "the run's config to rebuild it with one",
+                    bundleDir,
+                    CheckpointManifest.FILE_NAME);
         }
         FinalBundle.Description d = FinalBundle.read(bundleDir);
         MultiLayerNetwork net = ModelReader.readMultiLayerNetwork(bundleDir.resolve(FinalBundle.MODEL_ZIP), false);
@@ -109,18 +116,20 @@ public final class InferenceModel {
      */
     public static InferenceModel loadCheckpoint(Path checkpointDir) throws IOException {
         Path dir = checkpointDir.toAbsolutePath().normalize();
-        String other = "; use another checkpoint of the run (trainer checkpoints verify --config FILE shows which verify)";
+        String other =
+                "; use another checkpoint of the run (trainer checkpoints verify --config FILE shows which verify)";
         if (!Files.isDirectory(dir)) {
             throw new ModelFileException(checkpointDir + (Files.exists(dir) ? " is not a folder" : " does not exist")
                     + "; point it at a checkpoint-<step> folder of a run");
         }
         Path mf = dir.resolve(CheckpointManifest.FILE_NAME);
         if (!Files.isRegularFile(mf)) {
-            throw new ModelFileException(checkpointDir + " is not a committed checkpoint: it has no " + CheckpointManifest.FILE_NAME
-                    + " (its write never finished)" + other);
+            throw new ModelFileException(checkpointDir + " is not a committed checkpoint: it has no "
+                    + CheckpointManifest.FILE_NAME + " (its write never finished)" + other);
         }
         if (Files.size(mf) > MAX_JSON_BYTES) {
-            throw new ModelFileException(mf + " is " + Files.size(mf) + " bytes, more than a checkpoint manifest can be" + other);
+            throw new ModelFileException(
+                    mf + " is " + Files.size(mf) + " bytes, more than a checkpoint manifest can be" + other);
         }
         CheckpointStore.Verification v;
         try {
@@ -132,31 +141,37 @@ public final class InferenceModel {
             throw new ModelFileException(checkpointDir + " does not verify: " + v.problem() + other);
         }
         CheckpointManifest manifest = v.manifest().orElseThrow();
-        List<String> listed = manifest.files().stream().map(CheckpointManifest.FileEntry::name).toList();
+        List<String> listed = manifest.files().stream()
+                .map(CheckpointManifest.FileEntry::name)
+                .toList();
         for (String name : listed) {
             if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
-                throw new ModelFileException(checkpointDir + " does not verify: " + CheckpointManifest.FILE_NAME + " lists a file outside the "
-                        + "folder" + other);
+                throw new ModelFileException(checkpointDir + " does not verify: " + CheckpointManifest.FILE_NAME
+                        + " lists a file outside the " + "folder" + other);
             }
         }
         for (String needed : List.of(FinalBundle.MODEL_ZIP, TrainingState.FILE_NAME)) {
             if (!listed.contains(needed)) {
-                throw new ModelFileException(checkpointDir + " does not verify: " + CheckpointManifest.FILE_NAME + " does not list " + needed
-                        + other);
+                throw new ModelFileException(checkpointDir + " does not verify: " + CheckpointManifest.FILE_NAME
+                        + " does not list " + needed + other);
             }
         }
         Path tsFile = dir.resolve(TrainingState.FILE_NAME);
         if (Files.size(tsFile) > MAX_JSON_BYTES) {
-            throw new ModelFileException(tsFile + " is " + Files.size(tsFile) + " bytes, more than a training state can be" + other);
+            throw new ModelFileException(
+                    tsFile + " is " + Files.size(tsFile) + " bytes, more than a training state can be" + other);
         }
         TrainingState ts;
         try {
             ts = Json.mapper().readValue(Files.readAllBytes(tsFile), TrainingState.class);
         } catch (IOException e) {
-            throw new ModelFileException(tsFile + " is not a valid training state: " + firstLine(e.getMessage()) + other);
+            throw new ModelFileException(
+                    tsFile + " is not a valid training state: " + firstLine(e.getMessage()) + other);
         }
         Map<String, Object> config = runConfig(manifest);
-        FinalBundle.Description d = config.isEmpty() ? fromFinalBeside(checkpointDir, dir, manifest) : describe(checkpointDir, config, manifest);
+        FinalBundle.Description d = config.isEmpty()
+                ? fromFinalBeside(checkpointDir, dir, manifest)
+                : describe(checkpointDir, config, manifest);
         checkFingerprints(checkpointDir, d, ts, config.isEmpty());
         MultiLayerNetwork net = ModelReader.readMultiLayerNetwork(dir.resolve(FinalBundle.MODEL_ZIP), false);
         checkMatch(checkpointDir, d, net, mf);
@@ -172,59 +187,89 @@ public final class InferenceModel {
     }
 
     /** The description of a checkpoint from the run's configuration recorded in its manifest. */
-    private static FinalBundle.Description describe(Path checkpointDir, Map<String, Object> config, CheckpointManifest manifest)
-            throws ModelFileException {
+    private static FinalBundle.Description describe(
+            Path checkpointDir, Map<String, Object> config, CheckpointManifest manifest) throws ModelFileException {
         try {
             List<String> labels = strings(config.get("labels"));
             Map<?, ?> model = (Map<?, ?>) config.get("model");
             Map<?, ?> f = (Map<?, ?>) model.get("features");
-            FeatureSettings features = new FeatureSettings(integer(f.get("buckets")), integer(f.get("max_length")),
-                    integer(f.get("word_ngrams")), (Boolean) f.get("char_ngrams"), integer(f.get("char_ngram_min")),
-                    integer(f.get("char_ngram_max")), (Boolean) f.get("lowercase"));
+            FeatureSettings features = new FeatureSettings(
+                    integer(f.get("buckets")),
+                    integer(f.get("max_length")),
+                    integer(f.get("word_ngrams")),
+                    (Boolean) f.get("char_ngrams"),
+                    integer(f.get("char_ngram_min")),
+                    integer(f.get("char_ngram_max")),
+                    (Boolean) f.get("lowercase"));
             Map<?, ?> eval = config.get("eval") instanceof Map<?, ?> e ? e : Map.of();
             String allow = eval.get("allow_label") instanceof String a ? a : null;
             List<String> harmful = eval.get("harmful_labels") == null ? List.of() : strings(eval.get("harmful_labels"));
             if (labels.isEmpty() || labels.stream().distinct().count() != labels.size()) {
                 throw new IllegalArgumentException("labels is empty or holds a label twice");
             }
-            return new FinalBundle.Description(FinalBundle.FORMAT_VERSION, labels, features, allow, harmful, manifest.step(),
-                    manifest.createdAt(), String.valueOf(manifest.provenance().getOrDefault("trainguard_version", "unknown")),
+            return new FinalBundle.Description(
+                    FinalBundle.FORMAT_VERSION,
+                    labels,
+                    features,
+                    allow,
+                    harmful,
+                    manifest.step(),
+                    manifest.createdAt(),
+                    String.valueOf(manifest.provenance().getOrDefault("trainguard_version", "unknown")),
                     FinalBundle.SOURCE_CHECKPOINT);
         } catch (RuntimeException e) {
-            throw new ModelFileException(checkpointDir.resolve(CheckpointManifest.FILE_NAME) + ": the run's configuration it records is "
-                    + "incomplete (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + "); use another checkpoint of the run, or the run's final/ folder");
+            throw new ModelFileException(
+                    checkpointDir.resolve(CheckpointManifest.FILE_NAME) + ": the run's configuration it records is "
+                            + "incomplete (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                            + "); use another checkpoint of the run, or the run's final/ folder");
         }
     }
 
     /** A checkpoint written through the library API records no configuration: its run's final/ says what the outputs mean. */
-    private static FinalBundle.Description fromFinalBeside(Path checkpointDir, Path dir, CheckpointManifest manifest) throws IOException {
+    private static FinalBundle.Description fromFinalBeside(Path checkpointDir, Path dir, CheckpointManifest manifest)
+            throws IOException {
         Path checkpoints = dir.getParent();
-        Path finalDir = checkpoints == null || checkpoints.getParent() == null ? null : checkpoints.getParent().resolve(FinalBundle.DIR_NAME);
+        Path finalDir = checkpoints == null || checkpoints.getParent() == null
+                ? null
+                : checkpoints.getParent().resolve(FinalBundle.DIR_NAME);
         if (finalDir == null || FinalBundle.check(finalDir).state() != FinalBundle.State.OK) {
-            throw new ModelFileException(checkpointDir + " records no labels or feature settings (its " + CheckpointManifest.FILE_NAME
-                    + " has no config) and there is no final/ beside it that verifies" + (finalDir == null ? "" : " (" + finalDir + ")")
-                    + "; load it from the program that trained it");
+            throw new ModelFileException(
+                    checkpointDir + " records no labels or feature settings (its " + CheckpointManifest.FILE_NAME
+                            + " has no config) and there is no final/ beside it that verifies"
+                            + (finalDir == null ? "" : " (" + finalDir + ")")
+                            + "; load it from the program that trained it");
         }
         FinalBundle.Description b = FinalBundle.read(finalDir);
-        return new FinalBundle.Description(FinalBundle.FORMAT_VERSION, b.labels(), b.features(), b.allowLabel(), b.harmfulLabels(),
-                manifest.step(), manifest.createdAt(), String.valueOf(manifest.provenance().getOrDefault("trainguard_version", "unknown")),
+        return new FinalBundle.Description(
+                FinalBundle.FORMAT_VERSION,
+                b.labels(),
+                b.features(),
+                b.allowLabel(),
+                b.harmfulLabels(),
+                manifest.step(),
+                manifest.createdAt(),
+                String.valueOf(manifest.provenance().getOrDefault("trainguard_version", "unknown")),
                 FinalBundle.SOURCE_CHECKPOINT);
     }
 
     /** Labels and features must be those the checkpoint was trained with, as its training state's fingerprints say. */
-    private static void checkFingerprints(Path checkpointDir, FinalBundle.Description d, TrainingState ts, boolean fromFinal)
+    private static void checkFingerprints(
+            Path checkpointDir, FinalBundle.Description d, TrainingState ts, boolean fromFinal)
             throws ModelFileException {
-        String where = fromFinal ? "the run's final/bundle.json" : "the configuration in " + CheckpointManifest.FILE_NAME;
+        String where =
+                fromFinal ? "the run's final/bundle.json" : "the configuration in " + CheckpointManifest.FILE_NAME;
         String labels = ts.fingerprints().get("labels");
         if (labels != null && !labels.equals(Hashing.sha256(String.join("\n", d.labels())))) {
-            throw new ModelFileException(checkpointDir + ": the labels in " + where + " (" + String.join(", ", d.labels())
-                    + ") are not those the checkpoint was trained with (its " + TrainingState.FILE_NAME + " fingerprint differs)");
+            throw new ModelFileException(checkpointDir + ": the labels in " + where + " ("
+                    + String.join(", ", d.labels()) + ") are not those the checkpoint was trained with (its "
+                    + TrainingState.FILE_NAME + " fingerprint differs)");
         }
         String features = ts.fingerprints().get("features");
         if (features != null && !features.equals(d.features().fingerprint())) {
-            throw new ModelFileException(checkpointDir + ": the feature settings in " + where + " are not those the checkpoint was "
-                    + "trained with (its " + TrainingState.FILE_NAME + " fingerprint differs)");
+            throw new ModelFileException(
+                    checkpointDir + ": the feature settings in " + where + " are not those the checkpoint was "
+                            + "trained with (its " + TrainingState.FILE_NAME + " fingerprint differs)");
         }
     }
 
@@ -250,8 +295,8 @@ public final class InferenceModel {
             throw new ModelFileException(dir + " does not exist" + point);
         }
         if (!Files.isDirectory(dir)) {
-            throw new ModelFileException(dir + " is not a folder" + point + " (the folder that holds " + FinalBundle.MODEL_ZIP + " and "
-                    + FinalBundle.BUNDLE_JSON + ")");
+            throw new ModelFileException(dir + " is not a folder" + point + " (the folder that holds "
+                    + FinalBundle.MODEL_ZIP + " and " + FinalBundle.BUNDLE_JSON + ")");
         }
         if (!Files.exists(dir.resolve(FinalBundle.BUNDLE_JSON)) && !Files.exists(dir.resolve(FinalBundle.MODEL_ZIP))) {
             boolean empty;
@@ -260,28 +305,36 @@ public final class InferenceModel {
             } catch (IOException e) {
                 throw new ModelFileException(dir + " cannot be read: " + e.getMessage());
             }
-            throw new ModelFileException(dir + (empty ? " is empty" : " is not a trainguard model folder (no " + FinalBundle.BUNDLE_JSON
-                    + " or " + FinalBundle.MODEL_ZIP + ")") + point);
+            throw new ModelFileException(dir
+                    + (empty
+                            ? " is empty"
+                            : " is not a trainguard model folder (no " + FinalBundle.BUNDLE_JSON + " or "
+                                    + FinalBundle.MODEL_ZIP + ")")
+                    + point);
         }
     }
 
     /** bundle.json and model.zip must describe the same classifier: its classes and its feature ids. */
-    private static void checkMatch(Path dir, FinalBundle.Description d, MultiLayerNetwork net, Path describedBy) throws ModelFileException {
+    private static void checkMatch(Path dir, FinalBundle.Description d, MultiLayerNetwork net, Path describedBy)
+            throws ModelFileException {
         var conf = net.getLayerWiseConfigurations();
-        String fix = "; use the " + describedBy.getFileName() + " written with this model (a run's final/ folder holds both)";
+        String fix = "; use the " + describedBy.getFileName()
+                + " written with this model (a run's final/ folder holds both)";
         if (conf.getConfs().isEmpty()
                 || !(conf.getConf(conf.getConfs().size() - 1).getLayer() instanceof FeedForwardLayer out)
                 || !(conf.getConf(0).getLayer() instanceof FeedForwardLayer in)) {
-            throw new ModelFileException(dir.resolve(FinalBundle.MODEL_ZIP) + " is not a trainguard text classifier (its first and last "
-                    + "layers have no input and output sizes)");
+            throw new ModelFileException(
+                    dir.resolve(FinalBundle.MODEL_ZIP) + " is not a trainguard text classifier (its first and last "
+                            + "layers have no input and output sizes)");
         }
         if (out.getNOut() != d.labels().size()) {
             throw new ModelFileException(describedBy + " does not match " + FinalBundle.MODEL_ZIP + ": it lists "
                     + d.labels().size() + " labels, the model has " + out.getNOut() + " outputs" + fix);
         }
         if (in.getNIn() != d.features().buckets()) {
-            throw new ModelFileException(describedBy + " does not match " + FinalBundle.MODEL_ZIP + ": features.buckets is "
-                    + d.features().buckets() + ", the model's embedding has " + in.getNIn() + " rows" + fix);
+            throw new ModelFileException(
+                    describedBy + " does not match " + FinalBundle.MODEL_ZIP + ": features.buckets is "
+                            + d.features().buckets() + ", the model's embedding has " + in.getNIn() + " rows" + fix);
         }
     }
 
@@ -325,7 +378,8 @@ public final class InferenceModel {
                 ids[i - from] = featurizer.featurize(texts.get(i));
             }
             DataSet ds = Batches.batch(ids, null, Batches.identity(ids.length), 0, ids.length, labels().size());
-            float[][] p = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null).toFloatMatrix();
+            float[][] p = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null)
+                    .toFloatMatrix();
             for (int i = 0; i < p.length; i++) {
                 Map<String, Double> probs = new LinkedHashMap<>();
                 for (int c = 0; c < p[i].length; c++) {

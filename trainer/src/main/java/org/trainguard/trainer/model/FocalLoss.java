@@ -58,7 +58,11 @@ public final class FocalLoss implements ILossFunction {
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray p = probabilities(preOutput, activationFn);
         INDArray focal = Transforms.pow(p.rsub(1.0), gamma, true);
-        INDArray perClass = Transforms.log(p, true).muli(focal).muli(labels).muliRowVector(weightRow(p)).negi();
+        INDArray perClass = Transforms.log(p, true)
+                .muli(focal)
+                .muli(labels)
+                .muliRowVector(weightRow(p))
+                .negi();
         INDArray score = perClass.sum(true, 1);
         if (mask != null) {
             score.muli(mask.reshape(mask.size(0), 1).castTo(score.dataType()));
@@ -67,8 +71,11 @@ public final class FocalLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
+    public double computeScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        double sum = computeScoreArray(labels, preOutput, activationFn, mask)
+                .sumNumber()
+                .doubleValue();
         return average ? sum / preOutput.size(0) : sum;
     }
 
@@ -77,8 +84,11 @@ public final class FocalLoss implements ILossFunction {
         INDArray p = probabilities(preOutput, activationFn);
         INDArray oneMinus = p.rsub(1.0);
         // dL/dp_c = w_c y_c [ gamma (1-p_c)^(gamma-1) log p_c - (1-p_c)^gamma / p_c ]
-        INDArray term1 = gamma == 0 ? Nd4j.zerosLike(p)
-                : Transforms.pow(oneMinus, gamma - 1, true).muli(Transforms.log(p, true)).muli(gamma);
+        INDArray term1 = gamma == 0
+                ? Nd4j.zerosLike(p)
+                : Transforms.pow(oneMinus, gamma - 1, true)
+                        .muli(Transforms.log(p, true))
+                        .muli(gamma);
         INDArray term2 = Transforms.pow(oneMinus, gamma, true).divi(p);
         INDArray dLdp = term1.subi(term2).muli(labels).muliRowVector(weightRow(p));
         INDArray grad = activationFn.backprop(preOutput.dup(), dLdp).getFirst();
@@ -89,9 +99,10 @@ public final class FocalLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                                                          boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+    public Pair<Double, INDArray> computeGradientAndScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        return new Pair<>(
+                computeScore(labels, preOutput, activationFn, mask, average),
                 computeGradient(labels, preOutput, activationFn, mask));
     }
 

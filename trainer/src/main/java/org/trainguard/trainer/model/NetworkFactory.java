@@ -22,11 +22,11 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.slf4j.Logger;
@@ -58,8 +58,7 @@ public final class NetworkFactory {
     private static final String DENSE_LAYER_CLASS = EmbeddingSequenceLayer.class.getName();
     private static final String SPARSE_LAYER_CLASS = BagOfIdsEmbedding.class.getName();
 
-    private NetworkFactory() {
-    }
+    private NetworkFactory() {}
 
     /**
      * The table layout a run gets.
@@ -75,16 +74,19 @@ public final class NetworkFactory {
             return EmbeddingLayout.DENSE;
         }
         if (model.embedding() == EmbeddingLayout.SPARSE && !cpuBackend) {
-            throw new ConfigException("model.embedding", "model.embedding: sparse needs ND4J's CPU backend (its loops run over "
-                    + "host memory); this build runs on a GPU backend: use dense or auto");
+            throw new ConfigException(
+                    "model.embedding",
+                    "model.embedding: sparse needs ND4J's CPU backend (its loops run over "
+                            + "host memory); this build runs on a GPU backend: use dense or auto");
         }
         if (model.embedding() != EmbeddingLayout.AUTO) {
             return model.embedding();
         }
         if (recorded.isPresent()) {
             if (recorded.get() == EmbeddingLayout.DENSE && cpuBackend) {
-                LOG.info("the run's checkpoint holds the dense embedding layout: resuming with it (model.embedding: auto; "
-                        + "train with --resume never for the sparse layout)");
+                LOG.info(
+                        "the run's checkpoint holds the dense embedding layout: resuming with it (model.embedding: auto; "
+                                + "train with --resume never for the sparse layout)");
             }
             return recorded.get();
         }
@@ -150,7 +152,8 @@ public final class NetworkFactory {
      * @param layout the fastText table's layout (see {@link #layout})
      * @return an initialized network
      */
-    public static MultiLayerNetwork build(TrainguardConfig config, long totalSteps, List<String> labels, EmbeddingLayout layout) {
+    public static MultiLayerNetwork build(
+            TrainguardConfig config, long totalSteps, List<String> labels, EmbeddingLayout layout) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(config, totalSteps, labels, layout));
         net.init();
         return net;
@@ -173,8 +176,8 @@ public final class NetworkFactory {
      * @param layout the fastText table's layout: {@link EmbeddingLayout#DENSE} or {@link EmbeddingLayout#SPARSE}
      * @return the network configuration
      */
-    public static MultiLayerConfiguration configuration(TrainguardConfig config, long totalSteps, List<String> labels,
-                                                        EmbeddingLayout layout) {
+    public static MultiLayerConfiguration configuration(
+            TrainguardConfig config, long totalSteps, List<String> labels, EmbeddingLayout layout) {
         if (layout == EmbeddingLayout.AUTO) {
             throw new IllegalArgumentException("resolve the layout with NetworkFactory.layout first");
         }
@@ -197,13 +200,15 @@ public final class NetworkFactory {
             // decoupled weight decay scaled by the learning rate, as AdamW; biases are not decayed
             b.weightDecay(t.weightDecay(), true);
         }
-        t.maxGradNorm().ifPresent(n -> b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(n));
+        t.maxGradNorm().ifPresent(n -> b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(n));
 
         var list = b.list();
         if (layout == EmbeddingLayout.SPARSE && m instanceof FastTextModel) {
             // replaces embedding + average pooling; weight decay and clipping apply to the rows a step touched
             list.layer(new BagOfIdsEmbedding.Builder()
-                    .nIn(buckets).nOut(dim)
+                    .nIn(buckets)
+                    .nOut(dim)
                     .weightInit(WeightInit.NORMAL)
                     .updater(tableUpdater(t, totalSteps))
                     .build());
@@ -211,7 +216,8 @@ public final class NetworkFactory {
             return list.build();
         }
         list.layer(new EmbeddingSequenceLayer.Builder()
-                .nIn(buckets).nOut(dim)
+                .nIn(buckets)
+                .nOut(dim)
                 .inputLength(m.features().maxLength())
                 .outputDataFormat(RNNFormat.NCW)
                 .hasBias(false)
@@ -220,7 +226,8 @@ public final class NetworkFactory {
         int pooledSize = dim;
         if (m instanceof CnnModel cnn) {
             list.layer(new Convolution1DLayer.Builder()
-                    .nIn(dim).nOut(cnn.convFilters())
+                    .nIn(dim)
+                    .nOut(cnn.convFilters())
                     .kernelSize(cnn.convKernelSize())
                     .convolutionMode(ConvolutionMode.Same)
                     .activation(Activation.RELU)
@@ -236,7 +243,8 @@ public final class NetworkFactory {
 
     private static OutputLayer output(TrainguardConfig config, List<String> labels, int inputs, int classes) {
         OutputLayer.Builder out = new OutputLayer.Builder(lossFunction(config, labels))
-                .nIn(inputs).nOut(classes)
+                .nIn(inputs)
+                .nOut(classes)
                 .activation(Activation.SOFTMAX);
         if (config.model().dropout() > 0) {
             out.dropOut(1.0 - config.model().dropout()); // DL4J takes the probability of keeping an input
@@ -255,18 +263,25 @@ public final class NetworkFactory {
 
     private static WarmupSchedule schedule(TrainingConfig t, long totalSteps) {
         long warmup = Math.round(t.warmupRatio() * totalSteps);
-        WarmupSchedule.Shape shape = switch (t.lrSchedule()) {
-            case COSINE -> WarmupSchedule.Shape.COSINE;
-            case LINEAR -> WarmupSchedule.Shape.LINEAR;
-            case CONSTANT -> WarmupSchedule.Shape.CONSTANT;
-        };
+        WarmupSchedule.Shape shape =
+                switch (t.lrSchedule()) {
+                    case COSINE -> WarmupSchedule.Shape.COSINE;
+                    case LINEAR -> WarmupSchedule.Shape.LINEAR;
+                    case CONSTANT -> WarmupSchedule.Shape.CONSTANT;
+                };
         return new WarmupSchedule(shape, t.learningRate(), warmup, totalSteps);
     }
 
     private static IUpdater updater(TrainingConfig t, long totalSteps) {
         WarmupSchedule schedule = schedule(t, totalSteps);
         return switch (t.optimizer()) {
-            case ADAM -> Adam.builder().learningRateSchedule(schedule).beta1(t.adamBeta1()).beta2(t.adamBeta2()).epsilon(t.adamEpsilon()).build();
+            case ADAM ->
+                Adam.builder()
+                        .learningRateSchedule(schedule)
+                        .beta1(t.adamBeta1())
+                        .beta2(t.adamBeta2())
+                        .epsilon(t.adamEpsilon())
+                        .build();
             case SGD -> new Sgd(schedule);
         };
     }
@@ -283,5 +298,4 @@ public final class NetworkFactory {
         }
         return new LossMCXENT(Nd4j.createFromArray(weights).castTo(DataType.FLOAT));
     }
-
 }

@@ -32,8 +32,11 @@ public final class WarmupSchedule implements ISchedule {
      * @param warmupSteps steps of linear warm-up
      * @param totalSteps steps of the whole run
      */
-    public WarmupSchedule(@JsonProperty("shape") Shape shape, @JsonProperty("peak") double peak,
-                          @JsonProperty("warmupSteps") long warmupSteps, @JsonProperty("totalSteps") long totalSteps) {
+    public WarmupSchedule(
+            @JsonProperty("shape") Shape shape,
+            @JsonProperty("peak") double peak,
+            @JsonProperty("warmupSteps") long warmupSteps,
+            @JsonProperty("totalSteps") long totalSteps) {
         this.shape = shape;
         this.peak = peak;
         this.warmupSteps = warmupSteps;
@@ -85,7 +88,10 @@ public final class WarmupSchedule implements ISchedule {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WarmupSchedule w && w.shape == shape && w.peak == peak && w.warmupSteps == warmupSteps
+        return o instanceof WarmupSchedule w
+                && w.shape == shape
+                && w.peak == peak
+                && w.warmupSteps == warmupSteps
                 && w.totalSteps == totalSteps;
     }
 

@@ -1,7 +1,5 @@
 package org.trainguard.trainer.report;
 
-import org.trainguard.core.io.AtomicFiles;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -34,6 +32,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.config.Durations;
+import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.trainer.eval.EvalResult;
@@ -139,8 +138,7 @@ public final class ReportWriter {
      * @throws IOException when a file cannot be written; training can carry on without a report,
      *                     so callers in the training loop should log this and continue
      */
-    public List<Path> write(List<Map<String, Object>> metricsLines, Optional<EvalResult> latest)
-            throws IOException {
+    public List<Path> write(List<Map<String, Object>> metricsLines, Optional<EvalResult> latest) throws IOException {
         Objects.requireNonNull(metricsLines, "metricsLines");
         Objects.requireNonNull(latest, "latest");
         long started = System.nanoTime();
@@ -165,8 +163,12 @@ public final class ReportWriter {
             written.add(savePng(confusionChart(latest.get()), CONFUSION_MATRIX_PNG));
         }
         written.add(writeIndex(history, latest, written));
-        LOG.info("report written to {}: {} plots from {} metrics lines in {} ms", reportDir,
-                written.size() - 1, metricsLines.size(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "report written to {}: {} plots from {} metrics lines in {} ms",
+                reportDir,
+                written.size() - 1,
+                metricsLines.size(),
+                (System.nanoTime() - started) / 1_000_000);
         return Collections.unmodifiableList(written);
     }
 
@@ -225,8 +227,13 @@ public final class ReportWriter {
     }
 
     private static XYChart lineChart(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("step").yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("step")
+                .yAxisTitle(yTitle)
+                .build();
         Styler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
@@ -257,9 +264,13 @@ public final class ReportWriter {
         List<String> labels = result.labels();
         long[][] confusion = result.confusion();
         int n = labels.size();
-        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("Confusion matrix at step " + result.step())
-                .xAxisTitle("predicted").yAxisTitle("true").build();
+                .xAxisTitle("predicted")
+                .yAxisTitle("true")
+                .build();
         // The heat map puts its first row at the bottom; rows are reversed so the first label
         // reads at the top, as in the text table.
         List<String> rowLabels = new ArrayList<>(labels);
@@ -296,8 +307,7 @@ public final class ReportWriter {
         return target;
     }
 
-    private Path writeIndex(MetricsHistory history, Optional<EvalResult> latest, List<Path> plots)
-            throws IOException {
+    private Path writeIndex(MetricsHistory history, Optional<EvalResult> latest, List<Path> plots) throws IOException {
         Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -318,29 +328,45 @@ public final class ReportWriter {
         long version = now.toEpochMilli();
         for (Path plot : plots) {
             String name = plot.getFileName().toString();
-            html.append("<figure><figcaption>").append(escape(plotTitle(name))).append("</figcaption>")
-                    .append("<img src=\"").append(escape(name)).append("?v=").append(version)
-                    .append("\" alt=\"").append(escape(plotTitle(name))).append("\" width=\"")
-                    .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\"></figure>\n");
+            html.append("<figure><figcaption>")
+                    .append(escape(plotTitle(name)))
+                    .append("</figcaption>")
+                    .append("<img src=\"")
+                    .append(escape(name))
+                    .append("?v=")
+                    .append(version)
+                    .append("\" alt=\"")
+                    .append(escape(plotTitle(name)))
+                    .append("\" width=\"")
+                    .append(WIDTH)
+                    .append("\" height=\"")
+                    .append(HEIGHT)
+                    .append("\"></figure>\n");
         }
         if (plots.isEmpty()) {
             html.append("<p>No metrics to plot yet.</p>\n");
         }
         html.append("</main>\n<aside class=\"run\">\n<h1>Training report</h1>\n")
-                .append("<p>Updated ").append(escape(now.toString())).append(" (UTC)</p>\n");
+                .append("<p>Updated ")
+                .append(escape(now.toString()))
+                .append(" (UTC)</p>\n");
         html.append(runSummary(now));
         Optional<Map<String, Object>> lastTrain = history.last("train");
         if (lastTrain.isPresent()) {
             html.append("<h2>Latest training step</h2>\n<pre>")
-                    .append(escape(trainSummary(lastTrain.get()))).append("</pre>\n");
+                    .append(escape(trainSummary(lastTrain.get())))
+                    .append("</pre>\n");
         }
         if (latest.isPresent()) {
             html.append("<h2>Latest evaluation</h2>\n<pre>")
-                    .append(escape(EvalTables.format(latest.get()))).append("</pre>\n");
+                    .append(escape(EvalTables.format(latest.get())))
+                    .append("</pre>\n");
         } else {
             html.append("<p>No evaluation yet.</p>\n");
         }
-        configYaml.ifPresent(yaml -> html.append("<h2>Configuration</h2>\n<pre>").append(escape(yaml)).append("</pre>\n"));
+        configYaml.ifPresent(yaml -> html.append("<h2>Configuration</h2>\n<pre>")
+                .append(escape(yaml))
+                .append("</pre>\n"));
         html.append("</aside>\n</div>\n</body>\n</html>\n");
         Path target = reportDir.resolve(INDEX_HTML);
         AtomicFiles.replace(target, out -> {
@@ -371,19 +397,42 @@ public final class ReportWriter {
         }
         SessionState s = read.get();
         StringBuilder t = new StringBuilder("<h2>Run</h2>\n<table class=\"summary\">\n");
-        row(t, "status", s.status().name() + s.exitInfo().map(e -> " (exit " + e.code() + ": " + e.reason() + ")").orElse(""));
-        row(t, "step", s.step() + " of " + s.totalSteps() + ", epoch " + Math.min(s.epoch() + 1, Math.max(1, s.totalEpochs())) + " of "
-                + s.totalEpochs());
-        row(t, "best checkpoint", s.bestSoFar().map(b -> "checkpoints/checkpoint-" + b.step() + " (" + b.metric() + " "
-                + String.format(Locale.ROOT, "%.4f", b.value()) + ")").orElse("none yet"));
+        row(
+                t,
+                "status",
+                s.status().name()
+                        + s.exitInfo()
+                                .map(e -> " (exit " + e.code() + ": " + e.reason() + ")")
+                                .orElse(""));
+        row(
+                t,
+                "step",
+                s.step() + " of " + s.totalSteps() + ", epoch " + Math.min(s.epoch() + 1, Math.max(1, s.totalEpochs()))
+                        + " of " + s.totalEpochs());
+        row(
+                t,
+                "best checkpoint",
+                s.bestSoFar()
+                        .map(b -> "checkpoints/checkpoint-" + b.step() + " (" + b.metric() + " "
+                                + String.format(Locale.ROOT, "%.4f", b.value()) + ")")
+                        .orElse("none yet"));
         Instant end = s.status().live() ? now : s.updatedAt();
-        row(t, "duration", Durations.format(Duration.between(s.startedAt(), end).withNanos(0).abs()) + " since "
-                + s.startedAt().truncatedTo(ChronoUnit.SECONDS) + (s.restarts() > 0 ? ", " + s.restarts() + " restart(s)" : ""));
+        row(
+                t,
+                "duration",
+                Durations.format(Duration.between(s.startedAt(), end)
+                                .withNanos(0)
+                                .abs()) + " since " + s.startedAt().truncatedTo(ChronoUnit.SECONDS)
+                        + (s.restarts() > 0 ? ", " + s.restarts() + " restart(s)" : ""));
         return t.append("</table>\n").toString();
     }
 
     private static void row(StringBuilder table, String name, String value) {
-        table.append("<tr><td>").append(escape(name)).append("</td><td>").append(escape(value)).append("</td></tr>\n");
+        table.append("<tr><td>")
+                .append(escape(name))
+                .append("</td><td>")
+                .append(escape(value))
+                .append("</td></tr>\n");
     }
 
     private static String trainSummary(Map<String, Object> line) {

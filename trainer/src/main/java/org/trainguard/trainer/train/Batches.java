@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Batches {
 
-    private Batches() {
-    }
+    private Batches() {}
 
     /**
      * @param ids every example's feature ids

@@ -25,10 +25,10 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.features.FeatureSettings;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code final/}: what inference needs: the model (without optimizer state), the labels, the
@@ -64,8 +64,7 @@ public final class FinalBundle {
     private static final String TEMP_PREFIX = "." + DIR_NAME + ".tmp-";
     private static final String OLD_PREFIX = "." + DIR_NAME + ".old-";
 
-    private FinalBundle() {
-    }
+    private FinalBundle() {}
 
     /**
      * The content of {@code bundle.json}.
@@ -82,13 +81,37 @@ public final class FinalBundle {
      *     {@link #SOURCE_BEST} (the best checkpoint, {@code eval.load_best_at_end}) or
      *     {@link #SOURCE_CHECKPOINT} ({@code trainer export} of a checkpoint)
      */
-    public record Description(int formatVersion, List<String> labels, FeatureSettings features, String allowLabel,
-                              List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion, String source) {
+    public record Description(
+            int formatVersion,
+            List<String> labels,
+            FeatureSettings features,
+            String allowLabel,
+            List<String> harmfulLabels,
+            long step,
+            Instant createdAt,
+            String trainguardVersion,
+            String source) {
 
         /** Without a source: bundles of earlier versions, which always held the last step. */
-        public Description(int formatVersion, List<String> labels, FeatureSettings features, String allowLabel,
-                           List<String> harmfulLabels, long step, Instant createdAt, String trainguardVersion) {
-            this(formatVersion, labels, features, allowLabel, harmfulLabels, step, createdAt, trainguardVersion, SOURCE_LAST);
+        public Description(
+                int formatVersion,
+                List<String> labels,
+                FeatureSettings features,
+                String allowLabel,
+                List<String> harmfulLabels,
+                long step,
+                Instant createdAt,
+                String trainguardVersion) {
+            this(
+                    formatVersion,
+                    labels,
+                    features,
+                    allowLabel,
+                    harmfulLabels,
+                    step,
+                    createdAt,
+                    trainguardVersion,
+                    SOURCE_LAST);
         }
     }
 
@@ -117,8 +140,7 @@ public final class FinalBundle {
      * @param legacy true when the folder has no manifest at all but looks like a bundle of an
      *     earlier trainguard (which wrote none)
      */
-    public record Check(State state, String problem, boolean legacy) {
-    }
+    public record Check(State state, String problem, boolean legacy) {}
 
     /**
      * Writes and commits the bundle.
@@ -131,15 +153,22 @@ public final class FinalBundle {
      * @return the bundle folder
      * @throws IOException when writing fails; an earlier bundle then stays
      */
-    public static Path write(Path outputDir, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
+    public static Path write(
+            Path outputDir,
+            MultiLayerNetwork net,
+            Description description,
+            Map<String, Object> metrics,
+            String configYaml)
             throws IOException {
         Path target = outputDir.resolve(DIR_NAME);
-        Path tmp = outputDir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        Path tmp = outputDir.resolve(
+                TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.createDirectory(tmp);
         try {
             writeInto(tmp, net, description, metrics, configYaml);
             pauseForTests();
-            Path old = outputDir.resolve(OLD_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+            Path old = outputDir.resolve(
+                    OLD_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
             if (Files.exists(target)) {
                 AtomicFiles.moveAtomically(target, old);
             }
@@ -166,7 +195,8 @@ public final class FinalBundle {
      * @return the bundle folder
      * @throws IOException when writing fails, or {@code target} exists and is not an empty folder
      */
-    public static Path export(Path target, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
+    public static Path export(
+            Path target, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
             throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
@@ -174,7 +204,8 @@ public final class FinalBundle {
             throw new IOException(target + " cannot be a model folder");
         }
         Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + absolute.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+        Path tmp = parent.resolve("." + absolute.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.createDirectory(tmp);
         try {
             writeInto(tmp, net, description, metrics, configYaml);
@@ -190,15 +221,19 @@ public final class FinalBundle {
         }
     }
 
-    private static void writeInto(Path tmp, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
+    private static void writeInto(
+            Path tmp, MultiLayerNetwork net, Description description, Map<String, Object> metrics, String configYaml)
             throws IOException {
         AtomicFiles.writeDurably(tmp.resolve(MODEL_ZIP), out -> ModelSerializer.writeModel(net, out, false));
-        AtomicFiles.writeDurably(tmp.resolve(BUNDLE_JSON), out -> out.write(Json.mapper().writeValueAsBytes(description)));
+        AtomicFiles.writeDurably(
+                tmp.resolve(BUNDLE_JSON), out -> out.write(Json.mapper().writeValueAsBytes(description)));
         if (!metrics.isEmpty()) {
-            AtomicFiles.writeDurably(tmp.resolve(METRICS_JSON), out -> out.write(Json.mapper().writeValueAsBytes(metrics)));
+            AtomicFiles.writeDurably(
+                    tmp.resolve(METRICS_JSON), out -> out.write(Json.mapper().writeValueAsBytes(metrics)));
         }
         if (configYaml != null) {
-            AtomicFiles.writeDurably(tmp.resolve(CONFIG_YAML), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.writeDurably(
+                    tmp.resolve(CONFIG_YAML), out -> out.write(configYaml.getBytes(StandardCharsets.UTF_8)));
         }
         writeManifest(tmp, description);
         CheckpointStore.Verification v = new CheckpointStore(tmp.getParent()).verify(tmp);
@@ -211,7 +246,8 @@ public final class FinalBundle {
         List<CheckpointManifest.FileEntry> entries = new ArrayList<>();
         try (Stream<Path> files = Files.list(tmp)) {
             for (Path f : files.sorted().toList()) {
-                entries.add(new CheckpointManifest.FileEntry(f.getFileName().toString(), Files.size(f), Hashing.sha256(f)));
+                entries.add(
+                        new CheckpointManifest.FileEntry(f.getFileName().toString(), Files.size(f), Hashing.sha256(f)));
             }
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
@@ -220,7 +256,8 @@ public final class FinalBundle {
         provenance.put("trainguard_version", description.trainguardVersion());
         provenance.put("java", System.getProperty("java.version"));
         provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, description.step(), Instant.now(), entries, provenance);
+        CheckpointManifest m = new CheckpointManifest(
+                CheckpointManifest.FORMAT_VERSION, description.step(), Instant.now(), entries, provenance);
         byte[] json = Json.mapper().writeValueAsBytes(m);
         AtomicFiles.writeDurably(tmp.resolve(CheckpointManifest.FILE_NAME), out -> out.write(json));
         AtomicFiles.fsyncDirectory(tmp);
@@ -287,7 +324,11 @@ public final class FinalBundle {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot read the evaluation at step {} from {} ({}); the bundle is written without {}", step, metricsJsonl, e.toString(),
+            LOG.warn(
+                    "cannot read the evaluation at step {} from {} ({}); the bundle is written without {}",
+                    step,
+                    metricsJsonl,
+                    e.toString(),
                     METRICS_JSON);
         }
         return Map.of();
@@ -313,10 +354,12 @@ public final class FinalBundle {
             throw new ModelFileException(bundleDir + " is not a trainguard model folder: no " + BUNDLE_JSON
                     + " (point --model at a run's final/ folder)");
         }
-        String fix = "; use the " + BUNDLE_JSON + " written with this model (start the trainer again with the run's config to rebuild "
-                + DIR_NAME + "/)";
+        String fix = "; use the " + BUNDLE_JSON
+                + " written with this model (start the trainer again with the run's config to rebuild " + DIR_NAME
+                + "/)";
         if (Files.size(f) > MAX_BUNDLE_JSON_BYTES) {
-            throw new ModelFileException(f + " is " + Files.size(f) + " bytes, more than a bundle description can be" + fix);
+            throw new ModelFileException(
+                    f + " is " + Files.size(f) + " bytes, more than a bundle description can be" + fix);
         }
         Description d;
         try {
@@ -328,7 +371,8 @@ public final class FinalBundle {
                 throw new ModelFileException(f + " is not valid JSON: it ends early" + where(e.getLocation()) + fix);
             }
             Throwable cause = e.getCause();
-            String what = cause instanceof IllegalArgumentException ? cause.getMessage()
+            String what = cause instanceof IllegalArgumentException
+                    ? cause.getMessage()
                     : "field " + fieldPath(e) + " is missing or has the wrong type";
             throw new ModelFileException(f + ": " + what + where(e.getLocation()) + fix);
         }
@@ -336,8 +380,8 @@ public final class FinalBundle {
             throw new ModelFileException(f + " is empty" + fix);
         }
         if (d.formatVersion() > FORMAT_VERSION) {
-            throw new ModelFileException(f + ": bundle format " + d.formatVersion() + " is newer than this build supports ("
-                    + FORMAT_VERSION + "); upgrade trainguard");
+            throw new ModelFileException(f + ": bundle format " + d.formatVersion()
+                    + " is newer than this build supports (" + FORMAT_VERSION + "); upgrade trainguard");
         }
         String problem = null;
         if (d.formatVersion() < 1) {
@@ -361,19 +405,29 @@ public final class FinalBundle {
             throw new ModelFileException(f + ": " + problem + fix);
         }
         return d.harmfulLabels() == null || d.source() == null
-                ? new Description(d.formatVersion(), d.labels(), d.features(), d.allowLabel(),
-                        d.harmfulLabels() == null ? List.of() : d.harmfulLabels(), d.step(), d.createdAt(), d.trainguardVersion(),
+                ? new Description(
+                        d.formatVersion(),
+                        d.labels(),
+                        d.features(),
+                        d.allowLabel(),
+                        d.harmfulLabels() == null ? List.of() : d.harmfulLabels(),
+                        d.step(),
+                        d.createdAt(),
+                        d.trainguardVersion(),
                         d.source() == null ? SOURCE_LAST : d.source())
                 : d;
     }
 
     private static String where(JsonLocation at) {
-        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return at == null || at.getLineNr() < 1
+                ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     private static String fieldPath(DatabindException e) {
         StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e instanceof JsonMappingException j ? j.getPath() : List.<JsonMappingException.Reference>of()) {
+        for (JsonMappingException.Reference r :
+                e instanceof JsonMappingException j ? j.getPath() : List.<JsonMappingException.Reference>of()) {
             if (r.getFieldName() != null) {
                 sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
             } else if (r.getIndex() >= 0) {
@@ -399,26 +453,38 @@ public final class FinalBundle {
         }
         Path manifest = bundleDir.resolve(CheckpointManifest.FILE_NAME);
         if (!Files.exists(manifest)) {
-            boolean legacy = Files.isRegularFile(bundleDir.resolve(BUNDLE_JSON)) && Files.isRegularFile(bundleDir.resolve(MODEL_ZIP));
-            return new Check(State.BROKEN, "no " + CheckpointManifest.FILE_NAME
-                    + (legacy ? " (written by an earlier trainguard, which wrote none)" : ""), legacy);
+            boolean legacy = Files.isRegularFile(bundleDir.resolve(BUNDLE_JSON))
+                    && Files.isRegularFile(bundleDir.resolve(MODEL_ZIP));
+            return new Check(
+                    State.BROKEN,
+                    "no " + CheckpointManifest.FILE_NAME
+                            + (legacy ? " (written by an earlier trainguard, which wrote none)" : ""),
+                    legacy);
         }
         try {
             if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
-                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is " + Files.size(manifest) + " bytes, more than a bundle's "
-                        + "manifest can be", false);
+                return new Check(
+                        State.BROKEN,
+                        CheckpointManifest.FILE_NAME + " is " + Files.size(manifest) + " bytes, more than a bundle's "
+                                + "manifest can be",
+                        false);
             }
         } catch (IOException e) {
             return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " is unreadable: " + e.getMessage(), false);
         }
-        CheckpointStore.Verification v = new CheckpointStore(bundleDir.getParent() == null ? bundleDir : bundleDir.getParent()).verify(bundleDir);
+        CheckpointStore.Verification v = new CheckpointStore(
+                        bundleDir.getParent() == null ? bundleDir : bundleDir.getParent())
+                .verify(bundleDir);
         if (!v.ok()) {
             return new Check(State.BROKEN, v.problem(), false);
         }
-        List<String> listed = v.manifest().orElseThrow().files().stream().map(CheckpointManifest.FileEntry::name).toList();
+        List<String> listed = v.manifest().orElseThrow().files().stream()
+                .map(CheckpointManifest.FileEntry::name)
+                .toList();
         for (String name : listed) {
             if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
-                return new Check(State.BROKEN, CheckpointManifest.FILE_NAME + " lists a file outside the folder", false);
+                return new Check(
+                        State.BROKEN, CheckpointManifest.FILE_NAME + " lists a file outside the folder", false);
             }
         }
         for (String needed : List.of(MODEL_ZIP, BUNDLE_JSON)) {

@@ -1,7 +1,6 @@
 package org.trainguard.trainer.train;
 
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,8 @@ import org.trainguard.trainer.features.Featurizer;
  * @param settings the feature settings
  * @param fingerprint a hash of the data files and the split
  */
-public record RunData(FeaturizedData train, Optional<FeaturizedData> validation, FeatureSettings settings, String fingerprint) {
+public record RunData(
+        FeaturizedData train, Optional<FeaturizedData> validation, FeatureSettings settings, String fingerprint) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunData.class);
 
@@ -41,7 +41,13 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
      */
     public static FeatureSettings featureSettings(TrainguardConfig config) {
         var f = config.model().features();
-        return new FeatureSettings(f.buckets(), f.maxLength(), f.wordNgrams(), f.charNgrams(), f.charNgramMin(), f.charNgramMax(),
+        return new FeatureSettings(
+                f.buckets(),
+                f.maxLength(),
+                f.wordNgrams(),
+                f.charNgrams(),
+                f.charNgramMin(),
+                f.charNgramMax(),
                 f.lowercase());
     }
 
@@ -54,8 +60,14 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
         DataConfig d = config.data();
         var c = d.csv();
         DataSpec.Format format = d.formatOf(file) == DataFormat.CSV ? DataSpec.Format.CSV : DataSpec.Format.JSONL;
-        return new DataSpec(file, format, d.textField(), d.labelField(),
-                new CsvLayout(c.header(), c.columns(), c.textColumns(), c.labelColumn(), c.delimiter()), d.labelMap(), config.labels(),
+        return new DataSpec(
+                file,
+                format,
+                d.textField(),
+                d.labelField(),
+                new CsvLayout(c.header(), c.columns(), c.textColumns(), c.labelColumn(), c.delimiter()),
+                d.labelMap(),
+                config.labels(),
                 d.skipBadRecords());
     }
 
@@ -80,24 +92,37 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
         String trainSha = sha(d.train());
         Optional<String> valSha = d.validation().map(RunData::sha);
         boolean split = d.validation().isEmpty() && d.validationSplit() > 0;
-        String splitKey = "split=" + d.validationSplit() + "|seed=" + config.training().seed();
-        String fp = split ? Hashing.sha256(trainSha + "|" + splitKey) : Hashing.sha256(trainSha + "|val=" + valSha.orElse("none"));
-        String extra = String.join(",", config.labels()) + "|" + d.textField() + "|" + d.labelField() + "|" + d.labelMap() + "|" + d.csv();
-        String reading = "trainguard-run-data/" + READING_VERSION + "|" + extra + "|skip_bad_records=" + d.skipBadRecords()
-                + "|features=" + settings.fingerprint();
+        String splitKey =
+                "split=" + d.validationSplit() + "|seed=" + config.training().seed();
+        String fp = split
+                ? Hashing.sha256(trainSha + "|" + splitKey)
+                : Hashing.sha256(trainSha + "|val=" + valSha.orElse("none"));
+        String extra = String.join(",", config.labels()) + "|" + d.textField() + "|" + d.labelField() + "|"
+                + d.labelMap() + "|" + d.csv();
+        String reading = "trainguard-run-data/" + READING_VERSION + "|" + extra + "|skip_bad_records="
+                + d.skipBadRecords() + "|features=" + settings.fingerprint();
         Supplier<Parts> parts = memoize(() -> readParts(config, split));
 
-        byte[] trainKey = key(reading + "|train|" + d.formatOf(d.train()) + "|" + trainSha + "|" + (split ? splitKey : "whole"));
-        FeaturizedData trainF = FeatureCache.load(d.cacheDir(), d.train(), trainKey, settings, featurizer, () -> parts.get().train());
-        LOG.info("training data: {} examples from {}{}, {} feature ids per example on average", trainF.size(), d.train().getFileName(),
-                trainF.fromCache() ? " (featurized cache)" : "", trainF.size() == 0 ? 0 : trainF.totalIds() / trainF.size());
+        byte[] trainKey =
+                key(reading + "|train|" + d.formatOf(d.train()) + "|" + trainSha + "|" + (split ? splitKey : "whole"));
+        FeaturizedData trainF =
+                FeatureCache.load(d.cacheDir(), d.train(), trainKey, settings, featurizer, () -> parts.get()
+                        .train());
+        LOG.info(
+                "training data: {} examples from {}{}, {} feature ids per example on average",
+                trainF.size(),
+                d.train().getFileName(),
+                trainF.fromCache() ? " (featurized cache)" : "",
+                trainF.size() == 0 ? 0 : trainF.totalIds() / trainF.size());
         warnOfLabelsWithoutExamples(config, trainF);
         Optional<FeaturizedData> valF = Optional.empty();
         if (split || d.validation().isPresent()) {
             Path source = d.validation().orElse(d.train());
-            byte[] valKey = key(reading + "|validation|" + d.formatOf(source) + "|" + (split ? trainSha + "|" + splitKey : valSha.orElseThrow()));
-            valF = Optional.of(FeatureCache.load(d.cacheDir(), source, valKey, settings, featurizer,
-                    () -> parts.get().validation().orElseThrow()));
+            byte[] valKey = key(reading + "|validation|" + d.formatOf(source) + "|"
+                    + (split ? trainSha + "|" + splitKey : valSha.orElseThrow()));
+            valF = Optional.of(FeatureCache.load(d.cacheDir(), source, valKey, settings, featurizer, () -> parts.get()
+                    .validation()
+                    .orElseThrow()));
             LOG.info("validation data: {} examples", valF.get().size());
         }
         return new RunData(trainF, valF, settings, fp);
@@ -122,26 +147,36 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
         }
         if (!missing.isEmpty() && missing.size() < labels.size()) {
             int n = labels.size();
-            String shown = missing.size() <= 10 ? String.join(", ", missing) : String.join(", ", missing.subList(0, 10)) + ", ...";
-            LOG.warn("{} of {} configured labels have no training examples ({}): the model can never predict them, and macro-F1 "
-                    + "counts each as F1 0, so it cannot exceed {} and compares checkpoints on the other labels only. "
-                    + "Add examples, or remove the labels from `labels`", missing.size(), n, shown,
+            String shown = missing.size() <= 10
+                    ? String.join(", ", missing)
+                    : String.join(", ", missing.subList(0, 10)) + ", ...";
+            LOG.warn(
+                    "{} of {} configured labels have no training examples ({}): the model can never predict them, and macro-F1 "
+                            + "counts each as F1 0, so it cannot exceed {} and compares checkpoints on the other labels only. "
+                            + "Add examples, or remove the labels from `labels`",
+                    missing.size(),
+                    n,
+                    shown,
                     String.format(java.util.Locale.ROOT, "%.3f", (n - missing.size()) / (double) n));
         }
         return missing;
     }
 
     /** The examples of both parts, read only when the feature cache cannot serve them. */
-    private record Parts(LabeledData train, Optional<LabeledData> validation) {
-    }
+    private record Parts(LabeledData train, Optional<LabeledData> validation) {}
 
     private static Parts readParts(TrainguardConfig config, boolean split) {
         DataConfig d = config.data();
         LabeledData train = read(config, d.train());
         if (split) {
-            Splits.Split s = Splits.holdOut(train, d.validationSplit(), config.training().seed());
-            LOG.info("held out {} of {} examples of {} for validation (validation_split {})", s.validation().size(), train.size(),
-                    d.train().getFileName(), d.validationSplit());
+            Splits.Split s =
+                    Splits.holdOut(train, d.validationSplit(), config.training().seed());
+            LOG.info(
+                    "held out {} of {} examples of {} for validation (validation_split {})",
+                    s.validation().size(),
+                    train.size(),
+                    d.train().getFileName(),
+                    d.validationSplit());
             return new Parts(s.train(), Optional.of(s.validation()));
         }
         return new Parts(train, d.validation().map(v -> read(config, v)));
@@ -180,5 +215,4 @@ public record RunData(FeaturizedData train, Optional<FeaturizedData> validation,
             throw new java.io.UncheckedIOException("cannot read " + file, e);
         }
     }
-
 }

@@ -64,7 +64,9 @@ final class StartupHeartbeat implements AutoCloseable {
 
     private void beat() {
         try {
-            Heartbeat.write(outputDir, new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now(), phase));
+            Heartbeat.write(
+                    outputDir,
+                    new Heartbeat(ProcessHandle.current().pid(), SessionStatus.STARTING, 0, 0, Instant.now(), phase));
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot write the start-up heartbeat: {}", e.toString());
         }

@@ -24,6 +24,7 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.session.ModelFileException;
 import org.trainguard.session.ModelReader;
 import org.trainguard.session.ResumeMode;
@@ -38,7 +39,6 @@ import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.model.NetworkFactory;
 import org.trainguard.trainer.report.ReportWriter;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * The whole training job of the {@code trainer} command: data, network, session, evaluation,
@@ -56,8 +56,7 @@ public final class TrainingRun {
      * @param step steps done
      * @param finalEval the last evaluation, if any
      */
-    public record Result(int exitCode, String reason, long step, Optional<EvalResult> finalEval) {
-    }
+    public record Result(int exitCode, String reason, long step, Optional<EvalResult> finalEval) {}
 
     private final TrainguardConfig config;
     private final ResumeMode resume;
@@ -73,7 +72,12 @@ public final class TrainingRun {
      * @param out where evaluation tables are printed
      * @param terminal where a live progress bar is drawn, or null for plain log lines
      */
-    public TrainingRun(TrainguardConfig config, ResumeMode resume, Optional<Path> resumePath, PrintStream out, PrintStream terminal) {
+    public TrainingRun(
+            TrainguardConfig config,
+            ResumeMode resume,
+            Optional<Path> resumePath,
+            PrintStream out,
+            PrintStream terminal) {
         this(config, resume, resumePath, out, terminal, null);
     }
 
@@ -85,8 +89,13 @@ public final class TrainingRun {
      * @param terminal where a live progress bar is drawn, or null for plain log lines
      * @param warmup ND4J starting in the background (see {@link Warmup}), or null to start it here
      */
-    public TrainingRun(TrainguardConfig config, ResumeMode resume, Optional<Path> resumePath, PrintStream out, PrintStream terminal,
-                       Warmup warmup) {
+    public TrainingRun(
+            TrainguardConfig config,
+            ResumeMode resume,
+            Optional<Path> resumePath,
+            PrintStream out,
+            PrintStream terminal,
+            Warmup warmup) {
         this.warmup = warmup;
         this.config = config;
         this.resume = resume;
@@ -105,46 +114,69 @@ public final class TrainingRun {
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
         try (RunLock lock = RunLock.acquire(outputDir, "");
-             StartupHeartbeat startup = StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
+                StartupHeartbeat startup =
+                        StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
             RunFiles.requireNoLink(RunLayout.metrics(outputDir), "the metrics log");
             startup.phase(Heartbeat.Phase.LOADING_DATA);
             RunData data = RunData.load(config);
             startup.phase(Heartbeat.Phase.STARTING);
-            long batches = (data.train().size() + config.training().batchSize() - 1) / config.training().batchSize();
+            long batches = (data.train().size() + config.training().batchSize() - 1)
+                    / config.training().batchSize();
             int accumulate = config.training().gradientAccumulationSteps();
             // the optimizer steps: each takes `accumulate` batches, the last of an epoch what is left
-            long totalSteps = (batches + accumulate - 1) / accumulate * config.training().epochs();
+            long totalSteps =
+                    (batches + accumulate - 1) / accumulate * config.training().epochs();
             if (config.training().maxSteps().isPresent()) {
                 totalSteps = Math.min(totalSteps, config.training().maxSteps().getAsLong());
             }
             String backend = (warmup == null ? Warmup.start() : warmup).backend();
-            EmbeddingLayout layout = NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
+            EmbeddingLayout layout =
+                    NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
             if (accumulate > 1 && layout == EmbeddingLayout.SPARSE) {
                 if (config.model().embedding() == EmbeddingLayout.SPARSE) {
-                    throw new org.trainguard.core.config.ConfigException("training.gradient_accumulation_steps",
-                            "training.gradient_accumulation_steps: " + accumulate + " needs model.embedding dense or auto (the row-sparse "
+                    throw new org.trainguard.core.config.ConfigException(
+                            "training.gradient_accumulation_steps",
+                            "training.gradient_accumulation_steps: " + accumulate
+                                    + " needs model.embedding dense or auto (the row-sparse "
                                     + "step updates the rows of one batch only), found model.embedding sparse");
                 }
-                LOG.info("training.gradient_accumulation_steps is {}: the embedding is dense (the row-sparse step updates the rows of one "
-                        + "batch only)", accumulate);
+                LOG.info(
+                        "training.gradient_accumulation_steps is {}: the embedding is dense (the row-sparse step updates the rows of one "
+                                + "batch only)",
+                        accumulate);
                 layout = EmbeddingLayout.DENSE;
             }
             MultiLayerNetwork net = NetworkFactory.build(config, totalSteps, config.labels(), layout);
-            LOG.info("{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
-                    config.model().type(), layout.name().toLowerCase(java.util.Locale.ROOT),
-                    net.numParams(), config.labels().size(), config.labels().size() <= 50 ? String.join(", ", config.labels())
-                            : String.join(", ", config.labels().subList(0, 10)) + ", ...", backend);
+            LOG.info(
+                    "{} network ({} embedding): {} parameters, {} classes ({}); ND4J {}",
+                    config.model().type(),
+                    layout.name().toLowerCase(java.util.Locale.ROOT),
+                    net.numParams(),
+                    config.labels().size(),
+                    config.labels().size() <= 50
+                            ? String.join(", ", config.labels())
+                            : String.join(", ", config.labels().subList(0, 10)) + ", ...",
+                    backend);
             startup.phase(Heartbeat.Phase.RESTORING);
-            try (TrainingSessionManager session = TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
-                 MetricsLog metrics = new MetricsLog(RunLayout.metrics(outputDir));
-                 Awake awake = keepAwake(outputDir)) {
+            try (TrainingSessionManager session =
+                            TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
+                    MetricsLog metrics = new MetricsLog(RunLayout.metrics(outputDir));
+                    Awake awake = keepAwake(outputDir)) {
                 startup.close();
                 if (session.step() >= totalSteps || session.stoppedEarly().isPresent()) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps"
-                            + session.stoppedEarly().map(why -> " (" + why + ")").orElse("") + "; " + RunLayout.finalDir(outputDir)
+                            + session.stoppedEarly()
+                                    .map(why -> " (" + why + ")")
+                                    .orElse("") + "; " + RunLayout.finalDir(outputDir)
                             + " holds the model (train again with --resume never, which archives this run)";
-                    TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
-                            config.training().batchSize(), config.training().seed(), config.data().shuffle()), TrainingHooks.NONE);
+                    TrainingSessionManager.Outcome outcome = session.fit(
+                            new FeaturizedIterator(
+                                    data.train(),
+                                    config.labels(),
+                                    config.training().batchSize(),
+                                    config.training().seed(),
+                                    config.data().shuffle()),
+                            TrainingHooks.NONE);
                     ensureFinal(session, outputDir, net);
                     if (!outcome.completed()) {
                         return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.empty());
@@ -155,21 +187,33 @@ public final class TrainingRun {
                 }
                 Hooks hooks = new Hooks(net, data, metrics, outputDir, totalSteps);
                 try {
-                    TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
-                            config.training().batchSize(), config.training().seed(), config.data().shuffle()), hooks);
+                    TrainingSessionManager.Outcome outcome = session.fit(
+                            new FeaturizedIterator(
+                                    data.train(),
+                                    config.labels(),
+                                    config.training().batchSize(),
+                                    config.training().seed(),
+                                    config.data().shuffle()),
+                            hooks);
                     if (outcome.completed()) {
                         try {
-                            writeFinal(outputDir, chooseFinal(session, net, hooks.latest == null ? Map.of() : hooks.latest.toMap()));
+                            writeFinal(
+                                    outputDir,
+                                    chooseFinal(session, net, hooks.latest == null ? Map.of() : hooks.latest.toMap()));
                         } catch (IOException e) {
-                            session.fail(ExitCode.FAILURE.code(), "training completed, but " + FinalBundle.DIR_NAME + "/ could not be written: " + e);
+                            session.fail(
+                                    ExitCode.FAILURE.code(),
+                                    "training completed, but " + FinalBundle.DIR_NAME + "/ could not be written: " + e);
                             throw e;
                         }
                         reportLateSignal(session);
                         session.stoppedEarly().ifPresent(why -> out.println("early stopping: " + why));
                         hooks.refreshReport();
-                        out.println("training completed: " + session.step() + " steps; model in " + outputDir.resolve(FinalBundle.DIR_NAME));
+                        out.println("training completed: " + session.step() + " steps; model in "
+                                + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
-                    return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
+                    return new Result(
+                            outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
                 } catch (TrainingDivergedException e) {
                     session.fail(ExitCode.DIVERGED.code(), e.getMessage());
                     throw e;
@@ -190,7 +234,7 @@ public final class TrainingRun {
     /** While the run trains the machine must not sleep ({@code session.inhibit_sleep}). */
     private Awake keepAwake(Path outputDir) {
         if (!config.session().inhibitSleep()) {
-            return () -> { };
+            return () -> {};
         }
         Optional<SleepInhibitor> inhibitor = SleepInhibitor.acquire("trainguard training run in " + outputDir);
         return () -> inhibitor.ifPresent(SleepInhibitor::close);
@@ -229,19 +273,30 @@ public final class TrainingRun {
         var t = config.training();
         var c = config.checkpoint();
         SessionOptions.Builder b = SessionOptions.builder(t.outputDir())
-                .seed(t.seed()).epochs(t.epochs())
-                .checkpointEverySteps(c.everySteps()).keepLast(c.keepLast()).keepBest(c.keepBest())
+                .seed(t.seed())
+                .epochs(t.epochs())
+                .checkpointEverySteps(c.everySteps())
+                .keepLast(c.keepLast())
+                .keepBest(c.keepBest())
                 .evalEverySteps(config.eval().everySteps())
-                .autosaveInterval(config.session().autosaveInterval()).heartbeatInterval(config.session().heartbeatInterval())
+                .autosaveInterval(config.session().autosaveInterval())
+                .heartbeatInterval(config.session().heartbeatInterval())
                 .logEverySteps(t.logEverySteps())
-                .metric(config.eval().metric().name().toLowerCase(java.util.Locale.ROOT), config.eval().greaterIsBetter())
+                .metric(
+                        config.eval().metric().name().toLowerCase(java.util.Locale.ROOT),
+                        config.eval().greaterIsBetter())
                 .resume(resume)
                 .config(config.source().map(Path::toString).orElse(""), config.sha256())
                 .fingerprint("labels", Hashing.sha256(String.join("\n", config.labels())))
                 .fingerprint("features", data.settings().fingerprint())
                 .fingerprint("data", data.fingerprint())
-                .fingerprint("batching", "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle=" + config.data().shuffle()
-                        + (t.gradientAccumulationSteps() > 1 ? "|gradient_accumulation_steps=" + t.gradientAccumulationSteps() : ""))
+                .fingerprint(
+                        "batching",
+                        "batch_size=" + t.batchSize() + "|seed=" + t.seed() + "|shuffle="
+                                + config.data().shuffle()
+                                + (t.gradientAccumulationSteps() > 1
+                                        ? "|gradient_accumulation_steps=" + t.gradientAccumulationSteps()
+                                        : ""))
                 .gradientAccumulationSteps(t.gradientAccumulationSteps())
                 .advisoryFingerprint("optimization", Hashing.sha256(String.valueOf(trainingSettings())))
                 .provenance("config", config.toMap());
@@ -270,13 +325,20 @@ public final class TrainingRun {
     }
 
     /** The model {@code final/} is built from: the last step's, or the best checkpoint's with {@code eval.load_best_at_end}. */
-    private record FinalSource(MultiLayerNetwork net, long step, Map<String, Object> metrics, String source) {
-    }
+    private record FinalSource(MultiLayerNetwork net, long step, Map<String, Object> metrics, String source) {}
 
     private void writeFinal(Path outputDir, FinalSource f) throws IOException {
-        FinalBundle.Description d = new FinalBundle.Description(FinalBundle.FORMAT_VERSION, config.labels(), RunData.featureSettings(config),
-                config.eval().allowLabel(), config.eval().harmfulLabels(), f.step(), Instant.now(),
-                Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion()).orElse("dev"), f.source());
+        FinalBundle.Description d = new FinalBundle.Description(
+                FinalBundle.FORMAT_VERSION,
+                config.labels(),
+                RunData.featureSettings(config),
+                config.eval().allowLabel(),
+                config.eval().harmfulLabels(),
+                f.step(),
+                Instant.now(),
+                Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion())
+                        .orElse("dev"),
+                f.source());
         FinalBundle.write(outputDir, f.net(), d, f.metrics(), config.toYaml());
         mirrorFinal(outputDir);
     }
@@ -288,8 +350,11 @@ public final class TrainingRun {
                 new CheckpointMirror(target).copyFinal(outputDir.resolve(FinalBundle.DIR_NAME));
                 LOG.info("mirrored {}/ to {} and verified it", FinalBundle.DIR_NAME, target.describe());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("mirroring {}/ to {} failed: {}; the mirrored checkpoints still hold the model", FinalBundle.DIR_NAME,
-                        m.describe(), e.getMessage());
+                LOG.warn(
+                        "mirroring {}/ to {} failed: {}; the mirrored checkpoints still hold the model",
+                        FinalBundle.DIR_NAME,
+                        m.describe(),
+                        e.getMessage());
             }
         });
     }
@@ -300,40 +365,81 @@ public final class TrainingRun {
      * verifies, the network as the last step left it. {@code metrics.json} gets the evaluation at the
      * chosen step and says which was chosen.
      */
-    private FinalSource chooseFinal(TrainingSessionManager session, MultiLayerNetwork last, Map<String, Object> lastMetrics) throws IOException {
+    private FinalSource chooseFinal(
+            TrainingSessionManager session, MultiLayerNetwork last, Map<String, Object> lastMetrics)
+            throws IOException {
         long end = session.step();
         Path metricsJsonl = RunLayout.metrics(config.training().outputDir());
         if (config.eval().loadBestAtEnd()) {
             Optional<BestCheckpoint> best = session.best();
             if (best.isEmpty()) {
-                LOG.warn("eval.load_best_at_end is on, but no evaluation ranked a checkpoint (is there validation data?); {}/ holds the last "
-                        + "step, {}", FinalBundle.DIR_NAME, end);
+                LOG.warn(
+                        "eval.load_best_at_end is on, but no evaluation ranked a checkpoint (is there validation data?); {}/ holds the last "
+                                + "step, {}",
+                        FinalBundle.DIR_NAME,
+                        end);
             } else if (best.get().step() == end) {
-                LOG.info("the last step, {}, is also the best by {} ({}); {}/ holds it", end, best.get().metric(), best.get().value(),
+                LOG.info(
+                        "the last step, {}, is also the best by {} ({}); {}/ holds it",
+                        end,
+                        best.get().metric(),
+                        best.get().value(),
                         FinalBundle.DIR_NAME);
-                return new FinalSource(last, end, selection(lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics,
-                        FinalBundle.SOURCE_BEST, best.get(), end), FinalBundle.SOURCE_BEST);
+                return new FinalSource(
+                        last,
+                        end,
+                        selection(
+                                lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics,
+                                FinalBundle.SOURCE_BEST,
+                                best.get(),
+                                end),
+                        FinalBundle.SOURCE_BEST);
             } else {
-                Path dir = session.checkpoints().dir().resolve(CheckpointStore.PREFIX + best.get().step());
-                CheckpointStore.Verification v = Files.isDirectory(dir) ? session.checkpoints().verify(dir)
+                Path dir = session.checkpoints()
+                        .dir()
+                        .resolve(CheckpointStore.PREFIX + best.get().step());
+                CheckpointStore.Verification v = Files.isDirectory(dir)
+                        ? session.checkpoints().verify(dir)
                         : new CheckpointStore.Verification(false, "it no longer exists", Optional.empty());
                 if (v.ok()) {
-                    MultiLayerNetwork net = ModelReader.readMultiLayerNetwork(dir.resolve(FinalBundle.MODEL_ZIP), false);
-                    LOG.info("eval.load_best_at_end: {}/ holds {} (best {} = {}), not the last step {}", FinalBundle.DIR_NAME, dir.getFileName(),
-                            best.get().metric(), best.get().value(), end);
-                    return new FinalSource(net, best.get().step(), selection(FinalBundle.evaluationAt(metricsJsonl, best.get().step()),
-                            FinalBundle.SOURCE_BEST, best.get(), end), FinalBundle.SOURCE_BEST);
+                    MultiLayerNetwork net =
+                            ModelReader.readMultiLayerNetwork(dir.resolve(FinalBundle.MODEL_ZIP), false);
+                    LOG.info(
+                            "eval.load_best_at_end: {}/ holds {} (best {} = {}), not the last step {}",
+                            FinalBundle.DIR_NAME,
+                            dir.getFileName(),
+                            best.get().metric(),
+                            best.get().value(),
+                            end);
+                    return new FinalSource(
+                            net,
+                            best.get().step(),
+                            selection(
+                                    FinalBundle.evaluationAt(
+                                            metricsJsonl, best.get().step()),
+                                    FinalBundle.SOURCE_BEST,
+                                    best.get(),
+                                    end),
+                            FinalBundle.SOURCE_BEST);
                 }
-                LOG.warn("eval.load_best_at_end is on, but the best checkpoint {} does not verify ({}); {}/ holds the last step, {}",
-                        dir.getFileName(), v.problem(), FinalBundle.DIR_NAME, end);
+                LOG.warn(
+                        "eval.load_best_at_end is on, but the best checkpoint {} does not verify ({}); {}/ holds the last step, {}",
+                        dir.getFileName(),
+                        v.problem(),
+                        FinalBundle.DIR_NAME,
+                        end);
             }
         }
         Map<String, Object> m = lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics;
-        return new FinalSource(last, end, config.eval().loadBestAtEnd() ? selection(m, FinalBundle.SOURCE_LAST, null, end) : m,
+        return new FinalSource(
+                last,
+                end,
+                config.eval().loadBestAtEnd() ? selection(m, FinalBundle.SOURCE_LAST, null, end) : m,
                 FinalBundle.SOURCE_LAST);
     }
 
-    private static Map<String, Object> selection(Map<String, Object> metrics, String source, BestCheckpoint best, long end) {
+    private static Map<String, Object> selection(
+            Map<String, Object> metrics, String source, BestCheckpoint best, long end) {
         Map<String, Object> m = new LinkedHashMap<>(metrics);
         Map<String, Object> sel = new LinkedHashMap<>();
         sel.put("source", source);
@@ -364,7 +470,9 @@ public final class TrainingRun {
             } catch (ModelFileException e) {
                 held = -1;
             }
-            long expected = config.eval().loadBestAtEnd() ? session.best().map(BestCheckpoint::step).orElse(session.step()) : session.step();
+            long expected = config.eval().loadBestAtEnd()
+                    ? session.best().map(BestCheckpoint::step).orElse(session.step())
+                    : session.step();
             if (held != expected) {
                 wanted = chooseFinal(session, net, Map.of());
             }
@@ -372,24 +480,31 @@ public final class TrainingRun {
                 FinalBundle.removeUnfinished(outputDir);
                 return;
             }
-            why = held < 0 ? "has a " + FinalBundle.BUNDLE_JSON + " that cannot be read"
-                    : "holds step " + held + ", but eval.load_best_at_end is " + config.eval().loadBestAtEnd() + ", which selects step "
-                            + wanted.step();
+            why = held < 0
+                    ? "has a " + FinalBundle.BUNDLE_JSON + " that cannot be read"
+                    : "holds step " + held + ", but eval.load_best_at_end is "
+                            + config.eval().loadBestAtEnd() + ", which selects step " + wanted.step();
         } else {
-            why = check.state() == FinalBundle.State.MISSING ? "is missing (a trainer was stopped before writing it, or it was removed)"
+            why = check.state() == FinalBundle.State.MISSING
+                    ? "is missing (a trainer was stopped before writing it, or it was removed)"
                     : "does not verify (" + check.problem() + ")";
         }
         if (wanted == null) {
             wanted = chooseFinal(session, net, Map.of());
         }
         String from = wanted.step() == session.step()
-                ? session.state().lastCheckpointRef().map(c -> Path.of(c.path()).getFileName().toString()).orElse("the last checkpoint")
+                ? session.state()
+                        .lastCheckpointRef()
+                        .map(c -> Path.of(c.path()).getFileName().toString())
+                        .orElse("the last checkpoint")
                 : CheckpointStore.PREFIX + wanted.step();
         LOG.warn("{} {}: rebuilding it from {} (step {})", dir, why, from, wanted.step());
         try {
             writeFinal(outputDir, wanted);
         } catch (IOException e) {
-            session.fail(ExitCode.FAILURE.code(), "the run completed, but " + FinalBundle.DIR_NAME + "/ could not be rebuilt: " + e);
+            session.fail(
+                    ExitCode.FAILURE.code(),
+                    "the run completed, but " + FinalBundle.DIR_NAME + "/ could not be rebuilt: " + e);
             throw e;
         }
         FinalBundle.Check after = FinalBundle.check(dir);
@@ -401,8 +516,12 @@ public final class TrainingRun {
 
     /** A stop signal after the last step does not interrupt anything left: say what became of it. */
     private static void reportLateSignal(TrainingSessionManager session) {
-        session.stopSignal().ifPresent(s -> LOG.warn("SIG{} arrived after the last step: the run is complete, so {}/ was finished; "
-                + "exiting 0 (completed)", s.name(), FinalBundle.DIR_NAME));
+        session.stopSignal()
+                .ifPresent(s -> LOG.warn(
+                        "SIG{} arrived after the last step: the run is complete, so {}/ was finished; "
+                                + "exiting 0 (completed)",
+                        s.name(),
+                        FinalBundle.DIR_NAME));
     }
 
     /** Evaluation, metrics lines and plots. */
@@ -425,8 +544,11 @@ public final class TrainingRun {
             this.report = new ReportWriter(outputDir.resolve(RunLayout.REPORT)).withConfig(config.toYaml());
             List<String> labels = config.labels();
             int allow = labels.indexOf(config.eval().allowLabel());
-            int[] harmful = config.eval().harmfulLabels().stream().mapToInt(labels::indexOf).toArray();
-            this.evaluator = new ModelEvaluator(labels, allow, harmful, config.eval().batchSize());
+            int[] harmful = config.eval().harmfulLabels().stream()
+                    .mapToInt(labels::indexOf)
+                    .toArray();
+            this.evaluator =
+                    new ModelEvaluator(labels, allow, harmful, config.eval().batchSize());
         }
 
         @Override

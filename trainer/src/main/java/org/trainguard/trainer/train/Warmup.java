@@ -44,13 +44,15 @@ public final class Warmup {
      */
     public static Warmup start() {
         CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(warm());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "trainguard-warmup");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        f.complete(warm());
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                },
+                "trainguard-warmup");
         t.setDaemon(true);
         t.start();
         return new Warmup(f);
@@ -93,13 +95,24 @@ public final class Warmup {
         MultiLayerNetwork tiny = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(1)
                 .updater(new Adam(1e-3))
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(1.0)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(1.0)
+                .trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE)
                 .list()
-                .layer(new EmbeddingSequenceLayer.Builder().nIn(8).nOut(2).inputLength(3).outputDataFormat(RNNFormat.NCW).hasBias(false)
+                .layer(new EmbeddingSequenceLayer.Builder()
+                        .nIn(8)
+                        .nOut(2)
+                        .inputLength(3)
+                        .outputDataFormat(RNNFormat.NCW)
+                        .hasBias(false)
                         .build())
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(2).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(2)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         tiny.init();
         // One step and one prediction, shaped like the classifier's batches (ids, mask, one-hot labels): the

@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.BestCheckpoint;
-import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.checkpoint.TrainingState;
 import org.trainguard.core.io.Hashing;
@@ -39,8 +38,8 @@ class CheckpointsPruneTest {
             byte[] model = new byte[4096];
             random.nextBytes(model);
             Files.write(dir.resolve("model.zip"), model);
-            TrainingState state = new TrainingState(1, step, 0, step, step * 16, 42, 0.01, 300, 1.0, "f1_macro", 0.5,
-                    steps[0], Map.of(), Map.of());
+            TrainingState state = new TrainingState(
+                    1, step, 0, step, step * 16, 42, 0.01, 300, 1.0, "f1_macro", 0.5, steps[0], Map.of(), Map.of());
             Files.write(dir.resolve(TrainingState.FILE_NAME), Json.mapper().writeValueAsBytes(state));
             store.commit(dir, step, Map.of());
         }
@@ -76,7 +75,10 @@ class CheckpointsPruneTest {
         assertEquals(0, r.code(), r.err() + r.out());
         List<CheckpointStore.Checkpoint> left = store.list();
         // 25 is the best recorded in the newest good checkpoint's state; 50 is the newest that verifies
-        assertEquals(List.of(25L, 50L), left.stream().map(CheckpointStore.Checkpoint::step).toList(), r.out());
+        assertEquals(
+                List.of(25L, 50L),
+                left.stream().map(CheckpointStore.Checkpoint::step).toList(),
+                r.out());
         left.forEach(c -> assertTrue(store.verify(c.dir()).ok()));
         try (Stream<Path> broken = Files.list(store.dir().resolve(CheckpointStore.BROKEN_DIR_NAME))) {
             List<Path> moved = broken.toList();
@@ -93,7 +95,10 @@ class CheckpointsPruneTest {
         store.writeBest(new BestCheckpoint("f1_macro", 0.9, 50, "checkpoint-50", true));
         TrainerFixture.CliRun r = prune("1");
         assertEquals(0, r.code(), r.err());
-        assertEquals(List.of(25L, 50L, 100L), store.list().stream().map(CheckpointStore.Checkpoint::step).toList(), r.out());
+        assertEquals(
+                List.of(25L, 50L, 100L),
+                store.list().stream().map(CheckpointStore.Checkpoint::step).toList(),
+                r.out());
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,11 +18,11 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.trainer.train.TrainingRun;
 import org.trainguard.core.checkpoint.DiskGuard;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
+import org.trainguard.trainer.train.TrainingRun;
 
 /**
  * The disk-space guard with real trainer processes writing to a small tmpfs mounted by the test (skipped where
@@ -37,7 +36,9 @@ class DiskGuardIT {
     /** Mounts a tmpfs of {@code size} on the run's output folder, or skips the test. */
     private void mountTmpfs(Path at, String size) throws Exception {
         Files.createDirectories(at);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+                .redirectErrorStream(true)
+                .start();
         String said = new String(p.getInputStream().readAllBytes());
         boolean ok = p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0;
         Assumptions.assumeTrue(ok, () -> "cannot mount a tmpfs here: " + said.strip());
@@ -47,12 +48,16 @@ class DiskGuardIT {
     @AfterEach
     void unmount() throws Exception {
         if (mounted != null) {
-            new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor(1, TimeUnit.MINUTES);
+            new ProcessBuilder("umount", "-l", mounted.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor(1, TimeUnit.MINUTES);
         }
     }
 
     @Test
-    void aFullDiskStopsTheRunBeforeTheNextCheckpointWithExit7AfterDeletingWhatRotationWouldDelete(@TempDir Path tmp) throws Exception {
+    void aFullDiskStopsTheRunBeforeTheNextCheckpointWithExit7AfterDeletingWhatRotationWouldDelete(@TempDir Path tmp)
+            throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, 4, "", "disk_margin_mb: 4"); // keep_last 3, every 25 steps
         mountTmpfs(f.output, "48m");
         ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
@@ -72,7 +77,8 @@ class DiskGuardIT {
             // leave half a checkpoint free
             size = DiskGuard.sizeOnDisk(cps.resolve("checkpoint-100"));
             long free = Files.getFileStore(f.output).getUsableSpace();
-            try (RandomAccessFile filler = new RandomAccessFile(f.output.resolve("filler.bin").toFile(), "rw")) {
+            try (RandomAccessFile filler =
+                    new RandomAccessFile(f.output.resolve("filler.bin").toFile(), "rw")) {
                 byte[] block = new byte[1 << 20];
                 long want = free - size / 2;
                 for (long written = 0; written < want; written += block.length) {
@@ -91,8 +97,16 @@ class DiskGuardIT {
         assertTrue(log.contains("deleted checkpoint-50 now, which rotation would delete after the next save"), log);
         assertTrue(log.contains("not enough disk space for the checkpoint at step 125"), log);
         assertFalse(Files.exists(cps.resolve("checkpoint-50")), "rotated out early");
-        assertTrue(new CheckpointStore(f.output).verify(cps.resolve("checkpoint-75")).ok(), "the best is kept");
-        assertTrue(new CheckpointStore(f.output).verify(cps.resolve("checkpoint-100")).ok(), "the last good checkpoint is kept");
+        assertTrue(
+                new CheckpointStore(f.output)
+                        .verify(cps.resolve("checkpoint-75"))
+                        .ok(),
+                "the best is kept");
+        assertTrue(
+                new CheckpointStore(f.output)
+                        .verify(cps.resolve("checkpoint-100"))
+                        .ok(),
+                "the last good checkpoint is kept");
         assertFalse(Files.exists(cps.resolve("checkpoint-125")));
         try (var left = Files.list(cps)) {
             assertTrue(left.noneMatch(x -> x.getFileName().toString().startsWith(".tmp-")), "nothing half written");
@@ -101,12 +115,16 @@ class DiskGuardIT {
         assertEquals(SessionStatus.FAILED, s.status());
         assertEquals(7, s.exitInfo().orElseThrow().code());
         assertNotNull(s.disk(), "the session file says how much is missing");
-        assertTrue(s.disk().missingBytes() > 0 && s.disk().neededBytes() >= size + (4 << 20), s.disk().toString());
+        assertTrue(
+                s.disk().missingBytes() > 0 && s.disk().neededBytes() >= size + (4 << 20),
+                s.disk().toString());
         assertEquals(s.disk().neededBytes() - s.disk().freeBytes(), s.disk().missingBytes());
         assertEquals(125, s.disk().step());
 
         TrainerFixture.CliRun status = TrainerFixture.cli("status", "--config", f.config.toString());
-        assertTrue(status.out().contains("not enough space for the next checkpoint") && status.out().contains(s.disk().missingBytes() + " missing"),
+        assertTrue(
+                status.out().contains("not enough space for the next checkpoint")
+                        && status.out().contains(s.disk().missingBytes() + " missing"),
                 status.out());
 
         // with the space back, the same command resumes from checkpoint-100 and completes
@@ -135,15 +153,25 @@ class DiskGuardIT {
         String log = log(tmp);
         assertEquals(7, p.exitValue(), log);
         assertTrue(log.contains("error: not enough disk space to start the run in " + f.output), log);
-        assertTrue(log.contains("the next checkpoint needs") && log.contains("bytes) free") && log.contains("bytes) missing"), log);
+        assertTrue(
+                log.contains("the next checkpoint needs")
+                        && log.contains("bytes) free")
+                        && log.contains("bytes) missing"),
+                log);
         assertFalse(Files.exists(f.output.resolve(CheckpointStore.DIR_NAME).resolve("checkpoint-25")));
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(7, s.exitInfo().orElseThrow().code());
-        assertTrue(s.disk().neededBytes() > 8L << 20 && s.disk().freeBytes() < 6L << 20, s.disk().toString());
+        assertTrue(
+                s.disk().neededBytes() > 8L << 20 && s.disk().freeBytes() < 6L << 20,
+                s.disk().toString());
     }
 
     private static void signal(String name, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                        .start()
+                        .waitFor());
     }
 
     private static String log(Path tmp) {

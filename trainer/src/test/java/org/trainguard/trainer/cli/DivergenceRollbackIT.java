@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -73,7 +72,8 @@ class DivergenceRollbackIT {
     }
 
     @Test
-    void aDivergedRunRollsBackWithALowerLearningRateAndAKilledRolledBackRunResumesExactly(@TempDir Path tmp) throws Exception {
+    void aDivergedRunRollsBackWithALowerLearningRateAndAKilledRolledBackRunResumesExactly(@TempDir Path tmp)
+            throws Exception {
         Path a = tmp.resolve("a");
         Path configA = config(a, "rollback_lr_factor: 1.0e-5");
         Process pa = start(a, configA, "trainer.log");
@@ -89,13 +89,21 @@ class DivergenceRollbackIT {
         assertEquals(1.0e-5, r.lrFactor());
         assertEquals("NaN", r.loss());
         List<Map<String, Object>> lines = MetricsLog.read(outA.resolve("metrics.jsonl"));
-        Map<String, Object> logged = lines.stream().filter(l -> "rollback".equals(l.get("type"))).findFirst().orElseThrow();
+        Map<String, Object> logged = lines.stream()
+                .filter(l -> "rollback".equals(l.get("type")))
+                .findFirst()
+                .orElseThrow();
         assertEquals(9, ((Number) logged.get("step")).intValue());
         assertEquals(5, ((Number) logged.get("to_step")).intValue());
-        double lrAfter = lines.stream().filter(l -> "train".equals(l.get("type")) && ((Number) l.get("step")).intValue() == 20)
-                .mapToDouble(l -> ((Number) l.get("learning_rate")).doubleValue()).findFirst().orElseThrow();
+        double lrAfter = lines.stream()
+                .filter(l -> "train".equals(l.get("type")) && ((Number) l.get("step")).intValue() == 20)
+                .mapToDouble(l -> ((Number) l.get("learning_rate")).doubleValue())
+                .findFirst()
+                .orElseThrow();
         assertEquals(0.1, lrAfter, 1e-9, "the learning rate is lowered for the rest of the run");
-        assertTrue(read(a.resolve("trainer.log")).contains("rollback 1 of 3, back to checkpoint-5"), read(a.resolve("trainer.log")));
+        assertTrue(
+                read(a.resolve("trainer.log")).contains("rollback 1 of 3, back to checkpoint-5"),
+                read(a.resolve("trainer.log")));
         TrainerFixture.CliRun status = TrainerFixture.cli("status", "--config", configA.toString());
         assertTrue(status.out().contains("1, the last at step 9 (loss NaN) back to step 5"), status.out());
 
@@ -104,7 +112,9 @@ class DivergenceRollbackIT {
         Path configB = config(b, "rollback_lr_factor: 1.0e-5");
         Process pb = start(b, configB, "trainer.log");
         SessionStore storeB = new SessionStore(b.resolve("run"));
-        waitFor(() -> storeB.read().state().map(s -> !s.rollbacks().isEmpty()).orElse(false) || !pb.isAlive(), "the rollback");
+        waitFor(
+                () -> storeB.read().state().map(s -> !s.rollbacks().isEmpty()).orElse(false) || !pb.isAlive(),
+                "the rollback");
         pb.destroyForcibly();
         assertTrue(pb.waitFor(1, TimeUnit.MINUTES));
         assertEquals(137, pb.exitValue(), () -> read(b.resolve("trainer.log")));
@@ -120,9 +130,13 @@ class DivergenceRollbackIT {
         assertEquals(0, resumed.exitValue(), () -> read(b.resolve("trainer2.log")));
         SessionState sb = storeB.read().state().orElseThrow();
         assertEquals(1, sb.rollbacks().size(), "no second divergence: " + sb.rollbacks());
-        assertTrue(read(b.resolve("trainer2.log")).contains("continuing the rollback from step 9 to step 5"), read(b.resolve("trainer2.log")));
+        assertTrue(
+                read(b.resolve("trainer2.log")).contains("continuing the rollback from step 9 to step 5"),
+                read(b.resolve("trainer2.log")));
         assertEquals(1, sb.resumes().size());
-        assertArrayEquals(TrainerFixture.finalParams(outA), TrainerFixture.finalParams(b.resolve("run")),
+        assertArrayEquals(
+                TrainerFixture.finalParams(outA),
+                TrainerFixture.finalParams(b.resolve("run")),
                 "a resumed rolled-back run ends with the same model as the rolled-back run that was not killed");
     }
 

@@ -8,16 +8,11 @@ import static org.trainguard.testing.Waits.waitFor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
-import org.trainguard.trainer.eval.MetricsLog;
 
 /**
  * {@code eval.early_stopping} with real trainer processes: the run ends as completed before its last step, and a run
@@ -51,8 +46,14 @@ class EarlyStoppingIT {
         assertEquals(SessionStatus.COMPLETED, done.status());
         // macro-F1 cannot improve by more than 1.0: the evaluations after the first (20) count, 40 to 100
         assertEquals(100, stop, () -> straight.log("straight"));
-        assertEquals(new SessionState.EarlyStopping(4, 1.0, 4, true), done.earlyStoppingState().orElseThrow());
-        assertTrue(done.exitInfo().orElseThrow().reason().contains("stopped early at step 100 of 225: f1_macro has not improved"),
+        assertEquals(
+                new SessionState.EarlyStopping(4, 1.0, 4, true),
+                done.earlyStoppingState().orElseThrow());
+        assertTrue(
+                done.exitInfo()
+                        .orElseThrow()
+                        .reason()
+                        .contains("stopped early at step 100 of 225: f1_macro has not improved"),
                 done.exitInfo().toString());
         String out = straight.log("straight");
         assertTrue(out.contains("early stopping: stopped early at step " + stop), out);
@@ -82,8 +83,12 @@ class EarlyStoppingIT {
         // started once more, the completed run trains no further
         Process third = killed.start("third");
         assertEquals(0, third.waitFor(), () -> killed.log("third"));
-        assertTrue(killed.log("third").contains("already completed " + stop + " steps (the run stopped early at step " + stop),
+        assertTrue(
+                killed.log("third")
+                        .contains("already completed " + stop + " steps (the run stopped early at step " + stop),
                 () -> killed.log("third"));
-        assertEquals(stop, new SessionStore(killed.output).read().state().orElseThrow().step());
+        assertEquals(
+                stop,
+                new SessionStore(killed.output).read().state().orElseThrow().step());
     }
 }

@@ -24,7 +24,9 @@ class EmbeddingLayoutTest {
         TrainerFixture f = TrainerFixture.create(tmp, 1, "", "");
         TrainerFixture.CliRun r = TrainerFixture.cli("--config", f.config.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(Optional.of(EmbeddingLayout.SPARSE), NetworkFactory.recordedLayout(f.output.resolve("final/model.zip")));
+        assertEquals(
+                Optional.of(EmbeddingLayout.SPARSE),
+                NetworkFactory.recordedLayout(f.output.resolve("final/model.zip")));
         String log = Files.readString(f.output.resolve("logs/trainer.log"));
         assertTrue(log.contains("(sparse embedding)"), log);
         // the default fasttext network gets the step of its own
@@ -37,7 +39,8 @@ class EmbeddingLayoutTest {
         TrainerFixture f = TrainerFixture.create(tmp, 1, "", "");
         setModelKey(f, "  embedding: dense\n");
         assertEquals(0, TrainerFixture.cli("--config", f.config.toString()).code());
-        assertEquals(Optional.of(EmbeddingLayout.DENSE), NetworkFactory.recordedLayout(f.output.resolve("final/model.zip")));
+        assertEquals(
+                Optional.of(EmbeddingLayout.DENSE), NetworkFactory.recordedLayout(f.output.resolve("final/model.zip")));
 
         // the same run continued for a second epoch by a configuration that does not name the layout
         TrainerFixture g = TrainerFixture.create(tmp, 2, "", "");
@@ -46,12 +49,20 @@ class EmbeddingLayoutTest {
         String log = Files.readString(g.output.resolve("logs/trainer.log"));
         assertTrue(log.contains("holds the dense embedding layout: resuming with it"), log);
         assertTrue(log.contains("starting at step 75"), log);
-        assertEquals(Optional.of(EmbeddingLayout.DENSE), NetworkFactory.recordedLayout(g.output.resolve("final/model.zip")));
+        assertEquals(
+                Optional.of(EmbeddingLayout.DENSE), NetworkFactory.recordedLayout(g.output.resolve("final/model.zip")));
 
-        TrainerFixture.CliRun p = TrainerFixture.cli("predict", "--model", g.output.resolve("final").toString(),
+        TrainerFixture.CliRun p = TrainerFixture.cli(
+                "predict",
+                "--model",
+                g.output.resolve("final").toString(),
                 "what time does the library open on sunday?");
         assertEquals(0, p.code(), p.err());
-        TrainerFixture.CliRun ev = TrainerFixture.cli("evaluate", "--model", g.output.resolve("final").toString(), "--data",
+        TrainerFixture.CliRun ev = TrainerFixture.cli(
+                "evaluate",
+                "--model",
+                g.output.resolve("final").toString(),
+                "--data",
                 tmp.resolve("val.jsonl").toString());
         assertEquals(0, ev.code(), ev.err());
         assertTrue(ev.out().contains("accuracy"), ev.out());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +36,21 @@ class FinalBundleIT {
         Path fin = f.output.resolve(FinalBundle.DIR_NAME);
         Process p = start(f, "first", List.of());
         assertEquals(0, p.waitFor(), () -> log(f, "first"));
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin).problem());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin)
+                .problem());
         float[] trained = params(fin);
 
         CheckpointStore.deleteRecursively(fin);
-        assertEquals(1, TrainerFixture.cli("checkpoints", "verify", "--config", f.config.toString()).code(),
+        assertEquals(
+                1,
+                TrainerFixture.cli("checkpoints", "verify", "--config", f.config.toString())
+                        .code(),
                 "a completed run without final/ fails verification");
         p = start(f, "deleted", List.of());
         assertEquals(0, p.waitFor(), () -> log(f, "deleted"));
         assertTrue(log(f, "deleted").contains("rebuilding it from checkpoint-75"), () -> log(f, "deleted"));
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin).problem());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin)
+                .problem());
         assertArrayEquals(trained, params(fin), "the rebuilt model is the trained one");
         assertTrue(Files.exists(fin.resolve(FinalBundle.METRICS_JSON)), "metrics.json is rebuilt from metrics.jsonl");
 
@@ -59,13 +63,18 @@ class FinalBundleIT {
         p = start(f, "damaged", List.of());
         assertEquals(0, p.waitFor(), () -> log(f, "damaged"));
         assertTrue(log(f, "damaged").contains("does not verify (model.zip"), () -> log(f, "damaged"));
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin).problem());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin)
+                .problem());
         assertArrayEquals(trained, params(fin));
-        assertEquals(0, TrainerFixture.cli("checkpoints", "verify", "--config", f.config.toString()).code());
+        assertEquals(
+                0,
+                TrainerFixture.cli("checkpoints", "verify", "--config", f.config.toString())
+                        .code());
     }
 
     @Test
-    void sigkillAfterTheLastCheckpointAndBeforeFinalIsCommittedIsRepairedAtTheNextStart(@TempDir Path tmp) throws Exception {
+    void sigkillAfterTheLastCheckpointAndBeforeFinalIsCommittedIsRepairedAtTheNextStart(@TempDir Path tmp)
+            throws Exception {
         TrainerFixture f = TrainerFixture.create(tmp, 1, "", "");
         Path fin = f.output.resolve(FinalBundle.DIR_NAME);
         Path pause = tmp.resolve("pause");
@@ -75,16 +84,26 @@ class FinalBundleIT {
         p.destroyForcibly(); // SIGKILL
         assertEquals(137, p.waitFor());
         assertFalse(Files.exists(fin), "final/ is not committed before the pause");
-        assertEquals(SessionStatus.COMPLETED, new SessionStore(f.output).read().state().orElseThrow().status());
+        assertEquals(
+                SessionStatus.COMPLETED,
+                new SessionStore(f.output).read().state().orElseThrow().status());
         assertTrue(unfinished(f.output), "the unfinished final/ write is there");
 
         Process again = start(f, "after", List.of());
         assertEquals(0, again.waitFor(), () -> log(f, "after"));
         assertTrue(log(f, "after").contains("is missing"), () -> log(f, "after"));
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin).problem());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin)
+                .problem());
         assertFalse(unfinished(f.output), "leftovers of the killed write are removed");
-        Path last = new CheckpointStore(f.output).list().get(new CheckpointStore(f.output).list().size() - 1).dir();
-        assertArrayEquals(ModelReader.readMultiLayerNetwork(last.resolve("model.zip"), false).params().toFloatVector(), params(fin));
+        Path last = new CheckpointStore(f.output)
+                .list()
+                .get(new CheckpointStore(f.output).list().size() - 1)
+                .dir();
+        assertArrayEquals(
+                ModelReader.readMultiLayerNetwork(last.resolve("model.zip"), false)
+                        .params()
+                        .toFloatVector(),
+                params(fin));
         TrainerFixture.CliRun predict = TrainerFixture.cli("predict", "--model", fin.toString(), "hello");
         assertEquals(0, predict.code(), predict.err());
     }
@@ -97,20 +116,32 @@ class FinalBundleIT {
         Process p = start(f, "term", List.of("-D" + FinalBundle.PAUSE_PROPERTY + "=" + pause));
         waitFor(() -> Files.exists(pause) || !p.isAlive(), 600, "the trainer to reach the final/ write");
         assertTrue(p.isAlive(), () -> log(f, "term"));
-        assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
-        waitFor(() -> log(f, "term").contains("SIGTERM received") || !p.isAlive(), 300, "the trainer to take the signal");
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-TERM", Long.toString(p.pid()))
+                        .start()
+                        .waitFor());
+        waitFor(
+                () -> log(f, "term").contains("SIGTERM received") || !p.isAlive(),
+                300,
+                "the trainer to take the signal");
         Files.delete(pause);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the trainer ends once final/ is written");
         assertEquals(0, p.exitValue(), () -> log(f, "term"));
         assertTrue(log(f, "term").contains("SIGTERM arrived after the last step"), () -> log(f, "term"));
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin).problem());
-        assertEquals(SessionStatus.COMPLETED, new SessionStore(f.output).read().state().orElseThrow().status());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(fin).state(), () -> FinalBundle.check(fin)
+                .problem());
+        assertEquals(
+                SessionStatus.COMPLETED,
+                new SessionStore(f.output).read().state().orElseThrow().status());
     }
 
     // ------------------------------------------------------------------ helpers
 
     private static float[] params(Path bundle) throws IOException {
-        return ModelReader.readMultiLayerNetwork(bundle.resolve(FinalBundle.MODEL_ZIP), false).params().toFloatVector();
+        return ModelReader.readMultiLayerNetwork(bundle.resolve(FinalBundle.MODEL_ZIP), false)
+                .params()
+                .toFloatVector();
     }
 
     private static boolean unfinished(Path output) throws IOException {
@@ -128,7 +159,12 @@ class FinalBundleIT {
         cmd.add(Processes.java());
         cmd.add("-Xmx1g");
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainerCli.class.getName(), "--config", f.config.toString()));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainerCli.class.getName(),
+                "--config",
+                f.config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(f.dir.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(f.dir.resolve(name + ".log").toFile());

@@ -8,16 +8,11 @@ import static org.trainguard.testing.Waits.waitFor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
-import org.trainguard.trainer.eval.MetricsLog;
 
 /**
  * {@code training.gradient_accumulation_steps} with real trainer processes: a run killed with SIGKILL and started
@@ -55,7 +50,9 @@ class GradientAccumulationIT {
         Process second = killed.start("second");
         assertEquals(0, second.waitFor(), () -> killed.log("second"));
         assertTrue(killed.log("second").contains("resuming from checkpoint-"), () -> killed.log("second"));
-        assertEquals(114, new SessionStore(killed.output).read().state().orElseThrow().step());
+        assertEquals(
+                114,
+                new SessionStore(killed.output).read().state().orElseThrow().step());
         assertArrayEquals(model, TrainerFixture.finalParams(killed.output), "killed at step " + killedAt);
     }
 }

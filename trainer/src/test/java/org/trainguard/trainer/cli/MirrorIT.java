@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,13 +68,17 @@ class MirrorIT {
             port = s.getLocalPort();
         }
         Path conf = tmp.resolve("s3proxy.properties");
-        Files.writeString(conf, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=trainguard-test",
-                "s3proxy.credential=" + secret,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + data, ""));
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "s3proxy.endpoint=http://127.0.0.1:" + port,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=trainguard-test",
+                        "s3proxy.credential=" + secret,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + data,
+                        ""));
         Process server = startS3Proxy(tmp, conf, port);
         try {
             TrainerFixture f = TrainerFixture.create(tmp, EPOCHS, "", """
@@ -99,7 +102,9 @@ class MirrorIT {
         TrainerFixture f = TrainerFixture.create(tmp, 1, "", "mirror: {path: " + notAFolder + "}");
         Process p = start(f, "failing", Map.of());
         assertEquals(0, p.waitFor(), () -> log(f, "failing"));
-        assertTrue(log(f, "failing").contains("mirroring checkpoint-75 to " + notAFolder + " failed (try 1 of 4)"), () -> log(f, "failing"));
+        assertTrue(
+                log(f, "failing").contains("mirroring checkpoint-75 to " + notAFolder + " failed (try 1 of 4)"),
+                () -> log(f, "failing"));
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, s.status());
         SessionState.Mirror m = s.mirrorState().orElseThrow();
@@ -125,16 +130,23 @@ class MirrorIT {
         assertTrue(log.contains("downloaded from the mirror"), log);
         int at = log.indexOf("resuming from checkpoint-");
         assertTrue(at >= 0, log);
-        long resumedAt = Long.parseLong(log.substring(at + "resuming from checkpoint-".length()).split("\\D", 2)[0]);
-        assertTrue(resumedAt >= mirrored && resumedAt < EPOCHS * 75L, "resumed at " + resumedAt + ", mirrored " + mirrored);
-        assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output),
+        long resumedAt = Long.parseLong(
+                log.substring(at + "resuming from checkpoint-".length()).split("\\D", 2)[0]);
+        assertTrue(
+                resumedAt >= mirrored && resumedAt < EPOCHS * 75L,
+                "resumed at " + resumedAt + ", mirrored " + mirrored);
+        assertArrayEquals(
+                uninterrupted,
+                TrainerFixture.finalParams(f.output),
                 "the run continued from the mirror on an empty folder is bit for bit the uninterrupted run");
         return resumedAt;
     }
 
     private static void assertMirrorHolds(TrainerFixture f, Path mirror, long resumedAt) throws IOException {
         Path mirrorCheckpoints = mirror.resolve("checkpoints");
-        assertArrayEquals(Files.readAllBytes(f.output.resolve("final/MANIFEST.json")), Files.readAllBytes(mirror.resolve("final/MANIFEST.json")),
+        assertArrayEquals(
+                Files.readAllBytes(f.output.resolve("final/MANIFEST.json")),
+                Files.readAllBytes(mirror.resolve("final/MANIFEST.json")),
                 "final/ is mirrored when it is written");
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, s.status());
@@ -143,7 +155,10 @@ class MirrorIT {
         assertNull(m.lastError(), m.toString());
         List<String> names;
         try (Stream<Path> l = Files.list(mirrorCheckpoints)) {
-            names = l.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).sorted().toList();
+            names = l.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("checkpoint-"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(names.contains("checkpoint-" + EPOCHS * 75), names.toString());
         assertTrue(names.size() <= 4, "the mirror keeps the newest 3 and the best: " + names);
@@ -156,8 +171,10 @@ class MirrorIT {
     private static void assertSecretNowhere(TrainerFixture f, String secret) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> all = Files.walk(f.dir)) {
-            all.filter(Files::isRegularFile).filter(p -> !p.startsWith(f.dir.resolve("s3data")))
-                    .filter(p -> !p.getFileName().toString().equals("s3proxy.properties")).forEach(files::add);
+            all.filter(Files::isRegularFile)
+                    .filter(p -> !p.startsWith(f.dir.resolve("s3data")))
+                    .filter(p -> !p.getFileName().toString().equals("s3proxy.properties"))
+                    .forEach(files::add);
         }
         assertTrue(files.stream().anyMatch(p -> p.endsWith("final/config.yaml")), files.toString());
         for (Path p : files) {
@@ -167,14 +184,21 @@ class MirrorIT {
     }
 
     private static long mirroredStep(TrainerFixture f) {
-        return new SessionStore(f.output).read().state().flatMap(SessionState::mirrorState).map(SessionState.Mirror::lastStep).orElse(-1L);
+        return new SessionStore(f.output)
+                .read()
+                .state()
+                .flatMap(SessionState::mirrorState)
+                .map(SessionState.Mirror::lastStep)
+                .orElse(-1L);
     }
 
     private static Process startS3Proxy(Path dir, Path conf, int port) throws Exception {
         String jar = System.getProperty("s3proxy.jar", "");
-        assertTrue(new File(jar).isFile(), "the build copies S3Proxy to target/s3proxy/s3proxy.jar before the ITs; found '" + jar + "'");
-        ProcessBuilder pb = new ProcessBuilder(Processes.java(), "-Xmx256m",
-                "-jar", jar, "--properties", conf.toString());
+        assertTrue(
+                new File(jar).isFile(),
+                "the build copies S3Proxy to target/s3proxy/s3proxy.jar before the ITs; found '" + jar + "'");
+        ProcessBuilder pb =
+                new ProcessBuilder(Processes.java(), "-Xmx256m", "-jar", jar, "--properties", conf.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("s3proxy.log").toFile());
         Process server = pb.start();
@@ -196,7 +220,10 @@ class MirrorIT {
         ProcessBuilder pb = TrainerFixture.process(f.dir, "--config", f.config.toString());
         // only the credentials this test gives: no profile, no instance metadata lookups
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", f.dir.resolve("no-aws-credentials").toString());
+        pb.environment()
+                .put(
+                        "AWS_SHARED_CREDENTIALS_FILE",
+                        f.dir.resolve("no-aws-credentials").toString());
         pb.environment().put("AWS_CONFIG_FILE", f.dir.resolve("no-aws-config").toString());
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().putAll(env);

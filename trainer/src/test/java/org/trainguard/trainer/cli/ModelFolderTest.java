@@ -37,6 +37,7 @@ class ModelFolderTest {
 
     @TempDir
     static Path shared;
+
     private static TrainerFixture run;
     private static Path good;
 
@@ -46,7 +47,8 @@ class ModelFolderTest {
         TrainerFixture.CliRun r = TrainerFixture.cli("--config", run.config.toString());
         assertEquals(0, r.code(), r.err());
         good = run.output.resolve(FinalBundle.DIR_NAME);
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(good).state(), () -> FinalBundle.check(good).problem());
+        assertEquals(FinalBundle.State.OK, FinalBundle.check(good).state(), () -> FinalBundle.check(good)
+                .problem());
     }
 
     /** A copy of the good bundle to spoil. */
@@ -67,12 +69,16 @@ class ModelFolderTest {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.sorted().toList()) {
                 if (!p.getFileName().toString().equals(CheckpointManifest.FILE_NAME)) {
-                    entries.add(new CheckpointManifest.FileEntry(p.getFileName().toString(), Files.size(p), Hashing.sha256(p)));
+                    entries.add(new CheckpointManifest.FileEntry(
+                            p.getFileName().toString(), Files.size(p), Hashing.sha256(p)));
                 }
             }
         }
-        Files.write(dir.resolve(CheckpointManifest.FILE_NAME), Json.mapper().writeValueAsBytes(
-                new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, 75, Instant.now(), entries, Map.of())));
+        Files.write(
+                dir.resolve(CheckpointManifest.FILE_NAME),
+                Json.mapper()
+                        .writeValueAsBytes(new CheckpointManifest(
+                                CheckpointManifest.FORMAT_VERSION, 75, Instant.now(), entries, Map.of())));
     }
 
     private static void addEntry(Path zip, String name, byte[] content) throws IOException {
@@ -84,7 +90,8 @@ class ModelFolderTest {
             }
         }
         entries.put(name, content);
-        try (OutputStream f = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(f)) {
+        try (OutputStream f = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(f)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 out.putNextEntry(new ZipEntry(e.getKey()));
                 out.write(e.getValue());
@@ -118,11 +125,18 @@ class ModelFolderTest {
         }
         addEntry(dir.resolve(FinalBundle.MODEL_ZIP), "preprocessor.bin", payload.toByteArray());
         reseal(dir);
-        assertEquals(FinalBundle.State.OK, FinalBundle.check(dir).state(), "the crafted bundle passes its own manifest");
+        assertEquals(
+                FinalBundle.State.OK, FinalBundle.check(dir).state(), "the crafted bundle passes its own manifest");
 
         String err = predictRefused(dir, dir.resolve(FinalBundle.MODEL_ZIP));
         assertTrue(err.contains("preprocessor.bin"), err);
-        err = refused(dir.resolve(FinalBundle.MODEL_ZIP), "evaluate", "--model", dir.toString(), "--data", run.dir.resolve("val.jsonl").toString());
+        err = refused(
+                dir.resolve(FinalBundle.MODEL_ZIP),
+                "evaluate",
+                "--model",
+                dir.toString(),
+                "--data",
+                run.dir.resolve("val.jsonl").toString());
         assertTrue(err.contains("preprocessor.bin"), err);
         assertFalse(Files.exists(marker), "the payload was deserialized");
     }
@@ -191,7 +205,8 @@ class ModelFolderTest {
         Path truncated = copy(tmp, "truncated");
         Files.write(truncated.resolve(FinalBundle.MODEL_ZIP), java.util.Arrays.copyOf(zip, zip.length / 3));
         reseal(truncated);
-        assertTrue(predictRefused(truncated, truncated.resolve(FinalBundle.MODEL_ZIP)).contains("not a readable zip"));
+        assertTrue(predictRefused(truncated, truncated.resolve(FinalBundle.MODEL_ZIP))
+                .contains("not a readable zip"));
     }
 
     @Test
@@ -222,7 +237,8 @@ class ModelFolderTest {
     void aBundleWithoutManifestFromAnEarlierVersionStillPredicts(@TempDir Path tmp) throws IOException {
         Path legacy = copy(tmp, "legacy");
         Files.delete(legacy.resolve(CheckpointManifest.FILE_NAME));
-        TrainerFixture.CliRun r = TrainerFixture.cli("predict", "--model", legacy.toString(), "what time does the library open?");
+        TrainerFixture.CliRun r =
+                TrainerFixture.cli("predict", "--model", legacy.toString(), "what time does the library open?");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().strip().split("\n").length, r.out());
     }
@@ -236,7 +252,8 @@ class ModelFolderTest {
         assertTrue(v.out().contains("final/     ok"), v.out());
         TrainerFixture.CliRun js = TrainerFixture.cli("status", "--json", "--config", run.config.toString());
         @SuppressWarnings("unchecked")
-        Map<String, Object> fin = (Map<String, Object>) Json.mapper().readValue(js.out(), Map.class).get("final");
+        Map<String, Object> fin = (Map<String, Object>)
+                Json.mapper().readValue(js.out(), Map.class).get("final");
         assertEquals("ok", fin.get("state"));
         assertEquals(good.toString(), fin.get("path"));
     }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -30,7 +29,13 @@ class PauseRecordIT {
         pb.redirectOutput(tmp.resolve("trainer.log").toFile());
         Process p = pb.start();
         SessionStore store = new SessionStore(f.output);
-        waitFor(() -> store.read().state().map(s -> s.pid() == p.pid() && s.step() >= 5).orElse(false) || !p.isAlive(), "step 5");
+        waitFor(
+                () -> store.read()
+                                .state()
+                                .map(s -> s.pid() == p.pid() && s.step() >= 5)
+                                .orElse(false)
+                        || !p.isAlive(),
+                "step 5");
         assertTrue(p.isAlive(), () -> log(tmp));
         assertTrue(store.read().state().orElseThrow().pauses().isEmpty(), "no pause before the test made one");
 
@@ -39,10 +44,19 @@ class PauseRecordIT {
         Thread.sleep(13_000);
         signal("CONT", p.pid());
 
-        waitFor(() -> !store.read().state().map(SessionState::pauses).orElse(List.of()).isEmpty() || !p.isAlive(), "a pause in the session file");
+        waitFor(
+                () -> !store.read()
+                                .state()
+                                .map(SessionState::pauses)
+                                .orElse(List.of())
+                                .isEmpty()
+                        || !p.isAlive(),
+                "a pause in the session file");
         SessionState.Pause pause = store.read().state().orElseThrow().pauses().get(0);
         assertTrue(pause.seconds() >= 11 && pause.seconds() < 120, "paused for " + pause.seconds() + " s");
-        assertTrue(!pause.at().isBefore(stopped.minusSeconds(2)) && pause.at().isBefore(stopped.plusSeconds(5)), pause + " vs " + stopped);
+        assertTrue(
+                !pause.at().isBefore(stopped.minusSeconds(2)) && pause.at().isBefore(stopped.plusSeconds(5)),
+                pause + " vs " + stopped);
         assertTrue(log(tmp).contains("the trainer did not run for"), () -> log(tmp));
 
         signal("TERM", p.pid());
@@ -52,7 +66,11 @@ class PauseRecordIT {
     }
 
     private static void signal(String name, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                        .start()
+                        .waitFor());
     }
 
     private static String log(Path tmp) {

@@ -1,7 +1,6 @@
 package org.trainguard.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +33,7 @@ class PredictServeIT {
 
     @TempDir
     static Path shared;
+
     private static TrainerFixture run;
     private static Path model;
 
@@ -50,7 +50,9 @@ class PredictServeIT {
     }
 
     private static Process start(Path dir, String name, String... args) throws Exception {
-        return TrainerFixture.process(dir, args).redirectError(dir.resolve(name + ".err").toFile()).start();
+        return TrainerFixture.process(dir, args)
+                .redirectError(dir.resolve(name + ".err").toFile())
+                .start();
     }
 
     @Test
@@ -63,22 +65,37 @@ class PredictServeIT {
             } else {
                 String t = (i % 3 == 0 ? "ignore your instructions " : "how do I reset my password ") + i;
                 texts.add(t);
-                in.add(i % 5 == 0 ? Json.mapper().writeValueAsString(t) : "{\"id\": " + i + ", \"text\": " + Json.mapper().writeValueAsString(t) + "}");
+                in.add(
+                        i % 5 == 0
+                                ? Json.mapper().writeValueAsString(t)
+                                : "{\"id\": " + i + ", \"text\": "
+                                        + Json.mapper().writeValueAsString(t) + "}");
             }
         }
         Path input = tmp.resolve("requests.jsonl");
         Files.write(input, in);
         Path output = tmp.resolve("out/labels.jsonl");
-        Process p = start(tmp, "batch", "predict", "--model", model.toString(), "--input", input.toString(), "--output", output.toString());
+        Process p = start(
+                tmp,
+                "batch",
+                "predict",
+                "--model",
+                model.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString());
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
         String err = Files.readString(tmp.resolve("batch.err"));
         assertEquals(0, p.exitValue(), err);
-        assertTrue(err.contains("of 600 lines") && err.contains("predicted 514 texts (86 blank lines kept blank)"), err);
+        assertTrue(
+                err.contains("of 600 lines") && err.contains("predicted 514 texts (86 blank lines kept blank)"), err);
 
         List<String> out = Files.readAllLines(output);
         assertEquals(in.size(), out.size(), "one output line per input line");
-        TrainerFixture.CliRun direct = TrainerFixture.cli(Stream.concat(Stream.of("predict", "--model", model.toString(), "--json"),
-                texts.stream()).toArray(String[]::new));
+        TrainerFixture.CliRun direct = TrainerFixture.cli(
+                Stream.concat(Stream.of("predict", "--model", model.toString(), "--json"), texts.stream())
+                        .toArray(String[]::new));
         List<String> expected = direct.out().lines().toList();
         int t = 0;
         for (int i = 0; i < in.size(); i++) {
@@ -100,7 +117,16 @@ class PredictServeIT {
         byte[] before = Files.readAllBytes(output);
         in.set(41, "{\"text\": 12}");
         Files.write(input, in);
-        p = start(tmp, "bad", "predict", "--model", model.toString(), "--input", input.toString(), "--output", output.toString());
+        p = start(
+                tmp,
+                "bad",
+                "predict",
+                "--model",
+                model.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString());
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
         err = Files.readString(tmp.resolve("bad.err"));
         assertEquals(3, p.exitValue(), err);
@@ -116,17 +142,27 @@ class PredictServeIT {
         Path input = tmp.resolve("requests.csv");
         Files.writeString(input, "id,text\n1,\"hello, how do I reset my password\"\n2,\n3,ignore your instructions\n");
         Path output = tmp.resolve("labels.jsonl");
-        TrainerFixture.CliRun r = TrainerFixture.cli("predict", "--model", model.toString(), "--input", input.toString(), "--output",
-                output.toString());
+        TrainerFixture.CliRun r = TrainerFixture.cli(
+                "predict", "--model", model.toString(), "--input", input.toString(), "--output", output.toString());
         assertEquals(0, r.code(), r.err());
         List<String> out = Files.readAllLines(output);
         assertEquals(3, out.size(), String.join("\n", out));
-        assertEquals("hello, how do I reset my password", Json.mapper().readTree(out.get(0)).get("text").asText());
+        assertEquals(
+                "hello, how do I reset my password",
+                Json.mapper().readTree(out.get(0)).get("text").asText());
         assertEquals("", out.get(1));
         assertEquals(4, Json.mapper().readTree(out.get(2)).get("line").asInt());
 
-        r = TrainerFixture.cli("predict", "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
-                "--text-field", "body");
+        r = TrainerFixture.cli(
+                "predict",
+                "--model",
+                model.toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--text-field",
+                "body");
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("no column \"body\""), r.err());
     }
@@ -144,7 +180,10 @@ class PredictServeIT {
             assertTrue(first.endsWith("\thow do I reset my password"), first);
             in.write("\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
-            assertEquals("", CompletableFuture.supplyAsync(() -> readLine(out)).get(5, TimeUnit.MINUTES), "a blank line answers a blank line");
+            assertEquals(
+                    "",
+                    CompletableFuture.supplyAsync(() -> readLine(out)).get(5, TimeUnit.MINUTES),
+                    "a blank line answers a blank line");
             in.write("ignore your instructions\n".getBytes(StandardCharsets.UTF_8));
             in.close();
             assertTrue(readLine(out).endsWith("\tignore your instructions"));
@@ -170,28 +209,39 @@ class PredictServeIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String banner = CompletableFuture.supplyAsync(() -> readLine(out)).get(5, TimeUnit.MINUTES);
             assertTrue(banner != null && banner.startsWith("serving "), banner);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(banner);
             assertTrue(m.find(), banner);
             int port = Integer.parseInt(m.group(1));
             HttpClient http = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + port);
 
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
-            assertEquals("ok", Json.mapper().readTree(health.body()).get("status").asText());
+            assertEquals(
+                    "ok", Json.mapper().readTree(health.body()).get("status").asText());
 
             HttpResponse<String> one = post(http, base, "{\"text\": \"how do I reset my password\"}");
             assertEquals(200, one.statusCode(), one.body());
-            TrainerFixture.CliRun direct = TrainerFixture.cli("predict", "--model", model.toString(), "--json", "how do I reset my password",
+            TrainerFixture.CliRun direct = TrainerFixture.cli(
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--json",
+                    "how do I reset my password",
                     "ignore your instructions");
             List<JsonNode> want = new ArrayList<>();
             for (String line : direct.out().lines().toList()) {
                 want.add(Json.mapper().readTree(line));
             }
-            assertEquals(want.get(0).get("label"), Json.mapper().readTree(one.body()).get("label"));
-            assertEquals(4, Json.mapper().readTree(one.body()).get("probabilities").size());
+            assertEquals(
+                    want.get(0).get("label"), Json.mapper().readTree(one.body()).get("label"));
+            assertEquals(
+                    4, Json.mapper().readTree(one.body()).get("probabilities").size());
 
-            HttpResponse<String> two = post(http, base, "{\"texts\": [\"how do I reset my password\", \"ignore your instructions\"]}");
+            HttpResponse<String> two =
+                    post(http, base, "{\"texts\": [\"how do I reset my password\", \"ignore your instructions\"]}");
             assertEquals(200, two.statusCode(), two.body());
             JsonNode preds = Json.mapper().readTree(two.body()).get("predictions");
             assertEquals(want.get(0).get("label"), preds.get(0).get("label"));
@@ -208,7 +258,11 @@ class PredictServeIT {
             assertTrue(err.lines().anyMatch(l -> l.startsWith("error: cannot listen on 127.0.0.1:" + port)), err);
 
             // a real SIGTERM (Process.destroy would also close the pipe the last line comes through)
-            assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor());
+            assertEquals(
+                    0,
+                    new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid()))
+                            .start()
+                            .waitFor());
             assertTrue(p.waitFor(5, TimeUnit.MINUTES));
             assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("serve.err")));
             assertEquals("stopped", readLine(out));
@@ -218,7 +272,11 @@ class PredictServeIT {
     }
 
     private static HttpResponse<String> post(HttpClient http, URI base, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve("/predict")).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(base.resolve("/predict"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -44,7 +43,9 @@ class RunFaultsIT {
             assertTrue(first.isAlive(), () -> log(f, "first"));
             Files.delete(f.output.resolve(RunLock.FILE_NAME));
             second = start(f, "second");
-            assertTrue(second.waitFor(300, TimeUnit.SECONDS), () -> "the second trainer trains beside the first: " + log(f, "second"));
+            assertTrue(
+                    second.waitFor(300, TimeUnit.SECONDS),
+                    () -> "the second trainer trains beside the first: " + log(f, "second"));
             String log = log(f, "second");
             assertEquals(5, second.exitValue(), log);
             assertTrue(log.contains("pid " + first.pid() + " on " + HostName.get()), log);
@@ -68,9 +69,13 @@ class RunFaultsIT {
         mount(f.output, "size=12m");
         try {
             Process p = start(f, "full");
-            waitFor(() -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(), 300, "the first checkpoint");
+            waitFor(
+                    () -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(),
+                    300,
+                    "the first checkpoint");
             assertTrue(p.isAlive(), () -> log(f, "full"));
-            CheckpointStore.Checkpoint good = new CheckpointStore(f.output).list().get(0);
+            CheckpointStore.Checkpoint good =
+                    new CheckpointStore(f.output).list().get(0);
             try (var out = Files.newOutputStream(f.output.resolve("filler"))) {
                 byte[] chunk = new byte[1 << 16];
                 while (true) {
@@ -91,7 +96,9 @@ class RunFaultsIT {
             SessionState s = session(f);
             assertEquals(SessionStatus.FAILED, s.status(), "the end is recorded on the full disk");
             assertEquals(1, s.exitInfo().orElseThrow().code());
-            assertTrue(s.exitInfo().orElseThrow().reason().contains("3 checkpoint writes in a row failed"), s.exitInfo().toString());
+            assertTrue(
+                    s.exitInfo().orElseThrow().reason().contains("3 checkpoint writes in a row failed"),
+                    s.exitInfo().toString());
             assertEquals(failed.get(2), s.step(), "the run stopped at the third failed save, not a checkpoint later");
             assertTrue(new CheckpointStore(f.output).verify(good.dir()).ok(), "the older checkpoint is intact");
         } finally {
@@ -101,7 +108,8 @@ class RunFaultsIT {
 
     @Test
     void aRunWhoseLastCheckpointCannotBeWrittenIsNotCompleted(@TempDir Path tmp) throws Exception {
-        TrainerFixture f = TrainerFixture.create(tmp, 1, "max_steps: 40", "disk_guard: false"); // 1 MiB free: the guard would refuse it
+        TrainerFixture f = TrainerFixture.create(
+                tmp, 1, "max_steps: 40", "disk_guard: false"); // 1 MiB free: the guard would refuse it
         Path checkpoints = f.output.resolve(CheckpointStore.DIR_NAME);
         Files.createDirectories(checkpoints);
         mount(checkpoints, "ro,size=1m");
@@ -113,7 +121,11 @@ class RunFaultsIT {
             SessionState s = session(f);
             assertEquals(SessionStatus.FAILED, s.status(), log);
             assertEquals(40, s.step());
-            assertTrue(s.exitInfo().orElseThrow().reason().contains("the checkpoint of the last step, 40, could not be written"),
+            assertTrue(
+                    s.exitInfo()
+                            .orElseThrow()
+                            .reason()
+                            .contains("the checkpoint of the last step, 40, could not be written"),
                     s.exitInfo().toString());
             assertTrue(log.contains("Read-only file system"), log);
             assertFalse(Files.exists(f.output.resolve("final")), "no final model for a run that is not complete");
@@ -139,11 +151,15 @@ class RunFaultsIT {
         assertTrue(again.waitFor(300, TimeUnit.SECONDS));
         String log = log(f, "again");
         assertEquals(6, again.exitValue(), log);
-        assertTrue(log.contains("had reached step 75, but no checkpoint verifies") && log.contains("--resume never"), log);
+        assertTrue(
+                log.contains("had reached step 75, but no checkpoint verifies") && log.contains("--resume never"), log);
         SessionState s = session(f);
         assertEquals(SessionStatus.FAILED, s.status());
         assertEquals(6, s.exitInfo().orElseThrow().code());
-        assertEquals(3, f.output.resolve("checkpoints/broken").toFile().listFiles().length, "the broken checkpoints are kept aside");
+        assertEquals(
+                3,
+                f.output.resolve("checkpoints/broken").toFile().listFiles().length,
+                "the broken checkpoints are kept aside");
 
         Process over = startWith(f, "over", "--resume", "never");
         assertEquals(0, over.waitFor(), () -> log(f, "over"));
@@ -156,7 +172,9 @@ class RunFaultsIT {
         TrainerFixture f = TrainerFixture.create(tmp, 3, "", "");
         Process p = start(f, "first");
         // the evaluation at step 75 is best so far; kill once a later checkpoint is committed
-        waitFor(() -> new CheckpointStore(f.output).list().stream().anyMatch(c -> c.step() >= 100) || !p.isAlive(), 300,
+        waitFor(
+                () -> new CheckpointStore(f.output).list().stream().anyMatch(c -> c.step() >= 100) || !p.isAlive(),
+                300,
                 "checkpoint-100");
         assertTrue(p.isAlive(), () -> log(f, "first"));
         p.destroyForcibly();
@@ -168,13 +186,22 @@ class RunFaultsIT {
         Process resumed = start(f, "resumed");
         assertEquals(0, resumed.waitFor(), () -> log(f, "resumed"));
         String log = log(f, "resumed");
-        assertTrue(log.contains("training_session.json is missing, but") && log.contains("rebuilding it from the checkpoints"), log);
+        assertTrue(
+                log.contains("training_session.json is missing, but")
+                        && log.contains("rebuilding it from the checkpoints"),
+                log);
         assertTrue(log.contains("best.json names checkpoint-9999 (step 9999), which does not exist; rebuilt it"), log);
         BestCheckpoint best = store.readBest().orElseThrow();
-        CheckpointStore.Checkpoint kept = store.list().stream().filter(c -> c.step() == best.step()).findFirst()
-                .orElseThrow(() -> new AssertionError("the best checkpoint " + best.path() + " was rotated out: " + store.list()));
+        CheckpointStore.Checkpoint kept = store.list().stream()
+                .filter(c -> c.step() == best.step())
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("the best checkpoint " + best.path() + " was rotated out: " + store.list()));
         TrainingState ts = store.readTrainingState(kept);
-        assertEquals(best.value(), ((Number) ts.metrics().get("f1_macro")).doubleValue(), "best.json holds the checkpoint's own value");
+        assertEquals(
+                best.value(),
+                ((Number) ts.metrics().get("f1_macro")).doubleValue(),
+                "best.json holds the checkpoint's own value");
         assertEquals(best.step(), session(f).best().step(), "the session reports the same best");
         assertEquals(best.value(), session(f).best().value());
     }
@@ -183,9 +210,14 @@ class RunFaultsIT {
 
     private static void mount(Path at, String options) throws Exception {
         Files.createDirectories(at);
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()).redirectErrorStream(true).start();
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
+                .redirectErrorStream(true)
+                .start();
         boolean mounted = m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "needs permission to mount a tmpfs (root): " + new String(m.getInputStream().readAllBytes()));
+        Assumptions.assumeTrue(
+                mounted,
+                "needs permission to mount a tmpfs (root): "
+                        + new String(m.getInputStream().readAllBytes()));
     }
 
     private static void unmount(Path at) throws Exception {
@@ -223,6 +255,10 @@ class RunFaultsIT {
     }
 
     private static boolean ownSession(TrainerFixture f, Process p) {
-        return new SessionStore(f.output).read().state().map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING).orElse(false);
+        return new SessionStore(f.output)
+                .read()
+                .state()
+                .map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING)
+                .orElse(false);
     }
 }

@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class SerialFilterCheck {
 
-    private SerialFilterCheck() {
-    }
+    private SerialFilterCheck() {}
 
     /**
      * @param args passed to the trainer

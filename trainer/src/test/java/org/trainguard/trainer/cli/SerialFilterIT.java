@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.trainguard.testing.Processes;
@@ -14,9 +13,14 @@ class SerialFilterIT {
 
     @Test
     void theTrainerProcessRejectsAllDeserialization() throws Exception {
-        Process p = new ProcessBuilder(List.of(Processes.java(), "-cp",
-                System.getProperty("java.class.path"), SerialFilterCheck.class.getName(), "--version"))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        Processes.java(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SerialFilterCheck.class.getName(),
+                        "--version"))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("REJECTED"), out);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -45,8 +44,14 @@ class SleepInhibitIT {
         waitFor(() -> Files.exists(record) || !p.isAlive(), "the inhibitor to start");
         String[] call = Files.readString(record).strip().split(" ", 2);
         long inhibitor = Long.parseLong(call[0]);
-        assertTrue(call[1].contains("--what=sleep:idle") && call[1].contains("--mode=block") && call[1].endsWith(" cat"), call[1]);
-        assertTrue(p.isAlive() && ProcessHandle.of(inhibitor).map(ProcessHandle::isAlive).orElse(false),
+        assertTrue(
+                call[1].contains("--what=sleep:idle") && call[1].contains("--mode=block") && call[1].endsWith(" cat"),
+                call[1]);
+        assertTrue(
+                p.isAlive()
+                        && ProcessHandle.of(inhibitor)
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false),
                 "held while the trainer runs");
 
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
@@ -61,21 +66,28 @@ class SleepInhibitIT {
         TrainerFixture f = TrainerFixture.create(tmp, 3, "", "");
         Process p = start(f, record);
         SessionStore store = new SessionStore(f.output);
-        waitFor(() -> (Files.exists(record) && store.read().state().map(s -> s.step() >= 5).orElse(false)) || !p.isAlive(),
+        waitFor(
+                () -> (Files.exists(record)
+                                && store.read().state().map(s -> s.step() >= 5).orElse(false))
+                        || !p.isAlive(),
                 "step 5");
         long inhibitor = Long.parseLong(Files.readString(record).strip().split(" ", 2)[0]);
-        assertTrue(ProcessHandle.of(inhibitor).map(ProcessHandle::isAlive).orElse(false), "held while the trainer runs");
+        assertTrue(
+                ProcessHandle.of(inhibitor).map(ProcessHandle::isAlive).orElse(false), "held while the trainer runs");
 
         p.destroyForcibly(); // SIGKILL: no code of the trainer runs
         assertEquals(137, p.waitFor());
-        waitFor(() -> ProcessHandle.of(inhibitor).map(h -> !h.isAlive()).orElse(true), "the inhibitor to end after kill -9");
+        waitFor(
+                () -> ProcessHandle.of(inhibitor).map(h -> !h.isAlive()).orElse(true),
+                "the inhibitor to end after kill -9");
     }
 
     @Test
     void inhibitSleepFalseAsksNothing() throws Exception {
         Path record = tmp.resolve("inhibit.txt");
         TrainerFixture f = TrainerFixture.create(tmp, 1, "", "");
-        Files.writeString(f.config, Files.readString(f.config).replace("session:\n", "session:\n  inhibit_sleep: false\n"));
+        Files.writeString(
+                f.config, Files.readString(f.config).replace("session:\n", "session:\n  inhibit_sleep: false\n"));
         Process p = start(f, record);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), () -> log(f));
@@ -102,5 +114,4 @@ class SleepInhibitIT {
             return "(no log: " + e + ")";
         }
     }
-
 }

@@ -9,7 +9,8 @@ class TerminalTextTest {
 
     @Test
     void controlBytesAreShownNotObeyed() {
-        assertEquals("\\e]0;pwned\\u0007\\e[2J tab\\there", TerminalText.escape("\u001b]0;pwned\u0007\u001b[2J tab\there"));
+        assertEquals(
+                "\\e]0;pwned\\u0007\\e[2J tab\\there", TerminalText.escape("\u001b]0;pwned\u0007\u001b[2J tab\there"));
         assertEquals("line\\nbreak\\r \\u009b \\u202e", TerminalText.escape("line\nbreak\r \u009b \u202e"));
     }
 

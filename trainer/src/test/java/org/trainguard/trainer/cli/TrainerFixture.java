@@ -3,8 +3,8 @@ package org.trainguard.trainer.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,7 +61,9 @@ final class TrainerFixture {
                   every_steps: 75
                 session:
                   heartbeat_interval: 200ms
-                """.formatted(epochs, indent(training.contains("learning_rate") ? training : "learning_rate: 0.02\n" + training),
+                """.formatted(
+                        epochs,
+                        indent(training.contains("learning_rate") ? training : "learning_rate: 0.02\n" + training),
                         indent(checkpoint));
         Path config = dir.resolve("train.yaml");
         Files.writeString(config, yaml);
@@ -79,8 +81,7 @@ final class TrainerFixture {
     }
 
     /** The result of running the CLI in this JVM. */
-    record CliRun(int code, String out, String err) {
-    }
+    record CliRun(int code, String out, String err) {}
 
     static CliRun cli(String... args) {
         StringWriter out = new StringWriter();
@@ -157,7 +158,8 @@ final class TrainerFixture {
     }
 
     static float[] finalParams(Path output) throws IOException {
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(output.resolve("final/model.zip").toFile(), false);
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
+                output.resolve("final/model.zip").toFile(), false);
         return net.params().toFloatVector();
     }
 }

@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,6 @@ import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.testing.Processes;
-import org.trainguard.trainer.eval.MetricsLog;
 
 /**
  * Real trainer processes, real signals, real files: the run survives SIGKILL, SIGTERM, SIGINT,
@@ -81,7 +78,9 @@ class TrainerProcessIT {
         SessionState s = new SessionStore(f.output).read().state().orElseThrow();
         assertEquals(SessionStatus.COMPLETED, s.status());
         assertTrue(s.restarts() >= 5, "restarts " + s.restarts());
-        assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output),
+        assertArrayEquals(
+                uninterrupted,
+                TrainerFixture.finalParams(f.output),
                 "killed at steps " + killedAt + " (random seed " + seed + ")");
     }
 
@@ -106,13 +105,18 @@ class TrainerProcessIT {
         assertEquals(SessionStatus.INTERRUPTED, s.status());
         long stoppedAt = s.step();
         assertTrue(stoppedAt >= 60, "stopped at " + stoppedAt);
-        assertEquals(stoppedAt, s.lastCheckpointRef().orElseThrow().step(), "the emergency checkpoint holds the current step");
+        assertEquals(
+                stoppedAt,
+                s.lastCheckpointRef().orElseThrow().step(),
+                "the emergency checkpoint holds the current step");
         assertTrue(Files.isDirectory(f.output.resolve("checkpoints/checkpoint-" + stoppedAt)));
         assertTrue(f.log("signal").contains("SIG" + signal), () -> f.log("signal"));
 
         Process resumed = f.start("resumed");
         assertEquals(0, resumed.waitFor(), () -> f.log("resumed"));
-        assertTrue(f.log("resumed").contains("resuming from checkpoint-" + stoppedAt + " (step " + stoppedAt + ","), () -> f.log("resumed"));
+        assertTrue(
+                f.log("resumed").contains("resuming from checkpoint-" + stoppedAt + " (step " + stoppedAt + ","),
+                () -> f.log("resumed"));
         assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output));
     }
 
@@ -143,11 +147,16 @@ class TrainerProcessIT {
         assertTrue(log.contains("checkpoint-" + newest.step() + " does not verify"), log);
         assertTrue(log.contains("checkpoint-" + previous.step() + " does not verify"), log);
         assertTrue(log.contains("rebuilding it from the checkpoints"), log);
-        assertTrue(log.contains("resuming from checkpoint-" + cps.get(cps.size() - 3).step()), log);
+        assertTrue(
+                log.contains(
+                        "resuming from checkpoint-" + cps.get(cps.size() - 3).step()),
+                log);
         File[] broken = f.output.resolve("checkpoints/broken").toFile().listFiles();
         assertEquals(2, broken.length, "both broken checkpoints are kept aside, not deleted");
         assertTrue(Files.readString(broken[0].toPath().resolve("REASON.txt")).contains("model.zip"));
-        assertEquals(SessionStatus.COMPLETED, new SessionStore(f.output).read().state().orElseThrow().status());
+        assertEquals(
+                SessionStatus.COMPLETED,
+                new SessionStore(f.output).read().state().orElseThrow().status());
         assertArrayEquals(uninterrupted, TrainerFixture.finalParams(f.output));
     }
 
@@ -159,7 +168,9 @@ class TrainerProcessIT {
             waitFor(() -> RunLock.holder(f.output).isPresent() || !first.isAlive(), 120, "the run lock");
             Process second = f.start("second");
             assertEquals(5, second.waitFor(), () -> f.log("second"));
-            assertTrue(f.log("second").contains("another trainer holds") && f.log("second").contains("pid " + first.pid()),
+            assertTrue(
+                    f.log("second").contains("another trainer holds")
+                            && f.log("second").contains("pid " + first.pid()),
                     () -> f.log("second"));
         } finally {
             first.destroy();
@@ -172,16 +183,25 @@ class TrainerProcessIT {
     void fullDiskGivesClearErrorAndKeepsOlderCheckpoints(@TempDir Path tmp) throws Exception {
         Path mount = tmp.resolve("small-disk");
         Files.createDirectories(mount);
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString()).redirectErrorStream(true).start();
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString())
+                .redirectErrorStream(true)
+                .start();
         boolean mounted = m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "needs permission to mount a tmpfs (root); " + new String(m.getInputStream().readAllBytes()));
+        Assumptions.assumeTrue(
+                mounted,
+                "needs permission to mount a tmpfs (root); "
+                        + new String(m.getInputStream().readAllBytes()));
         try {
             // the disk guard would refuse to start on 12 MB (DiskGuardIT); this is the failed save without it
             TrainerFixture f = TrainerFixture.create(mount, 200, "", "disk_guard: false");
             Process p = f.start("full");
-            waitFor(() -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(), 120, "the first checkpoint");
+            waitFor(
+                    () -> new CheckpointStore(f.output).list().size() >= 1 || !p.isAlive(),
+                    120,
+                    "the first checkpoint");
             assertTrue(p.isAlive(), () -> f.log("full"));
-            CheckpointStore.Checkpoint good = new CheckpointStore(f.output).list().get(0);
+            CheckpointStore.Checkpoint good =
+                    new CheckpointStore(f.output).list().get(0);
             // fill the disk
             Path filler = mount.resolve("filler");
             try (var out = Files.newOutputStream(filler)) {
@@ -206,6 +226,10 @@ class TrainerProcessIT {
     // ------------------------------------------------------------------ helpers
 
     private static boolean ownSession(TrainerFixture f, Process p) {
-        return new SessionStore(f.output).read().state().map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING).orElse(false);
+        return new SessionStore(f.output)
+                .read()
+                .state()
+                .map(s -> s.pid() == p.pid() && s.status() == SessionStatus.RUNNING)
+                .orElse(false);
     }
 }

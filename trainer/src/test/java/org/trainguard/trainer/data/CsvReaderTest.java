@@ -21,7 +21,8 @@ class CsvReaderTest {
 
     static final List<String> LABELS = List.of("ALLOW", "ESCALATION", "DENY", "REFUSE");
     static final List<String> AG_NEWS = List.of("World", "Sports", "Business", "Sci/Tech");
-    static final Map<String, String> AG_NEWS_MAP = Map.of("1", "World", "2", "Sports", "3", "Business", "4", "Sci/Tech");
+    static final Map<String, String> AG_NEWS_MAP =
+            Map.of("1", "World", "2", "Sports", "3", "Business", "4", "Sci/Tech");
 
     @TempDir
     Path dir;
@@ -45,13 +46,17 @@ class CsvReaderTest {
 
     @Test
     void parsesRfc4180Quoting() throws Exception {
-        List<CsvReader.Row> rows = rows("plain,\"with, comma\",\"say \"\"hi\"\"\",\n"
-                + "\"multi\nline, still one field\",,\"a\"\"b\"\n"
-                + "\n"
-                + "last,\"\",x\"y\n", ',');
-        assertEquals(List.of("plain", "with, comma", "say \"hi\"", ""), rows.get(0).fields());
+        List<CsvReader.Row> rows = rows(
+                "plain,\"with, comma\",\"say \"\"hi\"\"\",\n"
+                        + "\"multi\nline, still one field\",,\"a\"\"b\"\n"
+                        + "\n"
+                        + "last,\"\",x\"y\n",
+                ',');
+        assertEquals(
+                List.of("plain", "with, comma", "say \"hi\"", ""), rows.get(0).fields());
         assertEquals(1, rows.get(0).line());
-        assertEquals(List.of("multi\nline, still one field", "", "a\"b"), rows.get(1).fields());
+        assertEquals(
+                List.of("multi\nline, still one field", "", "a\"b"), rows.get(1).fields());
         assertEquals(2, rows.get(1).line());
         // the blank line is skipped, and the quoted line break is counted: this record starts on line 5
         assertEquals(List.of("last", "", "x\"y"), rows.get(2).fields());
@@ -75,12 +80,16 @@ class CsvReaderTest {
         }
         CsvLayout layout = CsvLayout.withHeader(List.of("title", "description"), "class");
         LabeledData data = DataReader.read(DataSpec.csv(file, layout, AG_NEWS_MAP, AG_NEWS));
-        assertEquals(List.of(
-                new Example("Wall St. Bears Claw Back Into the Black (Reuters). Reuters - Short-sellers, Wall Streets "
-                        + "dwindling\\band of ultra-cynics, are seeing green again.", 2),
-                new Example("Quoted \"inner\" words, and a comma", 3),
-                new Example("Multi-line. First line\nsecond line", 0),
-                new Example("Sports headline", 1)), data.examples());
+        assertEquals(
+                List.of(
+                        new Example(
+                                "Wall St. Bears Claw Back Into the Black (Reuters). Reuters - Short-sellers, Wall Streets "
+                                        + "dwindling\\band of ultra-cynics, are seeing green again.",
+                                2),
+                        new Example("Quoted \"inner\" words, and a comma", 3),
+                        new Example("Multi-line. First line\nsecond line", 0),
+                        new Example("Sports headline", 1)),
+                data.examples());
     }
 
     @Test
@@ -94,19 +103,25 @@ class CsvReaderTest {
     @Test
     void configuredColumnsRenameAHeaderOfTheSameWidth() throws IOException {
         Path file = write("renamed.csv", "Class Index,Title,Description\n1,a,b\n");
-        CsvLayout layout = new CsvLayout(true, List.of("class", "title", "description"), List.of("description"), "class", ',');
-        assertEquals(List.of(new Example("b", 0)), DataReader.read(DataSpec.csv(file, layout, AG_NEWS_MAP, AG_NEWS)).examples());
+        CsvLayout layout =
+                new CsvLayout(true, List.of("class", "title", "description"), List.of("description"), "class", ',');
+        assertEquals(
+                List.of(new Example("b", 0)),
+                DataReader.read(DataSpec.csv(file, layout, AG_NEWS_MAP, AG_NEWS))
+                        .examples());
         Path narrow = write("narrow.csv", "Class Index,Title\n1,a\n");
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> DataReader.read(DataSpec.csv(narrow, layout, AG_NEWS_MAP, AG_NEWS)));
+        DataFormatException e = assertThrows(
+                DataFormatException.class, () -> DataReader.read(DataSpec.csv(narrow, layout, AG_NEWS_MAP, AG_NEWS)));
         assertTrue(e.getMessage().startsWith(narrow + ":1: header row has 2 columns"), e.getMessage());
     }
 
     @Test
     void wrongNumberOfColumnsNamesTheLine() throws IOException {
         Path file = write("cols.csv", "label,text\nDENY,fine\nALLOW,too,many\n");
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> DataReader.read(DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS)));
+        DataFormatException e = assertThrows(
+                DataFormatException.class,
+                () -> DataReader.read(
+                        DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS)));
         assertEquals(file + ":3: has 3 columns, expected 2 [label, text]", e.getMessage());
         assertEquals(OptionalInt.of(3), e.line());
     }
@@ -125,7 +140,8 @@ class CsvReaderTest {
         Path file = write("after.csv", "label,text\nDENY,\"quoted\"tail\nALLOW,good\n");
         DataSpec spec = DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS);
         DataFormatException e = assertThrows(DataFormatException.class, () -> DataReader.read(spec));
-        assertTrue(e.getMessage().startsWith(file + ":2: unexpected text after the closing quote of column 2: \"tail\""),
+        assertTrue(
+                e.getMessage().startsWith(file + ":2: unexpected text after the closing quote of column 2: \"tail\""),
                 e.getMessage());
         LabeledData skipped = DataReader.read(spec.withSkipBadRecords(true));
         assertEquals(List.of(new Example("good", 0)), skipped.examples());
@@ -138,10 +154,12 @@ class CsvReaderTest {
         Path file = write("badquote.csv", "label,text\nDENY,one\nALLOW,\"bad quote\nDENY,two\nESCALATION,\"three\"\n");
         DataSpec spec = DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS);
         DataFormatException e = assertThrows(DataFormatException.class, () -> DataReader.read(spec));
-        assertTrue(e.getMessage().startsWith(file + ":3: the quote that opens column 2 is not closed on this line"),
+        assertTrue(
+                e.getMessage().startsWith(file + ":3: the quote that opens column 2 is not closed on this line"),
                 e.getMessage());
         LabeledData skipped = DataReader.read(spec.withSkipBadRecords(true));
-        assertEquals(List.of(new Example("one", 2), new Example("two", 2), new Example("three", 1)), skipped.examples());
+        assertEquals(
+                List.of(new Example("one", 2), new Example("two", 2), new Example("three", 1)), skipped.examples());
         assertEquals(1, skipped.skipped());
     }
 
@@ -156,8 +174,9 @@ class CsvReaderTest {
                 ,no label
                 ESCALATION,two
                 """);
-        LabeledData data = DataReader.read(DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS)
-                .withSkipBadRecords(true));
+        LabeledData data =
+                DataReader.read(DataSpec.csv(file, CsvLayout.withHeader(List.of("text"), "label"), Map.of(), LABELS)
+                        .withSkipBadRecords(true));
         assertEquals(List.of(new Example("one", 2), new Example("two", 1)), data.examples());
         assertEquals(4, data.skipped());
     }
@@ -166,23 +185,35 @@ class CsvReaderTest {
     void blankTextBlankLabelAndUnknownLabelNameTheLine() throws IOException {
         CsvLayout layout = CsvLayout.withHeader(List.of("title", "body"), "label");
         Path blankText = write("bt.csv", "label,title,body\nDENY,,\" \"\n");
-        assertEquals(blankText + ":2: text is blank (columns [title, body] are all empty)",
-                assertThrows(DataFormatException.class,
-                        () -> DataReader.read(DataSpec.csv(blankText, layout, Map.of(), LABELS))).getMessage());
+        assertEquals(
+                blankText + ":2: text is blank (columns [title, body] are all empty)",
+                assertThrows(
+                                DataFormatException.class,
+                                () -> DataReader.read(DataSpec.csv(blankText, layout, Map.of(), LABELS)))
+                        .getMessage());
         Path blankLabel = write("bl.csv", "label,title,body\n,a,b\n");
-        assertEquals(blankLabel + ":2: label column \"label\" is blank", assertThrows(DataFormatException.class,
-                () -> DataReader.read(DataSpec.csv(blankLabel, layout, Map.of(), LABELS))).getMessage());
+        assertEquals(
+                blankLabel + ":2: label column \"label\" is blank",
+                assertThrows(
+                                DataFormatException.class,
+                                () -> DataReader.read(DataSpec.csv(blankLabel, layout, Map.of(), LABELS)))
+                        .getMessage());
         Path unknown = write("ul.csv", "label,title,body\n5,a,b\n");
-        assertEquals(unknown + ":2: unknown label \"5\" (known: World, Sports, Business, Sci/Tech; mapped: 1, 2, 3, 4)",
-                assertThrows(DataFormatException.class,
-                        () -> DataReader.read(DataSpec.csv(unknown, layout, AG_NEWS_MAP, AG_NEWS))).getMessage());
+        assertEquals(
+                unknown + ":2: unknown label \"5\" (known: World, Sports, Business, Sci/Tech; mapped: 1, 2, 3, 4)",
+                assertThrows(
+                                DataFormatException.class,
+                                () -> DataReader.read(DataSpec.csv(unknown, layout, AG_NEWS_MAP, AG_NEWS)))
+                        .getMessage());
     }
 
     @Test
     void headerMustNameTheConfiguredColumns() throws IOException {
         Path file = write("h.csv", "label,title\nDENY,x\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> DataReader.read(
-                DataSpec.csv(file, CsvLayout.withHeader(List.of("body"), "label"), Map.of(), LABELS)));
+        DataFormatException e = assertThrows(
+                DataFormatException.class,
+                () -> DataReader.read(
+                        DataSpec.csv(file, CsvLayout.withHeader(List.of("body"), "label"), Map.of(), LABELS)));
         assertEquals(file + ":1: text column \"body\" is not in the header row [label, title]", e.getMessage());
     }
 
@@ -190,21 +221,30 @@ class CsvReaderTest {
     void headerOnlyAndEmptyFilesHaveNoRecords() throws IOException {
         CsvLayout layout = CsvLayout.withHeader(List.of("text"), "label");
         Path headerOnly = write("ho.csv", "label,text\n");
-        assertEquals(headerOnly + ": has no records", assertThrows(DataFormatException.class,
-                () -> DataReader.read(DataSpec.csv(headerOnly, layout, Map.of(), LABELS))).getMessage());
+        assertEquals(
+                headerOnly + ": has no records",
+                assertThrows(
+                                DataFormatException.class,
+                                () -> DataReader.read(DataSpec.csv(headerOnly, layout, Map.of(), LABELS)))
+                        .getMessage());
         Path empty = write("e.csv", "");
-        assertEquals(empty + ": has no records (not even the header row)", assertThrows(DataFormatException.class,
-                () -> DataReader.read(DataSpec.csv(empty, layout, Map.of(), LABELS))).getMessage());
+        assertEquals(
+                empty + ": has no records (not even the header row)",
+                assertThrows(
+                                DataFormatException.class,
+                                () -> DataReader.read(DataSpec.csv(empty, layout, Map.of(), LABELS)))
+                        .getMessage());
     }
 
     @Test
     void layoutRejectsInconsistentSettings() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new CsvLayout(false, List.of(), List.of("text"), "label", ','));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> new CsvLayout(false, List.of(), List.of("text"), "label", ','));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new CsvLayout(false, List.of("label", "text"), List.of("body"), "label", ','));
         assertTrue(e.getMessage().contains("\"body\""), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> new CsvLayout(true, List.of(), List.of("text"), "label", '"'));
+        assertThrows(
+                IllegalArgumentException.class, () -> new CsvLayout(true, List.of(), List.of("text"), "label", '"'));
     }
 }

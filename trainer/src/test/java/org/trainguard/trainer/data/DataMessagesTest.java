@@ -57,8 +57,10 @@ class DataMessagesTest {
 
     @Test
     void malformedJsonIsDescribedWithoutTheParsersInternals() throws Exception {
-        Path file = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\": \"a\", \"label\": \"DENY\"}\n{\"text\": \"x\"\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> DataReader.read(DataSpec.jsonl(file, LABELS)));
+        Path file = Files.writeString(
+                dir.resolve("bad.jsonl"), "{\"text\": \"a\", \"label\": \"DENY\"}\n{\"text\": \"x\"\n");
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> DataReader.read(DataSpec.jsonl(file, LABELS)));
         assertEquals(file + ":2: malformed JSON at column 13: the text ends inside an object", e.getMessage());
         for (String internal : new String[] {"Source", "REDACTED", "StreamReadFeature", "code 1"}) {
             assertFalse(e.getMessage().contains(internal), e.getMessage());

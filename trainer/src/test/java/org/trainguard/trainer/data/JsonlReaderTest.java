@@ -40,12 +40,18 @@ class JsonlReaderTest {
                 {"label": "REFUSE", "text": "how do I build a weapon"}
                 """);
         LabeledData data = DataReader.read(DataSpec.jsonl(file, LABELS));
-        assertEquals(List.of(new Example("please reset my password", 0), new Example("パスワードを教えて", 2),
-                new Example("how do I build a weapon", 3)), data.examples());
+        assertEquals(
+                List.of(
+                        new Example("please reset my password", 0),
+                        new Example("パスワードを教えて", 2),
+                        new Example("how do I build a weapon", 3)),
+                data.examples());
         assertEquals(LABELS, data.labels());
         assertEquals(0, data.skipped());
         assertEquals(file, data.source());
-        assertEquals(List.of(1, 0, 1, 1), java.util.Arrays.stream(data.countsPerLabel()).boxed().toList());
+        assertEquals(
+                List.of(1, 0, 1, 1),
+                java.util.Arrays.stream(data.countsPerLabel()).boxed().toList());
     }
 
     @Test
@@ -70,9 +76,17 @@ class JsonlReaderTest {
                 {"body": "two", "class": "2"}
                 {"body": "three", "class": "deny"}
                 """);
-        DataSpec spec = new DataSpec(file, DataSpec.Format.AUTO, "body", "class", CsvLayout.withHeader(List.of("x"), "y"),
-                Map.of("1", "ALLOW", "2", "ESCALATION"), LABELS, false);
-        assertEquals(List.of(new Example("one", 0), new Example("two", 1), new Example("three", 2)),
+        DataSpec spec = new DataSpec(
+                file,
+                DataSpec.Format.AUTO,
+                "body",
+                "class",
+                CsvLayout.withHeader(List.of("x"), "y"),
+                Map.of("1", "ALLOW", "2", "ESCALATION"),
+                LABELS,
+                false);
+        assertEquals(
+                List.of(new Example("one", 0), new Example("two", 1), new Example("three", 2)),
                 DataReader.read(spec).examples());
     }
 
@@ -91,7 +105,8 @@ class JsonlReaderTest {
 
     @Test
     void malformedJsonNamesLineAndColumn() throws IOException {
-        Path file = write("bad.jsonl", "{\"text\": \"ok\", \"label\": \"ALLOW\"}\n{\"text\": \"oops\" \"label\": \"DENY\"}\n");
+        Path file = write(
+                "bad.jsonl", "{\"text\": \"ok\", \"label\": \"ALLOW\"}\n{\"text\": \"oops\" \"label\": \"DENY\"}\n");
         DataFormatException e = failure(file);
         assertEquals(OptionalInt.of(2), e.line());
         assertTrue(e.getMessage().startsWith(file + ":2: malformed JSON at column "), e.getMessage());
@@ -111,21 +126,27 @@ class JsonlReaderTest {
 
     @Test
     void missingBlankAndNonStringTextAreErrors() throws IOException {
-        assertTrue(failure(write("m.jsonl", "{\"label\": \"DENY\"}\n")).getMessage()
+        assertTrue(failure(write("m.jsonl", "{\"label\": \"DENY\"}\n"))
+                .getMessage()
                 .endsWith(":1: missing field \"text\""));
-        assertTrue(failure(write("b.jsonl", "{\"text\": \"a\", \"label\": \"DENY\"}\n{\"text\": \"  \", \"label\": \"DENY\"}\n"))
-                .getMessage().endsWith(":2: field \"text\" is blank"));
-        assertTrue(failure(write("n.jsonl", "{\"text\": 42, \"label\": \"DENY\"}\n")).getMessage()
+        assertTrue(failure(write(
+                        "b.jsonl", "{\"text\": \"a\", \"label\": \"DENY\"}\n{\"text\": \"  \", \"label\": \"DENY\"}\n"))
+                .getMessage()
+                .endsWith(":2: field \"text\" is blank"));
+        assertTrue(failure(write("n.jsonl", "{\"text\": 42, \"label\": \"DENY\"}\n"))
+                .getMessage()
                 .endsWith(":1: field \"text\" must be a string, found number 42"));
     }
 
     @Test
     void missingBlankAndWronglyTypedLabelAreErrors() throws IOException {
-        assertTrue(failure(write("m.jsonl", "{\"text\": \"a\"}\n")).getMessage()
-                .endsWith(":1: missing field \"label\""));
-        assertTrue(failure(write("b.jsonl", "{\"text\": \"a\", \"label\": \" \"}\n")).getMessage()
+        assertTrue(
+                failure(write("m.jsonl", "{\"text\": \"a\"}\n")).getMessage().endsWith(":1: missing field \"label\""));
+        assertTrue(failure(write("b.jsonl", "{\"text\": \"a\", \"label\": \" \"}\n"))
+                .getMessage()
                 .endsWith(":1: field \"label\" is blank"));
-        assertTrue(failure(write("t.jsonl", "{\"text\": \"a\", \"label\": true}\n")).getMessage()
+        assertTrue(failure(write("t.jsonl", "{\"text\": \"a\", \"label\": true}\n"))
+                .getMessage()
                 .endsWith(":1: field \"label\" must be a string or an integer, found boolean true"));
     }
 
@@ -149,7 +170,9 @@ class JsonlReaderTest {
         DataFormatException empty = failure(write("empty.jsonl", ""));
         assertEquals(dir.resolve("empty.jsonl") + ": has no records", empty.getMessage());
         assertEquals(OptionalInt.empty(), empty.line());
-        assertEquals(dir.resolve("blank.jsonl") + ": has no records", failure(write("blank.jsonl", "\n  \n\n")).getMessage());
+        assertEquals(
+                dir.resolve("blank.jsonl") + ": has no records",
+                failure(write("blank.jsonl", "\n  \n\n")).getMessage());
     }
 
     @Test
@@ -176,32 +199,50 @@ class JsonlReaderTest {
     @Test
     void skipModeStillFailsWhenNothingIsLeft() throws IOException {
         Path file = write("allbad.jsonl", "{\"text\": \"x\", \"label\": \"MAYBE\"}\n{oops\n");
-        DataFormatException e = assertThrows(DataFormatException.class,
+        DataFormatException e = assertThrows(
+                DataFormatException.class,
                 () -> DataReader.read(DataSpec.jsonl(file, LABELS).withSkipBadRecords(true)));
-        assertTrue(e.getMessage().startsWith(file + ": has no usable records: all 2 were bad; first: " + file
-                + ":1: unknown label \"MAYBE\""), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(file + ": has no usable records: all 2 were bad; first: " + file
+                                + ":1: unknown label \"MAYBE\""),
+                e.getMessage());
     }
 
     @Test
     void autoFormatDecidesByExtension() {
         DataSpec csv = DataSpec.jsonl(dir.resolve("x.CSV"), LABELS);
-        DataSpec auto = new DataSpec(csv.file(), DataSpec.Format.AUTO, "text", "label", csv.csv(), Map.of(), LABELS, false);
+        DataSpec auto =
+                new DataSpec(csv.file(), DataSpec.Format.AUTO, "text", "label", csv.csv(), Map.of(), LABELS, false);
         assertEquals(DataSpec.Format.CSV, auto.resolvedFormat());
-        assertEquals(DataSpec.Format.JSONL, new DataSpec(dir.resolve("x.ndjson"), DataSpec.Format.AUTO, "text", "label",
-                csv.csv(), Map.of(), LABELS, false).resolvedFormat());
-        DataSpec unknown = new DataSpec(dir.resolve("x.txt"), DataSpec.Format.AUTO, "text", "label", csv.csv(),
-                Map.of(), LABELS, false);
+        assertEquals(
+                DataSpec.Format.JSONL,
+                new DataSpec(
+                                dir.resolve("x.ndjson"),
+                                DataSpec.Format.AUTO,
+                                "text",
+                                "label",
+                                csv.csv(),
+                                Map.of(),
+                                LABELS,
+                                false)
+                        .resolvedFormat());
+        DataSpec unknown = new DataSpec(
+                dir.resolve("x.txt"), DataSpec.Format.AUTO, "text", "label", csv.csv(), Map.of(), LABELS, false);
         DataFormatException e = assertThrows(DataFormatException.class, unknown::resolvedFormat);
         assertTrue(e.getMessage().contains("x.txt: cannot tell the format"), e.getMessage());
     }
 
     @Test
     void specRejectsDuplicateLabelsAndMapTargetsThatAreNotLabels() {
-        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException dup = assertThrows(
+                IllegalArgumentException.class,
                 () -> DataSpec.jsonl(dir.resolve("a.jsonl"), List.of("ALLOW", "allow")));
         assertTrue(dup.getMessage().contains("\"allow\" twice"), dup.getMessage());
-        IllegalArgumentException map = assertThrows(IllegalArgumentException.class,
-                () -> DataSpec.csv(dir.resolve("a.csv"), CsvLayout.withHeader(List.of("t"), "l"), Map.of("1", "World"), LABELS));
+        IllegalArgumentException map = assertThrows(
+                IllegalArgumentException.class,
+                () -> DataSpec.csv(
+                        dir.resolve("a.csv"), CsvLayout.withHeader(List.of("t"), "l"), Map.of("1", "World"), LABELS));
         assertTrue(map.getMessage().contains("\"1\" to \"World\""), map.getMessage());
     }
 }

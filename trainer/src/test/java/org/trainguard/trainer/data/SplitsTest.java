@@ -61,7 +61,8 @@ class SplitsTest {
         }
         Splits.Split split = Splits.holdOut(new LabeledData(examples, LABELS, 0, SOURCE), 0.4, 1234);
         // java.util.Random's sequence is fixed by the Java specification; checked against an independent port
-        assertEquals(List.of("t0", "t5", "t8", "t9"),
+        assertEquals(
+                List.of("t0", "t5", "t8", "t9"),
                 split.validation().examples().stream().map(Example::text).toList());
     }
 

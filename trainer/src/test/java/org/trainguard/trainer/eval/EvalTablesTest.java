@@ -10,14 +10,15 @@ class EvalTablesTest {
 
     @Test
     void tableHoldsSummaryPerClassRowsAndConfusionMatrix() {
-        EvalResult r = EvaluatorTest.moderationEvaluator()
-                .evaluate(1458, EvaluatorTest.TRUE, EvaluatorTest.PRED, 0.75);
+        EvalResult r = EvaluatorTest.moderationEvaluator().evaluate(1458, EvaluatorTest.TRUE, EvaluatorTest.PRED, 0.75);
 
         String text = EvalTables.format(r);
         List<String> lines = text.lines().toList();
 
-        assertEquals("step 1458  loss 0.7500  accuracy 0.5556  macro-F1 0.4500  "
-                + "false-allow rate 0.3333 (1 of 3 harmful)", lines.get(0));
+        assertEquals(
+                "step 1458  loss 0.7500  accuracy 0.5556  macro-F1 0.4500  "
+                        + "false-allow rate 0.3333 (1 of 3 harmful)",
+                lines.get(0));
         assertTrue(lines.contains("label       precision     recall         f1  support"), text);
         assertTrue(lines.contains("ALLOW          0.5000     0.5000     0.5000        4"), text);
         assertTrue(lines.contains("DENY           1.0000     0.6667     0.8000        3"), text);
@@ -31,12 +32,16 @@ class EvalTablesTest {
 
     @Test
     void unmeasuredValuesReadNotApplicable() {
-        EvalResult r = EvaluatorTest.moderationEvaluator().accumulator()
-                .add(EvaluatorTest.A, EvaluatorTest.A).add(EvaluatorTest.E, EvaluatorTest.A).result(7);
+        EvalResult r = EvaluatorTest.moderationEvaluator()
+                .accumulator()
+                .add(EvaluatorTest.A, EvaluatorTest.A)
+                .add(EvaluatorTest.E, EvaluatorTest.A)
+                .result(7);
 
         String summary = EvalTables.summary(r);
 
-        assertEquals("step 7  loss n/a  accuracy 0.5000  macro-F1 0.1667  "
-                + "false-allow rate n/a (no harmful examples)", summary);
+        assertEquals(
+                "step 7  loss n/a  accuracy 0.5000  macro-F1 0.1667  " + "false-allow rate n/a (no harmful examples)",
+                summary);
     }
 }

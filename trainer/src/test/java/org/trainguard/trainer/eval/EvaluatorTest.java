@@ -22,6 +22,7 @@ class EvaluatorTest {
      * Confusion [true][pred]: ALLOW 2 1 0 1 / ESCALATION 1 1 0 0 / DENY 1 0 2 0 / REFUSE 0 0 0 0.
      */
     static final int[] TRUE = {A, A, A, A, E, E, D, D, D};
+
     static final int[] PRED = {A, A, E, R, E, A, D, D, A};
 
     static Evaluator moderationEvaluator() {
@@ -107,22 +108,27 @@ class EvaluatorTest {
 
     @Test
     void lossIsNaNWhenNeverRecordedAndNaNLossPropagates() {
-        assertTrue(Double.isNaN(moderationEvaluator().accumulator().add(A, A).result(1).loss()));
-        EvalResult diverged = moderationEvaluator().accumulator().add(A, A)
-                .addLoss(1.0, 1).addLoss(Double.NaN, 1).result(1);
+        assertTrue(Double.isNaN(
+                moderationEvaluator().accumulator().add(A, A).result(1).loss()));
+        EvalResult diverged = moderationEvaluator()
+                .accumulator()
+                .add(A, A)
+                .addLoss(1.0, 1)
+                .addLoss(Double.NaN, 1)
+                .result(1);
         assertTrue(Double.isNaN(diverged.loss()));
     }
 
     @Test
     void badInputsAreRejectedWithTheValueFound() {
         Evaluator evaluator = moderationEvaluator();
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> evaluator.evaluate(1, new int[] {A, 7}, new int[] {A, A}, 0.0));
+        IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class, () -> evaluator.evaluate(1, new int[] {A, 7}, new int[] {A, A}, 0.0));
         assertTrue(unknown.getMessage().contains("found 7"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("example 1"), unknown.getMessage());
 
-        IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
-                () -> evaluator.evaluate(1, new int[] {A, A}, new int[] {A}, 0.0));
+        IllegalArgumentException lengths = assertThrows(
+                IllegalArgumentException.class, () -> evaluator.evaluate(1, new int[] {A, A}, new int[] {A}, 0.0));
         assertTrue(lengths.getMessage().contains("2 true labels but 1 predictions"), lengths.getMessage());
 
         EvalAccumulator acc = evaluator.accumulator().add(A, A);
@@ -135,11 +141,11 @@ class EvaluatorTest {
 
     @Test
     void badLabelSetupsAreRejected() {
-        IllegalArgumentException allowHarmful = assertThrows(IllegalArgumentException.class,
-                () -> new Evaluator(LABELS, A, new int[] {A}));
+        IllegalArgumentException allowHarmful =
+                assertThrows(IllegalArgumentException.class, () -> new Evaluator(LABELS, A, new int[] {A}));
         assertTrue(allowHarmful.getMessage().contains("ALLOW"), allowHarmful.getMessage());
-        IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
-                () -> new Evaluator(LABELS, 4, new int[0]));
+        IllegalArgumentException outOfRange =
+                assertThrows(IllegalArgumentException.class, () -> new Evaluator(LABELS, 4, new int[0]));
         assertTrue(outOfRange.getMessage().contains("found 4"), outOfRange.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of("a", "a"), 0, new int[0]));
         assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(), 0, new int[0]));

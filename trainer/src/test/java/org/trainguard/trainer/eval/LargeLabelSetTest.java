@@ -38,7 +38,14 @@ class LargeLabelSetTest {
             int truth = random.nextInt(LABELS);
             acc.add(truth, random.nextInt(4) == 0 ? random.nextInt(LABELS) : truth);
         }
-        acc.add(7, 9).add(7, 9).add(7, 9).add(7, 9).add(7, 9).add(7, 9).add(7, 9).add(7, 9);
+        acc.add(7, 9)
+                .add(7, 9)
+                .add(7, 9)
+                .add(7, 9)
+                .add(7, 9)
+                .add(7, 9)
+                .add(7, 9)
+                .add(7, 9);
         return acc.addLoss(1234.5, 40_008).result(100);
     }
 
@@ -48,7 +55,9 @@ class LargeLabelSetTest {
         String table = EvalTables.format(r);
         assertTrue(table.length() < 10_000, "a summary, not " + table.length() + " characters");
         assertTrue(table.contains("2000 labels: the 20 with the lowest F1"), table);
-        assertTrue(table.contains("most frequent confusions (true -> predicted: examples)\n  label_7 -> label_9: 8"), table);
+        assertTrue(
+                table.contains("most frequent confusions (true -> predicted: examples)\n  label_7 -> label_9: 8"),
+                table);
     }
 
     @Test
@@ -68,6 +77,7 @@ class LargeLabelSetTest {
         EvalResult r = result();
         List<Path> written = new ReportWriter(dir).write(List.of(r.toMap()), Optional.of(r));
         assertFalse(Files.exists(dir.resolve(ReportWriter.CONFUSION_MATRIX_PNG)));
-        assertTrue(Files.readString(dir.resolve("index.html")).contains("label_7 -&gt; label_9: 8"), written.toString());
+        assertTrue(
+                Files.readString(dir.resolve("index.html")).contains("label_7 -&gt; label_9: 8"), written.toString());
     }
 }

@@ -24,8 +24,8 @@ class MetricsLogTest {
     @TempDir
     Path dir;
 
-    private final EvalResult eval = EvaluatorTest.moderationEvaluator()
-            .evaluate(20, EvaluatorTest.TRUE, EvaluatorTest.PRED, 0.75);
+    private final EvalResult eval =
+            EvaluatorTest.moderationEvaluator().evaluate(20, EvaluatorTest.TRUE, EvaluatorTest.PRED, 0.75);
 
     @Test
     void linesRoundTripWithTypeAndUtcTime() throws IOException {
@@ -37,16 +37,20 @@ class MetricsLogTest {
         }
 
         List<String> raw = Files.readAllLines(file);
-        assertEquals("{\"type\":\"train\",\"time\":\"2024-05-10T22:28:01.250Z\",\"step\":10,\"epoch\":0,"
-                + "\"loss\":1.25,\"learning_rate\":1.0E-4,\"samples_per_second\":512.5}", raw.get(0));
-        assertTrue(raw.get(1).startsWith("{\"type\":\"eval\",\"time\":\"2024-05-10T22:28:01.250Z\",\"step\":20,"),
+        assertEquals(
+                "{\"type\":\"train\",\"time\":\"2024-05-10T22:28:01.250Z\",\"step\":10,\"epoch\":0,"
+                        + "\"loss\":1.25,\"learning_rate\":1.0E-4,\"samples_per_second\":512.5}",
+                raw.get(0));
+        assertTrue(
+                raw.get(1).startsWith("{\"type\":\"eval\",\"time\":\"2024-05-10T22:28:01.250Z\",\"step\":20,"),
                 raw.get(1));
 
         List<Map<String, Object>> lines = MetricsLog.read(file);
         assertEquals(3, lines.size());
         assertEquals("train", lines.get(0).get("type"));
         assertEquals(1e-4, ((Number) lines.get(0).get("learning_rate")).doubleValue());
-        assertEquals(Instant.parse("2024-05-10T22:28:01.250Z"), Instant.parse((String) lines.get(1).get("time")));
+        assertEquals(Instant.parse("2024-05-10T22:28:01.250Z"), Instant.parse((String)
+                lines.get(1).get("time")));
         assertEquals(eval, EvalResult.fromMap(lines.get(1)));
         assertTrue(Double.isNaN(((Number) lines.get(2).get("loss")).doubleValue()));
     }

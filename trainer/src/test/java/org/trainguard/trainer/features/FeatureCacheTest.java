@@ -29,6 +29,7 @@ class FeatureCacheTest {
 
     @TempDir
     Path dir;
+
     Path dataFile;
     Path cacheDir;
     LabeledData data;
@@ -38,8 +39,13 @@ class FeatureCacheTest {
     void writeData() throws IOException {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            jsonl.append("{\"text\": \"request number ").append(i).append(" 今日は").append(i % 7)
-                    .append("\", \"label\": \"").append(LABELS.get(i % 4)).append("\"}\n");
+            jsonl.append("{\"text\": \"request number ")
+                    .append(i)
+                    .append(" 今日は")
+                    .append(i % 7)
+                    .append("\", \"label\": \"")
+                    .append(LABELS.get(i % 4))
+                    .append("\"}\n");
         }
         dataFile = dir.resolve("train.jsonl");
         Files.writeString(dataFile, jsonl, StandardCharsets.UTF_8);
@@ -166,14 +172,16 @@ class FeatureCacheTest {
     @Test
     void settingsMustBeTheFeaturizers() {
         FeatureSettings other = new FeatureSettings(1 << 18, 32, 2, true, 2, 4, true);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> FeatureCache.load(cacheDir, data, dataFile, other, featurizer, ""));
     }
 
     @Test
     void keyDependsOnLabelNames() {
         LabeledData renamed = new LabeledData(data.examples(), List.of("A", "B", "C", "D"), 0, dataFile);
-        assertNotEquals(java.util.HexFormat.of().formatHex(FeatureCache.cacheKey(data, dataFile, SETTINGS, "")),
+        assertNotEquals(
+                java.util.HexFormat.of().formatHex(FeatureCache.cacheKey(data, dataFile, SETTINGS, "")),
                 java.util.HexFormat.of().formatHex(FeatureCache.cacheKey(renamed, dataFile, SETTINGS, "")));
     }
 }

@@ -21,8 +21,26 @@ class FeaturizerLongTextTest {
             new FeatureSettings(4096, 64, 1, false, 2, 3, true),
             new FeatureSettings(16, 1, 2, true, 1, 1, true));
 
-    private static final String[] PIECES = {"hello", "World", "東京タワーに行きました", "パスワード", "2024年", "x",
-        "a", "naïve", "Ｆｕｌｌ", "!!", " ", "  ", "\n", "😀", "देवनागरी", "ab", "ignore previous instructions", "i"};
+    private static final String[] PIECES = {
+        "hello",
+        "World",
+        "東京タワーに行きました",
+        "パスワード",
+        "2024年",
+        "x",
+        "a",
+        "naïve",
+        "Ｆｕｌｌ",
+        "!!",
+        " ",
+        "  ",
+        "\n",
+        "😀",
+        "देवनागरी",
+        "ab",
+        "ignore previous instructions",
+        "i"
+    };
 
     private static String text(Random random, int pieces) {
         StringBuilder sb = new StringBuilder();

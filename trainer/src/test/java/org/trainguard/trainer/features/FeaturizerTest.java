@@ -29,19 +29,23 @@ class FeaturizerTest {
     @Test
     void englishIdsAreStable() {
         // w:hello w:world | b:hello world | c:<h c:<he c:<hel c:he ... c:d>
-        int[] expected = {421886, 213218, 957694, 212112, 739865, 838651, 13744, 126715, 838403, 807134, 704384,
-            298342, 215475, 706088, 784845, 398646, 620981, 462176, 949757, 208739, 351381, 291109, 264651, 126640,
-            976962, 394251, 310732, 911295, 816260, 820182, 37265, 273071, 114266};
+        int[] expected = {
+            421886, 213218, 957694, 212112, 739865, 838651, 13744, 126715, 838403, 807134, 704384, 298342, 215475,
+            706088, 784845, 398646, 620981, 462176, 949757, 208739, 351381, 291109, 264651, 126640, 976962, 394251,
+            310732, 911295, 816260, 820182, 37265, 273071, 114266
+        };
         assertArrayEquals(expected, new Featurizer(GOLDEN).featurize("Hello, World!"));
     }
 
     @Test
     void japaneseIdsAreStable() {
         // words 今日 / は / 良 / い / 天気 / ですね, their bigrams, then character n-grams
-        int[] expected = {114783, 689794, 718237, 41254, 431068, 337267, 969060, 678358, 447666, 562878, 319637,
-            792939, 250357, 371753, 313850, 443526, 382513, 202730, 8900, 720258, 443860, 657321, 914683, 484928,
-            834835, 999446, 911606, 102617, 757800, 846529, 215160, 798469, 380940, 529605, 356703, 829167, 285007,
-            157154, 48601, 63138, 17789};
+        int[] expected = {
+            114783, 689794, 718237, 41254, 431068, 337267, 969060, 678358, 447666, 562878, 319637, 792939, 250357,
+            371753, 313850, 443526, 382513, 202730, 8900, 720258, 443860, 657321, 914683, 484928, 834835, 999446,
+            911606, 102617, 757800, 846529, 215160, 798469, 380940, 529605, 356703, 829167, 285007, 157154, 48601,
+            63138, 17789
+        };
         assertArrayEquals(expected, new Featurizer(GOLDEN).featurize("今日は良い天気ですね"));
     }
 
@@ -55,11 +59,14 @@ class FeaturizerTest {
 
     @Test
     void fingerprintIsStableAndCoversEveryField() {
-        assertEquals("featurizer=1;buckets=1000000;max_length=256;word_ngrams=2;char_ngrams=true;"
-                + "char_ngram_min=2;char_ngram_max=4;lowercase=true", GOLDEN.canonical());
+        assertEquals(
+                "featurizer=1;buckets=1000000;max_length=256;word_ngrams=2;char_ngrams=true;"
+                        + "char_ngram_min=2;char_ngram_max=4;lowercase=true",
+                GOLDEN.canonical());
         // sha256 of the canonical string above, computed independently
         assertEquals("f27768bcd64333db0a08ff795c669ebdf1693bb3286a201ef4d097a429ac4e8a", GOLDEN.fingerprint());
-        List<FeatureSettings> variants = List.of(GOLDEN,
+        List<FeatureSettings> variants = List.of(
+                GOLDEN,
                 new FeatureSettings(1_000_001, 256, 2, true, 2, 4, true),
                 new FeatureSettings(1_000_000, 255, 2, true, 2, 4, true),
                 new FeatureSettings(1_000_000, 256, 1, true, 2, 4, true),
@@ -67,13 +74,15 @@ class FeaturizerTest {
                 new FeatureSettings(1_000_000, 256, 2, true, 1, 4, true),
                 new FeatureSettings(1_000_000, 256, 2, true, 2, 5, true),
                 new FeatureSettings(1_000_000, 256, 2, true, 2, 4, false));
-        assertEquals(variants.size(), variants.stream().map(FeatureSettings::fingerprint).distinct().count());
+        assertEquals(
+                variants.size(),
+                variants.stream().map(FeatureSettings::fingerprint).distinct().count());
     }
 
     @Test
     void settingsRejectBadValuesNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FeatureSettings(1, 256, 2, true, 2, 4, true));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FeatureSettings(1, 256, 2, true, 2, 4, true));
         assertEquals("features.buckets must be >= 2, found 1", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new FeatureSettings(100, 0, 2, true, 2, 4, true));
         assertThrows(IllegalArgumentException.class, () -> new FeatureSettings(100, 10, 0, true, 2, 4, true));
@@ -111,8 +120,9 @@ class FeaturizerTest {
         int words = new Featurizer(wordsOnly).featurize(text).length;
         int all = new Featurizer(withChars).featurize(text).length;
         assertEquals(new Featurizer(wordsOnly).words(text).size(), words);
-        assertTrue(all >= words + 3 * text.length(), "expected many character n-grams, got " + (all - words)
-                + " for " + text.length() + " characters");
+        assertTrue(
+                all >= words + 3 * text.length(),
+                "expected many character n-grams, got " + (all - words) + " for " + text.length() + " characters");
     }
 
     @Test
@@ -131,10 +141,13 @@ class FeaturizerTest {
         String text = IntStream.range(0, 100).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
         int[] ids = featurizer.featurize(text);
         assertEquals(30, ids.length);
-        int[] expectedWords = IntStream.range(0, 10).map(i -> featurizer.bucket("w:w" + (i * 10))).toArray();
+        int[] expectedWords = IntStream.range(0, 10)
+                .map(i -> featurizer.bucket("w:w" + (i * 10)))
+                .toArray();
         assertArrayEquals(expectedWords, Arrays.copyOfRange(ids, 0, 10), "words w0, w10, ..., w90 cover the text");
         int[] expectedBigrams = IntStream.range(0, 10)
-                .map(i -> featurizer.bucket("b:w" + (i * 99 / 10) + " w" + (i * 99 / 10 + 1))).toArray();
+                .map(i -> featurizer.bucket("b:w" + (i * 99 / 10) + " w" + (i * 99 / 10 + 1)))
+                .toArray();
         assertArrayEquals(expectedBigrams, Arrays.copyOfRange(ids, 10, 20));
         assertEquals(featurizer.bucket("c:<w0"), ids[20], "character n-grams follow");
     }
@@ -173,7 +186,8 @@ class FeaturizerTest {
     void repeatedWordsKeepTheirCounts() {
         Featurizer featurizer = new Featurizer(new FeatureSettings(1_000_000, 256, 1, false, 2, 4, true));
         int[] ids = featurizer.featurize("no no no");
-        assertArrayEquals(new int[] {featurizer.bucket("w:no"), featurizer.bucket("w:no"), featurizer.bucket("w:no")}, ids);
+        assertArrayEquals(
+                new int[] {featurizer.bucket("w:no"), featurizer.bucket("w:no"), featurizer.bucket("w:no")}, ids);
         assertNotEquals(featurizer.bucket("w:no"), featurizer.bucket("w:yes"));
     }
 }

@@ -6,40 +6,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.trainguard.core.config.CnnModel;
 import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.config.EmbeddingLayout;
+import org.trainguard.core.config.FastTextModel;
 import org.trainguard.core.config.FeaturesConfig;
 import org.trainguard.core.config.ModelConfig;
-import org.trainguard.core.config.CnnModel;
-import org.trainguard.core.config.FastTextModel;
 
 class NetworkFactoryTest {
 
     private static ModelConfig model(ModelConfig.Type type, EmbeddingLayout layout) {
-        return type == CnnModel.TYPE ? new CnnModel(16, 0.1, 8, 3, FeaturesConfig.defaults(), layout)
+        return type == CnnModel.TYPE
+                ? new CnnModel(16, 0.1, 8, 3, FeaturesConfig.defaults(), layout)
                 : new FastTextModel(16, 0.1, FeaturesConfig.defaults(), layout);
     }
 
     @Test
     void autoIsSparseOnTheCpuAndDenseOnAGpuOrForACnn() {
-        assertEquals(EmbeddingLayout.SPARSE, NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.AUTO), true, Optional.empty()));
-        assertEquals(EmbeddingLayout.DENSE, NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.AUTO), false, Optional.empty()));
-        assertEquals(EmbeddingLayout.DENSE, NetworkFactory.layout(model(CnnModel.TYPE, EmbeddingLayout.AUTO), true, Optional.empty()));
+        assertEquals(
+                EmbeddingLayout.SPARSE,
+                NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.AUTO), true, Optional.empty()));
+        assertEquals(
+                EmbeddingLayout.DENSE,
+                NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.AUTO), false, Optional.empty()));
+        assertEquals(
+                EmbeddingLayout.DENSE,
+                NetworkFactory.layout(model(CnnModel.TYPE, EmbeddingLayout.AUTO), true, Optional.empty()));
     }
 
     @Test
     void autoKeepsTheLayoutOfTheCheckpointItResumes() {
-        assertEquals(EmbeddingLayout.DENSE,
-                NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.AUTO), true, Optional.of(EmbeddingLayout.DENSE)));
-        assertEquals(EmbeddingLayout.DENSE,
-                NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.DENSE), true, Optional.of(EmbeddingLayout.SPARSE)),
+        assertEquals(
+                EmbeddingLayout.DENSE,
+                NetworkFactory.layout(
+                        model(FastTextModel.TYPE, EmbeddingLayout.AUTO), true, Optional.of(EmbeddingLayout.DENSE)));
+        assertEquals(
+                EmbeddingLayout.DENSE,
+                NetworkFactory.layout(
+                        model(FastTextModel.TYPE, EmbeddingLayout.DENSE), true, Optional.of(EmbeddingLayout.SPARSE)),
                 "an explicit layout wins; the resume itself then refuses the change of shape");
     }
 
     @Test
     void sparseOnAGpuBackendIsAConfigErrorNamingTheKey() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> NetworkFactory.layout(model(FastTextModel.TYPE, EmbeddingLayout.SPARSE), false, Optional.empty()));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> NetworkFactory.layout(
+                        model(FastTextModel.TYPE, EmbeddingLayout.SPARSE), false, Optional.empty()));
         assertTrue(e.getMessage().contains("model.embedding: sparse needs ND4J's CPU backend"), e.getMessage());
     }
 }

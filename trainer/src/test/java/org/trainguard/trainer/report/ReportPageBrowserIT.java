@@ -45,8 +45,11 @@ class ReportPageBrowserIT {
 
     @Test
     void thePageShowsTheRunBesideItsFourPlots() throws Exception {
-        Optional<Path> chromium = Stream.of("chromium", "chromium-browser").flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator))
-                .map(folder -> Path.of(folder, name))).filter(Files::isExecutable).findFirst();
+        Optional<Path> chromium = Stream.of("chromium", "chromium-browser")
+                .flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                        .map(folder -> Path.of(folder, name)))
+                .filter(Files::isExecutable)
+                .findFirst();
         Path run = dir.resolve("run");
         Files.createDirectories(run);
         Path metrics = run.resolve("metrics.jsonl");
@@ -60,9 +63,16 @@ class ReportPageBrowserIT {
             }
         }
         Instant start = Instant.now().minusSeconds(2 * 3600 + 5);
-        SessionState s = SessionState.builder("s-1").status(SessionStatus.COMPLETED).startedAt(start).step(600).totalSteps(600)
-                .epoch(1).totalEpochs(2).best(new SessionState.Best("f1_macro", 0.9321, 450))
-                .exit(new SessionState.Exit(0, "completed 600 steps")).build();
+        SessionState s = SessionState.builder("s-1")
+                .status(SessionStatus.COMPLETED)
+                .startedAt(start)
+                .step(600)
+                .totalSteps(600)
+                .epoch(1)
+                .totalEpochs(2)
+                .best(new SessionState.Best("f1_macro", 0.9321, 450))
+                .exit(new SessionState.Exit(0, "completed 600 steps"))
+                .build();
         new SessionStore(run).write(s);
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("data/train.jsonl"), "");
@@ -73,11 +83,14 @@ class ReportPageBrowserIT {
                   webhook: https://hooks.example.com/services/T000/B000/secret-token-123
                 """, dir);
 
-        new ReportWriter(run.resolve("report"), CLOCK).withConfig(config.toYaml()).writeFrom(metrics);
+        new ReportWriter(run.resolve("report"), CLOCK)
+                .withConfig(config.toYaml())
+                .writeFrom(metrics);
 
         String html = Files.readString(run.resolve("report/index.html"));
         assertTrue(html.contains("<td>status</td><td>COMPLETED (exit 0: completed 600 steps)</td>"), html);
-        assertTrue(html.contains("<td>best checkpoint</td><td>checkpoints/checkpoint-450 (f1_macro 0.9321)</td>"), html);
+        assertTrue(
+                html.contains("<td>best checkpoint</td><td>checkpoints/checkpoint-450 (f1_macro 0.9321)</td>"), html);
         assertTrue(html.contains("<td>duration</td><td>2h"), html);
         assertTrue(html.contains("<td>step</td><td>600 of 600, epoch 2 of 2</td>"), html);
         assertTrue(html.contains("<h2>Configuration</h2>"), html);
@@ -86,10 +99,20 @@ class ReportPageBrowserIT {
 
         Assumptions.assumeTrue(chromium.isPresent(), "no chromium on the PATH (Debian: apt-get install chromium)");
         Path shot = dir.resolve("page.png");
-        Process p = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                "--no-first-run", "--user-data-dir=" + dir.resolve("profile"), "--window-size=" + WINDOW_WIDTH + "," + WINDOW_HEIGHT,
-                "--screenshot=" + shot, run.resolve("report/index.html").toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        chromium.get().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--hide-scrollbars",
+                        "--no-first-run",
+                        "--user-data-dir=" + dir.resolve("profile"),
+                        "--window-size=" + WINDOW_WIDTH + "," + WINDOW_HEIGHT,
+                        "--screenshot=" + shot,
+                        run.resolve("report/index.html").toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("chromium.log").toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "chromium did not finish");
         assertEquals(0, p.exitValue(), () -> read(dir.resolve("chromium.log")));
         BufferedImage page = ImageIO.read(shot.toFile());
@@ -109,13 +132,16 @@ class ReportPageBrowserIT {
                 double ink = ink(page, x0, y0, cell * 3 / 5, imageHeight * 3 / 5);
                 int colours = colours(page, x0, y0, cell * 3 / 5, imageHeight * 3 / 5);
                 if (ink < 0.004 || colours < 8) {
-                    blank.add("plot " + (row * 2 + col + 1) + " at " + x0 + "," + y0 + ": ink " + ink + ", colours " + colours);
+                    blank.add("plot " + (row * 2 + col + 1) + " at " + x0 + "," + y0 + ": ink " + ink + ", colours "
+                            + colours);
                 }
             }
         }
         assertTrue(blank.isEmpty(), "blank plot regions in the screenshot: " + blank);
         // and the right-hand side holds the run's text, not a fifth plot
-        assertTrue(ink(page, (int) (WINDOW_WIDTH * 0.66), 20, (int) (WINDOW_WIDTH * 0.3), 300) > 0.005, "the run's summary is beside the plots");
+        assertTrue(
+                ink(page, (int) (WINDOW_WIDTH * 0.66), 20, (int) (WINDOW_WIDTH * 0.3), 300) > 0.005,
+                "the run's summary is beside the plots");
     }
 
     /** The share of pixels that are not near-white. */

@@ -87,8 +87,9 @@ class ReportWriterTest {
 
         List<Path> written = new ReportWriter(reportDir, CLOCK).writeFrom(file);
 
-        assertEquals(List.of("loss.png", "learning_rate.png", "eval_metrics.png", "confusion_matrix.png",
-                "index.html"), names(written));
+        assertEquals(
+                List.of("loss.png", "learning_rate.png", "eval_metrics.png", "confusion_matrix.png", "index.html"),
+                names(written));
         for (Path png : written.subList(0, 4)) {
             BufferedImage image = ImageIO.read(png.toFile());
             assertNotNull(image, png + " must be a readable image");
@@ -104,7 +105,9 @@ class ReportWriterTest {
         assertTrue(html.contains("step 600  epoch 4"), html);
         assertTrue(html.contains("true \\ predicted  ALLOW  ESCALATION  DENY  REFUSE"), html);
         assertTrue(html.contains("step 600  loss "), html);
-        assertEquals(names(written).stream().sorted().toList(), onlyFilesIn(reportDir),
+        assertEquals(
+                names(written).stream().sorted().toList(),
+                onlyFilesIn(reportDir),
                 "no temporary files are left behind");
         keepSampleIfAsked(reportDir);
     }
@@ -141,8 +144,7 @@ class ReportWriterTest {
 
         byte[] after = Files.readAllBytes(dir.resolve("confusion_matrix.png"));
         assertFalse(java.util.Arrays.equals(before, after), "the heat map shows the newest evaluation");
-        assertEquals(List.of("confusion_matrix.png", "eval_metrics.png", "index.html", "loss.png"),
-                onlyFilesIn(dir));
+        assertEquals(List.of("confusion_matrix.png", "eval_metrics.png", "index.html", "loss.png"), onlyFilesIn(dir));
     }
 
     private static List<String> names(List<Path> paths) {

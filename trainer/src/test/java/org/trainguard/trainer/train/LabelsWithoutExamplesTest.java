@@ -44,7 +44,8 @@ class LabelsWithoutExamplesTest {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String label = i % 2 == 0 ? "ALLOW" : "DENY";
-            lines.add("{\"text\": \"request number " + i + " " + label.toLowerCase() + " please\", \"label\": \"" + label + "\"}");
+            lines.add("{\"text\": \"request number " + i + " " + label.toLowerCase() + " please\", \"label\": \""
+                    + label + "\"}");
         }
         Files.write(dir.resolve("train.jsonl"), lines);
         return ConfigLoader.parse("""
@@ -60,7 +61,10 @@ class LabelsWithoutExamplesTest {
     }
 
     private List<String> warnings() {
-        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.list.stream()
+                .filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Test
@@ -68,15 +72,21 @@ class LabelsWithoutExamplesTest {
         TrainguardConfig config = config();
         RunData first = RunData.load(config);
         List<String> w = warnings();
-        assertEquals(1, w.stream().filter(m -> m.contains("no training examples")).count(), String.valueOf(w));
-        String warning = w.stream().filter(m -> m.contains("no training examples")).findFirst().orElseThrow();
-        assertTrue(warning.startsWith("2 of 4 configured labels have no training examples (ESCALATION, REFUSE)"), warning);
+        assertEquals(
+                1, w.stream().filter(m -> m.contains("no training examples")).count(), String.valueOf(w));
+        String warning = w.stream()
+                .filter(m -> m.contains("no training examples"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                warning.startsWith("2 of 4 configured labels have no training examples (ESCALATION, REFUSE)"), warning);
         assertTrue(warning.contains("cannot exceed 0.500"), warning);
 
         logged.list.clear();
         RunData again = RunData.load(config);
         assertTrue(again.train().fromCache() && !first.train().fromCache());
-        assertTrue(warnings().stream().anyMatch(m -> m.contains("no training examples (ESCALATION, REFUSE)")),
+        assertTrue(
+                warnings().stream().anyMatch(m -> m.contains("no training examples (ESCALATION, REFUSE)")),
                 "also when the data comes from the feature cache: " + warnings());
     }
 }

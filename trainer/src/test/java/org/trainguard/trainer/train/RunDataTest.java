@@ -45,7 +45,8 @@ class RunDataTest {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             String label = i % 2 == 0 ? "ALLOW" : "DENY";
-            lines.add("{\"text\": \"request number " + i + " " + label.toLowerCase() + " please\", \"label\": \"" + label + "\"}");
+            lines.add("{\"text\": \"request number " + i + " " + label.toLowerCase() + " please\", \"label\": \""
+                    + label + "\"}");
         }
         Files.write(dir.resolve("train.jsonl"), lines);
     }

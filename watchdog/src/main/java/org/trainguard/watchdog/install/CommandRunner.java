@@ -94,7 +94,9 @@ final class CommandRunner {
                 process.destroyForcibly();
                 throw new IOException(argv.get(0) + " did not finish within " + timeout.toSeconds() + "s");
             }
-            return new Outcome(process.exitValue(), Files.readString(output, Charset.defaultCharset()).strip());
+            return new Outcome(
+                    process.exitValue(),
+                    Files.readString(output, Charset.defaultCharset()).strip());
         } finally {
             Files.deleteIfExists(output);
         }

@@ -17,8 +17,7 @@ final class CreatedFolders {
     private static final String KEY = "install-created-folders: ";
     private static final Pattern RECORD = Pattern.compile(Pattern.quote(KEY) + "(\\d+)");
 
-    private CreatedFolders() {
-    }
+    private CreatedFolders() {}
 
     /**
      * The number to record for a file about to be written: on a reinstall, what the existing file recorded; else
@@ -32,8 +31,9 @@ final class CreatedFolders {
             return recorded(file);
         }
         int missing = 0;
-        for (Path folder = file.toAbsolutePath().getParent(); folder != null && !Files.exists(folder);
-             folder = folder.getParent()) {
+        for (Path folder = file.toAbsolutePath().getParent();
+                folder != null && !Files.exists(folder);
+                folder = folder.getParent()) {
             missing++;
         }
         return missing;

@@ -18,12 +18,12 @@ import org.trainguard.core.config.ConfigException;
 import org.trainguard.core.config.ConfigLoader;
 import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.AtomicFiles;
+import org.trainguard.core.run.RunLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code watchdog install --config F}: makes the watchdog start with the user's session, so a run goes on after a
@@ -36,7 +36,9 @@ import org.trainguard.core.run.RunLayout;
  * installed (also when the service manager could not be reached but the files are in place, with the commands to
  * run by hand), 1 a file could not be written, 2 a prerequisite or usage error.
  */
-@Command(name = "install", sortOptions = false,
+@Command(
+        name = "install",
+        sortOptions = false,
         description = "Start the watchdog for a run at logon (systemd user unit, Task Scheduler + Startup folder, "
                 + "or launchd agent).")
 public final class InstallCommand implements Callable<Integer> {
@@ -47,27 +49,35 @@ public final class InstallCommand implements Callable<Integer> {
     @Mixin
     ServiceTarget target;
 
-    @Option(names = "--java", paramLabel = "PATH",
+    @Option(
+            names = "--java",
+            paramLabel = "PATH",
             description = "The java executable the service runs (default: the one running this program).")
     String java;
 
-    @Option(names = "--watchdog-jar", paramLabel = "PATH",
+    @Option(
+            names = "--watchdog-jar",
+            paramLabel = "PATH",
             description = "watchdog.jar (default: the jar this program runs from).")
     String watchdogJar;
 
-    @Option(names = "--java-opt", paramLabel = "OPT",
+    @Option(
+            names = "--java-opt",
+            paramLabel = "OPT",
             description = "A JVM option for the trainer, passed on to 'watchdog run'; repeatable, e.g. "
                     + "--java-opt=-Xmx8g.")
     List<String> javaOpts = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     private Optional<CommandRunner> commandRunner = Optional.empty();
 
     /** Creates the command (picocli does). */
-    public InstallCommand() {
-    }
+    public InstallCommand() {}
 
     /**
      * Runs the service manager's commands with {@code runner} instead of the default: the programs on the PATH,
@@ -104,14 +114,15 @@ public final class InstallCommand implements Callable<Integer> {
         if (target.dryRun()) {
             out.println("Dry run: nothing is written and no command is run.");
         }
-        out.println("Installing the trainguard watchdog for run " + name + " as a " + platform.serviceKind()
-                + " (" + platform.id() + ").");
+        out.println("Installing the trainguard watchdog for run " + name + " as a " + platform.serviceKind() + " ("
+                + platform.id() + ").");
         out.println();
 
         List<Check> checks = new ArrayList<>();
         // With --home nothing is registered, so the files of any platform can be written there (for a preview).
         if (!local && !target.dryRun() && target.homeOverride().isEmpty()) {
-            checks.add(Check.failed("cannot install a " + platform.id() + " service on " + Platform.current().id()
+            checks.add(Check.failed("cannot install a " + platform.id() + " service on "
+                    + Platform.current().id()
                     + ": run install on that machine, or add --dry-run to see the files and commands"));
         }
         Optional<TrainguardConfig> config = Optional.empty();
@@ -132,8 +143,8 @@ public final class InstallCommand implements Callable<Integer> {
         Set<Path> serviceFolders = new LinkedHashSet<>();
         locations.files(name).forEach(file -> serviceFolders.add(file.getParent()));
         serviceFolders.forEach(folder -> checks.add(Prerequisites.writableFolder("service folder", folder)));
-        for (String[] path : new String[][] {{"java", javaPath}, {"watchdog jar", jarPath},
-                {"config", configFile.toString()}}) {
+        for (String[] path :
+                new String[][] {{"java", javaPath}, {"watchdog jar", jarPath}, {"config", configFile.toString()}}) {
             Prerequisites.printable(path[0], path[1]).ifPresent(checks::add);
         }
         if (platform == Platform.WINDOWS) {
@@ -151,9 +162,16 @@ public final class InstallCommand implements Callable<Integer> {
         }
 
         TrainguardConfig loaded = config.get();
-        ServiceSpec service = new ServiceSpec(name, javaPath, jarPath, configFile.toString(),
-                configFile.getParent().toString(), loaded.training().outputDir().resolve(RunLayout.LOGS).toString(),
-                loaded.watchdog().stopTimeout(), javaOpts, windowsUser(platform));
+        ServiceSpec service = new ServiceSpec(
+                name,
+                javaPath,
+                jarPath,
+                configFile.toString(),
+                configFile.getParent().toString(),
+                loaded.training().outputDir().resolve(RunLayout.LOGS).toString(),
+                loaded.watchdog().stopTimeout(),
+                javaOpts,
+                windowsUser(platform));
         ServicePlan plan = ServicePlan.install(service, locations, CreatedFolders::toRecord);
         if (target.dryRun()) {
             plan.files().forEach(file -> PlanOutput.printFile(out, file));
@@ -167,8 +185,7 @@ public final class InstallCommand implements Callable<Integer> {
     }
 
     /** Writes the files and runs the commands of a checked plan. */
-    private int carryOut(ServicePlan plan, ServiceSpec service, Platform platform, PrintWriter out,
-                         PrintWriter err) {
+    private int carryOut(ServicePlan plan, ServiceSpec service, Platform platform, PrintWriter out, PrintWriter err) {
         for (PlannedFile file : plan.files()) {
             try {
                 boolean existed = Files.exists(file.path());
@@ -197,10 +214,11 @@ public final class InstallCommand implements Callable<Integer> {
                 : plan.commandsAfter();
         if (!notRun.isEmpty()) {
             out.println();
-            out.println(runner.isPresent()
-                    ? "The files are in place, but the service manager did not take them" + whyFailed(platform)
-                            + ". Run these yourself:"
-                    : target.notRunHeading());
+            out.println(
+                    runner.isPresent()
+                            ? "The files are in place, but the service manager did not take them" + whyFailed(platform)
+                                    + ". Run these yourself:"
+                            : target.notRunHeading());
             notRun.forEach(command -> out.println("  " + command.shown()));
         }
         out.println();
@@ -221,10 +239,13 @@ public final class InstallCommand implements Callable<Integer> {
     private String javaPath(Platform platform, List<Check> checks) {
         boolean local = platform == Platform.current();
         if (java == null) {
-            Path running = Path.of(System.getProperty("java.home"), "bin",
+            Path running = Path.of(
+                    System.getProperty("java.home"),
+                    "bin",
                     Platform.current() == Platform.WINDOWS ? "java.exe" : "java");
             if (local) {
-                checks.add(Prerequisites.version(running.toString(), Runtime.version().feature()));
+                checks.add(Prerequisites.version(
+                        running.toString(), Runtime.version().feature()));
             }
             return running.toString();
         }
@@ -290,7 +311,8 @@ public final class InstallCommand implements Callable<Integer> {
             if (source == null || source.getLocation() == null) {
                 return Optional.empty();
             }
-            Path location = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            Path location =
+                    Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
             return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
         } catch (URISyntaxException | IllegalArgumentException | SecurityException unknown) {
             return Optional.empty();
@@ -300,7 +322,8 @@ public final class InstallCommand implements Callable<Integer> {
     /** The account the Windows task runs as: {@code DOMAIN\\user} on Windows, the user's name elsewhere. */
     private String windowsUser(Platform platform) {
         String user = System.getProperty("user.name", "user");
-        if (platform != Platform.WINDOWS || Platform.current() != Platform.WINDOWS
+        if (platform != Platform.WINDOWS
+                || Platform.current() != Platform.WINDOWS
                 || target.homeOverride().isPresent()) {
             return user;
         }

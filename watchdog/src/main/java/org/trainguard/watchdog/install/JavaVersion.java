@@ -12,8 +12,7 @@ final class JavaVersion {
 
     private static final Pattern VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?[^\"]*\"");
 
-    private JavaVersion() {
-    }
+    private JavaVersion() {}
 
     /**
      * The feature version in the output of {@code java -version}: {@code openjdk version "17.0.15"} gives 17,

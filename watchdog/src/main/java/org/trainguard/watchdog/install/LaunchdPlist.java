@@ -3,8 +3,7 @@ package org.trainguard.watchdog.install;
 /** The macOS launchd agent that starts the watchdog when the user logs in and restarts it after a crash. */
 final class LaunchdPlist {
 
-    private LaunchdPlist() {
-    }
+    private LaunchdPlist() {}
 
     /** The file the watchdog's standard output goes to, in the run's logs folder. */
     static String stdoutFile(ServiceSpec spec) {

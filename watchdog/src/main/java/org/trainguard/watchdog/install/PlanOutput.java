@@ -10,8 +10,7 @@ import java.util.Optional;
 /** Prints plans and carries out their commands, shared by {@code install} and {@code uninstall}. */
 final class PlanOutput {
 
-    private PlanOutput() {
-    }
+    private PlanOutput() {}
 
     /** Prints a file's path, encoding and full content between marker lines. */
     static void printFile(PrintWriter out, PlannedFile file) {
@@ -89,8 +88,8 @@ final class PlanOutput {
                     failedOptional.add(command);
                     continue;
                 }
-                err.println("failed: " + command.shown() + " (exit code " + outcome.exitCode() + "): "
-                        + outcome.summary());
+                err.println(
+                        "failed: " + command.shown() + " (exit code " + outcome.exitCode() + "): " + outcome.summary());
             } catch (IOException cannotRun) {
                 if (!command.required()) {
                     out.println("could not run: " + command.shown() + " (" + cannotRun.getMessage() + ")");

@@ -86,8 +86,7 @@ public enum Platform {
     public static final class Converter implements CommandLine.ITypeConverter<Platform> {
 
         /** Creates the converter (picocli does). */
-        public Converter() {
-        }
+        public Converter() {}
 
         /**
          * Reads a platform name.

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** The checks an install makes before it writes anything, each giving a message that says what to fix. */
 final class Prerequisites {
 
-    private Prerequisites() {
-    }
+    private Prerequisites() {}
 
     /**
      * Checks that a java executable is Java 17 or newer by running {@code <java> -version}.
@@ -32,8 +31,8 @@ final class Prerequisites {
         }
         Optional<Integer> version = JavaVersion.parse(outcome.output());
         if (!outcome.succeeded() || version.isEmpty()) {
-            return Check.failed(java + " -version did not print a Java version (exit code " + outcome.exitCode()
-                    + "): " + outcome.summary());
+            return Check.failed(java + " -version did not print a Java version (exit code " + outcome.exitCode() + "): "
+                    + outcome.summary());
         }
         return version(java.toString(), version.get());
     }
@@ -65,8 +64,8 @@ final class Prerequisites {
                     + "of watchdog.jar)");
         }
         if (!Files.isRegularFile(jar)) {
-            return Check.failed("watchdog jar not found: " + jar + " (pass --watchdog-jar with the path of "
-                    + "watchdog.jar)");
+            return Check.failed(
+                    "watchdog jar not found: " + jar + " (pass --watchdog-jar with the path of " + "watchdog.jar)");
         }
         return Check.ok("watchdog jar " + jar + " exists");
     }
@@ -88,12 +87,16 @@ final class Prerequisites {
             return Check.failed(what + " " + folder + " cannot be created: no part of that path exists");
         }
         if (!Files.isDirectory(existing)) {
-            return Check.failed(what + " " + folder + (existing.equals(folder) ? " is a file, not a folder"
-                    : " cannot be created: " + existing + " is a file, not a folder"));
+            return Check.failed(what + " " + folder
+                    + (existing.equals(folder)
+                            ? " is a file, not a folder"
+                            : " cannot be created: " + existing + " is a file, not a folder"));
         }
         if (!Files.isWritable(existing)) {
-            return Check.failed(what + " " + folder + (existing.equals(folder) ? " is not writable"
-                    : " cannot be created: " + existing + " is not writable"));
+            return Check.failed(what + " " + folder
+                    + (existing.equals(folder)
+                            ? " is not writable"
+                            : " cannot be created: " + existing + " is not writable"));
         }
         return Check.ok(what + " " + folder + (existing.equals(folder) ? " is writable" : " can be created"));
     }

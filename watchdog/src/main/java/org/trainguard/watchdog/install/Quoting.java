@@ -10,8 +10,7 @@ final class Quoting {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@+=:,./-]+");
     private static final Pattern PLAIN_WINDOWS = Pattern.compile("[A-Za-z0-9_@+=:,./\\\\-]+");
 
-    private Quoting() {
-    }
+    private Quoting() {}
 
     /** One word for a POSIX shell, quoted only when it needs it. */
     static String posix(String word) {
@@ -60,8 +59,11 @@ final class Quoting {
      * expands {@code %} specifiers and {@code $} variables everywhere, so those are escaped.
      */
     static String systemdWord(String word) {
-        return "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%").replace("$", "$$")
-                + "\"";
+        return "\""
+                + word.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("%", "%%")
+                        .replace("$", "$$") + "\"";
     }
 
     /** A systemd setting's value that is taken as is apart from {@code %} specifiers. */

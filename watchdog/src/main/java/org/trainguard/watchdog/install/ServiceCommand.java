@@ -32,8 +32,7 @@ record ServiceCommand(List<String> argv, String shown, boolean required) {
     static ServiceCommand posixWithUserId(String... argv) {
         StringBuilder shown = new StringBuilder();
         for (String word : argv) {
-            shown.append(shown.length() == 0 ? "" : " ")
-                    .append(word.contains(USER_ID) ? word : Quoting.posix(word));
+            shown.append(shown.length() == 0 ? "" : " ").append(word.contains(USER_ID) ? word : Quoting.posix(word));
         }
         return new ServiceCommand(List.of(argv), shown.toString(), true);
     }

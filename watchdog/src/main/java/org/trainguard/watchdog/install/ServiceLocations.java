@@ -31,7 +31,8 @@ record ServiceLocations(Platform platform, Path home, Path configHome, Path appD
         Path absoluteHome = home.toAbsolutePath().normalize();
         boolean useEnv = actualHome && platform == Platform.current();
         Path configHome = fromEnv(useEnv, env, "XDG_CONFIG_HOME").orElse(absoluteHome.resolve(".config"));
-        Path appData = fromEnv(useEnv, env, "APPDATA").orElse(absoluteHome.resolve("AppData").resolve("Roaming"));
+        Path appData = fromEnv(useEnv, env, "APPDATA")
+                .orElse(absoluteHome.resolve("AppData").resolve("Roaming"));
         Path localAppData = fromEnv(useEnv, env, "LOCALAPPDATA")
                 .orElse(absoluteHome.resolve("AppData").resolve("Local"));
         return new ServiceLocations(platform, absoluteHome, configHome, appData, localAppData);
@@ -74,8 +75,12 @@ record ServiceLocations(Platform platform, Path home, Path configHome, Path appD
 
     /** Windows: the launcher in the user's Startup folder. */
     Path startupLauncher(String name) {
-        return appData.resolve("Microsoft").resolve("Windows").resolve("Start Menu").resolve("Programs")
-                .resolve("Startup").resolve("trainguard-watchdog-" + name + ".cmd");
+        return appData.resolve("Microsoft")
+                .resolve("Windows")
+                .resolve("Start Menu")
+                .resolve("Programs")
+                .resolve("Startup")
+                .resolve("trainguard-watchdog-" + name + ".cmd");
     }
 
     /** macOS: {@code ~/Library/LaunchAgents/org.trainguard.watchdog.<name>.plist}. */

@@ -11,8 +11,7 @@ final class ServiceName {
     /** Long enough for any config name; keeps the unit file name well under file-name limits. */
     static final int MAX_LENGTH = 64;
 
-    private ServiceName() {
-    }
+    private ServiceName() {}
 
     /**
      * The default name of a run's service: the config file's name without its extension, sanitized
@@ -39,8 +38,12 @@ final class ServiceName {
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == '-';
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-';
             name.append(allowed ? c : '_');
         }
         int start = 0;

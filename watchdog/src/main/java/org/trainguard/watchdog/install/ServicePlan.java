@@ -15,8 +15,12 @@ import java.util.function.ToIntFunction;
  * @param notes          what the user should know, one sentence each
  * @param checks         commands that show whether the installed watchdog runs
  */
-record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore, List<ServiceCommand> commandsAfter,
-                   List<String> notes, List<ServiceCommand> checks) {
+record ServicePlan(
+        List<PlannedFile> files,
+        List<ServiceCommand> commandsBefore,
+        List<ServiceCommand> commandsAfter,
+        List<String> notes,
+        List<ServiceCommand> checks) {
 
     ServicePlan {
         files = List.copyOf(files);
@@ -44,10 +48,12 @@ record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore,
                 checks.add(ServiceCommand.posix("journalctl", "--user", "-u", unit, "-f"));
                 checks.add(ServiceCommand.posix(spec.statusCommand().toArray(String[]::new)));
                 return new ServicePlan(
-                        List.of(PlannedFile.utf8(locations.unitFile(name), SystemdUnit.render(spec,
-                                createdFolders.applyAsInt(locations.unitFile(name))))),
+                        List.of(PlannedFile.utf8(
+                                locations.unitFile(name),
+                                SystemdUnit.render(spec, createdFolders.applyAsInt(locations.unitFile(name))))),
                         List.of(),
-                        List.of(ServiceCommand.posix("systemctl", "--user", "daemon-reload"),
+                        List.of(
+                                ServiceCommand.posix("systemctl", "--user", "daemon-reload"),
                                 ServiceCommand.posix("systemctl", "--user", "enable", "--now", unit)),
                         List.of("The unit starts the watchdog now and whenever you log in. To start it at boot "
                                 + "without logging in, run once: loginctl enable-linger $USER"),
@@ -63,13 +69,19 @@ record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore,
                 checks.add(schtasks("/Query", "/TN", task, "/V", "/FO", "LIST"));
                 checks.add(ServiceCommand.windows(spec.statusCommand(), List.of(0, 2, 5)));
                 return new ServicePlan(
-                        List.of(new PlannedFile(xml, taskXml, TaskSchedulerXml.encode(taskXml),
+                        List.of(
+                                new PlannedFile(
+                                        xml,
+                                        taskXml,
+                                        TaskSchedulerXml.encode(taskXml),
                                         "UTF-16LE with byte order mark, CRLF"),
                                 PlannedFile.utf8(launcherFile, launcher)),
                         List.of(),
-                        List.of(ServiceCommand.windows(List.of("schtasks", "/Create", "/TN", task, "/XML",
-                                xml.toString(), "/F"), List.of(3, 5))),
-                        List.of("The task starts the watchdog at your next logon; start it now with the first "
+                        List.of(ServiceCommand.windows(
+                                List.of("schtasks", "/Create", "/TN", task, "/XML", xml.toString(), "/F"),
+                                List.of(3, 5))),
+                        List.of(
+                                "The task starts the watchdog at your next logon; start it now with the first "
                                         + "command below.",
                                 "The Startup folder launcher is a second way in; a second watchdog on the same run "
                                         + "sees the first one and exits."),
@@ -78,16 +90,17 @@ record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore,
             case MACOS -> {
                 Path plist = locations.launchAgent(name);
                 String domain = "gui/" + ServiceCommand.USER_ID;
-                checks.add(ServiceCommand.posixWithUserId("launchctl", "print",
-                        domain + "/" + ServiceLocations.launchdLabel(name)));
-                checks.add(ServiceCommand.posix("tail", "-f", LaunchdPlist.stdoutFile(spec),
-                        LaunchdPlist.stderrFile(spec)));
+                checks.add(ServiceCommand.posixWithUserId(
+                        "launchctl", "print", domain + "/" + ServiceLocations.launchdLabel(name)));
+                checks.add(ServiceCommand.posix(
+                        "tail", "-f", LaunchdPlist.stdoutFile(spec), LaunchdPlist.stderrFile(spec)));
                 checks.add(ServiceCommand.posix(spec.statusCommand().toArray(String[]::new)));
                 return new ServicePlan(
                         List.of(PlannedFile.utf8(plist, LaunchdPlist.render(spec, createdFolders.applyAsInt(plist)))),
                         List.of(),
                         // bootout first, so that a reinstall replaces an agent that is already loaded.
-                        List.of(ServiceCommand.posixWithUserId("launchctl", "bootout", domain, plist.toString())
+                        List.of(
+                                ServiceCommand.posixWithUserId("launchctl", "bootout", domain, plist.toString())
                                         .optional(),
                                 ServiceCommand.posixWithUserId("launchctl", "bootstrap", domain, plist.toString())),
                         List.of("The agent starts the watchdog now and whenever you log in; launchd restarts it "
@@ -108,20 +121,25 @@ record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore,
      */
     static ServicePlan uninstall(String name, ServiceLocations locations) {
         List<PlannedFile> files = locations.files(name).stream()
-                .map(path -> new PlannedFile(path, "", new byte[0], "")).toList();
+                .map(path -> new PlannedFile(path, "", new byte[0], ""))
+                .toList();
         switch (locations.platform()) {
             case LINUX -> {
                 String unit = ServiceLocations.unitName(name);
-                return new ServicePlan(files,
-                        List.of(ServiceCommand.posix("systemctl", "--user", "disable", "--now", unit).optional()),
+                return new ServicePlan(
+                        files,
+                        List.of(ServiceCommand.posix("systemctl", "--user", "disable", "--now", unit)
+                                .optional()),
                         List.of(ServiceCommand.posix("systemctl", "--user", "daemon-reload")),
                         List.of("Stopping the service stops the watchdog, and the trainer after its emergency "
                                 + "checkpoint; the run's own files stay."),
                         List.of());
             }
             case WINDOWS -> {
-                return new ServicePlan(files,
-                        List.of(schtasks("/Delete", "/TN", ServiceLocations.taskName(name), "/F").optional()),
+                return new ServicePlan(
+                        files,
+                        List.of(schtasks("/Delete", "/TN", ServiceLocations.taskName(name), "/F")
+                                .optional()),
                         List.of(),
                         List.of("A watchdog that is running now keeps running; stop it with: java -jar watchdog.jar "
                                 + "stop --config <your config>"),
@@ -129,9 +147,11 @@ record ServicePlan(List<PlannedFile> files, List<ServiceCommand> commandsBefore,
             }
             case MACOS -> {
                 String plist = locations.launchAgent(name).toString();
-                return new ServicePlan(files,
-                        List.of(ServiceCommand.posixWithUserId("launchctl", "bootout", "gui/" + ServiceCommand.USER_ID,
-                                plist).optional()),
+                return new ServicePlan(
+                        files,
+                        List.of(ServiceCommand.posixWithUserId(
+                                        "launchctl", "bootout", "gui/" + ServiceCommand.USER_ID, plist)
+                                .optional()),
                         List.of(),
                         List.of("launchd stops the watchdog, and the watchdog the trainer after its emergency "
                                 + "checkpoint; the run's own files stay."),

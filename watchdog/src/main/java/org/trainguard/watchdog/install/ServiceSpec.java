@@ -18,8 +18,16 @@ import java.util.Objects;
  * @param javaOpts         JVM options for the trainer, passed on as {@code run --java-opt=...}
  * @param user             the account the Windows task runs as, e.g. {@code PC\ada}
  */
-record ServiceSpec(String name, String java, String watchdogJar, String config, String workingDirectory,
-                   String logsDirectory, Duration stopTimeout, List<String> javaOpts, String user) {
+record ServiceSpec(
+        String name,
+        String java,
+        String watchdogJar,
+        String config,
+        String workingDirectory,
+        String logsDirectory,
+        Duration stopTimeout,
+        List<String> javaOpts,
+        String user) {
 
     /** Time the watchdog itself needs to stop on top of the trainer's stop timeout. */
     static final Duration WATCHDOG_STOP_MARGIN = Duration.ofSeconds(30);

@@ -8,20 +8,27 @@ import picocli.CommandLine.Option;
 /** The options {@code install} and {@code uninstall} share: which run, which platform, which service name. */
 public final class ServiceTarget {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
             description = "The run's config file, e.g. train_four_class.yaml.")
     Path config;
 
-    @Option(names = "--platform", paramLabel = "linux|windows|macos", converter = Platform.Converter.class,
+    @Option(
+            names = "--platform",
+            paramLabel = "linux|windows|macos",
+            converter = Platform.Converter.class,
             description = "The service manager to write for (default: this machine's).")
     Platform platform;
 
-    @Option(names = "--name", paramLabel = "NAME",
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
             description = "The service's name (default: the config file's name without extension).")
     String name;
 
-    @Option(names = "--dry-run",
-            description = "Print every file and command instead of writing or running anything.")
+    @Option(names = "--dry-run", description = "Print every file and command instead of writing or running anything.")
     boolean dryRun;
 
     /**
@@ -32,8 +39,7 @@ public final class ServiceTarget {
     Path home;
 
     /** Creates the options (picocli does). */
-    public ServiceTarget() {
-    }
+    public ServiceTarget() {}
 
     /** @return the chosen platform, by default this machine's */
     Platform platform() {

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 final class StartupLauncher {
 
-    private StartupLauncher() {
-    }
+    private StartupLauncher() {}
 
     /**
      * Refuses a word the launcher cannot pass on intact. cmd.exe reads every double quote as the start or end of a
@@ -29,9 +28,11 @@ final class StartupLauncher {
             char c = word.charAt(i);
             if (c == '"' || c == '\r' || c == '\n') {
                 String what = c == '"' ? "a double quote (\")" : "a line break";
-                return Optional.of(Check.failed(option + " " + word.replace("\r", "\\r").replace("\n", "\\n")
-                        + " holds " + what + ", which the Windows Startup launcher (a cmd.exe batch file) cannot pass on "
-                        + "safely: cmd.exe would end the quoting there; give the value without it"));
+                return Optional.of(
+                        Check.failed(option + " " + word.replace("\r", "\\r").replace("\n", "\\n")
+                                + " holds " + what
+                                + ", which the Windows Startup launcher (a cmd.exe batch file) cannot pass on "
+                                + "safely: cmd.exe would end the quoting there; give the value without it"));
             }
         }
         return Optional.empty();
@@ -50,7 +51,8 @@ final class StartupLauncher {
         for (int i = 0; i < command.size(); i++) {
             line.append(i == 0 ? "" : " ").append(Quoting.windows(command.get(i), spec.isPath(i)));
         }
-        return String.join("\r\n",
+        return String.join(
+                "\r\n",
                 "@echo off",
                 "rem trainguard watchdog for run " + spec.name() + ", started minimized at logon.",
                 "rem Written by watchdog install; watchdog uninstall with the same config removes it.",

@@ -5,8 +5,7 @@ import java.util.List;
 /** The systemd user unit that starts the watchdog when the user's service manager starts (at logon or boot). */
 final class SystemdUnit {
 
-    private SystemdUnit() {
-    }
+    private SystemdUnit() {}
 
     /**
      * The unit file's text.
@@ -25,7 +24,8 @@ final class SystemdUnit {
         }
         long stopSeconds = spec.serviceStopTimeout().toSeconds();
         long trainerStopSeconds = spec.stopTimeout().toSeconds();
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "# trainguard watchdog for the training run configured in " + spec.config(),
                 "# Written by `watchdog install`; `watchdog uninstall` with the same config removes it.",
                 "# " + CreatedFolders.comment(createdFolders),

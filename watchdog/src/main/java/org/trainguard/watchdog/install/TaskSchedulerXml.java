@@ -13,8 +13,7 @@ final class TaskSchedulerXml {
     /** The byte order mark, which tells schtasks the file is UTF-16 little-endian. */
     private static final byte[] UTF16LE_BOM = {(byte) 0xFF, (byte) 0xFE};
 
-    private TaskSchedulerXml() {
-    }
+    private TaskSchedulerXml() {}
 
     /**
      * The task definition's text. Settings that matter for a run that lasts days: no execution time limit
@@ -32,15 +31,18 @@ final class TaskSchedulerXml {
             arguments.append(i == 1 ? "" : " ").append(Quoting.windows(command.get(i), spec.isPath(i)));
         }
         String user = Quoting.xmlText(spec.user());
-        return String.join("\r\n",
+        return String.join(
+                "\r\n",
                 "<?xml version=\"1.0\" encoding=\"UTF-16\"?>",
                 "<!-- " + CreatedFolders.comment(createdFolders) + " -->",
                 "<Task version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">",
                 "  <RegistrationInfo>",
                 "    <Author>trainguard watchdog install</Author>",
-                "    <Description>" + Quoting.xmlText("trainguard watchdog for run " + spec.name()
-                        + ": keeps the training run configured in " + spec.config()
-                        + " going. Remove it with watchdog uninstall and the same config.") + "</Description>",
+                "    <Description>"
+                        + Quoting.xmlText("trainguard watchdog for run " + spec.name()
+                                + ": keeps the training run configured in " + spec.config()
+                                + " going. Remove it with watchdog uninstall and the same config.")
+                        + "</Description>",
                 "    <URI>" + Quoting.xmlText("\\" + ServiceLocations.taskName(spec.name())) + "</URI>",
                 "  </RegistrationInfo>",
                 "  <Triggers>",

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * valid any more; it only names the service. Exit codes: 0 removed or nothing to remove, 1 a file could not be
  * removed, 2 a usage error.
  */
-@Command(name = "uninstall", sortOptions = false,
+@Command(
+        name = "uninstall",
+        sortOptions = false,
         description = "Stop starting the watchdog for a run at logon, and remove what install wrote.")
 public final class UninstallCommand implements Callable<Integer> {
 
@@ -33,14 +35,16 @@ public final class UninstallCommand implements Callable<Integer> {
     @Mixin
     ServiceTarget target;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     private Optional<CommandRunner> commandRunner = Optional.empty();
 
     /** Creates the command (picocli does). */
-    public UninstallCommand() {
-    }
+    public UninstallCommand() {}
 
     /** Runs the service manager's commands with {@code runner}; see {@link InstallCommand}. */
     UninstallCommand useCommandRunner(CommandRunner runner) {
@@ -69,13 +73,19 @@ public final class UninstallCommand implements Callable<Integer> {
         Platform platform = target.platform();
         String name = target.serviceName(out);
         ServiceLocations locations = target.locations();
-        if (platform != Platform.current() && !target.dryRun() && target.homeOverride().isEmpty()) {
-            err.println("uninstall: cannot uninstall a " + platform.id() + " service on " + Platform.current().id()
+        if (platform != Platform.current()
+                && !target.dryRun()
+                && target.homeOverride().isEmpty()) {
+            err.println("uninstall: cannot uninstall a " + platform.id() + " service on "
+                    + Platform.current().id()
                     + ": run uninstall on that machine, or add --dry-run to see the files and commands");
             return ExitCode.USAGE.code();
         }
         ServicePlan plan = ServicePlan.uninstall(name, locations);
-        List<Path> present = plan.files().stream().map(PlannedFile::path).filter(Files::exists).toList();
+        List<Path> present = plan.files().stream()
+                .map(PlannedFile::path)
+                .filter(Files::exists)
+                .toList();
         if (target.dryRun()) {
             out.println("Dry run: nothing is removed and no command is run.");
         }
@@ -98,9 +108,11 @@ public final class UninstallCommand implements Callable<Integer> {
         }
 
         Optional<CommandRunner> runner = target.commandRunner(commandRunner);
-        List<ServiceCommand> notRun = new ArrayList<>(runner.isPresent()
-                ? PlanOutput.run(plan.commandsBefore(), runner.get(), out, err).toRunByHand()
-                : plan.commandsBefore());
+        List<ServiceCommand> notRun = new ArrayList<>(
+                runner.isPresent()
+                        ? PlanOutput.run(plan.commandsBefore(), runner.get(), out, err)
+                                .toRunByHand()
+                        : plan.commandsBefore());
         try {
             for (Path file : present) {
                 int createdFolders = CreatedFolders.recorded(file);
@@ -115,15 +127,18 @@ public final class UninstallCommand implements Callable<Integer> {
             err.println("uninstall: cannot remove a file: " + cannotDelete);
             return ExitCode.FAILURE.code();
         }
-        notRun.addAll(runner.isPresent()
-                ? PlanOutput.run(plan.commandsAfter(), runner.get(), out, err).toRunByHand()
-                : plan.commandsAfter());
+        notRun.addAll(
+                runner.isPresent()
+                        ? PlanOutput.run(plan.commandsAfter(), runner.get(), out, err)
+                                .toRunByHand()
+                        : plan.commandsAfter());
         if (!notRun.isEmpty()) {
             out.println();
-            out.println(runner.isPresent()
-                    ? "The files are removed, but the service manager did not take every step. Once it can be "
-                            + "reached, run:"
-                    : target.notRunHeading());
+            out.println(
+                    runner.isPresent()
+                            ? "The files are removed, but the service manager did not take every step. Once it can be "
+                                    + "reached, run:"
+                            : target.notRunHeading());
             notRun.forEach(command -> out.println("  " + command.shown()));
         }
         out.println();
@@ -142,7 +157,8 @@ public final class UninstallCommand implements Callable<Integer> {
         Path wants = unitFile.resolveSibling("default.target.wants");
         Path link = wants.resolve(unitFile.getFileName());
         boolean removedLink = false;
-        if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).getFileName() != null
+        if (Files.isSymbolicLink(link)
+                && Files.readSymbolicLink(link).getFileName() != null
                 && Files.readSymbolicLink(link).getFileName().equals(unitFile.getFileName())) {
             Files.delete(link);
             out.println("removed " + link + " (the link systemctl enable made)");

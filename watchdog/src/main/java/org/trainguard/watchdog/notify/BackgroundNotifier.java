@@ -51,9 +51,15 @@ abstract class BackgroundNotifier implements Notifier {
         try {
             worker.execute(prepare(event));
         } catch (RejectedExecutionException closed) {
-            LOG.warn("{} notifier is closed; dropped the {} event", channel, event.kind().wireName());
+            LOG.warn(
+                    "{} notifier is closed; dropped the {} event",
+                    channel,
+                    event.kind().wireName());
         } catch (RuntimeException unexpected) {
-            LOG.warn("{} notifier could not queue the {} event: {}", channel, event.kind().wireName(),
+            LOG.warn(
+                    "{} notifier could not queue the {} event: {}",
+                    channel,
+                    event.kind().wireName(),
                     unexpected.toString());
         }
     }
@@ -80,8 +86,11 @@ abstract class BackgroundNotifier implements Notifier {
             long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
             if (!worker.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
                 List<Runnable> dropped = worker.shutdownNow();
-                LOG.warn("{} notifier: abandoned {} notification(s) still queued or being sent {} ms after closing",
-                        channel, dropped.size() + 1, closeWait.toMillis());
+                LOG.warn(
+                        "{} notifier: abandoned {} notification(s) still queued or being sent {} ms after closing",
+                        channel,
+                        dropped.size() + 1,
+                        closeWait.toMillis());
                 worker.awaitTermination(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException interrupted) {

@@ -25,8 +25,8 @@ public record NotifierSettings(boolean audio, Optional<Path> sound, Optional<URI
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
                 // The URL itself may carry a secret, so the message shows only its redacted form.
-                throw new IllegalArgumentException("webhook must be an http or https URL with a host, found "
-                        + WebhookUrls.redact(url));
+                throw new IllegalArgumentException(
+                        "webhook must be an http or https URL with a host, found " + WebhookUrls.redact(url));
             }
         });
     }

@@ -25,13 +25,13 @@ final class SoundNotifier extends BackgroundNotifier {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     /** Samples and their format. */
-    private record Sound(AudioFormat format, byte[] samples) {
-    }
+    private record Sound(AudioFormat format, byte[] samples) {}
 
     private final Optional<Path> soundFile;
     private final String runName;
     /** The file's samples once read; empty until then or when it cannot be read. Used only on the worker. */
     private Optional<Sound> fileSound = Optional.empty();
+
     private boolean fileTried;
 
     SoundNotifier(Optional<Path> soundFile, String runName) {

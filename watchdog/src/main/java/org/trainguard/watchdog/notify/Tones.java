@@ -31,6 +31,7 @@ public final class Tones {
     private static final double REST = 0;
     /** Fade in and out over this long so notes start and stop without a click. */
     private static final double FADE_SECONDS = 0.008;
+
     private static final double LOUDNESS = 0.5;
 
     /** Each tune as {frequency in Hz, length in ms} pairs; a frequency of 0 is a rest. */
@@ -43,8 +44,7 @@ public final class Tones {
             EventKind.FAILED, new double[][] {{G4, 260}, {C4, 420}},
             EventKind.STOPPED, new double[][] {{G5, 150}, {C5, 250}}));
 
-    private Tones() {
-    }
+    private Tones() {}
 
     /**
      * The audio format of {@link #pcm}.
@@ -93,8 +93,8 @@ public final class Tones {
      */
     public static byte[] wav(EventKind kind) {
         byte[] pcm = pcm(kind);
-        AudioInputStream stream = new AudioInputStream(new ByteArrayInputStream(pcm), FORMAT,
-                pcm.length / FORMAT.getFrameSize());
+        AudioInputStream stream =
+                new AudioInputStream(new ByteArrayInputStream(pcm), FORMAT, pcm.length / FORMAT.getFrameSize());
         ByteArrayOutputStream out = new ByteArrayOutputStream(pcm.length + 64);
         try {
             AudioSystem.write(stream, AudioFileFormat.Type.WAVE, out);

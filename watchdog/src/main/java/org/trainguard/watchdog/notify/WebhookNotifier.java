@@ -119,8 +119,13 @@ final class WebhookNotifier extends BackgroundNotifier {
                 try {
                     HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() / 100 == 2) {
-                        LOG.info("webhook {} accepted the {} event (HTTP {}, attempt {} of {})", shownUrl, kind,
-                                response.statusCode(), attempt, attempts);
+                        LOG.info(
+                                "webhook {} accepted the {} event (HTTP {}, attempt {} of {})",
+                                shownUrl,
+                                kind,
+                                response.statusCode(),
+                                attempt,
+                                attempts);
                         return;
                     }
                     problem = "HTTP " + response.statusCode() + bodyExcerpt(response.body());
@@ -128,20 +133,33 @@ final class WebhookNotifier extends BackgroundNotifier {
                     problem = describe(failed);
                 }
                 if (attempt == attempts) {
-                    LOG.warn("webhook {} did not take the {} event after {} attempts: {}; giving up", shownUrl, kind,
-                            attempts, problem);
+                    LOG.warn(
+                            "webhook {} did not take the {} event after {} attempts: {}; giving up",
+                            shownUrl,
+                            kind,
+                            attempts,
+                            problem);
                     return;
                 }
                 Duration delay = retryDelays.get(attempt - 1);
-                LOG.warn("webhook {} did not take the {} event: {} (attempt {} of {}); retrying in {} ms", shownUrl,
-                        kind, problem, attempt, attempts, delay.toMillis());
+                LOG.warn(
+                        "webhook {} did not take the {} event: {} (attempt {} of {}); retrying in {} ms",
+                        shownUrl,
+                        kind,
+                        problem,
+                        attempt,
+                        attempts,
+                        delay.toMillis());
                 Thread.sleep(delay.toMillis());
             }
         } catch (InterruptedException stopping) {
             LOG.warn("webhook {}: the {} event was not sent; the watchdog is stopping", shownUrl, kind);
             Thread.currentThread().interrupt();
         } catch (RuntimeException unexpected) {
-            LOG.warn("webhook {}: the {} event was not sent: {}", shownUrl, kind,
+            LOG.warn(
+                    "webhook {}: the {} event was not sent: {}",
+                    shownUrl,
+                    kind,
                     WebhookUrls.scrub(unexpected.toString(), url));
         }
     }

@@ -9,8 +9,7 @@ import org.trainguard.core.config.Secrets;
  */
 public final class WebhookUrls {
 
-    private WebhookUrls() {
-    }
+    private WebhookUrls() {}
 
     /**
      * The URL without user info, path, query or fragment.

@@ -45,7 +45,8 @@ final class ClassDataArchive {
     private Process build;
     private boolean buildFailed;
 
-    private ClassDataArchive(boolean enabled, String whyNot, Path cacheDir, String key, Path logDir, Path trainerJar, Path javaBinary) {
+    private ClassDataArchive(
+            boolean enabled, String whyNot, Path cacheDir, String key, Path logDir, Path trainerJar, Path javaBinary) {
         this.enabled = enabled;
         this.whyNot = whyNot;
         this.archive = cacheDir.resolve(PREFIX + key + ".jsa");
@@ -65,14 +66,29 @@ final class ClassDataArchive {
         String key;
         try {
             Path jar = settings.trainerJar();
-            key = Hashing.sha256(jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar).toMillis() + "|"
-                    + System.getProperty("java.home") + "|" + System.getProperty("java.vm.version")).substring(0, 16);
+            key = Hashing.sha256(jar + "|" + Files.size(jar) + "|"
+                            + Files.getLastModifiedTime(jar).toMillis() + "|" + System.getProperty("java.home") + "|"
+                            + System.getProperty("java.vm.version"))
+                    .substring(0, 16);
         } catch (IOException e) {
-            return new ClassDataArchive(false, "cannot read the trainer jar: " + e.getMessage(), cacheDir, "none", logDir,
-                    settings.trainerJar(), settings.javaBinary());
+            return new ClassDataArchive(
+                    false,
+                    "cannot read the trainer jar: " + e.getMessage(),
+                    cacheDir,
+                    "none",
+                    logDir,
+                    settings.trainerJar(),
+                    settings.javaBinary());
         }
         Optional<String> whyNot = reasonNotToUse(settings);
-        return new ClassDataArchive(whyNot.isEmpty(), whyNot.orElse(""), cacheDir, key, logDir, settings.trainerJar(), settings.javaBinary());
+        return new ClassDataArchive(
+                whyNot.isEmpty(),
+                whyNot.orElse(""),
+                cacheDir,
+                key,
+                logDir,
+                settings.trainerJar(),
+                settings.javaBinary());
     }
 
     private static Optional<String> reasonNotToUse(SupervisorSettings settings) {
@@ -81,13 +97,21 @@ final class ClassDataArchive {
             return Optional.of("the JVM is " + vm + ", not HotSpot");
         }
         Path own = Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
-        if (!sameFile(settings.javaBinary(), own) && !ProcessHandle.current().info().command().map(Path::of)
-                .filter(c -> sameFile(c, settings.javaBinary())).isPresent()) {
+        if (!sameFile(settings.javaBinary(), own)
+                && !ProcessHandle.current()
+                        .info()
+                        .command()
+                        .map(Path::of)
+                        .filter(c -> sameFile(c, settings.javaBinary()))
+                        .isPresent()) {
             return Optional.of("the trainer runs on another JVM (" + settings.javaBinary() + ")");
         }
         for (String opt : settings.watchdog().javaOpts()) {
             String o = opt.toLowerCase(Locale.ROOT);
-            if (o.startsWith("-xshare") || o.contains("sharedarchivefile") || o.contains("loadedclasslist") || o.contains("archiveclasses")) {
+            if (o.startsWith("-xshare")
+                    || o.contains("sharedarchivefile")
+                    || o.contains("loadedclasslist")
+                    || o.contains("archiveclasses")) {
                 return Optional.of("java_opts set class sharing themselves (" + opt + ")");
             }
         }
@@ -111,7 +135,8 @@ final class ClassDataArchive {
         if (!enabled) {
             return "class-data sharing off: " + whyNot;
         }
-        return Files.isRegularFile(archive) ? "class-data sharing: trainers start with " + archive
+        return Files.isRegularFile(archive)
+                ? "class-data sharing: trainers start with " + archive
                 : "class-data sharing: the first trainer records its classes for " + archive;
     }
 
@@ -152,15 +177,25 @@ final class ClassDataArchive {
             return;
         }
         Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
-        List<String> cmd = new ArrayList<>(List.of(javaBinary.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
-                "-XX:SharedArchiveFile=" + tmp, "-cp", trainerJar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBinary.toString(),
+                "-Xshare:dump",
+                "-XX:SharedClassListFile=" + classList,
+                "-XX:SharedArchiveFile=" + tmp,
+                "-cp",
+                trainerJar.toString()));
         try {
             Files.createDirectories(buildLog.getParent());
             Files.deleteIfExists(tmp);
-            build = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(buildLog.toFile()).start();
+            build = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(buildLog.toFile())
+                    .start();
             build.getOutputStream().close();
             build.onExit().thenRun(() -> LOG.debug("class-data archive build ended"));
-            LOG.info("building the class-data archive for faster trainer starts in the background (output in {})", buildLog);
+            LOG.info(
+                    "building the class-data archive for faster trainer starts in the background (output in {})",
+                    buildLog);
         } catch (IOException e) {
             buildFailed = true;
             LOG.warn("cannot build the class-data archive ({}); trainers start without it", e.getMessage());
@@ -179,7 +214,10 @@ final class ClassDataArchive {
             } else {
                 buildFailed = true;
                 Files.deleteIfExists(tmp);
-                LOG.warn("building the class-data archive failed (exit {}, see {}); trainers start without it", code, buildLog);
+                LOG.warn(
+                        "building the class-data archive failed (exit {}, see {}); trainers start without it",
+                        code,
+                        buildLog);
             }
         } catch (IOException e) {
             buildFailed = true;

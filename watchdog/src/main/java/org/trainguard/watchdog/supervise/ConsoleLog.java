@@ -62,8 +62,12 @@ final class ConsoleLog {
         if (size() > ROTATE_AT_BYTES) {
             rotate();
         }
-        Files.writeString(file, System.lineSeparator() + header + System.lineSeparator(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                file,
+                System.lineSeparator() + header + System.lineSeparator(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /**

@@ -97,8 +97,10 @@ public final class HangDetector {
             startingUp = false;
             lastSeen = Optional.empty();
         }
-        boolean changed = lastSeen.map(old -> old.progress() != now.progress() || !old.updatedAt().equals(now.updatedAt())
-                || old.pid() != now.pid()).orElse(true);
+        boolean changed = lastSeen.map(old -> old.progress() != now.progress()
+                        || !old.updatedAt().equals(now.updatedAt())
+                        || old.pid() != now.pid())
+                .orElse(true);
         if (changed) {
             lastSeen = beat;
             lastChange = clock.instant();

@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 final class ProcessSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessSignals.class);
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-    private ProcessSignals() {
-    }
+    private ProcessSignals() {}
 
     /** @return whether signals other than TERM and KILL can be sent here */
     static boolean available() {
@@ -39,7 +39,9 @@ final class ProcessSignals {
         }
         try {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!kill.waitFor(5, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();
                 return false;

@@ -19,8 +19,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class QuietLogConfigurator extends ContextAwareBase implements Configurator {
 
     /** Created by logback's service loader. */
-    public QuietLogConfigurator() {
-    }
+    public QuietLogConfigurator() {}
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {

@@ -59,16 +59,14 @@ public final class RestartPolicy {
      * @param counted  whether this failure counted against the budget
      * @param why      one sentence for the log
      */
-    public record Restart(Duration backoff, boolean rollBack, boolean counted, String why) implements Decision {
-    }
+    public record Restart(Duration backoff, boolean rollBack, boolean counted, String why) implements Decision {}
 
     /**
      * Stop restarting: the run is in a crash loop.
      *
      * @param why one sentence for the log and the failure notification
      */
-    public record GiveUp(String why) implements Decision {
-    }
+    public record GiveUp(String why) implements Decision {}
 
     private final Duration backoffInitial;
     private final Duration backoffMax;
@@ -77,6 +75,7 @@ public final class RestartPolicy {
     private final Clock clock;
     /** When each failure that counts against the budget happened, oldest first. */
     private final Deque<Instant> counted = new ArrayDeque<>();
+
     private long highestStep;
     private OptionalLong lastFailureStep = OptionalLong.empty();
     private Duration backoff;
@@ -90,14 +89,20 @@ public final class RestartPolicy {
      * @param stepsBefore    the highest step the run reached before supervision began (0 for a new run)
      * @param clock          the time source; the watchdog passes a monotonic one
      */
-    public RestartPolicy(Duration backoffInitial, Duration backoffMax, int maxFailures, Duration window, long stepsBefore,
-                         Clock clock) {
+    public RestartPolicy(
+            Duration backoffInitial,
+            Duration backoffMax,
+            int maxFailures,
+            Duration window,
+            long stepsBefore,
+            Clock clock) {
         if (backoffInitial.isNegative() || backoffInitial.isZero()) {
-            throw new IllegalArgumentException("backoff_initial must be > 0, found " + Durations.format(backoffInitial));
+            throw new IllegalArgumentException(
+                    "backoff_initial must be > 0, found " + Durations.format(backoffInitial));
         }
         if (backoffMax.compareTo(backoffInitial) < 0) {
-            throw new IllegalArgumentException("backoff_max must be >= backoff_initial (" + Durations.format(backoffInitial)
-                    + "), found " + Durations.format(backoffMax));
+            throw new IllegalArgumentException("backoff_max must be >= backoff_initial ("
+                    + Durations.format(backoffInitial) + "), found " + Durations.format(backoffMax));
         }
         if (maxFailures < 1) {
             throw new IllegalArgumentException("max failures must be >= 1, found " + maxFailures);
@@ -133,20 +138,28 @@ public final class RestartPolicy {
             counted.clear();
             rolledBack = false;
             backoff = backoffInitial;
-            return new Restart(backoffInitial, false, false, failure.reason() + " after progress from step " + before
-                    + " to " + highestStep + "; not counted against the budget");
+            return new Restart(
+                    backoffInitial,
+                    false,
+                    false,
+                    failure.reason() + " after progress from step " + before + " to " + highestStep
+                            + "; not counted against the budget");
         }
         prune(now);
         counted.addLast(now);
         Duration wait = backoff;
         backoff = min(backoff.multipliedBy(2), backoffMax);
-        String tally = counted.size() + " of " + maxFailures + " failures without progress within "
-                + Durations.format(window);
+        String tally =
+                counted.size() + " of " + maxFailures + " failures without progress within " + Durations.format(window);
         boolean sameStep = step.isPresent() && previousStep.equals(step);
         if (sameStep && !rolledBack && olderCheckpointAvailable.getAsBoolean()) {
             rolledBack = true;
-            return new Restart(wait, true, true, failure.reason() + "; " + tally + ", twice at step " + step.getAsLong()
-                    + ": rolling back to the checkpoint before the newest");
+            return new Restart(
+                    wait,
+                    true,
+                    true,
+                    failure.reason() + "; " + tally + ", twice at step " + step.getAsLong()
+                            + ": rolling back to the checkpoint before the newest");
         }
         if (counted.size() >= maxFailures) {
             return new GiveUp("crash loop: " + tally + " (last: " + failure.reason() + ")");

@@ -28,8 +28,7 @@ final class Restarts {
      * @param from where it resumes, for people
      * @param backoff the back-off
      */
-    record Pending(Instant at, Optional<Path> resumeFrom, String reason, String from, String backoff) {
-    }
+    record Pending(Instant at, Optional<Path> resumeFrom, String reason, String from, String backoff) {}
 
     private final RestartPolicy policy;
     private final RunFolder run;
@@ -60,7 +59,8 @@ final class Restarts {
      */
     RestartPolicy.Decision decide(OptionalLong step, String reason) {
         rollbackTarget = Optional.empty();
-        return policy.onFailure(new RestartPolicy.Failure(step, reason), () -> rollbackTarget().isPresent());
+        return policy.onFailure(
+                new RestartPolicy.Failure(step, reason), () -> rollbackTarget().isPresent());
     }
 
     /**
@@ -70,10 +70,21 @@ final class Restarts {
      */
     Pending schedule(RestartPolicy.Restart restart, String reason) {
         Optional<Path> resumeFrom = restart.rollBack() ? rollbackTarget() : Optional.empty();
-        String from = resumeFrom.map(p -> p.getFileName().toString() + " (rolled back)").orElse("the newest checkpoint that verifies");
-        Pending p = new Pending(clock.instant().plus(restart.backoff()), resumeFrom, "after " + reason + "; resuming from " + from, from,
+        String from = resumeFrom
+                .map(p -> p.getFileName().toString() + " (rolled back)")
+                .orElse("the newest checkpoint that verifies");
+        Pending p = new Pending(
+                clock.instant().plus(restart.backoff()),
+                resumeFrom,
+                "after " + reason + "; resuming from " + from,
+                from,
                 Durations.format(restart.backoff()));
-        LOG.warn("restarting in {} from {}: {}; budget left {} of {}", p.backoff(), from, restart.why(), policy.budgetLeft(),
+        LOG.warn(
+                "restarting in {} from {}: {}; budget left {} of {}",
+                p.backoff(),
+                from,
+                restart.why(),
+                policy.budgetLeft(),
                 policy.maxFailures());
         return p;
     }

@@ -34,10 +34,16 @@ import org.trainguard.core.run.SessionStatus;
  * @param newestCheckpoint the newest committed checkpoint (not verified here)
  * @param nextAction what happens next, in words
  */
-public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.Holder> watchdog,
-                        Optional<WatchdogState> state, Optional<SessionState> session, OptionalLong trainerPid,
-                        Optional<Heartbeat> heartbeat, Optional<CheckpointStore.Checkpoint> newestCheckpoint,
-                        String nextAction) {
+public record RunStatus(
+        Path configFile,
+        Path outputDir,
+        Optional<WatchdogLock.Holder> watchdog,
+        Optional<WatchdogState> state,
+        Optional<SessionState> session,
+        OptionalLong trainerPid,
+        Optional<Heartbeat> heartbeat,
+        Optional<CheckpointStore.Checkpoint> newestCheckpoint,
+        String nextAction) {
 
     /** Checks that nothing is missing. */
     public RunStatus {
@@ -73,8 +79,16 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         Optional<Heartbeat> beat = run.heartbeat();
         Optional<CheckpointStore.Checkpoint> newest = run.newestCheckpoint();
         String next = nextAction(configFile, watchdog, state, session, trainer, newest);
-        return new RunStatus(configFile.toAbsolutePath(), outputDir, watchdog, state, session, trainer,
-                beat.filter(b -> trainer.isPresent() && b.pid() == trainer.getAsLong()), newest, next);
+        return new RunStatus(
+                configFile.toAbsolutePath(),
+                outputDir,
+                watchdog,
+                state,
+                session,
+                trainer,
+                beat.filter(b -> trainer.isPresent() && b.pid() == trainer.getAsLong()),
+                newest,
+                next);
     }
 
     /**
@@ -86,17 +100,25 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
      * @param state     the watchdog's state file, if any
      * @return the trainer's process id when it is alive on this host
      */
-    static OptionalLong liveTrainer(Path outputDir, Optional<WatchdogLock.Holder> watchdog, Optional<WatchdogState> state) {
-        if (watchdog.isPresent() && state.isPresent() && state.get().watchdogPid() == watchdog.get().pid()) {
+    static OptionalLong liveTrainer(
+            Path outputDir, Optional<WatchdogLock.Holder> watchdog, Optional<WatchdogState> state) {
+        if (watchdog.isPresent()
+                && state.isPresent()
+                && state.get().watchdogPid() == watchdog.get().pid()) {
             OptionalLong supervised = state.get().supervisedPid();
-            if (supervised.isPresent() && ProcessHandle.of(supervised.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (supervised.isPresent()
+                    && ProcessHandle.of(supervised.getAsLong())
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
                 return supervised;
             }
         }
         Optional<RunLock.LockInfo> recorded = new RunFolder(outputDir).lockRecord();
         if (recorded.isPresent()) {
-            return recorded.filter(RunLock.LockInfo::aliveHere).filter(RunStatus::startedBeforeLock)
-                    .map(info -> OptionalLong.of(info.pid())).orElse(OptionalLong.empty());
+            return recorded.filter(RunLock.LockInfo::aliveHere)
+                    .filter(RunStatus::startedBeforeLock)
+                    .map(info -> OptionalLong.of(info.pid()))
+                    .orElse(OptionalLong.empty());
         }
         return sessionTrainer(outputDir);
     }
@@ -110,13 +132,20 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
      */
     static OptionalLong sessionTrainer(Path outputDir) {
         try {
-            return new RunFolder(outputDir).session().state()
+            return new RunFolder(outputDir)
+                    .session()
+                    .state()
                     .filter(s -> s.status().live() && s.host().equals(HostName.get()) && s.pid() > 0)
-                    .filter(s -> ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive)
+                    .filter(s -> ProcessHandle.of(s.pid())
+                            .filter(ProcessHandle::isAlive)
                             // it wrote the file, so it started before the file's time; a later start is a reused pid
-                            .map(p -> p.info().startInstant().map(t -> !t.isAfter(s.updatedAt().plusSeconds(2))).orElse(true))
+                            .map(p -> p.info()
+                                    .startInstant()
+                                    .map(t -> !t.isAfter(s.updatedAt().plusSeconds(2)))
+                                    .orElse(true))
                             .orElse(false))
-                    .map(s -> OptionalLong.of(s.pid())).orElse(OptionalLong.empty());
+                    .map(s -> OptionalLong.of(s.pid()))
+                    .orElse(OptionalLong.empty());
         } catch (RuntimeException e) {
             return OptionalLong.empty();
         }
@@ -124,16 +153,24 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
 
     private static boolean startedBeforeLock(RunLock.LockInfo info) {
         // A pid reused by an unrelated process started after the trainer took the lock is not the trainer.
-        return ProcessHandle.of(info.pid()).flatMap(p -> p.info().startInstant())
-                .map(start -> !start.isAfter(info.startedAt().plus(Duration.ofSeconds(2)))).orElse(true);
+        return ProcessHandle.of(info.pid())
+                .flatMap(p -> p.info().startInstant())
+                .map(start -> !start.isAfter(info.startedAt().plus(Duration.ofSeconds(2))))
+                .orElse(true);
     }
 
-    private static String nextAction(Path configFile, Optional<WatchdogLock.Holder> watchdog, Optional<WatchdogState> state,
-                                     Optional<SessionState> session, OptionalLong trainer,
-                                     Optional<CheckpointStore.Checkpoint> newest) {
+    private static String nextAction(
+            Path configFile,
+            Optional<WatchdogLock.Holder> watchdog,
+            Optional<WatchdogState> state,
+            Optional<SessionState> session,
+            OptionalLong trainer,
+            Optional<CheckpointStore.Checkpoint> newest) {
         String run = "`watchdog run --config " + configFile + "`";
         if (watchdog.isPresent()) {
-            return state.filter(s -> s.watchdogPid() == watchdog.get().pid()).map(WatchdogState::nextAction).orElse("starting");
+            return state.filter(s -> s.watchdogPid() == watchdog.get().pid())
+                    .map(WatchdogState::nextAction)
+                    .orElse("starting");
         }
         if (trainer.isPresent()) {
             return "none: trainer pid " + trainer.getAsLong() + " runs without a watchdog; " + run + " attaches to it";
@@ -144,7 +181,8 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         if (state.isPresent() && (state.get().stoppedByUser() || state.get().phase() == WatchdogState.Phase.FAILED)) {
             return state.get().nextAction();
         }
-        return "none: no watchdog runs; " + run + " " + newest.map(c -> "resumes from " + c.name()).orElse("starts the run");
+        return "none: no watchdog runs; " + run + " "
+                + newest.map(c -> "resumes from " + c.name()).orElse("starts the run");
     }
 
     /**
@@ -178,7 +216,9 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         m.put("supervised", supervised());
         m.put("watchdog_pid", watchdog.map(WatchdogLock.Holder::pid).orElse(null));
         m.put("trainer_pid", trainerPid.isPresent() ? trainerPid.getAsLong() : null);
-        m.put("trainer_attached", state.filter(s -> supervised()).map(WatchdogState::attached).orElse(false));
+        m.put(
+                "trainer_attached",
+                state.filter(s -> supervised()).map(WatchdogState::attached).orElse(false));
         m.put("status", session.map(s -> s.status().name()).orElse(null));
         OptionalLong step = step();
         m.put("step", step.isPresent() ? step.getAsLong() : null);
@@ -194,7 +234,11 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
         m.put("failures_in_window", state.map(WatchdogState::failuresInWindow).orElse(0));
         m.put("max_failures", state.map(WatchdogState::maxFailures).orElse(null));
         m.put("budget_left", state.map(WatchdogState::budgetLeft).orElse(null));
-        m.put("last_failure", state.flatMap(WatchdogState::lastFailureInfo).map(RunStatus::failureJson).orElse(null));
+        m.put(
+                "last_failure",
+                state.flatMap(WatchdogState::lastFailureInfo)
+                        .map(RunStatus::failureJson)
+                        .orElse(null));
         m.put("stopped_by_user", state.map(WatchdogState::stoppedByUser).orElse(false));
         m.put("next_action", nextAction);
         return m;
@@ -222,12 +266,20 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
             WatchdogLock.Holder w = watchdog.get();
             out.printf("watchdog:       running, pid %d since %s%n", w.pid(), w.startedAt());
         } else {
-            out.printf("watchdog:       not running%s%n", state.map(s -> " (the last one, pid " + s.watchdogPid() + ", ended "
-                    + (s.exitCode() == null ? "without recording how" : "with exit " + s.exitCode()) + ")").orElse(""));
+            out.printf(
+                    "watchdog:       not running%s%n",
+                    state.map(s -> " (the last one, pid " + s.watchdogPid() + ", ended "
+                                    + (s.exitCode() == null ? "without recording how" : "with exit " + s.exitCode())
+                                    + ")")
+                            .orElse(""));
         }
         if (trainerPid.isPresent()) {
-            boolean attached = supervised() && state.map(WatchdogState::attached).orElse(false);
-            out.printf("trainer:        pid %d, alive%s%s%n", trainerPid.getAsLong(), supervised() ? ", supervised" : ", NOT supervised",
+            boolean attached =
+                    supervised() && state.map(WatchdogState::attached).orElse(false);
+            out.printf(
+                    "trainer:        pid %d, alive%s%s%n",
+                    trainerPid.getAsLong(),
+                    supervised() ? ", supervised" : ", NOT supervised",
                     attached ? " (attached)" : "");
         } else {
             out.printf("trainer:        not running%n");
@@ -237,30 +289,46 @@ public record RunStatus(Path configFile, Path outputDir, Optional<WatchdogLock.H
             long at = step().orElse(s.step());
             String pct = s.totalSteps() > 0 ? String.format(" (%.1f%%)", 100.0 * at / s.totalSteps()) : "";
             String from = at != s.step() ? " (from the heartbeat; the session file says step " + s.step() + ")" : "";
-            out.printf("run status:     %s, step %d of %d%s%s, session updated %s%n", s.status(), at, s.totalSteps(), pct, from,
-                    s.updatedAt());
+            out.printf(
+                    "run status:     %s, step %d of %d%s%s, session updated %s%n",
+                    s.status(), at, s.totalSteps(), pct, from, s.updatedAt());
             s.exitInfo().ifPresent(e -> out.printf("last exit:      %d: %s%n", e.code(), e.reason()));
         } else {
             out.printf("run status:     no session file yet%n");
         }
-        heartbeat.ifPresent(h -> out.printf("heartbeat:      %s, %s ago%n", h.phase().startUp()
-                        ? "starting (" + h.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"
+        heartbeat.ifPresent(h -> out.printf(
+                "heartbeat:      %s, %s ago%n",
+                h.phase().startUp()
+                        ? "starting ("
+                                + h.phase()
+                                        .name()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .replace('_', ' ') + ")"
                         : "step " + h.step() + ", " + h.status(),
-                Durations.format(Duration.between(h.updatedAt(), now).withNanos(0).abs())));
+                Durations.format(
+                        Duration.between(h.updatedAt(), now).withNanos(0).abs())));
         out.printf("checkpoint:     %s%n", newestCheckpoint.map(c -> c.name()).orElse("none yet"));
-        out.printf("restarts:       %d (session)%s%n", session.map(SessionState::restarts).orElse(0),
-                state.map(s -> ", " + s.attempts() + " trainer start(s) by the " + (supervised() ? "" : "last ") + "watchdog").orElse(""));
-        state.ifPresent(s -> out.printf("budget left:    %d of %d failures without progress (%d in the window), next back-off %s%n",
+        out.printf(
+                "restarts:       %d (session)%s%n",
+                session.map(SessionState::restarts).orElse(0),
+                state.map(s -> ", " + s.attempts() + " trainer start(s) by the " + (supervised() ? "" : "last ")
+                                + "watchdog")
+                        .orElse(""));
+        state.ifPresent(s -> out.printf(
+                "budget left:    %d of %d failures without progress (%d in the window), next back-off %s%n",
                 s.budgetLeft(), s.maxFailures(), s.failuresInWindow(), s.backoff()));
-        state.flatMap(WatchdogState::lastFailureInfo).ifPresentOrElse(
-                f -> out.printf("last failure:   %s, %s%n", f.at(), f.describe()),
-                () -> out.printf("last failure:   none%n"));
+        state.flatMap(WatchdogState::lastFailureInfo)
+                .ifPresentOrElse(
+                        f -> out.printf("last failure:   %s, %s%n", f.at(), f.describe()),
+                        () -> out.printf("last failure:   none%n"));
         if (state.map(WatchdogState::stoppedByUser).orElse(false)) {
             out.printf("stopped:        on purpose, by the user%n");
         }
         out.printf("next action:    %s%n", nextAction);
         if (!supervised() && state.isPresent() && !state.get().host().equals(HostName.get())) {
-            out.printf("note:           the state file was written on %s%n", state.get().host());
+            out.printf(
+                    "note:           the state file was written on %s%n",
+                    state.get().host());
         }
         out.flush();
     }

@@ -62,7 +62,9 @@ final class RunSteps {
 
     /** @return the step for a log line, saying where it comes from when the trainer reported none */
     String describe() {
-        return reported().isPresent() ? Long.toString(reported().getAsLong()) : runStep() + " (the run's; this trainer reported no step)";
+        return reported().isPresent()
+                ? Long.toString(reported().getAsLong())
+                : runStep() + " (the run's; this trainer reported no step)";
     }
 
     /**
@@ -70,7 +72,9 @@ final class RunSteps {
      * checkpoint, or the session file when it is further.
      */
     private long runStep() {
-        long checkpoint = run.newestCheckpoint().map(CheckpointStore.Checkpoint::step).orElse(0L);
-        return Math.max(0, Math.max(checkpoint, readSession().map(SessionState::step).orElse(0L)));
+        long checkpoint =
+                run.newestCheckpoint().map(CheckpointStore.Checkpoint::step).orElse(0L);
+        return Math.max(
+                0, Math.max(checkpoint, readSession().map(SessionState::step).orElse(0L)));
     }
 }

@@ -15,9 +15,9 @@ import org.trainguard.core.config.Durations;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStore;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * {@code watchdog stop}: stops a run on purpose from another terminal. The watchdog that supervises the run is
@@ -30,8 +30,7 @@ public final class RunStopper {
     /** Extra time the watchdog gets beyond the trainer's stop timeout to record the stop and exit. */
     private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(30);
 
-    private RunStopper() {
-    }
+    private RunStopper() {}
 
     /**
      * Stops the run and waits for it to be stopped.
@@ -61,12 +60,19 @@ public final class RunStopper {
             throws IOException {
         Optional<ProcessHandle> process = ProcessHandle.of(watchdog.pid());
         // The file works everywhere; SIGTERM wakes the watchdog at once where the platform can send one gently.
-        byte[] request = Json.mapper().writeValueAsBytes(Map.of("requested_at", Instant.now().toString(),
-                "by_pid", ProcessHandle.current().pid(), "host", HostName.get()));
+        byte[] request = Json.mapper()
+                .writeValueAsBytes(Map.of(
+                        "requested_at",
+                        Instant.now().toString(),
+                        "by_pid",
+                        ProcessHandle.current().pid(),
+                        "host",
+                        HostName.get()));
         AtomicFiles.write(outputDir.resolve(Supervisor.STOP_FILE), request);
         process.filter(ProcessHandle::supportsNormalTermination).ifPresent(ProcessHandle::destroy);
         Duration wait = stopTimeout.plus(WATCHDOG_MARGIN);
-        out.printf("asked watchdog pid %d to stop; the trainer gets SIGTERM and up to %s for its emergency checkpoint%n",
+        out.printf(
+                "asked watchdog pid %d to stop; the trainer gets SIGTERM and up to %s for its emergency checkpoint%n",
                 watchdog.pid(), Durations.format(stopTimeout));
         out.flush();
         if (process.isEmpty() || waitFor(process.get(), wait)) {
@@ -74,15 +80,17 @@ public final class RunStopper {
             out.flush();
             return 0;
         }
-        out.printf("watchdog pid %d is still running after %s; see %s%n", watchdog.pid(), Durations.format(wait),
-                outputDir.resolve(RunLayout.LOGS));
+        out.printf(
+                "watchdog pid %d is still running after %s; see %s%n",
+                watchdog.pid(), Durations.format(wait), outputDir.resolve(RunLayout.LOGS));
         out.flush();
         return 1;
     }
 
     private static int stopTrainer(Path configFile, Path outputDir, long pid, Duration stopTimeout, PrintWriter out) {
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        out.printf("no watchdog supervises %s; sending SIGTERM to trainer pid %d (up to %s for its emergency checkpoint)%n",
+        out.printf(
+                "no watchdog supervises %s; sending SIGTERM to trainer pid %d (up to %s for its emergency checkpoint)%n",
                 outputDir, pid, Durations.format(stopTimeout));
         out.flush();
         process.ifPresent(ProcessHandle::destroy);
@@ -93,16 +101,35 @@ public final class RunStopper {
             process.get().destroyForcibly();
             ended = waitFor(process.get(), Duration.ofSeconds(10));
         }
-        String action = "none: stopped on purpose (watchdog stop); nothing restarts the run until `watchdog run --config "
-                + configFile.toAbsolutePath() + "` starts it again";
-        WatchdogState state = WatchdogState.read(outputDir).map(s -> s.stoppedByUser(action))
-                .orElseGet(() -> new WatchdogState(WatchdogState.SCHEMA_VERSION, 0, HostName.get(),
-                        configFile.toAbsolutePath().toString(), Instant.now(), WatchdogState.Phase.STOPPED, null, false, 0, 0, 0,
-                        0, "0s", null, action, true, null, Instant.now()));
+        String action =
+                "none: stopped on purpose (watchdog stop); nothing restarts the run until `watchdog run --config "
+                        + configFile.toAbsolutePath() + "` starts it again";
+        WatchdogState state = WatchdogState.read(outputDir)
+                .map(s -> s.stoppedByUser(action))
+                .orElseGet(() -> new WatchdogState(
+                        WatchdogState.SCHEMA_VERSION,
+                        0,
+                        HostName.get(),
+                        configFile.toAbsolutePath().toString(),
+                        Instant.now(),
+                        WatchdogState.Phase.STOPPED,
+                        null,
+                        false,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "0s",
+                        null,
+                        action,
+                        true,
+                        null,
+                        Instant.now()));
         try {
             WatchdogState.write(outputDir, state);
         } catch (IOException e) {
-            out.printf("cannot record the stop in %s: %s%n", outputDir.resolve(WatchdogState.FILE_NAME), e.getMessage());
+            out.printf(
+                    "cannot record the stop in %s: %s%n", outputDir.resolve(WatchdogState.FILE_NAME), e.getMessage());
         }
         if (ended) {
             out.printf("stopped: trainer pid %d has exited%s%n", pid, describeSession(outputDir));
@@ -129,9 +156,13 @@ public final class RunStopper {
 
     private static String describeSession(Path outputDir) {
         try {
-            return new SessionStore(outputDir).read().state()
+            return new SessionStore(outputDir)
+                    .read()
+                    .state()
                     .map((SessionState s) -> "; the run is " + s.status() + " at step " + s.step()
-                            + s.lastCheckpointRef().map(c -> ", last checkpoint at step " + c.step()).orElse(""))
+                            + s.lastCheckpointRef()
+                                    .map(c -> ", last checkpoint at step " + c.step())
+                                    .orElse(""))
                     .orElse("");
         } catch (RuntimeException e) {
             return "";

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.run.RunFolder;
 import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunFolder;
 
 /**
  * Finds a trainer of the run that is alive on this machine but is not this watchdog's child: one a killed watchdog
@@ -23,8 +23,7 @@ import org.trainguard.core.run.HostName;
  */
 final class RunTrainers {
 
-    private RunTrainers() {
-    }
+    private RunTrainers() {}
 
     /**
      * The live trainer that holds the run lock here, or else a live trainer process of this config that may still be
@@ -39,11 +38,18 @@ final class RunTrainers {
         if (holder.isPresent()) {
             Optional<ProcessHandle> h = ProcessHandle.of(holder.get().pid());
             if (h.isPresent()) {
-                return Optional.of(new Found(h.get(), "it holds the run lock since " + holder.get().startedAt()));
+                return Optional.of(new Found(
+                        h.get(), "it holds the run lock since " + holder.get().startedAt()));
             }
         }
-        return starting(configFile).map(h -> new Found(h, "it is a trainer of this run's config"
-                + h.info().startInstant().map(t -> ", started at " + t).orElse("") + ", and may not hold the run lock yet"));
+        return starting(configFile)
+                .map(h -> new Found(
+                        h,
+                        "it is a trainer of this run's config"
+                                + h.info()
+                                        .startInstant()
+                                        .map(t -> ", started at " + t)
+                                        .orElse("") + ", and may not hold the run lock yet"));
     }
 
     /**
@@ -54,7 +60,8 @@ final class RunTrainers {
      * @return the live holder; empty when the holder is not a process on this host
      */
     static Optional<ProcessHandle> liveHolder(Path outputDir, RunLock.LockInfo holder) {
-        Optional<ProcessHandle> live = holder.pid() > 0 && holder.aliveHere() ? ProcessHandle.of(holder.pid()) : Optional.empty();
+        Optional<ProcessHandle> live =
+                holder.pid() > 0 && holder.aliveHere() ? ProcessHandle.of(holder.pid()) : Optional.empty();
         if (live.isEmpty() && holder.pid() <= 0) {
             // The lock is held but its record unreadable (Windows locks keep others from reading the file):
             // the session file names the trainer.
@@ -75,7 +82,8 @@ final class RunTrainers {
      * @return the live holder on this host; empty when the run is held from another host or none shows up
      * @throws InterruptedException when interrupted while waiting
      */
-    static Optional<Found> awaitHolder(Path outputDir, Path configFile, Clock clock, Duration wait) throws InterruptedException {
+    static Optional<Found> awaitHolder(Path outputDir, Path configFile, Clock clock, Duration wait)
+            throws InterruptedException {
         Instant giveUpAt = clock.instant().plus(wait);
         while (true) {
             Optional<Found> holder = find(outputDir, configFile);
@@ -108,7 +116,8 @@ final class RunTrainers {
     static Optional<ProcessHandle> starting(Path configFile) {
         Path config = real(configFile.toAbsolutePath().normalize());
         long self = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses().filter(h -> h.pid() != self && h.isAlive() && trains(h, config))
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.pid() != self && h.isAlive() && trains(h, config))
                 .min(Comparator.comparing(h -> h.info().startInstant().orElse(Instant.MAX)));
     }
 
@@ -164,6 +173,5 @@ final class RunTrainers {
      * @param process the process
      * @param how     how it was found, for the log
      */
-    record Found(ProcessHandle process, String how) {
-    }
+    record Found(ProcessHandle process, String how) {}
 }

@@ -17,24 +17,21 @@ sealed interface StartUp permits StartUp.Attach, StartUp.HeldElsewhere, StartUp.
      * @param process the trainer
      * @param how how it was found, for the log
      */
-    record Attach(ProcessHandle process, String how) implements StartUp {
-    }
+    record Attach(ProcessHandle process, String how) implements StartUp {}
 
     /**
      * The run lock is held, but not by a process on this host (exit 5).
      *
      * @param why the sentence for the log and the state file
      */
-    record HeldElsewhere(String why) implements StartUp {
-    }
+    record HeldElsewhere(String why) implements StartUp {}
 
     /**
      * The run already completed with this configuration: nothing to do.
      *
      * @param session its session file
      */
-    record Completed(SessionState session) implements StartUp {
-    }
+    record Completed(SessionState session) implements StartUp {}
 
     /**
      * Start a trainer.
@@ -42,8 +39,7 @@ sealed interface StartUp permits StartUp.Attach, StartUp.HeldElsewhere, StartUp.
      * @param kind {@link EventKind#RESUMED} when there is a checkpoint, else {@link EventKind#STARTED}
      * @param reason for the notification
      */
-    record Launch(EventKind kind, String reason) implements StartUp {
-    }
+    record Launch(EventKind kind, String reason) implements StartUp {}
 
     /**
      * Decides from what the run folder holds.
@@ -57,18 +53,30 @@ sealed interface StartUp permits StartUp.Attach, StartUp.HeldElsewhere, StartUp.
      * @param newest the newest checkpoint
      * @return what to do
      */
-    static StartUp decide(Optional<RunLock.LockInfo> holder, Optional<ProcessHandle> liveHolder, Path lockFile, String host,
-                          Optional<SessionState> before, String configSha256, Optional<CheckpointStore.Checkpoint> newest) {
+    static StartUp decide(
+            Optional<RunLock.LockInfo> holder,
+            Optional<ProcessHandle> liveHolder,
+            Path lockFile,
+            String host,
+            Optional<SessionState> before,
+            String configSha256,
+            Optional<CheckpointStore.Checkpoint> newest) {
         if (holder.isPresent()) {
             if (liveHolder.isEmpty()) {
-                return new HeldElsewhere("the run lock " + lockFile + " is held by " + holder.get().describe() + ", not a process on this "
-                        + "host (" + host + "); supervise it where it runs");
+                return new HeldElsewhere("the run lock " + lockFile + " is held by "
+                        + holder.get().describe() + ", not a process on this " + "host (" + host
+                        + "); supervise it where it runs");
             }
-            return new Attach(liveHolder.get(), "it took the run lock at " + holder.get().startedAt());
+            return new Attach(
+                    liveHolder.get(), "it took the run lock at " + holder.get().startedAt());
         }
-        if (before.isPresent() && before.get().status() == SessionStatus.COMPLETED && before.get().configSha256().equals(configSha256)) {
+        if (before.isPresent()
+                && before.get().status() == SessionStatus.COMPLETED
+                && before.get().configSha256().equals(configSha256)) {
             return new Completed(before.get());
         }
-        return newest.isPresent() ? new Launch(EventKind.RESUMED, "resuming from " + newest.get().name()) : new Launch(EventKind.STARTED, "");
+        return newest.isPresent()
+                ? new Launch(EventKind.RESUMED, "resuming from " + newest.get().name())
+                : new Launch(EventKind.STARTED, "");
     }
 }

@@ -77,12 +77,25 @@ final class StateRecorder {
     void write(TrainerAttempt attempt, int attempts, RestartPolicy policy) {
         int failures = policy == null ? 0 : policy.failuresInWindow();
         boolean live = attempt != null && !attempt.gone() && !attempt.endHandled();
-        WatchdogState state = new WatchdogState(WatchdogState.SCHEMA_VERSION, ProcessHandle.current().pid(), HostName.get(),
-                settings.configFile().toString(), startedAt, phase, live ? attempt.trainer().pid() : null,
-                attempt != null && !attempt.gone() && attempt.trainer().attached(), attempts, failures, config.crashLoopFailures(),
+        WatchdogState state = new WatchdogState(
+                WatchdogState.SCHEMA_VERSION,
+                ProcessHandle.current().pid(),
+                HostName.get(),
+                settings.configFile().toString(),
+                startedAt,
+                phase,
+                live ? attempt.trainer().pid() : null,
+                attempt != null && !attempt.gone() && attempt.trainer().attached(),
+                attempts,
+                failures,
+                config.crashLoopFailures(),
                 Math.max(0, config.crashLoopFailures() - failures),
-                Durations.format(policy == null ? config.backoffInitial() : policy.nextBackoff()), lastFailure, nextAction,
-                stoppedByUser, exitCode, Instant.now());
+                Durations.format(policy == null ? config.backoffInitial() : policy.nextBackoff()),
+                lastFailure,
+                nextAction,
+                stoppedByUser,
+                exitCode,
+                Instant.now());
         try {
             WatchdogState.write(settings.outputDir(), state);
         } catch (IOException e) {

@@ -46,7 +46,9 @@ final class StopRequests {
 
     /** @return what asked; {@code watchdog stop} writes the stop file and also sends SIGTERM: it names the command, not its signal */
     String source() {
-        return Files.exists(file) ? "watchdog stop" : Optional.ofNullable(source.get()).orElse("a stop request");
+        return Files.exists(file)
+                ? "watchdog stop"
+                : Optional.ofNullable(source.get()).orElse("a stop request");
     }
 
     /** Removes the stop file, so that the next {@code watchdog run} is not stopped by an old request. */

@@ -25,8 +25,7 @@ public final class StopSignals implements AutoCloseable {
 
     private final List<Object[]> previous = new ArrayList<>();
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /**
      * Installs the handlers.
@@ -48,7 +47,9 @@ public final class StopSignals implements AutoCloseable {
                 } catch (ReflectiveOperationException e) {
                     continue; // no such signal here (HUP on Windows)
                 }
-                Object handler = Proxy.newProxyInstance(StopSignals.class.getClassLoader(), new Class<?>[] {handlerClass},
+                Object handler = Proxy.newProxyInstance(
+                        StopSignals.class.getClassLoader(),
+                        new Class<?>[] {handlerClass},
                         (proxy, method, args) -> switch (method.getName()) {
                             case "handle" -> {
                                 onSignal.accept("SIG" + name);
@@ -63,11 +64,16 @@ public final class StopSignals implements AutoCloseable {
                     Object old = handle.invoke(null, signal, handler);
                     installed.previous.add(new Object[] {signal, old, handle});
                 } catch (ReflectiveOperationException e) {
-                    LOG.debug("cannot handle SIG{}: {}", name, e.getCause() == null ? e : e.getCause().toString());
+                    LOG.debug(
+                            "cannot handle SIG{}: {}",
+                            name,
+                            e.getCause() == null ? e : e.getCause().toString());
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("signal handling is not available on this JVM ({}); the shutdown hook stops the trainer", e.toString());
+            LOG.debug(
+                    "signal handling is not available on this JVM ({}); the shutdown hook stops the trainer",
+                    e.toString());
         }
         return installed;
     }

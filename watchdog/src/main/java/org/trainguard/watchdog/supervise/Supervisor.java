@@ -22,13 +22,13 @@ import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.HostName;
 import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.watchdog.notify.Event;
 import org.trainguard.watchdog.notify.EventKind;
 import org.trainguard.watchdog.notify.Notifier;
 import org.trainguard.watchdog.supervise.WatchdogState.LastFailure;
 import org.trainguard.watchdog.supervise.WatchdogState.Phase;
-import org.trainguard.core.run.RunLayout;
 
 /**
  * Keeps one training run going: starts the trainer (or attaches to the one already running), notices its end at
@@ -54,14 +54,11 @@ public final class Supervisor {
     /** How long to look for the trainer that holds the run after one the watchdog started exited 5. */
     private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(3);
 
-    private sealed interface Wake permits Ended, StopAsked {
-    }
+    private sealed interface Wake permits Ended, StopAsked {}
 
-    private record Ended(TrainerProcess trainer, OptionalInt exitCode) implements Wake {
-    }
+    private record Ended(TrainerProcess trainer, OptionalInt exitCode) implements Wake {}
 
-    private record StopAsked() implements Wake {
-    }
+    private record StopAsked() implements Wake {}
 
     private final SupervisorSettings settings;
     private final WatchdogConfig config;
@@ -82,6 +79,7 @@ public final class Supervisor {
     private Restarts restarts;
     /** The latest trainer; null before the first. */
     private TrainerAttempt attempt;
+
     private int attempts;
     private Instant nextCheck;
     private Instant nextProgressLog;
@@ -121,7 +119,9 @@ public final class Supervisor {
         if (stops.request(source)) {
             wakes.add(new StopAsked());
         } else {
-            LOG.info("{} received while stopping; still waiting for the trainer (up to {})", source,
+            LOG.info(
+                    "{} received while stopping; still waiting for the trainer (up to {})",
+                    source,
                     Durations.format(config.stopTimeout()));
         }
     }
@@ -158,27 +158,51 @@ public final class Supervisor {
 
     private int supervise() throws InterruptedException {
         Optional<SessionState> before = steps.readSession();
-        restarts = new Restarts(new RestartPolicy(config.backoffInitial(), config.backoffMax(), config.crashLoopFailures(),
-                config.crashLoopWindow(), before.map(SessionState::step).orElse(0L), clock), run, clock);
+        restarts = new Restarts(
+                new RestartPolicy(
+                        config.backoffInitial(),
+                        config.backoffMax(),
+                        config.crashLoopFailures(),
+                        config.crashLoopWindow(),
+                        before.map(SessionState::step).orElse(0L),
+                        clock),
+                run,
+                clock);
         stops.clearFile();
         writeState();
         settings.log(LOG, classData);
 
         Optional<RunLock.LockInfo> holder = run.lockHolder();
-        StartUp start = StartUp.decide(holder, holder.flatMap(h -> RunTrainers.liveHolder(settings.outputDir(), h)),
-                settings.outputDir().resolve(RunLock.FILE_NAME), HostName.get(), before, settings.configSha256(), run.newestCheckpoint());
+        StartUp start = StartUp.decide(
+                holder,
+                holder.flatMap(h -> RunTrainers.liveHolder(settings.outputDir(), h)),
+                settings.outputDir().resolve(RunLock.FILE_NAME),
+                HostName.get(),
+                before,
+                settings.configSha256(),
+                run.newestCheckpoint());
         if (start instanceof StartUp.HeldElsewhere held) {
             LOG.error(held.why());
-            return finish(Phase.FAILED, ExitCode.LOCKED.code(), "none: " + held.why(), Optional.of(EventKind.FAILED), held.why());
+            return finish(
+                    Phase.FAILED,
+                    ExitCode.LOCKED.code(),
+                    "none: " + held.why(),
+                    Optional.of(EventKind.FAILED),
+                    held.why());
         } else if (start instanceof StartUp.Attach a) {
             attach(a.process(), a.how());
         } else if (start instanceof StartUp.Completed c) {
-            LOG.info("the run already completed at step {} of {}; nothing to do", c.session().step(), c.session().totalSteps());
+            LOG.info(
+                    "the run already completed at step {} of {}; nothing to do",
+                    c.session().step(),
+                    c.session().totalSteps());
             return finish(Phase.COMPLETED, 0, "none: the run completed", Optional.empty(), "");
         } else if (start instanceof StartUp.Launch l) {
             if (before.isPresent() && before.get().status().live()) {
-                LOG.warn("the last trainer (pid {}) ended while the session said {}, without recording how "
-                        + "(killed, crashed or power lost); resuming from the newest checkpoint", before.get().pid(),
+                LOG.warn(
+                        "the last trainer (pid {}) ended while the session said {}, without recording how "
+                                + "(killed, crashed or power lost); resuming from the newest checkpoint",
+                        before.get().pid(),
                         before.get().status());
             }
             OptionalInt failed = launch(Optional.empty(), l.kind(), l.reason());
@@ -199,8 +223,10 @@ public final class Supervisor {
             Instant now = clock.instant();
             Duration late = Duration.between(beforePoll, now).minusMillis(waitMillis);
             if (late.compareTo(PAUSED) > 0 && state.phase() == Phase.SUPERVISING) {
-                LOG.warn("the watchdog itself was paused for about {} (suspended, or stopped with the trainer); "
-                        + "restarting the hang clock", Durations.format(late.withNanos(0)));
+                LOG.warn(
+                        "the watchdog itself was paused for about {} (suspended, or stopped with the trainer); "
+                                + "restarting the hang clock",
+                        Durations.format(late.withNanos(0)));
                 hang.restartClock();
             }
             if (stops.requested()) {
@@ -218,7 +244,10 @@ public final class Supervisor {
                 if (failed.isPresent()) {
                     return failed.getAsInt();
                 }
-            } else if (state.phase() == Phase.SUPERVISING && current() != null && !attempt.endHandled() && !now.isBefore(nextCheck)) {
+            } else if (state.phase() == Phase.SUPERVISING
+                    && current() != null
+                    && !attempt.endHandled()
+                    && !now.isBefore(nextCheck)) {
                 OptionalInt done = check();
                 if (done.isPresent()) {
                     return done.getAsInt();
@@ -230,11 +259,12 @@ public final class Supervisor {
 
     private long waitMillis() {
         Instant now = clock.instant();
-        Instant due = switch (state.phase()) {
-            case RESTARTING -> pending.at();
-            case SUPERVISING -> nextCheck;
-            default -> now.plusMillis(MAX_POLL_MILLIS);
-        };
+        Instant due =
+                switch (state.phase()) {
+                    case RESTARTING -> pending.at();
+                    case SUPERVISING -> nextCheck;
+                    default -> now.plusMillis(MAX_POLL_MILLIS);
+                };
         long millis = Duration.between(now, due).toMillis();
         return Math.max(1, Math.min(MAX_POLL_MILLIS, millis));
     }
@@ -265,10 +295,15 @@ public final class Supervisor {
             String why = "cannot start the trainer: " + e.getMessage() + " (command: " + String.join(" ", cmd)
                     + "); check --java, --trainer-jar and watchdog.java_opts";
             LOG.error(why);
-            return OptionalInt.of(finish(Phase.FAILED, ExitCode.USAGE.code(), "none: " + why, Optional.of(EventKind.FAILED), why));
+            return OptionalInt.of(
+                    finish(Phase.FAILED, ExitCode.USAGE.code(), "none: " + why, Optional.of(EventKind.FAILED), why));
         }
-        LOG.info("trainer started pid {} (attempt {}{}): {}", trainer.pid(), number,
-                resumeFrom.map(p -> ", rolling back to " + p.getFileName()).orElse(""), String.join(" ", cmd));
+        LOG.info(
+                "trainer started pid {} (attempt {}{}): {}",
+                trainer.pid(),
+                number,
+                resumeFrom.map(p -> ", rolling back to " + p.getFileName()).orElse(""),
+                String.join(" ", cmd));
         watch(trainer);
         notifier.notify(new Event(kind, settings.runName(), steps.known(), reason));
         return OptionalInt.empty();
@@ -276,8 +311,11 @@ public final class Supervisor {
 
     private void attach(ProcessHandle process, String how) {
         TrainerProcess trainer = new TrainerProcess(process, Optional.empty(), ++attempts);
-        LOG.info("attached to trainer pid {}, which already runs this run ({}); its end is "
-                + "seen but not its exit status, so the session file tells what the end means", trainer.pid(), how);
+        LOG.info(
+                "attached to trainer pid {}, which already runs this run ({}); its end is "
+                        + "seen but not its exit status, so the session file tells what the end means",
+                trainer.pid(),
+                how);
         watch(trainer);
     }
 
@@ -289,9 +327,14 @@ public final class Supervisor {
         Instant now = clock.instant();
         nextCheck = now.plus(config.checkInterval());
         nextProgressLog = now.plus(PROGRESS_LOG_EVERY);
-        trainer.exit().whenComplete((code, error) -> wakes.add(new Ended(trainer, code == null ? OptionalInt.empty() : code)));
-        state.enter(Phase.SUPERVISING, "supervising trainer pid " + trainer.pid() + ": checks every "
-                + Durations.format(config.checkInterval()) + ", hung after " + Durations.format(config.hangTimeout()) + " without progress");
+        trainer.exit()
+                .whenComplete(
+                        (code, error) -> wakes.add(new Ended(trainer, code == null ? OptionalInt.empty() : code)));
+        state.enter(
+                Phase.SUPERVISING,
+                "supervising trainer pid " + trainer.pid() + ": checks every "
+                        + Durations.format(config.checkInterval()) + ", hung after "
+                        + Durations.format(config.hangTimeout()) + " without progress");
         writeState();
     }
 
@@ -312,8 +355,12 @@ public final class Supervisor {
         if (!now.isBefore(nextProgressLog)) {
             nextProgressLog = now.plus(PROGRESS_LOG_EVERY);
             Optional<SessionState> s = steps.readSession();
-            LOG.info("trainer pid {} is at step {} of {} ({}); last progress {} ago", attempt.trainer().pid(), describe(attempt.step()),
-                    s.map(SessionState::totalSteps).orElse(0L), s.map(x -> x.status().toString()).orElse("no session file"),
+            LOG.info(
+                    "trainer pid {} is at step {} of {} ({}); last progress {} ago",
+                    attempt.trainer().pid(),
+                    describe(attempt.step()),
+                    s.map(SessionState::totalSteps).orElse(0L),
+                    s.map(x -> x.status().toString()).orElse("no session file"),
                     Durations.format(hang.silence().withNanos(0)));
         }
         writeState();
@@ -332,9 +379,15 @@ public final class Supervisor {
         LOG.info("hung trainer pid {} ended{}", pid, code.isPresent() ? " with exit " + code.getAsInt() : "");
         attempt.markGone();
         steps.readSession().filter(s -> attempt.reported(s.pid())).ifPresent(s -> attempt.noteStep(s.step()));
-        String reason = startingUp ? "hung in start-up: not training " + silence + " after its start" : "hung: no progress for " + silence;
-        state.failed(LastFailure.of(Instant.now(), code, code.isPresent() ? TrainerEnd.signalOf(code.getAsInt()) : Optional.empty(),
-                reason, steps.atFailure()));
+        String reason = startingUp
+                ? "hung in start-up: not training " + silence + " after its start"
+                : "hung: no progress for " + silence;
+        state.failed(LastFailure.of(
+                Instant.now(),
+                code,
+                code.isPresent() ? TrainerEnd.signalOf(code.getAsInt()) : Optional.empty(),
+                reason,
+                steps.atFailure()));
         if (stops.requested()) {
             return OptionalInt.of(stop());
         }
@@ -348,17 +401,29 @@ public final class Supervisor {
         attempt.markGone();
         classData.buildIfReady();
         // A start-up heartbeat carries no step: the trainer has not restored its checkpoint yet.
-        run.heartbeat().filter(b -> !b.phase().startUp()).filter(b -> attempt.owns(b.pid())).ifPresent(b -> attempt.noteStep(b.step()));
+        run.heartbeat()
+                .filter(b -> !b.phase().startUp())
+                .filter(b -> attempt.owns(b.pid()))
+                .ifPresent(b -> attempt.noteStep(b.step()));
         Optional<SessionState> session = steps.readSession().filter(s -> attempt.reported(s.pid()));
         session.ifPresent(s -> attempt.noteStep(s.step()));
         TrainerEnd classified = TrainerEnd.classify(code, session);
         TrainerEnd end = classified.explainedBy(session, trainer.attached(), console);
-        LOG.info("trainer pid {} ended: {} at step {}: {}", trainer.pid(), end.describeExit(), steps.describe(), end.reason());
+        LOG.info(
+                "trainer pid {} ended: {} at step {}: {}",
+                trainer.pid(),
+                end.describeExit(),
+                steps.describe(),
+                end.reason());
         String what = end.describeExit() + ": " + end.reason();
         switch (end.kind()) {
             case COMPLETED -> {
-                LOG.info("the run completed at step {} of {}", steps.describe(), session.map(SessionState::totalSteps).orElse(0L));
-                return OptionalInt.of(finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
+                LOG.info(
+                        "the run completed at step {} of {}",
+                        steps.describe(),
+                        session.map(SessionState::totalSteps).orElse(0L));
+                return OptionalInt.of(
+                        finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
             }
             case NOT_RESTARTABLE -> {
                 if (end.exitCode().equals(OptionalInt.of(ExitCode.LOCKED.code())) && !trainer.attached()) {
@@ -366,21 +431,28 @@ public final class Supervisor {
                         return OptionalInt.empty();
                     }
                 }
-                state.failed(LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
-                String why = "not restarting after " + what + "; restarting cannot fix this: fix it, then run `watchdog run --config "
+                state.failed(
+                        LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
+                String why = "not restarting after " + what
+                        + "; restarting cannot fix this: fix it, then run `watchdog run --config "
                         + settings.configFile() + "` again";
                 LOG.error(why);
-                return OptionalInt.of(finish(Phase.FAILED, end.watchdogExitCode(), "none: " + why, Optional.of(EventKind.FAILED), what));
+                return OptionalInt.of(finish(
+                        Phase.FAILED, end.watchdogExitCode(), "none: " + why, Optional.of(EventKind.FAILED), what));
             }
             default -> {
-                state.failed(LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
+                state.failed(
+                        LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
                 if (stops.requested()) {
                     return OptionalInt.of(stop());
                 }
                 if (classified.unexplained(session, trainer.attached())) {
                     List<String> tail = console.tail(20);
                     if (!tail.isEmpty()) {
-                        LOG.warn("last lines of {}:{}{}", console.file(), System.lineSeparator(),
+                        LOG.warn(
+                                "last lines of {}:{}{}",
+                                console.file(),
+                                System.lineSeparator(),
                                 String.join(System.lineSeparator(), tail));
                     }
                 }
@@ -398,12 +470,16 @@ public final class Supervisor {
      *         live holder is found (then, as before, the end is not restarted)
      */
     private OptionalInt attachToLockHolder(TrainerProcess trainer, String what) throws InterruptedException {
-        Optional<RunTrainers.Found> holder = RunTrainers.awaitHolder(settings.outputDir(), settings.configFile(), clock, LOCK_HOLDER_WAIT);
+        Optional<RunTrainers.Found> holder =
+                RunTrainers.awaitHolder(settings.outputDir(), settings.configFile(), clock, LOCK_HOLDER_WAIT);
         if (holder.isEmpty()) {
             return OptionalInt.of(ExitCode.LOCKED.code());
         }
-        LOG.warn("trainer pid {} ended with {}: trainer pid {} of this run is alive; supervising it instead",
-                trainer.pid(), what, holder.get().process().pid());
+        LOG.warn(
+                "trainer pid {} ended with {}: trainer pid {} of this run is alive; supervising it instead",
+                trainer.pid(),
+                what,
+                holder.get().process().pid());
         attach(holder.get().process(), holder.get().how());
         return OptionalInt.empty();
     }
@@ -414,7 +490,11 @@ public final class Supervisor {
             String why = "giving up: " + giveUp.why() + "; the run needs a person: look at " + console.file()
                     + ", fix the cause, then run `watchdog run --config " + settings.configFile() + "` again";
             LOG.error(why);
-            return OptionalInt.of(finish(Phase.FAILED, ExitCode.FAILURE.code(), "none: " + why, Optional.of(EventKind.FAILED),
+            return OptionalInt.of(finish(
+                    Phase.FAILED,
+                    ExitCode.FAILURE.code(),
+                    "none: " + why,
+                    Optional.of(EventKind.FAILED),
                     giveUp.why()));
         }
         pending = restarts.schedule((RestartPolicy.Restart) decision, reason);
@@ -430,14 +510,23 @@ public final class Supervisor {
         TrainerProcess trainer = current();
         if (trainer != null && !attempt.endHandled() && trainer.handle().isAlive()) {
             attempt.handleEnd();
-            state.enter(Phase.STOPPING, "stopping trainer pid " + trainer.pid() + " (up to " + Durations.format(config.stopTimeout()) + ")");
+            state.enter(
+                    Phase.STOPPING,
+                    "stopping trainer pid " + trainer.pid() + " (up to " + Durations.format(config.stopTimeout())
+                            + ")");
             writeState();
-            LOG.info("stop requested ({}): sending SIGTERM to trainer pid {}; it has {} to write its emergency checkpoint",
-                    source, trainer.pid(), Durations.format(config.stopTimeout()));
+            LOG.info(
+                    "stop requested ({}): sending SIGTERM to trainer pid {}; it has {} to write its emergency checkpoint",
+                    source,
+                    trainer.pid(),
+                    Durations.format(config.stopTimeout()));
             OptionalInt code = stopper.stop(trainer);
             steps.readSession().filter(s -> attempt.reported(s.pid())).ifPresent(s -> attempt.noteStep(s.step()));
-            LOG.info("trainer pid {} stopped{} at step {}", trainer.pid(),
-                    code.isPresent() ? " with exit " + code.getAsInt() : "", steps.describe());
+            LOG.info(
+                    "trainer pid {} stopped{} at step {}",
+                    trainer.pid(),
+                    code.isPresent() ? " with exit " + code.getAsInt() : "",
+                    steps.describe());
         } else {
             LOG.info("stop requested ({}); no trainer is running", source);
         }
@@ -445,8 +534,12 @@ public final class Supervisor {
             attempt.markGone();
         }
         state.stoppedByUser();
-        int code = finish(Phase.STOPPED, 0, "none: stopped on purpose (" + source + "); nothing restarts the run until "
-                + "`watchdog run --config " + settings.configFile() + "` starts it again", Optional.of(EventKind.STOPPED),
+        int code = finish(
+                Phase.STOPPED,
+                0,
+                "none: stopped on purpose (" + source + "); nothing restarts the run until " + "`watchdog run --config "
+                        + settings.configFile() + "` starts it again",
+                Optional.of(EventKind.STOPPED),
                 "stopped on purpose (" + source + ")");
         stops.clearFile();
         return code;
@@ -460,7 +553,12 @@ public final class Supervisor {
         // Reached only where the signal handlers could not be installed: do the same orderly stop.
         requestStop("JVM shutdown");
         try {
-            finished.await(config.stopTimeout().plus(TrainerStopper.KILL_WAIT).plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+            finished.await(
+                    config.stopTimeout()
+                            .plus(TrainerStopper.KILL_WAIT)
+                            .plusSeconds(5)
+                            .toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

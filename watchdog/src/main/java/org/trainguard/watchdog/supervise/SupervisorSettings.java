@@ -19,17 +19,28 @@ import org.trainguard.watchdog.notify.WebhookUrls;
  * @param trainerJar   the trainer's jar, absolute
  * @param javaBinary   the {@code java} program that runs the trainer
  */
-public record SupervisorSettings(Path configFile, String configSha256, Path outputDir, String runName,
-                                 WatchdogConfig watchdog, Path trainerJar, Path javaBinary) {
+public record SupervisorSettings(
+        Path configFile,
+        String configSha256,
+        Path outputDir,
+        String runName,
+        WatchdogConfig watchdog,
+        Path trainerJar,
+        Path javaBinary) {
 
     /** Checks that nothing is missing and makes the paths absolute. */
     public SupervisorSettings {
-        configFile = Objects.requireNonNull(configFile, "configFile").toAbsolutePath().normalize();
+        configFile = Objects.requireNonNull(configFile, "configFile")
+                .toAbsolutePath()
+                .normalize();
         Objects.requireNonNull(configSha256, "configSha256");
-        outputDir = Objects.requireNonNull(outputDir, "outputDir").toAbsolutePath().normalize();
+        outputDir =
+                Objects.requireNonNull(outputDir, "outputDir").toAbsolutePath().normalize();
         Objects.requireNonNull(runName, "runName");
         Objects.requireNonNull(watchdog, "watchdog");
-        trainerJar = Objects.requireNonNull(trainerJar, "trainerJar").toAbsolutePath().normalize();
+        trainerJar = Objects.requireNonNull(trainerJar, "trainerJar")
+                .toAbsolutePath()
+                .normalize();
         Objects.requireNonNull(javaBinary, "javaBinary");
     }
 
@@ -41,14 +52,26 @@ public record SupervisorSettings(Path configFile, String configSha256, Path outp
      */
     void log(Logger log, ClassDataArchive classData) {
         WatchdogConfig config = watchdog;
-        log.info("watchdog pid {} supervises run {} in {} (config {})", ProcessHandle.current().pid(), runName, outputDir, configFile);
-        log.info("settings: check every {}, hung after {} without progress ({} to start), {} to stop, back-off {} to {}, give up "
+        log.info(
+                "watchdog pid {} supervises run {} in {} (config {})",
+                ProcessHandle.current().pid(),
+                runName,
+                outputDir,
+                configFile);
+        log.info(
+                "settings: check every {}, hung after {} without progress ({} to start), {} to stop, back-off {} to {}, give up "
                         + "after {} failures without progress within {}, audio {}, webhook {}, java opts {}",
-                Durations.format(config.checkInterval()), Durations.format(config.hangTimeout()), Durations.format(config.startupTimeout()),
-                Durations.format(config.stopTimeout()), Durations.format(config.backoffInitial()),
-                Durations.format(config.backoffMax()), config.crashLoopFailures(), Durations.format(config.crashLoopWindow()),
+                Durations.format(config.checkInterval()),
+                Durations.format(config.hangTimeout()),
+                Durations.format(config.startupTimeout()),
+                Durations.format(config.stopTimeout()),
+                Durations.format(config.backoffInitial()),
+                Durations.format(config.backoffMax()),
+                config.crashLoopFailures(),
+                Durations.format(config.crashLoopWindow()),
                 config.audio() ? config.sound().map(p -> "on (" + p + ")").orElse("on") : "off",
-                config.webhook().map(WebhookUrls::redact).orElse("none"), config.javaOpts());
+                config.webhook().map(WebhookUrls::redact).orElse("none"),
+                config.javaOpts());
         log.info("trainer: {} with {}", trainerJar, javaBinary);
         log.info("{}", classData.describe());
     }

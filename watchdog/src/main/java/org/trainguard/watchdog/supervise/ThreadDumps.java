@@ -23,8 +23,7 @@ final class ThreadDumps {
     /** Dumps are cut at this size in the log. */
     static final int MAX_CHARS = 1024 * 1024;
 
-    private ThreadDumps() {
-    }
+    private ThreadDumps() {}
 
     /**
      * Waits for a dump to appear in the console log after a position and to stop growing.
@@ -43,7 +42,8 @@ final class ThreadDumps {
             if (size != lastSize) {
                 lastSize = size;
                 stableSince = System.nanoTime();
-            } else if (size > mark && System.nanoTime() - stableSince > 400_000_000L
+            } else if (size > mark
+                    && System.nanoTime() - stableSince > 400_000_000L
                     && console.readFrom(mark, MAX_CHARS).contains(MARKER)) {
                 break;
             }
@@ -70,7 +70,9 @@ final class ThreadDumps {
             return Optional.empty();
         }
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Thread reader = new Thread(() -> copy(p.getInputStream(), out), "jcmd-output");

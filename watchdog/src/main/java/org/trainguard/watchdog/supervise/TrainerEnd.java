@@ -37,11 +37,24 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
         RESTARTABLE
     }
 
-    private static final Map<Integer, String> SIGNALS = Map.ofEntries(Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"),
-            Map.entry(3, "SIGQUIT"), Map.entry(4, "SIGILL"), Map.entry(5, "SIGTRAP"), Map.entry(6, "SIGABRT"),
-            Map.entry(7, "SIGBUS"), Map.entry(8, "SIGFPE"), Map.entry(9, "SIGKILL"), Map.entry(10, "SIGUSR1"),
-            Map.entry(11, "SIGSEGV"), Map.entry(12, "SIGUSR2"), Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"),
-            Map.entry(15, "SIGTERM"), Map.entry(24, "SIGXCPU"), Map.entry(25, "SIGXFSZ"));
+    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
+            Map.entry(1, "SIGHUP"),
+            Map.entry(2, "SIGINT"),
+            Map.entry(3, "SIGQUIT"),
+            Map.entry(4, "SIGILL"),
+            Map.entry(5, "SIGTRAP"),
+            Map.entry(6, "SIGABRT"),
+            Map.entry(7, "SIGBUS"),
+            Map.entry(8, "SIGFPE"),
+            Map.entry(9, "SIGKILL"),
+            Map.entry(10, "SIGUSR1"),
+            Map.entry(11, "SIGSEGV"),
+            Map.entry(12, "SIGUSR2"),
+            Map.entry(13, "SIGPIPE"),
+            Map.entry(14, "SIGALRM"),
+            Map.entry(15, "SIGTERM"),
+            Map.entry(24, "SIGXCPU"),
+            Map.entry(25, "SIGXFSZ"));
 
     /** Checks that nothing is missing. */
     public TrainerEnd {
@@ -67,7 +80,8 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
         int code = exitCode.getAsInt();
         Optional<String> signal = signalOf(code);
         // The session's reason is the trainer's own words; use it when it describes this very exit.
-        Optional<String> sessionReason = recorded.filter(e -> e.code() == code).map(SessionState.Exit::reason)
+        Optional<String> sessionReason = recorded.filter(e -> e.code() == code)
+                .map(SessionState.Exit::reason)
                 .filter(r -> !r.isBlank());
         if (code == ExitCode.COMPLETED.code()) {
             if (session.map(SessionState::status).orElse(null) == SessionStatus.COMPLETED) {
@@ -84,15 +98,19 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
         return new TrainerEnd(restartable ? Kind.RESTARTABLE : Kind.NOT_RESTARTABLE, exitCode, signal, reason);
     }
 
-    private static TrainerEnd classifyFromSession(Optional<SessionState> session, Optional<SessionState.Exit> recorded) {
+    private static TrainerEnd classifyFromSession(
+            Optional<SessionState> session, Optional<SessionState.Exit> recorded) {
         OptionalInt none = OptionalInt.empty();
         if (session.isEmpty()) {
             return new TrainerEnd(Kind.RESTARTABLE, none, Optional.empty(), "ended without a session file");
         }
         SessionState s = session.get();
         if (s.status() == SessionStatus.COMPLETED) {
-            return new TrainerEnd(Kind.COMPLETED, recorded.map(e -> OptionalInt.of(e.code())).orElse(none),
-                    Optional.empty(), "completed");
+            return new TrainerEnd(
+                    Kind.COMPLETED,
+                    recorded.map(e -> OptionalInt.of(e.code())).orElse(none),
+                    Optional.empty(),
+                    "completed");
         }
         if (recorded.isPresent()) {
             int code = recorded.get().code();
@@ -100,10 +118,16 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
             String reason = recorded.get().reason().isBlank()
                     ? ExitCode.of(code).map(ExitCode::description).orElse("exited with code " + code)
                     : recorded.get().reason();
-            return new TrainerEnd(restartable ? Kind.RESTARTABLE : Kind.NOT_RESTARTABLE, OptionalInt.of(code),
-                    signalOf(code), reason);
+            return new TrainerEnd(
+                    restartable ? Kind.RESTARTABLE : Kind.NOT_RESTARTABLE,
+                    OptionalInt.of(code),
+                    signalOf(code),
+                    reason);
         }
-        return new TrainerEnd(Kind.RESTARTABLE, none, Optional.empty(),
+        return new TrainerEnd(
+                Kind.RESTARTABLE,
+                none,
+                Optional.empty(),
                 "ended while the session said " + s.status() + " (killed, crashed or power lost)");
     }
 
@@ -152,7 +176,10 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
     TrainerEnd explainedBy(Optional<SessionState> session, boolean attached, ConsoleLog console) {
         Optional<SessionState.Exit> recorded = session.flatMap(SessionState::exitInfo);
         Optional<String> said = Optional.empty();
-        if (kind == Kind.NOT_RESTARTABLE && !attached && recorded.filter(e -> exitCode.equals(OptionalInt.of(e.code()))).isEmpty()) {
+        if (kind == Kind.NOT_RESTARTABLE
+                && !attached
+                && recorded.filter(e -> exitCode.equals(OptionalInt.of(e.code())))
+                        .isEmpty()) {
             said = console.lastMessage();
         } else if (unexplained(session, attached)) {
             // a stack trace hides the exception from the last lines
@@ -167,6 +194,9 @@ public record TrainerEnd(Kind kind, OptionalInt exitCode, Optional<String> signa
      * @return whether a restartable end comes with no recorded reason and no signal
      */
     boolean unexplained(Optional<SessionState> session, boolean attached) {
-        return session.flatMap(SessionState::exitInfo).isEmpty() && signal.isEmpty() && !attached && kind == Kind.RESTARTABLE;
+        return session.flatMap(SessionState::exitInfo).isEmpty()
+                && signal.isEmpty()
+                && !attached
+                && kind == Kind.RESTARTABLE;
     }
 }

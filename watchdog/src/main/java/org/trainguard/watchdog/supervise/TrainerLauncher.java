@@ -65,8 +65,9 @@ final class TrainerLauncher {
      * @throws IOException when the process cannot be started (no such java, no permission)
      */
     TrainerProcess start(List<String> cmd, int attempt) throws IOException {
-        console.beginSection("----- " + Instant.now() + " watchdog pid " + ProcessHandle.current().pid()
-                + " starts the trainer (attempt " + attempt + "): " + String.join(" ", cmd) + " -----");
+        console.beginSection("----- " + Instant.now() + " watchdog pid "
+                + ProcessHandle.current().pid() + " starts the trainer (attempt " + attempt + "): "
+                + String.join(" ", cmd) + " -----");
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(settings.configFile().getParent().toFile())
                 .redirectErrorStream(true)

@@ -57,12 +57,22 @@ final class TrainerStopper {
         String silence = Durations.format(hang.silence().withNanos(0));
         String last = lastHeartbeat(hang);
         if (hang.startingUp()) {
-            LOG.warn("trainer pid {} is hung in start-up: not training {} after its start (startup timeout {}; {}); dumping "
-                    + "its threads, then SIGTERM, {} for its emergency checkpoint, then SIGKILL", pid, silence,
-                    Durations.format(config.startupTimeout()), last, Durations.format(stopTimeout));
+            LOG.warn(
+                    "trainer pid {} is hung in start-up: not training {} after its start (startup timeout {}; {}); dumping "
+                            + "its threads, then SIGTERM, {} for its emergency checkpoint, then SIGKILL",
+                    pid,
+                    silence,
+                    Durations.format(config.startupTimeout()),
+                    last,
+                    Durations.format(stopTimeout));
         } else {
-            LOG.warn("trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
-                    + "{} for its emergency checkpoint, then SIGKILL", pid, silence, Durations.format(config.hangTimeout()), last,
+            LOG.warn(
+                    "trainer pid {} is hung: no progress for {} (hang timeout {}; {}); dumping its threads, then SIGTERM, "
+                            + "{} for its emergency checkpoint, then SIGKILL",
+                    pid,
+                    silence,
+                    Durations.format(config.hangTimeout()),
+                    last,
                     Durations.format(stopTimeout));
         }
     }
@@ -77,8 +87,10 @@ final class TrainerStopper {
         long pid = trainer.pid();
         boolean stopped = ProcessSignals.isStopped(pid);
         if (stopped) {
-            LOG.warn("trainer pid {} is stopped (SIGSTOP or Ctrl+Z) and would ignore SIGTERM; it gets SIGCONT right after "
-                    + "SIGTERM so that it can still write its emergency checkpoint", pid);
+            LOG.warn(
+                    "trainer pid {} is stopped (SIGSTOP or Ctrl+Z) and would ignore SIGTERM; it gets SIGCONT right after "
+                            + "SIGTERM so that it can still write its emergency checkpoint",
+                    pid);
         }
         boolean viaConsole = !trainer.attached() && ProcessSignals.available();
         long mark = console.size();
@@ -90,7 +102,9 @@ final class TrainerStopper {
         } else if (!stopped) {
             logDump(pid, ThreadDumps.jcmd(pid, Duration.ofSeconds(10)));
         } else {
-            LOG.warn("no thread dump of trainer pid {}: it is stopped and its output is not the watchdog's to read", pid);
+            LOG.warn(
+                    "no thread dump of trainer pid {}: it is stopped and its output is not the watchdog's to read",
+                    pid);
         }
         sendTerm(trainer);
         if (viaConsole && stopped) {
@@ -100,7 +114,8 @@ final class TrainerStopper {
     }
 
     private static String lastHeartbeat(HangDetector hang) {
-        return hang.lastHeartbeat().map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", "
+        return hang.lastHeartbeat()
+                .map(b -> "last heartbeat: step " + b.step() + ", " + b.status() + ", "
                         + b.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", written " + b.updatedAt())
                 .orElse("no heartbeat from this process yet");
     }
@@ -123,9 +138,15 @@ final class TrainerStopper {
         try {
             return trainer.exit().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("trainer pid {} did not end within {} after SIGTERM; sending SIGKILL", trainer.pid(), Durations.format(stopTimeout));
+            LOG.warn(
+                    "trainer pid {} did not end within {} after SIGTERM; sending SIGKILL",
+                    trainer.pid(),
+                    Durations.format(stopTimeout));
         } catch (ExecutionException e) {
-            LOG.warn("cannot wait for trainer pid {}: {}", trainer.pid(), e.getCause().toString());
+            LOG.warn(
+                    "cannot wait for trainer pid {}: {}",
+                    trainer.pid(),
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

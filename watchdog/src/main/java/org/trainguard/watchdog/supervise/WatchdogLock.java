@@ -79,7 +79,10 @@ public final class WatchdogLock implements AutoCloseable {
     public static WatchdogLock acquire(Path outputDir, Path configFile) throws HeldException, IOException {
         Files.createDirectories(outputDir);
         Path file = outputDir.resolve(FILE_NAME);
-        Holder me = new Holder(ProcessHandle.current().pid(), HostName.get(), configFile.toAbsolutePath().toString(),
+        Holder me = new Holder(
+                ProcessHandle.current().pid(),
+                HostName.get(),
+                configFile.toAbsolutePath().toString(),
                 Instant.now());
         RecordFileLock.Attempt<Holder> attempt = RecordFileLock.tryAcquire(file, Holder.class, me);
         if (attempt instanceof RecordFileLock.HeldByAnother<Holder> other) {
@@ -105,7 +108,8 @@ public final class WatchdogLock implements AutoCloseable {
         } catch (IOException lockedOnWindows) {
             // Windows locks are mandatory: another process cannot read the locked file. The watchdog's state file
             // names it too.
-            return WatchdogState.read(outputDir).map(s -> new Holder(s.watchdogPid(), s.host(), s.config(), s.startedAt()))
+            return WatchdogState.read(outputDir)
+                    .map(s -> new Holder(s.watchdogPid(), s.host(), s.config(), s.startedAt()))
                     .filter(WatchdogLock::isLiveHere);
         }
     }
@@ -125,9 +129,13 @@ public final class WatchdogLock implements AutoCloseable {
         if (!h.host().equals(HostName.get())) {
             return false;
         }
-        return ProcessHandle.of(h.pid()).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(h.pid())
+                .filter(ProcessHandle::isAlive)
                 // A pid reused by an unrelated process started after the holder took the lock.
-                .map(p -> p.info().startInstant().map(s -> !s.isAfter(h.startedAt().plus(Duration.ofSeconds(2)))).orElse(true))
+                .map(p -> p.info()
+                        .startInstant()
+                        .map(s -> !s.isAfter(h.startedAt().plus(Duration.ofSeconds(2))))
+                        .orElse(true))
                 .orElse(false);
     }
 }

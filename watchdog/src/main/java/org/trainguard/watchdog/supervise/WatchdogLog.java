@@ -31,8 +31,7 @@ public final class WatchdogLog {
     /** Rotated files kept. */
     public static final int KEEP = 5;
 
-    private WatchdogLog() {
-    }
+    private WatchdogLog() {}
 
     /**
      * Sends all logging to the console and to {@code logFile}.

@@ -37,10 +37,25 @@ import org.trainguard.core.run.RunLayout;
  * @param exitCode         the watchdog's exit status once it has ended, null while it runs
  * @param updatedAt        when this file was written
  */
-public record WatchdogState(int schemaVersion, long watchdogPid, String host, String config, Instant startedAt,
-                            Phase phase, Long supervising, boolean attached, int attempts, int failuresInWindow,
-                            int maxFailures, int budgetLeft, String backoff, LastFailure lastFailure,
-                            String nextAction, boolean stoppedByUser, Integer exitCode, Instant updatedAt) {
+public record WatchdogState(
+        int schemaVersion,
+        long watchdogPid,
+        String host,
+        String config,
+        Instant startedAt,
+        Phase phase,
+        Long supervising,
+        boolean attached,
+        int attempts,
+        int failuresInWindow,
+        int maxFailures,
+        int budgetLeft,
+        String backoff,
+        LastFailure lastFailure,
+        String nextAction,
+        boolean stoppedByUser,
+        Integer exitCode,
+        Instant updatedAt) {
 
     /** The file name inside the output folder. */
     public static final String FILE_NAME = RunLayout.WATCHDOG_STATE;
@@ -83,15 +98,21 @@ public record WatchdogState(int schemaVersion, long watchdogPid, String host, St
          * @param step     the step, empty when unknown
          * @return the record
          */
-        public static LastFailure of(Instant at, OptionalInt exitCode, Optional<String> signal, String reason, OptionalLong step) {
-            return new LastFailure(at, exitCode.isPresent() ? exitCode.getAsInt() : null, signal.orElse(null), reason,
+        public static LastFailure of(
+                Instant at, OptionalInt exitCode, Optional<String> signal, String reason, OptionalLong step) {
+            return new LastFailure(
+                    at,
+                    exitCode.isPresent() ? exitCode.getAsInt() : null,
+                    signal.orElse(null),
+                    reason,
                     step.isPresent() ? step.getAsLong() : null);
         }
 
         /** @return e.g. "exit 137 (SIGKILL) at step 1200: killed by SIGKILL" */
         public String describe() {
-            return (exitCode == null ? "ended (exit status unknown)" : "exit " + exitCode) + (signal == null ? "" : " (" + signal + ")")
-                    + (step == null ? "" : " at step " + step) + ": " + reason;
+            return (exitCode == null ? "ended (exit status unknown)" : "exit " + exitCode)
+                    + (signal == null ? "" : " (" + signal + ")") + (step == null ? "" : " at step " + step) + ": "
+                    + reason;
         }
     }
 
@@ -118,8 +139,25 @@ public record WatchdogState(int schemaVersion, long watchdogPid, String host, St
      * @return the copy, phase STOPPED, nobody supervised
      */
     public WatchdogState stoppedByUser(String action) {
-        return new WatchdogState(schemaVersion, watchdogPid, host, config, startedAt, Phase.STOPPED, null, attached, attempts,
-                failuresInWindow, maxFailures, budgetLeft, backoff, lastFailure, action, true, exitCode, Instant.now());
+        return new WatchdogState(
+                schemaVersion,
+                watchdogPid,
+                host,
+                config,
+                startedAt,
+                Phase.STOPPED,
+                null,
+                attached,
+                attempts,
+                failuresInWindow,
+                maxFailures,
+                budgetLeft,
+                backoff,
+                lastFailure,
+                action,
+                true,
+                exitCode,
+                Instant.now());
     }
 
     /**

@@ -33,7 +33,11 @@ import org.trainguard.testing.Processes;
 class BadInputIT {
 
     /** Programs a case runs through. */
-    enum Program { TRAINER, WATCHDOG_RUN, INSTALL_DRY_RUN }
+    enum Program {
+        TRAINER,
+        WATCHDOG_RUN,
+        INSTALL_DRY_RUN
+    }
 
     /** Prepares a fresh folder (data, config and whatever is wrong) before a program runs in it. */
     @FunctionalInterface
@@ -69,68 +73,143 @@ class BadInputIT {
     private static List<Case> cases() {
         List<Case> all = new ArrayList<>();
         // ---- configuration errors: exit 2 before anything is written
-        all.add(new Case("unknown key", d -> config(d, CONFIG.replace("  learning_rate: 0.02\n", "  lerning_rate: 0.02\n")),
-                "unknown key training.lerning_rate; did you mean training.learning_rate?", 2, 2));
+        all.add(new Case(
+                "unknown key",
+                d -> config(d, CONFIG.replace("  learning_rate: 0.02\n", "  lerning_rate: 0.02\n")),
+                "unknown key training.lerning_rate; did you mean training.learning_rate?",
+                2,
+                2));
         all.add(new Case("malformed YAML", d -> config(d, CONFIG + "eval: [\n"), "malformed YAML", 2, 2));
-        all.add(new Case("duration near Long.MAX_VALUE", d -> config(d, CONFIG.replace("  heartbeat_interval: 200ms\n",
-                "  heartbeat_interval: 200ms\n  autosave_interval: 9223372036854775807\n")),
-                "session.autosave_interval must be at most 365d", 2, 2));
-        all.add(new Case("config over 1 MiB", d -> config(d, CONFIG + ("# " + "x".repeat(1000) + "\n").repeat(1100)),
-                "more than the limit of 1048576", 2, 2));
-        all.add(new Case("config not UTF-8", d -> {
-            config(d, CONFIG);
-            byte[] bytes = (CONFIG + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
-            Files.write(d.resolve("train.yaml"), bytes);
-        }, "is not UTF-8", 2, 2));
-        all.add(new Case("data file missing", d -> config(d, CONFIG.replace("train: train.jsonl", "train: missing.jsonl")),
-                "data.train file not found", 2, 2));
-        all.add(new Case("data file is a folder", d -> {
-            config(d, CONFIG.replace("train: train.jsonl", "train: folder"));
-            Files.createDirectory(d.resolve("folder"));
-        }, "data.train must be a file, found a folder", 2, 2));
-        all.add(new Case("data file is a pipe", d -> {
-            config(d, CONFIG.replace("train: train.jsonl", "train: pipe.jsonl"));
-            mkfifo(d.resolve("pipe.jsonl"));
-        }, "data.train must be a regular file, found a pipe or a device", 2, 2));
-        all.add(new Case("webhook not http", d -> config(d, CONFIG + "watchdog:\n  webhook: ftp://example.com/T0KEN\n"),
-                "watchdog.webhook must be an http or https URL, found \"ftp://example.com/...\"", 2, 2));
+        all.add(new Case(
+                "duration near Long.MAX_VALUE",
+                d -> config(
+                        d,
+                        CONFIG.replace(
+                                "  heartbeat_interval: 200ms\n",
+                                "  heartbeat_interval: 200ms\n  autosave_interval: 9223372036854775807\n")),
+                "session.autosave_interval must be at most 365d",
+                2,
+                2));
+        all.add(new Case(
+                "config over 1 MiB",
+                d -> config(d, CONFIG + ("# " + "x".repeat(1000) + "\n").repeat(1100)),
+                "more than the limit of 1048576",
+                2,
+                2));
+        all.add(new Case(
+                "config not UTF-8",
+                d -> {
+                    config(d, CONFIG);
+                    byte[] bytes = (CONFIG + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
+                    Files.write(d.resolve("train.yaml"), bytes);
+                },
+                "is not UTF-8",
+                2,
+                2));
+        all.add(new Case(
+                "data file missing",
+                d -> config(d, CONFIG.replace("train: train.jsonl", "train: missing.jsonl")),
+                "data.train file not found",
+                2,
+                2));
+        all.add(new Case(
+                "data file is a folder",
+                d -> {
+                    config(d, CONFIG.replace("train: train.jsonl", "train: folder"));
+                    Files.createDirectory(d.resolve("folder"));
+                },
+                "data.train must be a file, found a folder",
+                2,
+                2));
+        all.add(new Case(
+                "data file is a pipe",
+                d -> {
+                    config(d, CONFIG.replace("train: train.jsonl", "train: pipe.jsonl"));
+                    mkfifo(d.resolve("pipe.jsonl"));
+                },
+                "data.train must be a regular file, found a pipe or a device",
+                2,
+                2));
+        all.add(new Case(
+                "webhook not http",
+                d -> config(d, CONFIG + "watchdog:\n  webhook: ftp://example.com/T0KEN\n"),
+                "watchdog.webhook must be an http or https URL, found \"ftp://example.com/...\"",
+                2,
+                2));
         // ---- data errors: exit 3
-        all.add(new Case("malformed JSONL record", d -> {
-            config(d, CONFIG);
-            Files.writeString(d.resolve("train.jsonl"), "{\"text\": \"x\"\n", java.nio.file.StandardOpenOption.APPEND);
-        }, "malformed JSON", 3, 0));
+        all.add(new Case(
+                "malformed JSONL record",
+                d -> {
+                    config(d, CONFIG);
+                    Files.writeString(
+                            d.resolve("train.jsonl"), "{\"text\": \"x\"\n", java.nio.file.StandardOpenOption.APPEND);
+                },
+                "malformed JSON",
+                3,
+                0));
         // ---- run folder errors: exit 2
-        all.add(new Case("output_dir is a file", d -> {
-            config(d, CONFIG);
-            Files.writeString(d.resolve("run"), "not a folder\n");
-        }, "is a file, not a folder", 2, 2));
-        all.add(new Case("output_dir is a symbolic link to a file", d -> {
-            config(d, CONFIG);
-            Files.writeString(d.resolve("elsewhere.txt"), "precious\n");
-            Files.createSymbolicLink(d.resolve("run"), d.resolve("elsewhere.txt"));
-        }, "is a symbolic link to a file, not a folder", 2, 2, "is a file, not a folder"));
-        all.add(new Case("trainguard.lock is a folder", d -> {
-            config(d, CONFIG);
-            Files.createDirectories(d.resolve("run/trainguard.lock"));
-        }, "trainguard.lock is a folder, not a file", 2, 0));
-        all.add(new Case("trainguard.lock is a symbolic link", d -> {
-            config(d, CONFIG);
-            Files.createDirectories(d.resolve("run"));
-            Files.writeString(d.resolve("precious.txt"), "must not be truncated\n");
-            Files.createSymbolicLink(d.resolve("run/trainguard.lock"), d.resolve("precious.txt"));
-        }, "trainguard.lock is a symbolic link", 2, 0));
-        all.add(new Case("metrics.jsonl is a symbolic link", d -> {
-            config(d, CONFIG);
-            Files.createDirectories(d.resolve("run"));
-            Files.writeString(d.resolve("precious.txt"), "must not be appended to\n");
-            Files.createSymbolicLink(d.resolve("run/metrics.jsonl"), d.resolve("precious.txt"));
-        }, "metrics.jsonl is a symbolic link", 2, 0));
-        all.add(new Case("trainer.log is a symbolic link", d -> {
-            config(d, CONFIG);
-            Files.createDirectories(d.resolve("run/logs"));
-            Files.writeString(d.resolve("precious.txt"), "must not be appended to\n");
-            Files.createSymbolicLink(d.resolve("run/logs/trainer.log"), d.resolve("precious.txt"));
-        }, "trainer.log is a symbolic link", 2, 0));
+        all.add(new Case(
+                "output_dir is a file",
+                d -> {
+                    config(d, CONFIG);
+                    Files.writeString(d.resolve("run"), "not a folder\n");
+                },
+                "is a file, not a folder",
+                2,
+                2));
+        all.add(new Case(
+                "output_dir is a symbolic link to a file",
+                d -> {
+                    config(d, CONFIG);
+                    Files.writeString(d.resolve("elsewhere.txt"), "precious\n");
+                    Files.createSymbolicLink(d.resolve("run"), d.resolve("elsewhere.txt"));
+                },
+                "is a symbolic link to a file, not a folder",
+                2,
+                2,
+                "is a file, not a folder"));
+        all.add(new Case(
+                "trainguard.lock is a folder",
+                d -> {
+                    config(d, CONFIG);
+                    Files.createDirectories(d.resolve("run/trainguard.lock"));
+                },
+                "trainguard.lock is a folder, not a file",
+                2,
+                0));
+        all.add(new Case(
+                "trainguard.lock is a symbolic link",
+                d -> {
+                    config(d, CONFIG);
+                    Files.createDirectories(d.resolve("run"));
+                    Files.writeString(d.resolve("precious.txt"), "must not be truncated\n");
+                    Files.createSymbolicLink(d.resolve("run/trainguard.lock"), d.resolve("precious.txt"));
+                },
+                "trainguard.lock is a symbolic link",
+                2,
+                0));
+        all.add(new Case(
+                "metrics.jsonl is a symbolic link",
+                d -> {
+                    config(d, CONFIG);
+                    Files.createDirectories(d.resolve("run"));
+                    Files.writeString(d.resolve("precious.txt"), "must not be appended to\n");
+                    Files.createSymbolicLink(d.resolve("run/metrics.jsonl"), d.resolve("precious.txt"));
+                },
+                "metrics.jsonl is a symbolic link",
+                2,
+                0));
+        all.add(new Case(
+                "trainer.log is a symbolic link",
+                d -> {
+                    config(d, CONFIG);
+                    Files.createDirectories(d.resolve("run/logs"));
+                    Files.writeString(d.resolve("precious.txt"), "must not be appended to\n");
+                    Files.createSymbolicLink(d.resolve("run/logs/trainer.log"), d.resolve("precious.txt"));
+                },
+                "trainer.log is a symbolic link",
+                2,
+                0));
         return all;
     }
 
@@ -151,12 +230,20 @@ class BadInputIT {
     Stream<DynamicTest> aWatchdogLockThatIsASymbolicLinkIsRefused() {
         return Stream.of(DynamicTest.dynamicTest("watchdog.lock is a symbolic link / WATCHDOG_RUN", () -> {
             Path dir = root.resolve("watchdog-lock-link");
-            check(new Case("watchdog.lock is a symbolic link", d -> {
-                config(d, CONFIG);
-                Files.createDirectories(d.resolve("run"));
-                Files.writeString(d.resolve("precious.txt"), "must not be truncated\n");
-                Files.createSymbolicLink(d.resolve("run/watchdog.lock"), d.resolve("precious.txt"));
-            }, "watchdog.lock is a symbolic link", 2, 0), Program.WATCHDOG_RUN, dir);
+            check(
+                    new Case(
+                            "watchdog.lock is a symbolic link",
+                            d -> {
+                                config(d, CONFIG);
+                                Files.createDirectories(d.resolve("run"));
+                                Files.writeString(d.resolve("precious.txt"), "must not be truncated\n");
+                                Files.createSymbolicLink(d.resolve("run/watchdog.lock"), d.resolve("precious.txt"));
+                            },
+                            "watchdog.lock is a symbolic link",
+                            2,
+                            0),
+                    Program.WATCHDOG_RUN,
+                    dir);
         }));
     }
 
@@ -164,10 +251,11 @@ class BadInputIT {
         Files.createDirectories(dir);
         c.setup().prepare(dir);
         Map<String, String> before = snapshot(dir);
-        int expected = switch (program) {
-            case TRAINER, WATCHDOG_RUN -> c.trainer();
-            case INSTALL_DRY_RUN -> c.install();
-        };
+        int expected =
+                switch (program) {
+                    case TRAINER, WATCHDOG_RUN -> c.trainer();
+                    case INSTALL_DRY_RUN -> c.install();
+                };
         Path outFile = dir.getParent().resolve(dir.getFileName() + ".out");
         Process p = start(program, dir, outFile);
         assertTrue(p.waitFor(RealRun.PATIENCE.toMinutes(), TimeUnit.MINUTES), c.name() + ": did not end");
@@ -178,26 +266,38 @@ class BadInputIT {
         assertEquals(expected, p.exitValue(), c.name() + " / " + program + " printed:\n" + all);
         assertFalse(all.contains("\tat ") || all.contains("unexpected failure"), "a stack trace:\n" + all);
         if (expected != 0) {
-            assertTrue(all.contains(c.messageOf(program)), "the message names the problem (" + c.messageOf(program) + "):\n" + all);
+            assertTrue(
+                    all.contains(c.messageOf(program)),
+                    "the message names the problem (" + c.messageOf(program) + "):\n" + all);
             if (program == Program.TRAINER) {
                 assertEquals(1, out.lines().filter(l -> l.contains(c.message())).count(), "one line:\n" + out);
             } else if (program == Program.INSTALL_DRY_RUN) {
                 // install lists every check, then ends with one line per failed check
-                assertEquals(1, out.lines().filter(l -> l.startsWith("install: ") && l.contains(c.messageOf(program))).count(),
+                assertEquals(
+                        1,
+                        out.lines()
+                                .filter(l -> l.startsWith("install: ") && l.contains(c.messageOf(program)))
+                                .count(),
                         "one closing line:\n" + out);
             }
         }
         if (program == Program.WATCHDOG_RUN && expected != 0) {
             String log = read(dir.resolve("run/logs/watchdog.log"));
             assertFalse(log.contains("restarting in") || out.contains("restarting in"), "not restarted:\n" + out);
-            assertTrue(log.lines().filter(l -> l.contains("trainer started pid")).count() <= 1, "one trainer at most:\n" + log);
+            assertTrue(
+                    log.lines().filter(l -> l.contains("trainer started pid")).count() <= 1,
+                    "one trainer at most:\n" + log);
         }
         assertFalse(all.contains("T0KEN"), "the webhook URL is a secret:\n" + all);
         Map<String, String> after = snapshot(dir);
         for (Map.Entry<String, String> e : before.entrySet()) {
-            assertEquals(e.getValue(), after.get(e.getKey()), c.name() + " / " + program + ": " + e.getKey() + " changed");
+            assertEquals(
+                    e.getValue(), after.get(e.getKey()), c.name() + " / " + program + ": " + e.getKey() + " changed");
         }
-        if (expected == 2 && !c.name().contains("lock") && !c.name().contains("symbolic") && !c.name().contains("file")) {
+        if (expected == 2
+                && !c.name().contains("lock")
+                && !c.name().contains("symbolic")
+                && !c.name().contains("file")) {
             assertEquals(before.keySet(), after.keySet(), "a configuration error writes nothing");
         }
     }
@@ -206,14 +306,41 @@ class BadInputIT {
         RealRun.Jars jars = RealRun.jars();
         String java = Processes.java();
         String config = dir.resolve("train.yaml").toString();
-        List<String> cmd = switch (program) {
-            case TRAINER -> List.of(java, "-jar", jars.trainer().toString(), "--config", config);
-            case WATCHDOG_RUN -> List.of(java, "-jar", jars.watchdog().toString(), "run", "--config", config, "--no-audio",
-                    "--trainer-jar", jars.trainer().toString(), "--check-interval", "1s", "--backoff-initial", "200ms");
-            case INSTALL_DRY_RUN -> List.of(java, "-jar", jars.watchdog().toString(), "install", "--config", config,
-                    "--dry-run", "--java", java);
-        };
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> cmd =
+                switch (program) {
+                    case TRAINER -> List.of(java, "-jar", jars.trainer().toString(), "--config", config);
+                    case WATCHDOG_RUN ->
+                        List.of(
+                                java,
+                                "-jar",
+                                jars.watchdog().toString(),
+                                "run",
+                                "--config",
+                                config,
+                                "--no-audio",
+                                "--trainer-jar",
+                                jars.trainer().toString(),
+                                "--check-interval",
+                                "1s",
+                                "--backoff-initial",
+                                "200ms");
+                    case INSTALL_DRY_RUN ->
+                        List.of(
+                                java,
+                                "-jar",
+                                jars.watchdog().toString(),
+                                "install",
+                                "--config",
+                                config,
+                                "--dry-run",
+                                "--java",
+                                java);
+                };
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         p.getOutputStream().close();
         return p;
     }

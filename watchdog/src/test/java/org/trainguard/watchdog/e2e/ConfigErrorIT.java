@@ -25,7 +25,8 @@ class ConfigErrorIT {
 
     @Test
     void unknownKeyStopsTheWatchdogBeforeAnyTrainerStarts() throws Exception {
-        String yaml = RealRun.standardConfig().replace("  learning_rate: 0.02\n", "  learning_rate: 0.02\n  lerning_rate: 0.5\n");
+        String yaml = RealRun.standardConfig()
+                .replace("  learning_rate: 0.02\n", "  learning_rate: 0.02\n  lerning_rate: 0.5\n");
         try (RealRun run = RealRun.create(dir, yaml)) {
             Process watchdog = run.watchdogRun("--check-interval", "1s");
             assertEquals(2, run.awaitExit(watchdog, RealRun.PATIENCE), run.output(watchdog));
@@ -40,17 +41,22 @@ class ConfigErrorIT {
         try (RealRun run = RealRun.create(dir)) {
             // a run with a checkpoint, stopped with SIGTERM as a user would before editing the config
             Process first = run.trainerAlone();
-            run.await(() -> !new CheckpointStore(run.out).list().isEmpty() || !first.isAlive(), RealRun.PATIENCE, "the first checkpoint");
+            run.await(
+                    () -> !new CheckpointStore(run.out).list().isEmpty() || !first.isAlive(),
+                    RealRun.PATIENCE,
+                    "the first checkpoint");
             first.destroy();
             assertEquals(143, run.awaitExit(first, RealRun.PATIENCE), run.output(first));
             assertEquals(SessionStatus.INTERRUPTED, run.session().orElseThrow().status());
             // Valid on its own, so the watchdog starts the trainer; the trainer refuses to resume with other batches.
             Files.writeString(run.config, RealRun.standardConfig().replace("batch_size: 16", "batch_size: 32"));
 
-            Process watchdog = run.watchdogRun("--check-interval", "1s", "--backoff-initial", "200ms", "--backoff-max", "1s");
+            Process watchdog =
+                    run.watchdogRun("--check-interval", "1s", "--backoff-initial", "200ms", "--backoff-max", "1s");
             assertEquals(2, run.awaitExit(watchdog, RealRun.PATIENCE), run.output(watchdog));
             String log = run.log();
-            Matcher started = Pattern.compile("trainer started pid (\\d+) \\(attempt (\\d+)").matcher(log);
+            Matcher started = Pattern.compile("trainer started pid (\\d+) \\(attempt (\\d+)")
+                    .matcher(log);
             assertTrue(started.find(), log);
             long pid = Long.parseLong(started.group(1));
             assertFalse(started.find(), "one attempt, no restart:\n" + log);
@@ -65,9 +71,14 @@ class ConfigErrorIT {
             assertEquals(2, state.exitCode());
             assertEquals(2, state.lastFailure().exitCode());
             String console = run.trainerConsole();
-            assertTrue(console.contains("batching changed from batch_size=") && console.contains("since the checkpoint was written"), console);
+            assertTrue(
+                    console.contains("batching changed from batch_size=")
+                            && console.contains("since the checkpoint was written"),
+                    console);
             // the trainer refused before its session was open; its message reaches the log, state and notification
-            assertTrue(state.lastFailure().reason().contains("batching changed from batch_size="), state.lastFailure().reason());
+            assertTrue(
+                    state.lastFailure().reason().contains("batching changed from batch_size="),
+                    state.lastFailure().reason());
             assertTrue(log.contains("ended: exit 2 at step"), log);
         }
     }

@@ -44,6 +44,7 @@ class DocCommandsIT {
 
     /** Long enough for a busy machine to start a JVM with ND4J and featurize the demo data. */
     private static final long PATIENCE_SECONDS = 360;
+
     private static final Set<String> COMMAND_BLOCKS = Set.of("bash", "sh", "shell");
     private static final Set<String> WINDOWS_BLOCKS = Set.of("bat", "cmd", "powershell", "ps1");
     private static final Pattern EXPECTED_EXIT = Pattern.compile("#\\s*exit (\\d+)\\b.*$");
@@ -54,22 +55,33 @@ class DocCommandsIT {
 
     static {
         notRun("mvn -q -DskipTests package$", "the build itself: this test runs on the jars it made");
-        notRun("mvn ", "a Maven build: the build that runs this test runs every module's tests itself "
-                + "(and `mvn install` would replace the shared ~/.m2 snapshots)");
-        notRun("examples/jshell/classpath.sh", "resolves the examples' class path from ~/.m2, which needs `mvn install`;"
-                + " TrainJshellScriptIT runs the same script's training");
+        notRun(
+                "mvn ",
+                "a Maven build: the build that runs this test runs every module's tests itself "
+                        + "(and `mvn install` would replace the shared ~/.m2 snapshots)");
+        notRun(
+                "examples/jshell/classpath.sh",
+                "resolves the examples' class path from ~/.m2, which needs `mvn install`;"
+                        + " TrainJshellScriptIT runs the same script's training");
         notRun("jshell ", "needs the class path of examples/jshell/classpath.sh; TrainJshellScriptIT runs it");
         notRun("CP=", "the class path of examples/jshell/classpath.sh (needs `mvn install`)");
-        notRun("java -cp \"\\$CP\"", "needs the class path of examples/jshell/classpath.sh; EmbedInYourAppTest and "
-                + "EmbedInYourAppSignalIT run the program");
-        notRun("(systemctl|journalctl|loginctl|systemd-analyze) ", "talks to the user's systemd, which a build must not "
-                + "change (SystemdUnitTest checks the unit with systemd-analyze)");
+        notRun(
+                "java -cp \"\\$CP\"",
+                "needs the class path of examples/jshell/classpath.sh; EmbedInYourAppTest and "
+                        + "EmbedInYourAppSignalIT run the program");
+        notRun(
+                "(systemctl|journalctl|loginctl|systemd-analyze) ",
+                "talks to the user's systemd, which a build must not "
+                        + "change (SystemdUnitTest checks the unit with systemd-analyze)");
         notRun("launchctl ", "macOS only");
-        notRun("java -jar \\S*trainer\\.jar export --checkpoint ", "names checkpoint-1458 of the whole demo run, which this test "
-                + "shortens (and a completed run would leave the watchdog commands after it nothing to supervise); BestModelIT "
-                + "runs `trainer export --checkpoint DIR --to DIR` on a trained run's checkpoint");
-        notRun("java -jar \\S*watchdog\\.jar install (?!.*--dry-run)", "registers a real service with the system; the "
-                + "same command with --dry-run is run");
+        notRun(
+                "java -jar \\S*trainer\\.jar export --checkpoint ",
+                "names checkpoint-1458 of the whole demo run, which this test "
+                        + "shortens (and a completed run would leave the watchdog commands after it nothing to supervise); BestModelIT "
+                        + "runs `trainer export --checkpoint DIR --to DIR` on a trained run's checkpoint");
+        notRun(
+                "java -jar \\S*watchdog\\.jar install (?!.*--dry-run)",
+                "registers a real service with the system; the " + "same command with --dry-run is run");
         notRun("java -jar \\S*watchdog\\.jar uninstall ", "removes the service a real install registered");
     }
 
@@ -95,7 +107,8 @@ class DocCommandsIT {
     void everyCommandInTheReadmeAndDocsWorksAsWritten() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         List<DocCommand> commands = extract(repo);
-        assertTrue(commands.stream().anyMatch(c -> c.text().contains("watchdog.jar run")),
+        assertTrue(
+                commands.stream().anyMatch(c -> c.text().contains("watchdog.jar run")),
                 "the documents were read: " + commands);
         Path clone = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "doc-commands-");
         List<String> failures = new ArrayList<>();
@@ -117,7 +130,10 @@ class DocCommandsIT {
                     long t0 = System.nanoTime();
                     Optional<String> failed = run(one, clone);
                     failed.ifPresent(failures::add);
-                    System.out.printf("%s %s (%d s)%n", failed.isPresent() ? "FAILED" : "ok    ", one.where(),
+                    System.out.printf(
+                            "%s %s (%d s)%n",
+                            failed.isPresent() ? "FAILED" : "ok    ",
+                            one.where(),
                             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
                 }
             }
@@ -127,7 +143,8 @@ class DocCommandsIT {
         }
         System.out.println("commands not run:\n  " + String.join("\n  ", skipped));
         if (!failures.isEmpty()) {
-            fail(failures.size() + " documented command(s) do not work as written:\n\n" + String.join("\n\n", failures));
+            fail(failures.size() + " documented command(s) do not work as written:\n\n"
+                    + String.join("\n\n", failures));
         }
     }
 
@@ -136,7 +153,9 @@ class DocCommandsIT {
     static List<DocCommand> extract(Path repo) throws IOException {
         List<Path> docs = new ArrayList<>(List.of(repo.resolve("README.md")));
         try (Stream<Path> files = Files.list(repo.resolve("docs"))) {
-            files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().forEach(docs::add);
+            files.filter(f -> f.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .forEach(docs::add);
         }
         List<DocCommand> all = new ArrayList<>();
         for (Path doc : docs) {
@@ -159,8 +178,9 @@ class DocCommandsIT {
             }
             boolean allLines = COMMAND_BLOCKS.contains(block) || WINDOWS_BLOCKS.contains(block);
             String text = line.startsWith("$ ") ? line.substring(2) : line;
-            boolean command = allLines ? !line.strip().startsWith("#") && !line.strip().startsWith("rem ")
-                    && !line.startsWith("@echo") : line.startsWith("$ ") || text.matches("(java|mvn|jshell) .*");
+            boolean command = allLines
+                    ? !line.strip().startsWith("#") && !line.strip().startsWith("rem ") && !line.startsWith("@echo")
+                    : line.startsWith("$ ") || text.matches("(java|mvn|jshell) .*");
             if (!command) {
                 continue;
             }
@@ -186,7 +206,10 @@ class DocCommandsIT {
             return Optional.of("a Windows command (cmd.exe)");
         }
         String text = command.text();
-        return NOT_RUN.entrySet().stream().filter(e -> e.getKey().matcher(text).lookingAt()).map(Map.Entry::getValue).findFirst();
+        return NOT_RUN.entrySet().stream()
+                .filter(e -> e.getKey().matcher(text).lookingAt())
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     // ------------------------------------------------------------------ the fresh clone
@@ -234,7 +257,9 @@ class DocCommandsIT {
         int expected = expectedExit(command.text());
         Path output = Files.createTempFile(clone, "output-", ".txt");
         ProcessBuilder builder = new ProcessBuilder("bash", "-o", "pipefail", "-c", command.text())
-                .directory(clone.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+                .directory(clone.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().put("HOME", clone.resolve("home").toString());
         Process p = builder.start();
         p.getOutputStream().close();
@@ -245,10 +270,13 @@ class DocCommandsIT {
             boolean longRunning = isTraining(words) || isWatchdogRun(words);
             if (!longRunning) {
                 if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
-                    return Optional.of(command.where() + " did not end within " + PATIENCE_SECONDS + " s:\n" + tail(output));
+                    return Optional.of(
+                            command.where() + " did not end within " + PATIENCE_SECONDS + " s:\n" + tail(output));
                 }
-                return p.exitValue() == expected ? Optional.empty()
-                        : Optional.of(command.where() + " exited " + p.exitValue() + ", expected " + expected + ":\n" + tail(output));
+                return p.exitValue() == expected
+                        ? Optional.empty()
+                        : Optional.of(command.where() + " exited " + p.exitValue() + ", expected " + expected + ":\n"
+                                + tail(output));
             }
             Path outputDir = outputDir(words, clone);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
@@ -258,22 +286,28 @@ class DocCommandsIT {
                 trainer = runningTrainer(p, outputDir);
             }
             if (trainer.isEmpty()) {
-                String what = p.isAlive() ? "showed no trainer RUNNING within " + PATIENCE_SECONDS + " s"
+                String what = p.isAlive()
+                        ? "showed no trainer RUNNING within " + PATIENCE_SECONDS + " s"
                         : "exited " + p.exitValue() + " before a trainer was RUNNING";
                 return Optional.of(command.where() + " " + what + ":\n" + tail(output));
             }
             // Stop it as Ctrl+C would: the trainer alone ends with 143, a watchdog stops its trainer and ends with 0.
             String jar = isWatchdogRun(words) ? "watchdog.jar" : "trainer.jar";
-            long target = p.descendants().filter(h -> h.info().commandLine().orElse("").contains(jar)).map(ProcessHandle::pid)
-                    .findFirst().orElse(p.pid());
+            long target = p.descendants()
+                    .filter(h -> h.info().commandLine().orElse("").contains(jar))
+                    .map(ProcessHandle::pid)
+                    .findFirst()
+                    .orElse(p.pid());
             new ProcessBuilder("kill", "-TERM", Long.toString(target)).start().waitFor();
             if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
-                return Optional.of(command.where() + " did not end within " + PATIENCE_SECONDS + " s after SIGTERM:\n" + tail(output));
+                return Optional.of(command.where() + " did not end within " + PATIENCE_SECONDS + " s after SIGTERM:\n"
+                        + tail(output));
             }
             int stopped = isWatchdogRun(words) ? 0 : 143;
-            return p.exitValue() == stopped ? Optional.empty()
-                    : Optional.of(command.where() + " ran, but after SIGTERM exited " + p.exitValue() + ", expected " + stopped
-                    + ":\n" + tail(output));
+            return p.exitValue() == stopped
+                    ? Optional.empty()
+                    : Optional.of(command.where() + " ran, but after SIGTERM exited " + p.exitValue() + ", expected "
+                            + stopped + ":\n" + tail(output));
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -287,29 +321,42 @@ class DocCommandsIT {
     private static Optional<String> serveAnswers(DocCommand command, List<String> words, Process p, Path output)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-        while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(output).contains(" on http://")) {
+        while (p.isAlive()
+                && System.nanoTime() < deadline
+                && !Files.readString(output).contains(" on http://")) {
             Thread.sleep(200);
         }
         if (!p.isAlive() || !Files.readString(output).contains(" on http://")) {
-            String what = p.isAlive() ? "did not say where it listens within " + PATIENCE_SECONDS + " s"
+            String what = p.isAlive()
+                    ? "did not say where it listens within " + PATIENCE_SECONDS + " s"
                     : "exited " + p.exitValue() + " before it listened";
             return Optional.of(command.where() + " " + what + ":\n" + tail(output));
         }
         int port = Integer.parseInt(words.get(words.indexOf("--port") + 1));
-        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() != 200) {
-            return Optional.of(command.where() + " answered GET /health with " + health.statusCode() + ": " + health.body());
+            return Optional.of(
+                    command.where() + " answered GET /health with " + health.statusCode() + ": " + health.body());
         }
-        long target = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("trainer.jar")).map(ProcessHandle::pid)
-                .findFirst().orElse(p.pid());
+        long target = p.descendants()
+                .filter(h -> h.info().commandLine().orElse("").contains("trainer.jar"))
+                .map(ProcessHandle::pid)
+                .findFirst()
+                .orElse(p.pid());
         new ProcessBuilder("kill", "-TERM", Long.toString(target)).start().waitFor();
         if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)) {
-            return Optional.of(command.where() + " did not end within " + PATIENCE_SECONDS + " s after SIGTERM:\n" + tail(output));
+            return Optional.of(
+                    command.where() + " did not end within " + PATIENCE_SECONDS + " s after SIGTERM:\n" + tail(output));
         }
-        return p.exitValue() == 0 ? Optional.empty()
-                : Optional.of(command.where() + " served, but after SIGTERM exited " + p.exitValue() + ":\n" + tail(output));
+        return p.exitValue() == 0
+                ? Optional.empty()
+                : Optional.of(
+                        command.where() + " served, but after SIGTERM exited " + p.exitValue() + ":\n" + tail(output));
     }
 
     private static boolean isServe(List<String> words) {
@@ -376,7 +423,8 @@ class DocCommandsIT {
      */
     private static void trainShortRunFor(Path model, Path clone) {
         try (Stream<Path> configs = Files.list(clone.resolve("examples"))) {
-            for (Path config : configs.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path config :
+                    configs.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 TrainguardConfig loaded;
                 try {
                     loaded = ConfigLoader.load(config);
@@ -386,16 +434,26 @@ class DocCommandsIT {
                 if (!loaded.training().outputDir().resolve("final").equals(model)) {
                     continue;
                 }
-                String text = Files.readString(config).replaceFirst("(?m)^training:\\s*$", "training:\n  max_steps: 30");
+                String text =
+                        Files.readString(config).replaceFirst("(?m)^training:\\s*$", "training:\n  max_steps: 30");
                 Path shortConfig = config.resolveSibling("doc-commands-short-" + config.getFileName());
                 Files.writeString(shortConfig, text);
-                Process p = new ProcessBuilder(Processes.java(), "-jar",
-                        "trainer/target/trainer.jar", "--config", shortConfig.toString(),
-                        "--resume", "never").directory(clone.toFile()).redirectErrorStream(true)
-                        .redirectOutput(clone.resolve("short-run.txt").toFile()).start();
+                Process p = new ProcessBuilder(
+                                Processes.java(),
+                                "-jar",
+                                "trainer/target/trainer.jar",
+                                "--config",
+                                shortConfig.toString(),
+                                "--resume",
+                                "never")
+                        .directory(clone.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(clone.resolve("short-run.txt").toFile())
+                        .start();
                 if (!p.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.isDirectory(model)) {
                     p.destroyForcibly();
-                    fail("could not train the short run that makes " + model + ":\n" + tail(clone.resolve("short-run.txt")));
+                    fail("could not train the short run that makes " + model + ":\n"
+                            + tail(clone.resolve("short-run.txt")));
                 }
                 Files.delete(shortConfig);
                 return;

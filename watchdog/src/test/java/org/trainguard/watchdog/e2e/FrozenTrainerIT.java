@@ -40,23 +40,40 @@ class FrozenTrainerIT {
         byte[] reference = RealRun.referenceCoefficients();
         int freezeAt = 15 + new Random().nextInt(40);
         try (RealRun run = RealRun.create(dir)) {
-            Process watchdog = run.watchdogRun("--check-interval", "1s", "--hang-timeout", "8s", "--stop-timeout", "60s",
-                    "--backoff-initial", "200ms", "--backoff-max", "1s");
+            Process watchdog = run.watchdogRun(
+                    "--check-interval",
+                    "1s",
+                    "--hang-timeout",
+                    "8s",
+                    "--stop-timeout",
+                    "60s",
+                    "--backoff-initial",
+                    "200ms",
+                    "--backoff-max",
+                    "1s");
             AtomicLong trainer = new AtomicLong();
-            run.await(() -> {
-                run.runningTrainer().ifPresent(trainer::set);
-                return (trainer.get() != 0 && run.highestStepSince(0) >= freezeAt) || !watchdog.isAlive();
-            }, RealRun.PATIENCE, "the trainer to pass step " + freezeAt);
-            assertTrue(watchdog.isAlive(), () -> "the watchdog ended early:\n" + run.output(watchdog) + "\n" + run.log());
+            run.await(
+                    () -> {
+                        run.runningTrainer().ifPresent(trainer::set);
+                        return (trainer.get() != 0 && run.highestStepSince(0) >= freezeAt) || !watchdog.isAlive();
+                    },
+                    RealRun.PATIENCE,
+                    "the trainer to pass step " + freezeAt);
+            assertTrue(
+                    watchdog.isAlive(), () -> "the watchdog ended early:\n" + run.output(watchdog) + "\n" + run.log());
             long pid = trainer.get();
 
             RealRun.signal("STOP", pid);
             long frozenAt = System.nanoTime();
-            run.await(() -> run.log().contains("trainer pid " + pid + " is hung"), HANG_TIMEOUT.plus(SLACK).plusSeconds(30),
+            run.await(
+                    () -> run.log().contains("trainer pid " + pid + " is hung"),
+                    HANG_TIMEOUT.plus(SLACK).plusSeconds(30),
                     "the watchdog to find trainer pid " + pid + " hung");
             Duration detectedAfter = Duration.ofNanos(System.nanoTime() - frozenAt);
-            assertTrue(detectedAfter.compareTo(HANG_TIMEOUT.plus(SLACK)) <= 0, "found hung " + detectedAfter.toMillis()
-                    + " ms after SIGSTOP, hang timeout " + HANG_TIMEOUT + "; log:\n" + run.log());
+            assertTrue(
+                    detectedAfter.compareTo(HANG_TIMEOUT.plus(SLACK)) <= 0,
+                    "found hung " + detectedAfter.toMillis() + " ms after SIGSTOP, hang timeout " + HANG_TIMEOUT
+                            + "; log:\n" + run.log());
 
             int code = run.awaitExit(watchdog, RealRun.PATIENCE);
             String log = run.log();
@@ -66,11 +83,14 @@ class FrozenTrainerIT {
             assertTrue(log.contains("trainer pid " + pid + " is stopped (SIGSTOP or Ctrl+Z)"), log);
             assertTrue(log.contains("thread dump of trainer pid " + pid), log);
             String dump = log.substring(log.indexOf("thread dump of trainer pid " + pid));
-            assertTrue(dump.contains("Full thread dump") && dump.contains("\"main\""), "the dump in the log names the threads:\n" + log);
+            assertTrue(
+                    dump.contains("Full thread dump") && dump.contains("\"main\""),
+                    "the dump in the log names the threads:\n" + log);
             // continued after SIGTERM, the trainer writes its emergency checkpoint and ends with 143
             assertTrue(log.contains("hung trainer pid " + pid + " ended with exit 143"), log);
 
-            Matcher started = Pattern.compile("trainer started pid (\\d+) \\(attempt 2").matcher(log);
+            Matcher started =
+                    Pattern.compile("trainer started pid (\\d+) \\(attempt 2").matcher(log);
             assertTrue(started.find(), "a second trainer was started:\n" + log);
             long resumed = Long.parseLong(started.group(1));
             assertTrue(log.contains("trainer pid " + resumed + " ended: exit 0"), log);
@@ -79,14 +99,22 @@ class FrozenTrainerIT {
             SessionState session = run.session().orElseThrow();
             assertEquals(SessionStatus.COMPLETED, session.status());
             assertEquals(resumed, session.pid());
-            assertTrue(session.resumes().stream().anyMatch(r -> r.fromStep() >= freezeAt),
-                    "resumed from the emergency checkpoint at the frozen step (>= " + freezeAt + "): " + session.resumes());
+            assertTrue(
+                    session.resumes().stream().anyMatch(r -> r.fromStep() >= freezeAt),
+                    "resumed from the emergency checkpoint at the frozen step (>= " + freezeAt + "): "
+                            + session.resumes());
             WatchdogState state = WatchdogState.read(run.out).orElseThrow();
             assertEquals(2, state.attempts());
-            assertTrue(state.lastFailure().reason().startsWith("hung: no progress for"), state.lastFailure().reason());
-            assertTrue(Files.readString(run.out.resolve("logs/trainer-console.log")).contains("Full thread dump"));
-            assertArrayEquals(reference, RealRun.coefficients(run.out), "final parameters differ from the uninterrupted run's; "
-                    + "frozen at step " + freezeAt + "\n" + log);
+            assertTrue(
+                    state.lastFailure().reason().startsWith("hung: no progress for"),
+                    state.lastFailure().reason());
+            assertTrue(Files.readString(run.out.resolve("logs/trainer-console.log"))
+                    .contains("Full thread dump"));
+            assertArrayEquals(
+                    reference,
+                    RealRun.coefficients(run.out),
+                    "final parameters differ from the uninterrupted run's; " + "frozen at step " + freezeAt + "\n"
+                            + log);
         }
     }
 }

@@ -123,8 +123,7 @@ final class RealRun implements AutoCloseable {
     // ------------------------------------------------------------------ the two programs
 
     /** The real jars, copied once per test JVM. */
-    record Jars(Path trainer, Path watchdog) {
-    }
+    record Jars(Path trainer, Path watchdog) {}
 
     /**
      * The trainer and watchdog jars this module's build made, copied aside: other builds on the same checkout
@@ -137,18 +136,26 @@ final class RealRun implements AutoCloseable {
         if (jars != null) {
             return jars;
         }
-        Path trainer = Path.of("..", "trainer", "target", "trainer.jar").toAbsolutePath().normalize();
+        Path trainer = Path.of("..", "trainer", "target", "trainer.jar")
+                .toAbsolutePath()
+                .normalize();
         Path watchdog = Path.of("target", "watchdog.jar").toAbsolutePath().normalize();
         for (Path jar : List.of(trainer, watchdog)) {
             if (!Files.isRegularFile(jar)) {
-                throw new NoSuchFileException(jar.toString(), null, "the end-to-end tests run the real jar; build both first: "
-                        + "cd .. && mvn -o -q install -DskipTests (the working folder is " + Path.of("").toAbsolutePath() + ")");
+                throw new NoSuchFileException(
+                        jar.toString(),
+                        null,
+                        "the end-to-end tests run the real jar; build both first: "
+                                + "cd .. && mvn -o -q install -DskipTests (the working folder is "
+                                + Path.of("").toAbsolutePath() + ")");
             }
         }
         Files.createDirectories(Path.of("target"));
         Path copies = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "e2e-jars-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(copies)));
-        jars = new Jars(Files.copy(trainer, copies.resolve("trainer.jar")), Files.copy(watchdog, copies.resolve("watchdog.jar")));
+        jars = new Jars(
+                Files.copy(trainer, copies.resolve("trainer.jar")),
+                Files.copy(watchdog, copies.resolve("watchdog.jar")));
         return jars;
     }
 
@@ -195,15 +202,27 @@ final class RealRun implements AutoCloseable {
      * @return the watchdog process
      */
     Process watchdogRun(String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jars().watchdog().toString(), "run", "--config", config.toString(),
-                "--no-audio", "--trainer-jar", jars().trainer().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java(),
+                "-jar",
+                jars().watchdog().toString(),
+                "run",
+                "--config",
+                config.toString(),
+                "--no-audio",
+                "--trainer-jar",
+                jars().trainer().toString()));
         cmd.addAll(List.of(extra));
         return start(cmd, "watchdog");
     }
 
     private Process start(List<String> cmd, String name) throws IOException {
         Path output = dir.resolve(name + "-" + (outputs.size() + 1) + ".out");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         p.getOutputStream().close();
         processes.add(p);
         outputs.add(output);
@@ -227,7 +246,8 @@ final class RealRun implements AutoCloseable {
      */
     int awaitExit(Process p, Duration limit) throws InterruptedException {
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("process " + p.pid() + " did not end within " + limit + "; it printed:\n" + output(p) + "\nwatchdog log:\n" + log());
+            fail("process " + p.pid() + " did not end within " + limit + "; it printed:\n" + output(p)
+                    + "\nwatchdog log:\n" + log());
         }
         return p.exitValue();
     }
@@ -282,10 +302,15 @@ final class RealRun implements AutoCloseable {
      */
     OptionalLong runningTrainer() {
         OptionalLong holder = lockHolder();
-        if (holder.isEmpty() || !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
+        if (holder.isEmpty()
+                || !ProcessHandle.of(holder.getAsLong())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false)) {
             return OptionalLong.empty();
         }
-        boolean named = session().map(s -> s.pid() == holder.getAsLong() && s.status().live()).orElse(false);
+        boolean named = session()
+                .map(s -> s.pid() == holder.getAsLong() && s.status().live())
+                .orElse(false);
         return named ? holder : OptionalLong.empty();
     }
 
@@ -298,8 +323,12 @@ final class RealRun implements AutoCloseable {
      * @return the step, 0 when neither file names that trainer
      */
     long visibleStep(long pid) {
-        long beat = Heartbeat.read(out).filter(b -> b.pid() == pid).map(Heartbeat::step).orElse(0L);
-        long recorded = session().filter(s -> s.pid() == pid).map(SessionState::step).orElse(0L);
+        long beat = Heartbeat.read(out)
+                .filter(b -> b.pid() == pid)
+                .map(Heartbeat::step)
+                .orElse(0L);
+        long recorded =
+                session().filter(s -> s.pid() == pid).map(SessionState::step).orElse(0L);
         return Math.max(beat, recorded);
     }
 
@@ -309,7 +338,8 @@ final class RealRun implements AutoCloseable {
             if (bytes.length == 0) {
                 return OptionalLong.empty();
             }
-            return OptionalLong.of(Json.mapper().readValue(bytes, RunLock.LockInfo.class).pid());
+            return OptionalLong.of(
+                    Json.mapper().readValue(bytes, RunLock.LockInfo.class).pid());
         } catch (IOException e) {
             return OptionalLong.empty(); // not there yet, or being rewritten
         }
@@ -393,9 +423,12 @@ final class RealRun implements AutoCloseable {
      * @param pid    the process
      */
     static void signal(String signal, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .redirectErrorStream(true)
+                .start();
         if (kill.waitFor() != 0) {
-            fail("kill -" + signal + " " + pid + " failed: " + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            fail("kill -" + signal + " " + pid + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -410,7 +443,9 @@ final class RealRun implements AutoCloseable {
         lockHolder().ifPresent(named::add);
         session().map(SessionState::pid).ifPresent(named::add);
         // the files may name a process long gone whose pid was reused: only a trainer is killed
-        named.stream().map(ProcessHandle::of).flatMap(Optional::stream)
+        named.stream()
+                .map(ProcessHandle::of)
+                .flatMap(Optional::stream)
                 .filter(h -> h.info().commandLine().orElse("").contains("trainer.jar"))
                 .forEach(ProcessHandle::destroyForcibly);
     }

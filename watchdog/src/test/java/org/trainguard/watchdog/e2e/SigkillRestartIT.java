@@ -39,7 +39,8 @@ class SigkillRestartIT {
         List<Long> killedPids = new ArrayList<>();
         List<Long> killedAt = new ArrayList<>();
         try (RealRun run = RealRun.create(dir)) {
-            Process watchdog = run.watchdogRun("--check-interval", "1s", "--backoff-initial", "200ms", "--backoff-max", "1s");
+            Process watchdog =
+                    run.watchdogRun("--check-interval", "1s", "--backoff-initial", "200ms", "--backoff-max", "1s");
             long linesFrom = 0;
             long seenByWatchdog = 0;
             for (int target : targets) {
@@ -48,10 +49,14 @@ class SigkillRestartIT {
                 long from = linesFrom;
                 long seen = seenByWatchdog;
                 AtomicLong pidToKill = new AtomicLong();
-                run.await(() -> ownProgress(run, from, step, seen, killedPids, pidToKill) || !watchdog.isAlive(), RealRun.PATIENCE,
+                run.await(
+                        () -> ownProgress(run, from, step, seen, killedPids, pidToKill) || !watchdog.isAlive(),
+                        RealRun.PATIENCE,
                         "a new trainer to pass step " + step + " (targets " + targets + ", seed " + seed + ")");
-                assertTrue(watchdog.isAlive(), () -> "the watchdog ended before kill " + (killedPids.size() + 1) + ": exit "
-                        + watchdog.exitValue() + "\n" + run.output(watchdog) + "\nlog:\n" + run.log());
+                assertTrue(
+                        watchdog.isAlive(),
+                        () -> "the watchdog ended before kill " + (killedPids.size() + 1) + ": exit "
+                                + watchdog.exitValue() + "\n" + run.output(watchdog) + "\nlog:\n" + run.log());
                 long pid = pidToKill.get();
                 ProcessHandle trainer = ProcessHandle.of(pid).orElseThrow();
                 assertTrue(trainer.destroyForcibly(), "SIGKILL to trainer pid " + pid);
@@ -64,12 +69,14 @@ class SigkillRestartIT {
 
             int code = run.awaitExit(watchdog, RealRun.PATIENCE);
             String log = run.log();
-            String context = "killed pids " + killedPids + " at steps " + killedAt + " (seed " + seed + ")\nwatchdog log:\n" + log;
+            String context = "killed pids " + killedPids + " at steps " + killedAt + " (seed " + seed
+                    + ")\nwatchdog log:\n" + log;
             assertEquals(0, code, context);
 
             for (long pid : killedPids) {
-                assertTrue(log.contains("trainer pid " + pid + " ended: exit 137 (SIGKILL)"), "the watchdog saw the kill of " + pid
-                        + "; " + context);
+                assertTrue(
+                        log.contains("trainer pid " + pid + " ended: exit 137 (SIGKILL)"),
+                        "the watchdog saw the kill of " + pid + "; " + context);
             }
             List<Long> started = startedPids(log);
             assertEquals(KILLS + 1, started.size(), "one trainer at the start and one per kill; " + context);
@@ -85,11 +92,14 @@ class SigkillRestartIT {
             WatchdogState state = WatchdogState.read(run.out).orElseThrow();
             assertEquals(WatchdogState.Phase.COMPLETED, state.phase());
             assertEquals(KILLS + 1, state.attempts());
-            assertEquals(state.maxFailures(), state.budgetLeft(), "a kill after progress does not count against the budget");
+            assertEquals(
+                    state.maxFailures(), state.budgetLeft(), "a kill after progress does not count against the budget");
             assertEquals(137, state.lastFailure().exitCode());
 
-            assertArrayEquals(reference, RealRun.coefficients(run.out), "final parameters differ from the uninterrupted run's; "
-                    + context);
+            assertArrayEquals(
+                    reference,
+                    RealRun.coefficients(run.out),
+                    "final parameters differ from the uninterrupted run's; " + context);
         }
     }
 
@@ -110,9 +120,12 @@ class SigkillRestartIT {
      * the watchdog a step past {@code seen}, the furthest it could see of the trainers before: the kill is then a
      * failure after progress, which does not count against the crash-loop budget. Notes its pid in {@code found}.
      */
-    private static boolean ownProgress(RealRun run, long from, long step, long seen, List<Long> killed, AtomicLong found) {
+    private static boolean ownProgress(
+            RealRun run, long from, long step, long seen, List<Long> killed, AtomicLong found) {
         OptionalLong pid = run.runningTrainer();
-        if (pid.isEmpty() || killed.contains(pid.getAsLong()) || run.highestStepSince(from) < step
+        if (pid.isEmpty()
+                || killed.contains(pid.getAsLong())
+                || run.highestStepSince(from) < step
                 || run.visibleStep(pid.getAsLong()) <= seen) {
             return false;
         }
@@ -121,7 +134,8 @@ class SigkillRestartIT {
     }
 
     private static List<Long> startedPids(String log) {
-        Matcher m = Pattern.compile("trainer started pid (\\d+) \\(attempt (\\d+)").matcher(log);
+        Matcher m =
+                Pattern.compile("trainer started pid (\\d+) \\(attempt (\\d+)").matcher(log);
         List<Long> pids = new ArrayList<>();
         while (m.find()) {
             assertEquals(pids.size() + 1, Integer.parseInt(m.group(2)), "attempts are numbered in order:\n" + log);

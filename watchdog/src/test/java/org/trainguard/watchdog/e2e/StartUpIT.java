@@ -39,14 +39,21 @@ class StartUpIT {
             Process watchdog = run.watchdogRun("--check-interval", "200ms", "--hang-timeout", "2s");
             AtomicLong pid = new AtomicLong();
             Set<Heartbeat.Phase> phases = EnumSet.noneOf(Heartbeat.Phase.class);
-            run.await(() -> {
-                Matcher m = STARTED.matcher(run.log());
-                if (pid.get() == 0 && m.find()) {
-                    pid.set(Long.parseLong(m.group(1)));
-                }
-                Heartbeat.read(run.out).filter(b -> b.pid() == pid.get()).ifPresent(b -> phases.add(b.phase()));
-                return phases.contains(Heartbeat.Phase.TRAINING) || !watchdog.isAlive() || run.log().contains(" is hung");
-            }, RealRun.PATIENCE, "the first trainer to train");
+            run.await(
+                    () -> {
+                        Matcher m = STARTED.matcher(run.log());
+                        if (pid.get() == 0 && m.find()) {
+                            pid.set(Long.parseLong(m.group(1)));
+                        }
+                        Heartbeat.read(run.out)
+                                .filter(b -> b.pid() == pid.get())
+                                .ifPresent(b -> phases.add(b.phase()));
+                        return phases.contains(Heartbeat.Phase.TRAINING)
+                                || !watchdog.isAlive()
+                                || run.log().contains(" is hung");
+                    },
+                    RealRun.PATIENCE,
+                    "the first trainer to train");
             String log = run.log();
             assertFalse(log.contains(" is hung"), "start-up was taken for a hang:\n" + log);
             assertTrue(watchdog.isAlive(), log);
@@ -64,17 +71,23 @@ class StartUpIT {
     void aTrainerStuckInStartUpPastTheStartupTimeoutIsEndedAndRestarted() throws Exception {
         String yaml = RealRun.standardConfig() + "watchdog:\n  startup_timeout: 5s\n";
         try (RealRun run = RealRun.create(dir, yaml)) {
-            Process watchdog = run.watchdogRun("--check-interval", "200ms", "--stop-timeout", "30s", "--backoff-initial", "200ms");
+            Process watchdog =
+                    run.watchdogRun("--check-interval", "200ms", "--stop-timeout", "30s", "--backoff-initial", "200ms");
             AtomicLong pid = new AtomicLong();
-            run.await(() -> {
-                Matcher m = STARTED.matcher(run.log());
-                if (m.find()) {
-                    pid.set(Long.parseLong(m.group(1)));
-                }
-                return pid.get() != 0 || !watchdog.isAlive();
-            }, RealRun.PATIENCE, "the first trainer to start");
+            run.await(
+                    () -> {
+                        Matcher m = STARTED.matcher(run.log());
+                        if (m.find()) {
+                            pid.set(Long.parseLong(m.group(1)));
+                        }
+                        return pid.get() != 0 || !watchdog.isAlive();
+                    },
+                    RealRun.PATIENCE,
+                    "the first trainer to start");
             RealRun.signal("STOP", pid.get());
-            run.await(() -> run.log().contains("(attempt 2)") || !watchdog.isAlive(), RealRun.PATIENCE,
+            run.await(
+                    () -> run.log().contains("(attempt 2)") || !watchdog.isAlive(),
+                    RealRun.PATIENCE,
                     "the stuck trainer to be ended and another started");
             String log = run.log();
             assertTrue(log.contains("trainer pid " + pid.get() + " is hung in start-up: not training "), log);

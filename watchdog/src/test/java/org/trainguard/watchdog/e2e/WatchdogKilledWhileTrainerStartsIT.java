@@ -30,31 +30,38 @@ class WatchdogKilledWhileTrainerStartsIT {
         try (RealRun run = RealRun.create(dir)) {
             Process first = run.watchdogRun("--check-interval", "1s");
             AtomicLong trainer = new AtomicLong();
-            run.await(() -> {
-                Matcher m = STARTED.matcher(run.log());
-                if (m.find()) {
-                    trainer.set(Long.parseLong(m.group(1)));
-                }
-                return trainer.get() != 0 || !first.isAlive();
-            }, RealRun.PATIENCE, "the first watchdog to start its trainer");
+            run.await(
+                    () -> {
+                        Matcher m = STARTED.matcher(run.log());
+                        if (m.find()) {
+                            trainer.set(Long.parseLong(m.group(1)));
+                        }
+                        return trainer.get() != 0 || !first.isAlive();
+                    },
+                    RealRun.PATIENCE,
+                    "the first watchdog to start its trainer");
             long pid = trainer.get();
             // Held in its start-up, so that the next watchdog certainly starts while it has no lock yet.
             RealRun.signal("STOP", pid);
             first.destroyForcibly();
             assertTrue(first.waitFor(60, TimeUnit.SECONDS));
-            assertFalse(run.session().map(s -> s.pid() == pid).orElse(false), "the trainer got no further than starting");
+            assertFalse(
+                    run.session().map(s -> s.pid() == pid).orElse(false), "the trainer got no further than starting");
 
             int mark = run.log().length();
             Process second = run.watchdogRun("--check-interval", "1s");
-            run.await(() -> run.log().substring(mark).contains("attached to trainer pid " + pid) || !second.isAlive(),
-                    RealRun.PATIENCE, "the second watchdog to attach to trainer pid " + pid);
+            run.await(
+                    () -> run.log().substring(mark).contains("attached to trainer pid " + pid) || !second.isAlive(),
+                    RealRun.PATIENCE,
+                    "the second watchdog to attach to trainer pid " + pid);
             RealRun.signal("CONT", pid);
 
             int code = run.awaitExit(second, RealRun.PATIENCE);
             String log = run.log().substring(mark);
             assertEquals(0, code, log);
             assertTrue(log.contains("attached to trainer pid " + pid), log);
-            assertFalse(log.contains("trainer started pid"), "the second watchdog started no trainer of its own:\n" + log);
+            assertFalse(
+                    log.contains("trainer started pid"), "the second watchdog started no trainer of its own:\n" + log);
             assertTrue(log.contains("the run completed"), log);
             SessionState session = run.session().orElseThrow();
             assertEquals(SessionStatus.COMPLETED, session.status());

@@ -20,6 +20,7 @@ class WebhookSecretIT {
 
     /** Port 9 (discard) refuses connections here: every post fails and is logged, which is what the test wants. */
     private static final String HOOK = "http://127.0.0.1:9/services/T0KEN-7f3a/S3CRET?key=K3Y-91";
+
     private static final List<String> SECRETS = List.of("T0KEN-7f3a", "S3CRET", "K3Y-91");
 
     @TempDir
@@ -33,7 +34,9 @@ class WebhookSecretIT {
             assertEquals(0, run.awaitExit(watchdog, RealRun.PATIENCE), run.output(watchdog));
             assertTrue(Files.isDirectory(run.out.resolve("final")), "the run completed");
             assertTrue(Files.isDirectory(run.out.resolve("checkpoints")), "checkpoints were written");
-            assertTrue(run.log().contains("webhook http://127.0.0.1:9/..."), "the log names the webhook redacted:\n" + run.log());
+            assertTrue(
+                    run.log().contains("webhook http://127.0.0.1:9/..."),
+                    "the log names the webhook redacted:\n" + run.log());
             List<String> leaks = leaks(dir, run.output(watchdog));
             assertEquals(List.of(), leaks);
         }
@@ -41,11 +44,14 @@ class WebhookSecretIT {
 
     @Test
     void aConfigErrorAboutTheWebhookDoesNotPrintIt() throws Exception {
-        String yaml = RealRun.standardConfig() + "watchdog:\n  webhook: \"ftp://127.0.0.1/services/T0KEN-7f3a/S3CRET?key=K3Y-91\"\n";
+        String yaml = RealRun.standardConfig()
+                + "watchdog:\n  webhook: \"ftp://127.0.0.1/services/T0KEN-7f3a/S3CRET?key=K3Y-91\"\n";
         try (RealRun run = RealRun.create(dir, yaml)) {
             Process watchdog = run.watchdogRun();
             assertEquals(2, run.awaitExit(watchdog, RealRun.PATIENCE), run.output(watchdog));
-            assertTrue(run.output(watchdog).contains("watchdog.webhook must be an http or https URL, found \"ftp://127.0.0.1/...\""),
+            assertTrue(
+                    run.output(watchdog)
+                            .contains("watchdog.webhook must be an http or https URL, found \"ftp://127.0.0.1/...\""),
                     run.output(watchdog));
             assertEquals(List.of(), leaks(dir, run.output(watchdog)));
         }
@@ -68,8 +74,11 @@ class WebhookSecretIT {
                 if (f.getFileName().toString().endsWith(".zip")) {
                     try (var zip = new java.util.zip.ZipFile(f.toFile())) {
                         for (var e : java.util.Collections.list(zip.entries())) {
-                            String entry = new String(zip.getInputStream(e).readAllBytes(), StandardCharsets.ISO_8859_1);
-                            SECRETS.stream().filter(entry::contains).forEach(s -> found.add(root.relativize(f) + "!" + e.getName() + " holds " + s));
+                            String entry =
+                                    new String(zip.getInputStream(e).readAllBytes(), StandardCharsets.ISO_8859_1);
+                            SECRETS.stream()
+                                    .filter(entry::contains)
+                                    .forEach(s -> found.add(root.relativize(f) + "!" + e.getName() + " holds " + s));
                         }
                     }
                 }

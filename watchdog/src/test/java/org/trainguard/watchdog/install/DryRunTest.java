@@ -29,8 +29,7 @@ class DryRunTest {
 
     @ParameterizedTest
     @EnumSource(Platform.class)
-    void printsEveryFileInFullAndEveryCommandAndWritesNothing(Platform platform, @TempDir Path dir)
-            throws Exception {
+    void printsEveryFileInFullAndEveryCommandAndWritesNothing(Platform platform, @TempDir Path dir) throws Exception {
         Fixture run = new Fixture(dir);
         Map<String, String> before = Fixture.snapshot(dir);
 
@@ -48,21 +47,30 @@ class DryRunTest {
         for (Path file : locations.files(NAME)) {
             assertTrue(Files.isRegularFile(file), file + " was not written");
             assertTrue(out.contains("Would write " + file + " ("), "path of " + file + " not shown:\n" + out);
-            assertTrue(out.contains("----- begin " + file.getFileName() + " -----\n" + shownText(file)
-                    + "----- end " + file.getFileName() + " -----"), "content of " + file + " not shown:\n" + out);
+            assertTrue(
+                    out.contains("----- begin " + file.getFileName() + " -----\n" + shownText(file) + "----- end "
+                            + file.getFileName() + " -----"),
+                    "content of " + file + " not shown:\n" + out);
         }
-        List<String> commands = switch (platform) {
-            case LINUX -> List.of("  systemctl --user daemon-reload",
-                    "  systemctl --user enable --now trainguard-watchdog-train_four_class.service",
-                    "loginctl enable-linger $USER",
-                    "  systemctl --user status trainguard-watchdog-train_four_class.service",
-                    "  journalctl --user -u trainguard-watchdog-train_four_class.service");
-            case WINDOWS -> List.of("  schtasks /Create /TN \"trainguard\\train_four_class\" /XML \""
-                            + locations.taskXml(NAME) + "\" /F",
-                    "  schtasks /Run /TN \"trainguard\\train_four_class\"");
-            case MACOS -> List.of("  launchctl bootstrap gui/$(id -u) " + locations.launchAgent(NAME),
-                    "  launchctl print gui/$(id -u)/org.trainguard.watchdog.train_four_class");
-        };
+        List<String> commands =
+                switch (platform) {
+                    case LINUX ->
+                        List.of(
+                                "  systemctl --user daemon-reload",
+                                "  systemctl --user enable --now trainguard-watchdog-train_four_class.service",
+                                "loginctl enable-linger $USER",
+                                "  systemctl --user status trainguard-watchdog-train_four_class.service",
+                                "  journalctl --user -u trainguard-watchdog-train_four_class.service");
+                    case WINDOWS ->
+                        List.of(
+                                "  schtasks /Create /TN \"trainguard\\train_four_class\" /XML \""
+                                        + locations.taskXml(NAME) + "\" /F",
+                                "  schtasks /Run /TN \"trainguard\\train_four_class\"");
+                    case MACOS ->
+                        List.of(
+                                "  launchctl bootstrap gui/$(id -u) " + locations.launchAgent(NAME),
+                                "  launchctl print gui/$(id -u)/org.trainguard.watchdog.train_four_class");
+                };
         for (String command : commands) {
             assertTrue(out.contains(command), "missing '" + command + "' in:\n" + out);
         }
@@ -80,7 +88,8 @@ class DryRunTest {
         assertEquals(installed, Fixture.snapshot(dir));
         ServiceLocations locations = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of());
         assertTrue(dry.out().contains("Would remove:\n  " + locations.unitFile(NAME)), dry.out());
-        assertTrue(dry.out().contains("systemctl --user disable --now trainguard-watchdog-train_four_class.service"),
+        assertTrue(
+                dry.out().contains("systemctl --user disable --now trainguard-watchdog-train_four_class.service"),
                 dry.out());
     }
 }

@@ -40,8 +40,10 @@ final class Fixture {
         Files.createDirectories(runDir.resolve("data"));
         Files.writeString(runDir.resolve("data/train.jsonl"), "{\"text\": \"hello\", \"label\": \"ALLOW\"}\n");
         config = runDir.resolve("train_four_class.yaml");
-        Files.writeString(config, "data:\n  train: data/train.jsonl\ntraining:\n  output_dir: runs/four_class\n"
-                + "watchdog:\n  stop_timeout: 90s\n");
+        Files.writeString(
+                config,
+                "data:\n  train: data/train.jsonl\ntraining:\n  output_dir: runs/four_class\n"
+                        + "watchdog:\n  stop_timeout: 90s\n");
         outputDir = runDir.resolve("runs/four_class");
         jar = Files.write(root.resolve("watchdog.jar"), new byte[] {'P', 'K', 5, 6});
         home = Files.createDirectories(root.resolve("home"));
@@ -102,9 +104,15 @@ final class Fixture {
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path path : paths.toList()) {
                 String key = folder.relativize(path).toString();
-                tree.put(key, Files.isSymbolicLink(path) ? "-> " + Files.readSymbolicLink(path)
-                        : Files.isDirectory(path) ? "/" : new String(Files.readAllBytes(path),
-                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                tree.put(
+                        key,
+                        Files.isSymbolicLink(path)
+                                ? "-> " + Files.readSymbolicLink(path)
+                                : Files.isDirectory(path)
+                                        ? "/"
+                                        : new String(
+                                                Files.readAllBytes(path),
+                                                java.nio.charset.StandardCharsets.ISO_8859_1));
             }
         }
         return tree;

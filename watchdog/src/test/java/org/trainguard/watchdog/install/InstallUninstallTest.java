@@ -29,8 +29,10 @@ class InstallUninstallTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (String name : names) {
             Path program = bin.resolve(name);
-            Files.writeString(program, "#!/bin/sh\necho \"" + name + " $*\" >> '" + bin.resolve("calls.log")
-                    + "'\necho '" + message + "' >&2\nexit " + exitCode + "\n");
+            Files.writeString(
+                    program,
+                    "#!/bin/sh\necho \"" + name + " $*\" >> '" + bin.resolve("calls.log") + "'\necho '" + message
+                            + "' >&2\nexit " + exitCode + "\n");
             Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return bin;
@@ -53,7 +55,8 @@ class InstallUninstallTest {
 
         Fixture.Result installed = run.install("--platform", platform.id(), "--java", Fixture.java());
         assertEquals(0, installed.exitCode(), installed.toString());
-        List<Path> files = ServiceLocations.of(platform, run.home, false, Map.of()).files("train_four_class");
+        List<Path> files =
+                ServiceLocations.of(platform, run.home, false, Map.of()).files("train_four_class");
         for (Path file : files) {
             assertTrue(Files.isRegularFile(file), file + " missing after install");
             assertTrue(installed.out().contains("wrote " + file), installed.out());
@@ -74,14 +77,15 @@ class InstallUninstallTest {
         Fixture.Result again = run.install("--platform", "linux", "--java-opt=-Xmx4g");
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.out().contains("replaced "), again.out());
-        Path unit = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
+        Path unit =
+                ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
         assertTrue(Files.readString(unit).contains("\"--java-opt=-Xmx4g\""));
 
         assertEquals(0, run.uninstall("--platform", "linux").exitCode());
         Fixture.Result nothing = run.uninstall("--platform", "linux");
         assertEquals(0, nothing.exitCode(), nothing.toString());
-        assertTrue(nothing.out().contains("Nothing to uninstall: none of these files exists:\n  " + unit),
-                nothing.out());
+        assertTrue(
+                nothing.out().contains("Nothing to uninstall: none of these files exists:\n  " + unit), nothing.out());
     }
 
     @Test
@@ -89,8 +93,12 @@ class InstallUninstallTest {
         Fixture run = new Fixture(dir);
         Fixture.Result result = run.install("--platform", "linux");
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("Not run, because --home points away from your home folder; with the real "
-                + "one run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now " + UNIT), result.out());
+        assertTrue(
+                result.out()
+                        .contains("Not run, because --home points away from your home folder; with the real "
+                                + "one run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now "
+                                + UNIT),
+                result.out());
     }
 
     @Test
@@ -106,8 +114,13 @@ class InstallUninstallTest {
 
         Fixture.Result removed = run.uninstall(CommandRunner.preferring(bin));
         assertEquals(0, removed.exitCode(), removed.toString());
-        assertEquals(List.of("systemctl --user daemon-reload", "systemctl --user enable --now " + UNIT,
-                "systemctl --user disable --now " + UNIT, "systemctl --user daemon-reload"), calls(bin));
+        assertEquals(
+                List.of(
+                        "systemctl --user daemon-reload",
+                        "systemctl --user enable --now " + UNIT,
+                        "systemctl --user disable --now " + UNIT,
+                        "systemctl --user daemon-reload"),
+                calls(bin));
         // disable ran while the unit file still existed
         int disabled = removed.out().indexOf("ran: systemctl --user disable --now");
         int deleted = removed.out().indexOf("removed ");
@@ -123,12 +136,19 @@ class InstallUninstallTest {
         Fixture.Result result = run.install(CommandRunner.preferring(bin));
 
         assertEquals(0, result.exitCode(), result.toString());
-        Path unit = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
+        Path unit =
+                ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
         assertTrue(Files.isRegularFile(unit));
-        assertTrue(result.err().contains("failed: systemctl --user daemon-reload (exit code 1): Failed to connect "
-                + "to bus: No medium found"), result.err());
-        assertTrue(result.out().contains("Run these yourself:\n  systemctl --user daemon-reload\n"
-                + "  systemctl --user enable --now " + UNIT), result.out());
+        assertTrue(
+                result.err()
+                        .contains("failed: systemctl --user daemon-reload (exit code 1): Failed to connect "
+                                + "to bus: No medium found"),
+                result.err());
+        assertTrue(
+                result.out()
+                        .contains("Run these yourself:\n  systemctl --user daemon-reload\n"
+                                + "  systemctl --user enable --now " + UNIT),
+                result.out());
         assertEquals(List.of("systemctl --user daemon-reload"), calls(bin), "stopped after the first failure");
     }
 
@@ -144,8 +164,11 @@ class InstallUninstallTest {
 
         assertEquals(0, removed.exitCode(), removed.toString());
         assertEquals(before, Fixture.snapshot(run.home));
-        assertTrue(removed.out().contains("Once it can be reached, run:\n  systemctl --user disable --now " + UNIT
-                + "\n  systemctl --user daemon-reload\n"), removed.out());
+        assertTrue(
+                removed.out()
+                        .contains("Once it can be reached, run:\n  systemctl --user disable --now " + UNIT
+                                + "\n  systemctl --user daemon-reload\n"),
+                removed.out());
     }
 
     @Test
@@ -153,7 +176,8 @@ class InstallUninstallTest {
         Fixture run = new Fixture(dir);
         Map<String, String> before = Fixture.snapshot(run.home);
         assertEquals(0, run.install("--platform", "linux").exitCode());
-        Path unit = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
+        Path unit =
+                ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
         // What "systemctl --user enable" leaves behind.
         Path wants = Files.createDirectories(unit.resolveSibling("default.target.wants"));
         Files.createSymbolicLink(wants.resolve(UNIT), unit);
@@ -170,7 +194,8 @@ class InstallUninstallTest {
         Fixture run = new Fixture(dir);
         Map<String, String> before = Fixture.snapshot(run.home);
         assertEquals(0, run.install("--platform", "linux").exitCode());
-        Path unit = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
+        Path unit =
+                ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("train_four_class");
         // "systemctl --user enable" then "disable" may leave the folder of links behind, empty.
         Files.createDirectories(unit.resolveSibling("default.target.wants"));
 
@@ -198,10 +223,13 @@ class InstallUninstallTest {
         Fixture.Result result = run.install("--platform", "linux", "--name", "four class/v2");
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.out().contains("using 'four_class_v2'"), result.out());
-        Path unit = ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("four_class_v2");
+        Path unit =
+                ServiceLocations.of(Platform.LINUX, run.home, false, Map.of()).unitFile("four_class_v2");
         assertTrue(Files.isRegularFile(unit), unit.toString());
 
-        assertEquals(0, run.uninstall("--platform", "linux", "--name", "four class/v2").exitCode());
+        assertEquals(
+                0,
+                run.uninstall("--platform", "linux", "--name", "four class/v2").exitCode());
         assertFalse(Files.exists(unit));
     }
 }

@@ -58,7 +58,8 @@ class LaunchdPlistTest {
         Fixture run = new Fixture(dir);
         Fixture.Result result = run.install("--platform", "macos", "--java", "/usr/bin/java", "--java-opt=-Xmx8g");
         assertEquals(0, result.exitCode(), result.toString());
-        Path plist = ServiceLocations.of(Platform.MACOS, run.home, false, Map.of()).launchAgent("train_four_class");
+        Path plist =
+                ServiceLocations.of(Platform.MACOS, run.home, false, Map.of()).launchAgent("train_four_class");
         assertTrue(plist.toString().endsWith("/Library/LaunchAgents/org.trainguard.watchdog.train_four_class.plist"));
 
         Document doc = parse(plist);
@@ -66,17 +67,30 @@ class LaunchdPlistTest {
         Element top = (Element) doc.getElementsByTagName("dict").item(0);
         Map<String, Element> entries = dict(top);
 
-        assertEquals("org.trainguard.watchdog.train_four_class", entries.get("Label").getTextContent());
-        assertEquals(List.of("/usr/bin/java", "-jar", run.jar.toString(), "run", "--config", run.config.toString(),
-                "--java-opt=-Xmx8g"), strings(entries.get("ProgramArguments")));
+        assertEquals(
+                "org.trainguard.watchdog.train_four_class", entries.get("Label").getTextContent());
+        assertEquals(
+                List.of(
+                        "/usr/bin/java",
+                        "-jar",
+                        run.jar.toString(),
+                        "run",
+                        "--config",
+                        run.config.toString(),
+                        "--java-opt=-Xmx8g"),
+                strings(entries.get("ProgramArguments")));
         assertEquals("true", entries.get("RunAtLoad").getTagName());
         Map<String, Element> keepAlive = dict(entries.get("KeepAlive"));
         assertEquals("false", keepAlive.get("SuccessfulExit").getTagName());
-        assertEquals(run.config.getParent().toString(), entries.get("WorkingDirectory").getTextContent());
+        assertEquals(
+                run.config.getParent().toString(),
+                entries.get("WorkingDirectory").getTextContent());
         Path logs = run.outputDir.resolve("logs");
-        assertEquals(logs.resolve("watchdog-launchd.out.log").toString(),
+        assertEquals(
+                logs.resolve("watchdog-launchd.out.log").toString(),
                 entries.get("StandardOutPath").getTextContent());
-        assertEquals(logs.resolve("watchdog-launchd.err.log").toString(),
+        assertEquals(
+                logs.resolve("watchdog-launchd.err.log").toString(),
                 entries.get("StandardErrorPath").getTextContent());
         // stop_timeout 90s + 30s, so launchd does not kill the watchdog during the emergency checkpoint
         assertEquals("120", entries.get("ExitTimeOut").getTextContent());

@@ -23,19 +23,22 @@ class NamesAndQuotingTest {
         assertEquals("hidden", ServiceName.sanitize(".hidden"));
         assertEquals("opt", ServiceName.sanitize("--opt"));
         assertEquals("default", ServiceName.sanitize("..."));
-        assertEquals(ServiceName.MAX_LENGTH, ServiceName.sanitize("x".repeat(200)).length());
+        assertEquals(
+                ServiceName.MAX_LENGTH, ServiceName.sanitize("x".repeat(200)).length());
     }
 
     @Test
     void posixWordsAreQuotedOnlyWhenNeeded() {
-        assertEquals("systemctl --user status a.service",
+        assertEquals(
+                "systemctl --user status a.service",
                 Quoting.posix(List.of("systemctl", "--user", "status", "a.service")));
         assertEquals("'/my runs/it'\"'\"'s.yaml'", Quoting.posix("/my runs/it's.yaml"));
     }
 
     @Test
     void windowsArgumentsFollowTheCRuntimeRules() {
-        assertEquals("\"C:\\Program Files\\Java\\bin\\java.exe\"",
+        assertEquals(
+                "\"C:\\Program Files\\Java\\bin\\java.exe\"",
                 Quoting.windows("C:\\Program Files\\Java\\bin\\java.exe", false));
         assertEquals("\"C:\\data\\\\\"", Quoting.windows("C:\\data\\", true));
         assertEquals("\"say \\\"hi\\\"\"", Quoting.windows("say \"hi\"", false));

@@ -29,8 +29,11 @@ class PrerequisitesTest {
 
         Fixture.Result result = failing(dir, run);
 
-        assertTrue(result.err().contains("install: config is not valid: train_four_class.yaml:4: "
-                + "training.batch_size must be > 0, found -3"), result.err());
+        assertTrue(
+                result.err()
+                        .contains("install: config is not valid: train_four_class.yaml:4: "
+                                + "training.batch_size must be > 0, found -3"),
+                result.err());
     }
 
     @Test
@@ -50,16 +53,19 @@ class PrerequisitesTest {
 
         Fixture.Result result = failing(dir, run, "--watchdog-jar", missing.toString());
 
-        assertTrue(result.err().contains("install: watchdog jar not found: " + missing
-                + " (pass --watchdog-jar with the path of watchdog.jar)"), result.err());
+        assertTrue(
+                result.err()
+                        .contains("install: watchdog jar not found: " + missing
+                                + " (pass --watchdog-jar with the path of watchdog.jar)"),
+                result.err());
     }
 
     @Test
     void withoutAJarTheRunningClassesFolderIsNotTakenForOne(@TempDir Path dir) throws Exception {
         // Tests run from target/classes, not from watchdog.jar.
         Fixture run = new Fixture(dir);
-        Fixture.Result result = Fixture.execute(new InstallCommand(), "--config", run.config.toString(), "--home",
-                run.home.toString());
+        Fixture.Result result =
+                Fixture.execute(new InstallCommand(), "--config", run.config.toString(), "--home", run.home.toString());
 
         assertEquals(2, result.exitCode(), result.toString());
         assertTrue(result.err().contains("cannot tell where watchdog.jar is"), result.err());
@@ -71,14 +77,19 @@ class PrerequisitesTest {
         Fixture run = new Fixture(dir);
         Path oldJava = dir.resolve("jdk8/bin/java");
         Files.createDirectories(oldJava.getParent());
-        Files.writeString(oldJava, "#!/bin/sh\necho 'java version \"1.8.0_292\"' >&2\n"
-                + "echo 'Java(TM) SE Runtime Environment (build 1.8.0_292-b10)' >&2\n");
+        Files.writeString(
+                oldJava,
+                "#!/bin/sh\necho 'java version \"1.8.0_292\"' >&2\n"
+                        + "echo 'Java(TM) SE Runtime Environment (build 1.8.0_292-b10)' >&2\n");
         Files.setPosixFilePermissions(oldJava, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Fixture.Result result = failing(dir, run, "--java", oldJava.toString());
 
-        assertTrue(result.err().contains("install: java " + oldJava + " is version 8; the watchdog needs Java 17 "
-                + "or newer"), result.err());
+        assertTrue(
+                result.err()
+                        .contains(
+                                "install: java " + oldJava + " is version 8; the watchdog needs Java 17 " + "or newer"),
+                result.err());
     }
 
     @Test
@@ -98,8 +109,11 @@ class PrerequisitesTest {
 
         Fixture.Result result = failing(dir, run, "--platform", "linux");
 
-        assertTrue(result.err().contains("install: service folder " + run.home.resolve(".config/systemd/user")
-                + " cannot be created: " + run.home.resolve(".config") + " is a file, not a folder"), result.err());
+        assertTrue(
+                result.err()
+                        .contains("install: service folder " + run.home.resolve(".config/systemd/user")
+                                + " cannot be created: " + run.home.resolve(".config") + " is a file, not a folder"),
+                result.err());
     }
 
     @Test
@@ -109,8 +123,11 @@ class PrerequisitesTest {
 
         Fixture.Result result = failing(dir, run);
 
-        assertTrue(result.err().contains("install: output folder " + run.outputDir + " cannot be created: "
-                + run.config.resolveSibling("runs") + " is a file, not a folder"), result.err());
+        assertTrue(
+                result.err()
+                        .contains("install: output folder " + run.outputDir + " cannot be created: "
+                                + run.config.resolveSibling("runs") + " is a file, not a folder"),
+                result.err());
     }
 
     @Test
@@ -118,12 +135,21 @@ class PrerequisitesTest {
         Fixture run = new Fixture(dir);
         Platform other = Platform.current() == Platform.WINDOWS ? Platform.LINUX : Platform.WINDOWS;
         // No --home: this is the real thing, which must be refused before anything is written.
-        Fixture.Result result = Fixture.execute(new InstallCommand(), "--config", run.config.toString(),
-                "--watchdog-jar", run.jar.toString(), "--platform", other.id());
+        Fixture.Result result = Fixture.execute(
+                new InstallCommand(),
+                "--config",
+                run.config.toString(),
+                "--watchdog-jar",
+                run.jar.toString(),
+                "--platform",
+                other.id());
 
         assertEquals(2, result.exitCode(), result.toString());
-        assertTrue(result.err().contains("install: cannot install a " + other.id() + " service on "
-                + Platform.current().id() + ": run install on that machine, or add --dry-run"), result.err());
+        assertTrue(
+                result.err()
+                        .contains("install: cannot install a " + other.id() + " service on "
+                                + Platform.current().id() + ": run install on that machine, or add --dry-run"),
+                result.err());
     }
 
     @Test
@@ -131,10 +157,16 @@ class PrerequisitesTest {
         Fixture run = new Fixture(dir);
         Files.writeString(run.home.resolve(".config"), "file");
 
-        Fixture.Result result = failing(dir, run, "--platform", "linux", "--watchdog-jar",
+        Fixture.Result result = failing(
+                dir,
+                run,
+                "--platform",
+                "linux",
+                "--watchdog-jar",
                 dir.resolve("missing.jar").toString());
 
-        assertEquals(2, result.err().lines().filter(l -> l.startsWith("install: ")).count(), result.err());
+        assertEquals(
+                2, result.err().lines().filter(l -> l.startsWith("install: ")).count(), result.err());
         assertTrue(result.out().contains("FAILED  watchdog jar not found"), result.out());
         assertTrue(result.out().contains("ok      config " + run.config + " is valid"), result.out());
     }

@@ -37,8 +37,10 @@ class SystemdUnitTest {
         assumeTrue(analyze.isPresent(), "systemd-analyze is not installed (Debian package systemd)");
         CommandRunner.Outcome outcome = CommandRunner.system()
                 .run(List.of(analyze.get().toString(), "verify", unit.toString()), Duration.ofSeconds(60));
-        List<String> complaints = outcome.output().lines()
-                .filter(line -> line.contains(unit.getFileName().toString())).toList();
+        List<String> complaints = outcome.output()
+                .lines()
+                .filter(line -> line.contains(unit.getFileName().toString()))
+                .toList();
         assertEquals(0, outcome.exitCode(), outcome.output());
         return complaints;
     }
@@ -58,8 +60,10 @@ class SystemdUnitTest {
         String text = Files.readString(unit);
         Path folder = run.config.getParent();
         assertTrue(text.contains("\nWorkingDirectory=" + folder.toString().replace("%", "%%") + "\n"), text);
-        assertTrue(text.contains("run --config \"" + folder.toString().replace("%", "%%").replace("$", "$$")
-                + "/train_four_class.yaml\"\n"), text);
+        assertTrue(
+                text.contains("run --config \""
+                        + folder.toString().replace("%", "%%").replace("$", "$$") + "/train_four_class.yaml\"\n"),
+                text);
     }
 
     @Test
@@ -68,17 +72,29 @@ class SystemdUnitTest {
         Path unit = installedUnit(run, "--platform", "linux", "--java", Fixture.java(), "--java-opt=-Xmx8g");
         List<String> lines = Files.readAllLines(unit);
 
-        assertTrue(lines.contains("ExecStart=\"" + Fixture.java() + "\" -jar \"" + run.jar + "\" run --config \""
-                + run.config + "\" \"--java-opt=-Xmx8g\""), String.join("\n", lines));
-        for (String setting : List.of("[Unit]", "After=network-online.target", "[Service]", "Type=simple",
-                "Restart=on-failure", "RestartSec=30", "KillSignal=SIGTERM", "KillMode=mixed",
-                "RestartPreventExitStatus=1 2 3 4 5 6 7", "SuccessExitStatus=130 143",
+        assertTrue(
+                lines.contains("ExecStart=\"" + Fixture.java() + "\" -jar \"" + run.jar + "\" run --config \""
+                        + run.config + "\" \"--java-opt=-Xmx8g\""),
+                String.join("\n", lines));
+        for (String setting : List.of(
+                "[Unit]",
+                "After=network-online.target",
+                "[Service]",
+                "Type=simple",
+                "Restart=on-failure",
+                "RestartSec=30",
+                "KillSignal=SIGTERM",
+                "KillMode=mixed",
+                "RestartPreventExitStatus=1 2 3 4 5 6 7",
+                "SuccessExitStatus=130 143",
                 // watchdog.stop_timeout is 90s in the fixture's config, plus 30s for the watchdog itself
                 "TimeoutStopSec=120",
-                "WorkingDirectory=" + run.config.getParent(), "[Install]", "WantedBy=default.target")) {
+                "WorkingDirectory=" + run.config.getParent(),
+                "[Install]",
+                "WantedBy=default.target")) {
             assertTrue(lines.contains(setting), "missing " + setting + " in\n" + String.join("\n", lines));
         }
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Description=trainguard watchdog for run "
-                + "train_four_class")));
+        assertTrue(lines.stream()
+                .anyMatch(l -> l.startsWith("Description=trainguard watchdog for run " + "train_four_class")));
     }
 }

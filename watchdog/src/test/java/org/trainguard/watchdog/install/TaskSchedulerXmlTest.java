@@ -38,8 +38,13 @@ class TaskSchedulerXmlTest {
     @Test
     void theTaskIsUtf16WithBomAndHasTheLongRunSettings(@TempDir Path dir) throws Exception {
         Fixture run = new Fixture(dir);
-        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Program Files\\Java\\bin\\java.exe",
-                "--watchdog-jar", "C:\\trainguard\\watchdog.jar");
+        Fixture.Result result = run.install(
+                "--platform",
+                "windows",
+                "--java",
+                "C:\\Program Files\\Java\\bin\\java.exe",
+                "--watchdog-jar",
+                "C:\\trainguard\\watchdog.jar");
         assertEquals(0, result.exitCode(), result.toString());
         byte[] bytes = Files.readAllBytes(windows(run).taskXml("train_four_class"));
 
@@ -50,18 +55,26 @@ class TaskSchedulerXmlTest {
         assertEquals(TASK_NAMESPACE, doc.getDocumentElement().getNamespaceURI());
         assertEquals("Task", doc.getDocumentElement().getLocalName());
 
-        assertEquals(1, doc.getElementsByTagNameNS(TASK_NAMESPACE, "LogonTrigger").getLength());
+        assertEquals(
+                1, doc.getElementsByTagNameNS(TASK_NAMESPACE, "LogonTrigger").getLength());
         assertEquals("PT0S", text(doc, "ExecutionTimeLimit"));
-        Element restart = (Element) doc.getElementsByTagNameNS(TASK_NAMESPACE, "RestartOnFailure").item(0);
-        assertEquals("PT1M", restart.getElementsByTagNameNS(TASK_NAMESPACE, "Interval").item(0).getTextContent());
-        assertEquals("999", restart.getElementsByTagNameNS(TASK_NAMESPACE, "Count").item(0).getTextContent());
+        Element restart = (Element)
+                doc.getElementsByTagNameNS(TASK_NAMESPACE, "RestartOnFailure").item(0);
+        assertEquals(
+                "PT1M",
+                restart.getElementsByTagNameNS(TASK_NAMESPACE, "Interval")
+                        .item(0)
+                        .getTextContent());
+        assertEquals(
+                "999",
+                restart.getElementsByTagNameNS(TASK_NAMESPACE, "Count").item(0).getTextContent());
         assertEquals("IgnoreNew", text(doc, "MultipleInstancesPolicy"));
         assertEquals("false", text(doc, "DisallowStartIfOnBatteries"));
         assertEquals("false", text(doc, "StopIfGoingOnBatteries"));
         assertEquals("\\trainguard\\train_four_class", text(doc, "URI"));
         assertEquals("\"C:\\Program Files\\Java\\bin\\java.exe\"", text(doc, "Command"));
-        assertEquals("-jar \"C:\\trainguard\\watchdog.jar\" run --config \"" + run.config + "\"",
-                text(doc, "Arguments"));
+        assertEquals(
+                "-jar \"C:\\trainguard\\watchdog.jar\" run --config \"" + run.config + "\"", text(doc, "Arguments"));
         assertEquals(run.config.getParent().toString(), text(doc, "WorkingDirectory"));
     }
 
@@ -83,27 +96,47 @@ class TaskSchedulerXmlTest {
     @Test
     void theStartupLauncherStartsTheWatchdogMinimized(@TempDir Path dir) throws Exception {
         Fixture run = new Fixture(dir);
-        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe",
-                "--watchdog-jar", "C:\\trainguard\\watchdog.jar", "--java-opt", "-Xmx8g");
+        Fixture.Result result = run.install(
+                "--platform",
+                "windows",
+                "--java",
+                "C:\\Java\\bin\\java.exe",
+                "--watchdog-jar",
+                "C:\\trainguard\\watchdog.jar",
+                "--java-opt",
+                "-Xmx8g");
         assertEquals(0, result.exitCode(), result.toString());
         Path launcher = windows(run).startupLauncher("train_four_class");
 
-        assertTrue(launcher.toString().replace('\\', '/').endsWith(
-                "home/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup/trainguard-watchdog-"
-                        + "train_four_class.cmd"), launcher.toString());
+        assertTrue(
+                launcher.toString()
+                        .replace('\\', '/')
+                        .endsWith(
+                                "home/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup/trainguard-watchdog-"
+                                        + "train_four_class.cmd"),
+                launcher.toString());
         String text = Files.readString(launcher);
-        assertTrue(text.contains("\r\nstart \"\" /min \"C:\\Java\\bin\\java.exe\" -jar \"C:\\trainguard\\watchdog.jar\" "
-                + "run --config \"" + run.config + "\" --java-opt=-Xmx8g\r\n"), text);
+        assertTrue(
+                text.contains("\r\nstart \"\" /min \"C:\\Java\\bin\\java.exe\" -jar \"C:\\trainguard\\watchdog.jar\" "
+                        + "run --config \"" + run.config + "\" --java-opt=-Xmx8g\r\n"),
+                text);
         assertTrue(text.contains("\r\ncd /d \"" + run.config.getParent() + "\"\r\n"), text);
         assertTrue(text.startsWith("@echo off\r\n"), text);
     }
+
     @Test
     void aJavaOptionWithAQuoteIsRefusedForTheStartupLauncherAndNothingIsWritten(@TempDir Path dir) throws Exception {
         Fixture run = new Fixture(dir);
         Map<String, String> before = Fixture.snapshot(dir);
         String opt = "-Dx=a\" & calc.exe & \"";
-        List<String> windows = List.of("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe", "--watchdog-jar",
-                "C:\\trainguard\\watchdog.jar", "--java-opt=" + opt);
+        List<String> windows = List.of(
+                "--platform",
+                "windows",
+                "--java",
+                "C:\\Java\\bin\\java.exe",
+                "--watchdog-jar",
+                "C:\\trainguard\\watchdog.jar",
+                "--java-opt=" + opt);
         for (boolean dryRun : new boolean[] {true, false}) {
             List<String> args = new ArrayList<>(windows);
             if (dryRun) {
@@ -115,19 +148,32 @@ class TaskSchedulerXmlTest {
             assertEquals(before, Fixture.snapshot(dir), "nothing is written");
         }
         // The other service files carry the same option safely.
-        assertEquals(0, run.install("--dry-run", "--platform", "linux", "--java", Fixture.java(), "--java-opt=" + opt).exitCode());
-        assertEquals(0, run.install("--dry-run", "--platform", "macos", "--java", "/usr/bin/java", "--java-opt=" + opt).exitCode());
+        assertEquals(
+                0,
+                run.install("--dry-run", "--platform", "linux", "--java", Fixture.java(), "--java-opt=" + opt)
+                        .exitCode());
+        assertEquals(
+                0,
+                run.install("--dry-run", "--platform", "macos", "--java", "/usr/bin/java", "--java-opt=" + opt)
+                        .exitCode());
     }
 
     @Test
     void cmdOperatorsInAJavaOptionStayInsideTheLaunchersQuotes(@TempDir Path dir) throws Exception {
         Fixture run = new Fixture(dir);
-        Fixture.Result result = run.install("--platform", "windows", "--java", "C:\\Java\\bin\\java.exe",
-                "--watchdog-jar", "C:\\trainguard\\watchdog.jar", "--java-opt=-Dteam=R&D|ops>x^y");
+        Fixture.Result result = run.install(
+                "--platform",
+                "windows",
+                "--java",
+                "C:\\Java\\bin\\java.exe",
+                "--watchdog-jar",
+                "C:\\trainguard\\watchdog.jar",
+                "--java-opt=-Dteam=R&D|ops>x^y");
         assertEquals(0, result.exitCode(), result.toString());
         String text = Files.readString(windows(run).startupLauncher("train_four_class"));
         assertTrue(text.contains(" \"--java-opt=-Dteam=R&D|ops>x^y\"\r\n"), text);
-        String start = text.lines().filter(l -> l.startsWith("start ")).findFirst().orElseThrow();
+        String start =
+                text.lines().filter(l -> l.startsWith("start ")).findFirst().orElseThrow();
         assertEquals(0, start.chars().filter(c -> c == '"').count() % 2, "balanced quotes: " + start);
     }
 }

@@ -22,7 +22,8 @@ class EventTest {
 
     @Test
     void aBlankRunTakesTheSettingsRunName() {
-        assertEquals("trainguard: run train_four_class completed at step 10",
+        assertEquals(
+                "trainguard: run train_four_class completed at step 10",
                 new Event(EventKind.COMPLETED, " ", 10, "").text("train_four_class"));
     }
 
@@ -35,15 +36,20 @@ class EventTest {
 
     @Test
     void aNegativeStepIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Event(EventKind.STARTED, "r", -1, ""));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Event(EventKind.STARTED, "r", -1, ""));
         assertEquals("step must be >= 0, found -1", e.getMessage());
     }
 
     @Test
     void settingsRefuseAWebhookThatIsNotHttpWithoutShowingItsSecret() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NotifierSettings(false,
-                Optional.empty(), Optional.of(URI.create("ftp://files.example.com/upload/SECRET")), "r"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new NotifierSettings(
+                        false,
+                        Optional.empty(),
+                        Optional.of(URI.create("ftp://files.example.com/upload/SECRET")),
+                        "r"));
         assertTrue(e.getMessage().contains("ftp://files.example.com/..."), e.getMessage());
         assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     }

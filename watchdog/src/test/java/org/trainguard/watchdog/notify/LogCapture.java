@@ -24,7 +24,9 @@ final class LogCapture implements AutoCloseable {
     /** @return the formatted messages so far */
     synchronized List<String> lines() {
         synchronized (appender.list) {
-            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            return appender.list.stream()
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
         }
     }
 

@@ -23,16 +23,16 @@ class SoundNotifierTest {
     /** The line logged for one event: played, or no device. */
     private static List<String> soundLines(LogCapture log) {
         return log.lines().stream()
-                .filter(l -> l.equals("no audio device; " + COMPLETED) || l.equals("played the completed sound; "
-                        + COMPLETED))
+                .filter(l -> l.equals("no audio device; " + COMPLETED)
+                        || l.equals("played the completed sound; " + COMPLETED))
                 .toList();
     }
 
     @Test
     void eachEventIsPlayedOrLoggedAsNoAudioDeviceWithoutBlocking() {
         try (LogCapture log = new LogCapture()) {
-            Notifier notifier = Notifier.create(new NotifierSettings(true, Optional.empty(), Optional.empty(),
-                    "four_class"));
+            Notifier notifier =
+                    Notifier.create(new NotifierSettings(true, Optional.empty(), Optional.empty(), "four_class"));
             long start = System.nanoTime();
             notifier.notify(new Event(EventKind.COMPLETED, "four_class", 5000, ""));
             long notifyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -48,8 +48,8 @@ class SoundNotifierTest {
         Path wav = dir.resolve("bell.wav");
         Files.write(wav, Tones.wav(EventKind.STARTED));
         try (LogCapture log = new LogCapture()) {
-            try (Notifier notifier = Notifier.create(new NotifierSettings(true, Optional.of(wav), Optional.empty(),
-                    "four_class"))) {
+            try (Notifier notifier =
+                    Notifier.create(new NotifierSettings(true, Optional.of(wav), Optional.empty(), "four_class"))) {
                 notifier.notify(new Event(EventKind.COMPLETED, "four_class", 5000, ""));
             }
             assertFalse(log.text().contains("cannot read sound file"), log.text());
@@ -62,13 +62,17 @@ class SoundNotifierTest {
         Path notWav = dir.resolve("notes.wav");
         Files.writeString(notWav, "this is text, not sound");
         try (LogCapture log = new LogCapture()) {
-            try (Notifier notifier = Notifier.create(new NotifierSettings(true, Optional.of(notWav),
-                    Optional.empty(), "four_class"))) {
+            try (Notifier notifier =
+                    Notifier.create(new NotifierSettings(true, Optional.of(notWav), Optional.empty(), "four_class"))) {
                 notifier.notify(new Event(EventKind.COMPLETED, "four_class", 5000, ""));
                 notifier.notify(new Event(EventKind.COMPLETED, "four_class", 5000, ""));
             }
-            assertEquals(1, log.lines().stream().filter(l -> l.startsWith("cannot read sound file " + notWav))
-                    .count(), log.text());
+            assertEquals(
+                    1,
+                    log.lines().stream()
+                            .filter(l -> l.startsWith("cannot read sound file " + notWav))
+                            .count(),
+                    log.text());
             assertEquals(2, soundLines(log).size(), log.text());
         }
     }

@@ -104,8 +104,12 @@ class WebhookNotifierTest {
         assertEquals(sentence, json.get("content").asText());
         assertTrue(contentTypes.poll().startsWith("application/json"));
         assertEquals(1, requests.get());
-        assertTrue(log.text().contains("webhook http://127.0.0.1:" + server.getAddress().getPort()
-                + "/... accepted the failed event (HTTP 200, attempt 1 of 3)"), log.text());
+        assertTrue(
+                log.text()
+                        .contains("webhook http://127.0.0.1:"
+                                + server.getAddress().getPort()
+                                + "/... accepted the failed event (HTTP 200, attempt 1 of 3)"),
+                log.text());
         assertFalse(log.text().contains("SECRET"), log.text());
     }
 
@@ -122,7 +126,11 @@ class WebhookNotifierTest {
         // The documented back-off: 1 s, then 2 s.
         assertTrue(seconds >= 3 && seconds < 10, "took " + seconds + " s");
         List<String> lines = log.lines();
-        assertEquals(2, lines.stream().filter(l -> l.contains("HTTP 500") && l.contains("retrying")).count(),
+        assertEquals(
+                2,
+                lines.stream()
+                        .filter(l -> l.contains("HTTP 500") && l.contains("retrying"))
+                        .count(),
                 log.text());
         assertTrue(log.text().contains("accepted the restarted event (HTTP 200, attempt 3 of 3)"), log.text());
         assertFalse(log.text().contains("SECRET"), log.text());
@@ -131,14 +139,21 @@ class WebhookNotifierTest {
     @Test
     void aServerThatKeepsFailingIsTriedThreeTimesThenGivenUp() {
         answer(503);
-        WebhookNotifier notifier = new WebhookNotifier(url(), "four_class", Duration.ofSeconds(5),
-                List.of(Duration.ofMillis(10), Duration.ofMillis(10)), Duration.ofSeconds(5));
+        WebhookNotifier notifier = new WebhookNotifier(
+                url(),
+                "four_class",
+                Duration.ofSeconds(5),
+                List.of(Duration.ofMillis(10), Duration.ofMillis(10)),
+                Duration.ofSeconds(5));
         notifier.notify(new Event(EventKind.HUNG, "", 7, "no progress for 30m"));
         notifier.close();
 
         assertEquals(3, requests.get());
-        assertTrue(log.text().contains("did not take the hung event after 3 attempts: HTTP 503 server error; "
-                + "giving up"), log.text());
+        assertTrue(
+                log.text()
+                        .contains(
+                                "did not take the hung event after 3 attempts: HTTP 503 server error; " + "giving up"),
+                log.text());
     }
 
     @Test
@@ -158,8 +173,11 @@ class WebhookNotifierTest {
 
         assertTrue(notifyMillis < 100, "notify took " + notifyMillis + " ms");
         assertTrue(closeMillis < 12_000, "close took " + closeMillis + " ms");
-        assertTrue(log.text().contains("webhook http://127.0.0.1:" + closedPort + "/... did not take the started "
-                + "event: ConnectException"), log.text());
+        assertTrue(
+                log.text()
+                        .contains("webhook http://127.0.0.1:" + closedPort + "/... did not take the started "
+                                + "event: ConnectException"),
+                log.text());
         assertFalse(log.text().contains("SECRET"), log.text());
         notifier.notify(new Event(EventKind.STOPPED, "four_class", 0, "after close"));
         assertTrue(log.text().contains("dropped the stopped event"), log.text());
@@ -177,8 +195,12 @@ class WebhookNotifierTest {
                 Thread.currentThread().interrupt();
             }
         });
-        WebhookNotifier notifier = new WebhookNotifier(url(), "four_class", Duration.ofSeconds(10),
-                List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofMillis(500));
+        WebhookNotifier notifier = new WebhookNotifier(
+                url(),
+                "four_class",
+                Duration.ofSeconds(10),
+                List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                Duration.ofMillis(500));
         try {
             notifier.notify(new Event(EventKind.COMPLETED, "four_class", 5000, ""));
             long start = System.nanoTime();

@@ -42,8 +42,9 @@ class ClassDataArchiveTest {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Hello.class.getName());
         String entry = Hello.class.getName().replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-             InputStream in = Hello.class.getClassLoader().getResourceAsStream(entry)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest);
+                InputStream in = Hello.class.getClassLoader().getResourceAsStream(entry)) {
             out.putNextEntry(new JarEntry(entry));
             in.transferTo(out);
             out.closeEntry();
@@ -57,8 +58,19 @@ class ClassDataArchiveTest {
 
     private SupervisorSettings settings(Path jar, List<String> javaOpts) {
         WatchdogConfig d = WatchdogConfig.defaults(dir.resolve("run"));
-        WatchdogConfig w = new WatchdogConfig(d.checkInterval(), d.hangTimeout(), d.stopTimeout(), d.backoffInitial(), d.backoffMax(),
-                d.crashLoopFailures(), d.crashLoopWindow(), d.webhook(), false, d.sound(), d.logFile(), javaOpts);
+        WatchdogConfig w = new WatchdogConfig(
+                d.checkInterval(),
+                d.hangTimeout(),
+                d.stopTimeout(),
+                d.backoffInitial(),
+                d.backoffMax(),
+                d.crashLoopFailures(),
+                d.crashLoopWindow(),
+                d.webhook(),
+                false,
+                d.sound(),
+                d.logFile(),
+                javaOpts);
         return new SupervisorSettings(dir.resolve("train.yaml"), "0", dir.resolve("run"), "test", w, jar, java());
     }
 
@@ -91,7 +103,9 @@ class ClassDataArchiveTest {
             Thread.sleep(200);
             archive.poll();
         }
-        assertTrue(Files.isRegularFile(archive.archive()), "built: " + Files.readString(dir.resolve("run/logs/class-archive.log")));
+        assertTrue(
+                Files.isRegularFile(archive.archive()),
+                "built: " + Files.readString(dir.resolve("run/logs/class-archive.log")));
 
         List<String> later = archive.jvmOptions();
         assertEquals(List.of("-XX:SharedArchiveFile=" + archive.archive()), later);
@@ -99,7 +113,8 @@ class ClassDataArchiveTest {
         List<String> strict = new ArrayList<>(later);
         strict.addAll(List.of("-Xshare:on", "-Xlog:class+load=info"));
         String out = run(strict, jar);
-        assertTrue(out.lines().anyMatch(l -> l.contains(Hello.class.getName()) && l.contains("shared objects file")), out);
+        assertTrue(
+                out.lines().anyMatch(l -> l.contains(Hello.class.getName()) && l.contains("shared objects file")), out);
         try (var files = Files.list(dir.resolve("run/cache"))) {
             assertEquals(List.of(archive.archive()), files.toList(), "the class list and temporary file are gone");
         }
@@ -109,7 +124,9 @@ class ClassDataArchiveTest {
     void javaOptsThatSetClassSharingTurnItOff() throws Exception {
         ClassDataArchive archive = ClassDataArchive.of(settings(helloJar(), List.of("-Xshare:off")));
         assertEquals(List.of(), archive.jvmOptions());
-        assertTrue(archive.describe().startsWith("class-data sharing off: java_opts set class sharing themselves (-Xshare:off)"),
+        assertTrue(
+                archive.describe()
+                        .startsWith("class-data sharing off: java_opts set class sharing themselves (-Xshare:off)"),
                 archive.describe());
         archive.buildIfReady();
         assertFalse(Files.exists(dir.resolve("run/cache")));

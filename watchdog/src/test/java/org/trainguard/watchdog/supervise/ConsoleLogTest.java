@@ -38,9 +38,14 @@ class ConsoleLogTest {
         Files.writeString(log.file(), "error: an old failure\n", StandardOpenOption.APPEND);
         log.beginSection("----- start 2 -----");
         assertTrue(log.lastMessage().isEmpty(), "the new trainer printed nothing yet: " + log.lastMessage());
-        Files.writeString(log.file(), "05:00:01 INFO  reading data\ndata error: train.jsonl:7: unknown label \"MAYBE\"\n"
-                + "\tat org.trainguard.Some.method(Some.java:1)\n\t... 3 more\n\n", StandardOpenOption.APPEND);
-        assertEquals("data error: train.jsonl:7: unknown label \"MAYBE\"", log.lastMessage().orElseThrow());
+        Files.writeString(
+                log.file(),
+                "05:00:01 INFO  reading data\ndata error: train.jsonl:7: unknown label \"MAYBE\"\n"
+                        + "\tat org.trainguard.Some.method(Some.java:1)\n\t... 3 more\n\n",
+                StandardOpenOption.APPEND);
+        assertEquals(
+                "data error: train.jsonl:7: unknown label \"MAYBE\"",
+                log.lastMessage().orElseThrow());
     }
 
     @Test

@@ -18,12 +18,14 @@ class CrashLoopIT {
 
     @Test
     void aCrashLoopWithoutProgressStopsAfterTheBudgetWithAFailureNotification() throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=0 exit=1"); WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=0 exit=1");
+                WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--webhook", inbox.url());
             assertEquals(1, run.awaitExit(watchdog), run.log());
             assertEquals(3, run.invocations().size(), "crash_loop_failures is 3");
             JsonNode failed = inbox.await("failed");
-            assertTrue(failed.path("reason").asText().contains("crash loop: 3 of 3 failures without progress within 30m"),
+            assertTrue(
+                    failed.path("reason").asText().contains("crash loop: 3 of 3 failures without progress within 30m"),
                     failed.toString());
             String log = run.log();
             assertTrue(log.contains("restarting in 200ms"), log);
@@ -42,7 +44,7 @@ class CrashLoopIT {
     void aCrashLoopInStartUpReportsTheRunsStepAndTheExceptionThatEndedTheTrainer() throws Exception {
         // Trains to step 220, then every start dies of an OutOfMemoryError while restoring, before reporting a step.
         try (WatchdogHarness run = new WatchdogHarness(dir, "steps=220 step-ms=1 ckpt=20 exit=1", "oom-at-start");
-             WebhookInbox inbox = new WebhookInbox()) {
+                WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--webhook", inbox.url());
             assertEquals(1, run.awaitExit(watchdog), run.log());
             assertEquals(4, run.invocations().size(), "one run to step 220, then three failures without progress");
@@ -53,19 +55,27 @@ class CrashLoopIT {
             String log = run.log();
             assertFalse(log.contains("at step 0"), log);
             long last = run.trainerPids().get(3);
-            assertTrue(log.contains("trainer pid " + last + " ended: exit 1 at step 220 (the run's; this trainer reported no step): "
-                    + oom), log);
+            assertTrue(
+                    log.contains("trainer pid " + last
+                            + " ended: exit 1 at step 220 (the run's; this trainer reported no step): " + oom),
+                    log);
             WatchdogState state = run.state();
             assertEquals(220L, state.lastFailure().step());
-            assertTrue(state.lastFailure().reason().contains(oom), state.lastFailure().reason());
+            assertTrue(
+                    state.lastFailure().reason().contains(oom),
+                    state.lastFailure().reason());
         }
     }
 
     @Test
     void failuresAfterProgressDoNotCountAgainstTheBudget() throws Exception {
         // Each start gets two steps further than any before it, then fails: three failures, budget two.
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=2 ckpt=1 exit=1", "steps=2 ckpt=1 exit=1",
-                "steps=2 ckpt=1 exit=1", "steps=1 total=7 complete")) {
+        try (WatchdogHarness run = new WatchdogHarness(
+                dir,
+                "steps=2 ckpt=1 exit=1",
+                "steps=2 ckpt=1 exit=1",
+                "steps=2 ckpt=1 exit=1",
+                "steps=1 total=7 complete")) {
             Process watchdog = run.run("--max-failures", "2");
             assertEquals(0, run.awaitExit(watchdog), run.log());
             assertEquals(4, run.invocations().size());
@@ -79,8 +89,8 @@ class CrashLoopIT {
 
     @Test
     void repeatedCrashesAtTheSameStepRollBackToThePreviousCheckpointOnce() throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=4 ckpt=2 exit=1", "steps=0 exit=1",
-                "steps=3 total=5 complete")) {
+        try (WatchdogHarness run =
+                new WatchdogHarness(dir, "steps=4 ckpt=2 exit=1", "steps=0 exit=1", "steps=3 total=5 complete")) {
             Process watchdog = run.run();
             assertEquals(0, run.awaitExit(watchdog), run.log());
             List<String> starts = run.invocations();

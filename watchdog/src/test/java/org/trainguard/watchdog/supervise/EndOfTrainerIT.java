@@ -21,7 +21,8 @@ class EndOfTrainerIT {
 
     @Test
     void aCompletedRunEndsTheWatchdogWithZeroAndIsNotStartedAgain() throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=3 total=3 complete"); WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=3 total=3 complete");
+                WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--webhook", inbox.url());
             assertEquals(0, run.awaitExit(watchdog), run.log());
             assertEquals(1, run.invocations().size());
@@ -30,7 +31,10 @@ class EndOfTrainerIT {
             assertEquals(3, done.path("step").asLong());
             assertEquals("started", inbox.events().get(0));
             String log = run.log();
-            assertTrue(log.matches("(?s).*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* INFO  watchdog: trainer started pid \\d+ .*"), log);
+            assertTrue(
+                    log.matches(
+                            "(?s).*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* INFO  watchdog: trainer started pid \\d+ .*"),
+                    log);
             assertTrue(log.contains("exit 0 at step 3: completed"), log);
             assertFalse(log.contains(WebhookInbox.SECRET), "the webhook's secret is never logged");
             assertTrue(log.contains("webhook http://127.0.0.1:"), log);
@@ -46,11 +50,16 @@ class EndOfTrainerIT {
 
     @Test
     void aFailureOrAKillIsRestartedAfterABackoffFromTheNewestCheckpoint() throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=0 exit=1", "steps=4 ckpt=2 step-ms=100 sigkill",
-                "steps=2 total=6 complete"); WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run = new WatchdogHarness(
+                        dir, "steps=0 exit=1", "steps=4 ckpt=2 step-ms=100 sigkill", "steps=2 total=6 complete");
+                WebhookInbox inbox = new WebhookInbox()) {
             // A trainer that died without recording how, as after a power loss, seen at the next start.
             long gone = new ProcessBuilder("true").start().pid();
-            new SessionStore(run.out).write(SessionState.builder("s-0").status(SessionStatus.RUNNING).pid(gone).build());
+            new SessionStore(run.out)
+                    .write(SessionState.builder("s-0")
+                            .status(SessionStatus.RUNNING)
+                            .pid(gone)
+                            .build());
 
             Process watchdog = run.run("--webhook", inbox.url());
             assertEquals(0, run.awaitExit(watchdog), run.log());

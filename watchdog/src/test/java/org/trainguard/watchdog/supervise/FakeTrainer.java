@@ -51,8 +51,7 @@ public final class FakeTrainer {
     private static volatile long step;
     private static volatile long progress;
 
-    private FakeTrainer() {
-    }
+    private FakeTrainer() {}
 
     /**
      * @param args {@code --config F [--resume PATH]}
@@ -74,9 +73,11 @@ public final class FakeTrainer {
         long pid = ProcessHandle.current().pid();
 
         List<String> plan = Files.readAllLines(Path.of(System.getProperty("fake.plan"))).stream()
-                .filter(l -> !l.isBlank()).toList();
+                .filter(l -> !l.isBlank())
+                .toList();
         Path invocations = out.resolve(INVOCATIONS);
-        int attempt = Files.exists(invocations) ? Files.readAllLines(invocations).size() : 0;
+        int attempt =
+                Files.exists(invocations) ? Files.readAllLines(invocations).size() : 0;
         String line = plan.get(Math.min(attempt, plan.size() - 1));
         append(invocations, "pid=" + pid + " plan=" + line + " args=" + String.join(" ", args));
         Map<String, String> script = parse(line);
@@ -90,38 +91,52 @@ public final class FakeTrainer {
             return;
         }
         if (script.containsKey("oom-at-start")) {
-            Heartbeat.write(out, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.RESTORING));
+            Heartbeat.write(
+                    out, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.RESTORING));
             outOfMemoryAtDepth(120);
         }
         CheckpointStore store = new CheckpointStore(out);
         step = resume.map(FakeTrainer::stepOf).orElseGet(() -> newestVerified(store));
         progress = 0;
         SessionStore sessions = new SessionStore(out);
-        SessionState base = sessions.read().state().orElseGet(() -> SessionState.builder(UUID.randomUUID().toString()).build());
+        SessionState base = sessions.read().state().orElseGet(() -> SessionState.builder(
+                        UUID.randomUUID().toString())
+                .build());
         long total = Long.parseLong(script.getOrDefault("total", "1000"));
-        SessionState.Builder session = base.toBuilder().pid(pid).status(SessionStatus.RUNNING).step(step).totalSteps(total)
-                .configPath(config.source().map(Path::toString).orElse("")).configSha256(config.sha256()).exit(null);
+        SessionState.Builder session = base.toBuilder()
+                .pid(pid)
+                .status(SessionStatus.RUNNING)
+                .step(step)
+                .totalSteps(total)
+                .configPath(config.source().map(Path::toString).orElse(""))
+                .configSha256(config.sha256())
+                .exit(null);
         sessions.write(session.build());
         beat(out, SessionStatus.RUNNING);
         lock.updateSessionId(base.sessionId());
 
         boolean ignoreTerm = script.containsKey("ignore-term");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (finishing) {
-                return;
-            }
-            try {
-                append(out.resolve(EVENTS), "signal-stop pid=" + pid + " step=" + step);
-                if (ignoreTerm) {
-                    Thread.sleep(Long.MAX_VALUE);
-                }
-                checkpoint(store, step);
-                sessions.write(session.status(SessionStatus.INTERRUPTED).step(step)
-                        .exit(new SessionState.Exit(143, "interrupted by SIGTERM")).build());
-            } catch (IOException | InterruptedException e) {
-                System.err.println("shutdown: " + e);
-            }
-        }, "fake-emergency-checkpoint"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (finishing) {
+                                return;
+                            }
+                            try {
+                                append(out.resolve(EVENTS), "signal-stop pid=" + pid + " step=" + step);
+                                if (ignoreTerm) {
+                                    Thread.sleep(Long.MAX_VALUE);
+                                }
+                                checkpoint(store, step);
+                                sessions.write(session.status(SessionStatus.INTERRUPTED)
+                                        .step(step)
+                                        .exit(new SessionState.Exit(143, "interrupted by SIGTERM"))
+                                        .build());
+                            } catch (IOException | InterruptedException e) {
+                                System.err.println("shutdown: " + e);
+                            }
+                        },
+                        "fake-emergency-checkpoint"));
 
         int steps = Integer.parseInt(script.getOrDefault("steps", "0"));
         long stepMs = Long.parseLong(script.getOrDefault("step-ms", "50"));
@@ -140,14 +155,19 @@ public final class FakeTrainer {
 
         if (script.containsKey("complete")) {
             finishing = true;
-            sessions.write(session.status(SessionStatus.COMPLETED).step(step).exit(new SessionState.Exit(0, "completed")).build());
+            sessions.write(session.status(SessionStatus.COMPLETED)
+                    .step(step)
+                    .exit(new SessionState.Exit(0, "completed"))
+                    .build());
             lock.close();
             System.exit(0);
         } else if (script.containsKey("exit")) {
             int code = Integer.parseInt(script.get("exit"));
             finishing = true;
-            sessions.write(session.status(SessionStatus.FAILED).step(step)
-                    .exit(new SessionState.Exit(code, "fake failure " + code + " at step " + step)).build());
+            sessions.write(session.status(SessionStatus.FAILED)
+                    .step(step)
+                    .exit(new SessionState.Exit(code, "fake failure " + code + " at step " + step))
+                    .build());
             System.exit(code);
         } else if (script.containsKey("sigkill")) {
             signalSelf("KILL");
@@ -199,11 +219,21 @@ public final class FakeTrainer {
     }
 
     private static void signalSelf(String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+        new ProcessBuilder(
+                        "kill",
+                        "-" + signal,
+                        Long.toString(ProcessHandle.current().pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     private static synchronized void append(Path file, String line) throws IOException {
-        Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+                file,
+                line + System.lineSeparator(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 }

@@ -53,7 +53,8 @@ class HangDetectorTest {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         detector.observe(Optional.of(new Heartbeat(42, SessionStatus.EVALUATING, 100, 1000, t)));
         clock.advance(Duration.ofSeconds(25));
-        assertTrue(detector.observe(Optional.of(new Heartbeat(42, SessionStatus.EVALUATING, 100, 1001, t))),
+        assertTrue(
+                detector.observe(Optional.of(new Heartbeat(42, SessionStatus.EVALUATING, 100, 1001, t))),
                 "the step stands still during evaluation but progress grows");
         clock.advance(Duration.ofSeconds(25));
         assertFalse(detector.hung());
@@ -99,7 +100,9 @@ class HangDetectorTest {
         for (int i = 1; i <= 9; i++) {
             clock.advance(Duration.ofMinutes(1));
             Heartbeat.Phase phase = i < 5 ? Heartbeat.Phase.LOADING_DATA : Heartbeat.Phase.RESTORING;
-            assertFalse(startup.observe(Optional.of(new Heartbeat(42, SessionStatus.STARTING, 0, 0, t.plusSeconds(i), phase))),
+            assertFalse(
+                    startup.observe(
+                            Optional.of(new Heartbeat(42, SessionStatus.STARTING, 0, 0, t.plusSeconds(i), phase))),
                     "a start-up beat is no progress");
             assertTrue(startup.startingUp());
             assertFalse(startup.hung(), "a slow start is not a hang of 30s");

@@ -18,13 +18,17 @@ class HangIT {
     @Test
     void aTrainerThatStopsBeatingIsDumpedTerminatedKilledAndRestarted() throws Exception {
         // The first trainer hangs and also ignores SIGTERM, so only SIGKILL ends it.
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=2 ckpt=1 hang ignore-term", "steps=2 total=4 complete");
-             WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run =
+                        new WatchdogHarness(dir, "steps=2 ckpt=1 hang ignore-term", "steps=2 total=4 complete");
+                WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--hang-timeout", "3s", "--stop-timeout", "2s", "--webhook", inbox.url());
             assertEquals(0, run.awaitExit(watchdog), run.log());
             String log = run.log();
-            assertTrue(log.matches("(?s).*WARN  watchdog: trainer pid \\d+ is hung: no progress for [3-9]s \\(hang timeout 3s; "
-                    + "last heartbeat: step 2, RUNNING.*"), log);
+            assertTrue(
+                    log.matches(
+                            "(?s).*WARN  watchdog: trainer pid \\d+ is hung: no progress for [3-9]s \\(hang timeout 3s; "
+                                    + "last heartbeat: step 2, RUNNING.*"),
+                    log);
             assertTrue(log.contains("thread dump of trainer pid"), log);
             assertTrue(log.contains("Full thread dump"), "the dump is copied into the watchdog log");
             assertTrue(log.contains("\"main\""), "the dump names the threads");
@@ -33,9 +37,12 @@ class HangIT {
             assertEquals(2, run.invocations().size());
             assertEquals(List.of("started", "hung", "restarted", "completed"), awaitFourEvents(inbox));
             assertEquals(1, run.events().size(), "the hung trainer got SIGTERM once: " + run.events());
-            assertTrue(Files.readString(run.out.resolve("logs/trainer-console.log")).contains("Full thread dump"));
+            assertTrue(Files.readString(run.out.resolve("logs/trainer-console.log"))
+                    .contains("Full thread dump"));
             WatchdogState state = run.state();
-            assertTrue(state.lastFailure().reason().startsWith("hung: no progress for"), state.lastFailure().reason());
+            assertTrue(
+                    state.lastFailure().reason().startsWith("hung: no progress for"),
+                    state.lastFailure().reason());
             assertEquals(137, state.lastFailure().exitCode());
         }
     }
@@ -49,8 +56,11 @@ class HangIT {
             assertTrue(log.contains("is stopped (SIGSTOP or Ctrl+Z)"), log);
             assertTrue(log.contains("is hung: no progress for"), log);
             assertTrue(log.contains("Full thread dump"), "the dump printed once the process ran again");
-            assertTrue(log.contains("ended with exit 143"), "continued, it handled SIGTERM and wrote its emergency checkpoint");
-            // The emergency checkpoint at step 3 (the last regular one was at 2) is where the second trainer went on from.
+            assertTrue(
+                    log.contains("ended with exit 143"),
+                    "continued, it handled SIGTERM and wrote its emergency checkpoint");
+            // The emergency checkpoint at step 3 (the last regular one was at 2) is where the second trainer went on
+            // from.
             assertTrue(run.events().get(0).contains("step=3"), run.events().toString());
             assertTrue(Files.isDirectory(run.out.resolve("checkpoints/checkpoint-3")));
             assertEquals(2, run.invocations().size());

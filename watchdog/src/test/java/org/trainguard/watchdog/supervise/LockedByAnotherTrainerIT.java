@@ -30,7 +30,9 @@ class LockedByAnotherTrainerIT {
             Path go = dir.resolve("go");
             Path java = dir.resolve("slow-java.sh");
             String javaBinary = ProcessHandle.current().info().command().orElseThrow();
-            Files.writeString(java, "#!/bin/sh\nwhile [ ! -e '" + go + "' ]; do sleep 0.1; done\nexec '" + javaBinary + "' \"$@\"\n");
+            Files.writeString(
+                    java,
+                    "#!/bin/sh\nwhile [ ! -e '" + go + "' ]; do sleep 0.1; done\nexec '" + javaBinary + "' \"$@\"\n");
             Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
             Process watchdog = run.run("--java", java.toString());
@@ -41,8 +43,14 @@ class LockedByAnotherTrainerIT {
 
             Process byHand = run.trainerByHand();
             // The lock file is read, not probed: probing takes the lock for a moment.
-            run.await(() -> RunTrainers.lockRecord(run.out).map(h -> h.pid() == byHand.pid()).orElse(false)
-                    && Heartbeat.read(run.out).filter(b -> b.pid() == byHand.pid()).isPresent(), "the trainer by hand to hold the run");
+            run.await(
+                    () -> RunTrainers.lockRecord(run.out)
+                                    .map(h -> h.pid() == byHand.pid())
+                                    .orElse(false)
+                            && Heartbeat.read(run.out)
+                                    .filter(b -> b.pid() == byHand.pid())
+                                    .isPresent(),
+                    "the trainer by hand to hold the run");
             Files.writeString(go, "");
 
             assertEquals(0, run.awaitExit(watchdog), run.log());
@@ -51,7 +59,10 @@ class LockedByAnotherTrainerIT {
             assertTrue(log.contains("attached to trainer pid " + byHand.pid()), log);
             assertTrue(log.contains("the run completed"), log);
             assertEquals(0, byHand.waitFor(), run.output(byHand));
-            assertEquals(List.of(byHand.pid(), own), run.trainerPids(), "the one by hand, then the watchdog's, which exited 5");
+            assertEquals(
+                    List.of(byHand.pid(), own),
+                    run.trainerPids(),
+                    "the one by hand, then the watchdog's, which exited 5");
             assertEquals(WatchdogState.Phase.COMPLETED, run.state().phase());
         }
     }

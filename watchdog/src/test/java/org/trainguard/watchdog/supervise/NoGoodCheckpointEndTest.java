@@ -14,13 +14,18 @@ class NoGoodCheckpointEndTest {
     @Test
     void aTrainerThatFoundNoGoodCheckpointIsNotRestarted() {
         String reason = "the run had reached step 220, but no checkpoint verifies";
-        Optional<SessionState> session = Optional.of(SessionState.builder("s-1").status(SessionStatus.FAILED).step(220)
-                .exit(new SessionState.Exit(6, reason)).build());
+        Optional<SessionState> session = Optional.of(SessionState.builder("s-1")
+                .status(SessionStatus.FAILED)
+                .step(220)
+                .exit(new SessionState.Exit(6, reason))
+                .build());
         TrainerEnd end = TrainerEnd.classify(OptionalInt.of(6), session);
         assertEquals(Kind.NOT_RESTARTABLE, end.kind());
         assertEquals(6, end.watchdogExitCode());
         assertEquals(reason, end.reason());
         // an attached trainer (no exit status): the session file decides
-        assertEquals(Kind.NOT_RESTARTABLE, TrainerEnd.classify(OptionalInt.empty(), session).kind());
+        assertEquals(
+                Kind.NOT_RESTARTABLE,
+                TrainerEnd.classify(OptionalInt.empty(), session).kind());
     }
 }

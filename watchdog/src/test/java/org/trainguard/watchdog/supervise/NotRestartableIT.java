@@ -18,12 +18,14 @@ class NotRestartableIT {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 7})
     void configurationDataDivergenceAndLockErrorsAreNotRestarted(int code) throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=1 exit=" + code); WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run = new WatchdogHarness(dir, "steps=1 exit=" + code);
+                WebhookInbox inbox = new WebhookInbox()) {
             Process watchdog = run.run("--webhook", inbox.url());
             assertEquals(code, run.awaitExit(watchdog), run.log());
             assertEquals(1, run.invocations().size(), "never restarted");
             JsonNode failed = inbox.await("failed");
-            assertTrue(failed.path("reason").asText().contains("fake failure " + code + " at step 1"),
+            assertTrue(
+                    failed.path("reason").asText().contains("fake failure " + code + " at step 1"),
                     "the session's reason is in the notification: " + failed);
             WatchdogState state = run.state();
             assertEquals(WatchdogState.Phase.FAILED, state.phase());

@@ -22,7 +22,8 @@ class RestartPolicyTest {
     private final TestClock clock = new TestClock();
 
     private RestartPolicy policy(int maxFailures) {
-        return new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(10), maxFailures, Duration.ofMinutes(30), 0, clock);
+        return new RestartPolicy(
+                Duration.ofSeconds(1), Duration.ofSeconds(10), maxFailures, Duration.ofMinutes(30), 0, clock);
     }
 
     private static Failure at(long step) {
@@ -38,11 +39,19 @@ class RestartPolicyTest {
         RestartPolicy p = policy(100);
         List<Duration> waits = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            waits.add(restart(p.onFailure(new Failure(OptionalLong.empty(), "exit 137"), () -> false)).backoff());
+            waits.add(restart(p.onFailure(new Failure(OptionalLong.empty(), "exit 137"), () -> false))
+                    .backoff());
             clock.advance(Duration.ofSeconds(1));
         }
-        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
-                Duration.ofSeconds(10), Duration.ofSeconds(10)), waits);
+        assertEquals(
+                List.of(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(8),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10)),
+                waits);
     }
 
     @Test
@@ -80,7 +89,8 @@ class RestartPolicyTest {
 
     @Test
     void stepsReachedBeforeSupervisionAreNotProgress() {
-        RestartPolicy p = new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(10), 5, Duration.ofMinutes(30), 1000, clock);
+        RestartPolicy p = new RestartPolicy(
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 5, Duration.ofMinutes(30), 1000, clock);
         assertTrue(restart(p.onFailure(at(900), () -> false)).counted());
         assertFalse(restart(p.onFailure(at(1001), () -> false)).counted());
     }
@@ -99,11 +109,17 @@ class RestartPolicyTest {
     void repeatedFailureAtTheSameStepRollsBackOnceThenGivesUp() {
         RestartPolicy p = policy(3);
         AtomicInteger asked = new AtomicInteger();
-        Restart first = restart(p.onFailure(at(120), () -> { asked.incrementAndGet(); return true; }));
+        Restart first = restart(p.onFailure(at(120), () -> {
+            asked.incrementAndGet();
+            return true;
+        }));
         assertFalse(first.counted(), "steps 0 to 120 were progress");
         assertFalse(first.rollBack());
         assertEquals(0, asked.get(), "no roll-back is considered after a single failure");
-        Restart second = restart(p.onFailure(at(120), () -> { asked.incrementAndGet(); return true; }));
+        Restart second = restart(p.onFailure(at(120), () -> {
+            asked.incrementAndGet();
+            return true;
+        }));
         assertTrue(second.rollBack(), second.why());
         assertTrue(second.why().contains("twice at step 120"), second.why());
         assertEquals(1, asked.get());
@@ -141,18 +157,26 @@ class RestartPolicyTest {
         restart(p.onFailure(at(7), () -> true));
         assertFalse(restart(p.onFailure(at(5), () -> true)).rollBack());
         assertFalse(restart(p.onFailure(at(6), () -> true)).rollBack());
-        assertFalse(restart(p.onFailure(new Failure(OptionalLong.empty(), "x"), () -> true)).rollBack());
-        assertFalse(restart(p.onFailure(new Failure(OptionalLong.empty(), "x"), () -> true)).rollBack(),
+        assertFalse(restart(p.onFailure(new Failure(OptionalLong.empty(), "x"), () -> true))
+                .rollBack());
+        assertFalse(
+                restart(p.onFailure(new Failure(OptionalLong.empty(), "x"), () -> true))
+                        .rollBack(),
                 "unknown steps are not the same step");
     }
 
     @Test
     void rejectsNonsense() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RestartPolicy(Duration.ZERO, Duration.ofSeconds(1), 1, Duration.ofMinutes(1), 0, clock));
-        assertThrows(IllegalArgumentException.class,
-                () -> new RestartPolicy(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, Duration.ofMinutes(1), 0, clock));
-        assertThrows(IllegalArgumentException.class,
-                () -> new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1), 0, clock));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RestartPolicy(
+                        Duration.ofSeconds(2), Duration.ofSeconds(1), 1, Duration.ofMinutes(1), 0, clock));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RestartPolicy(
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1), 0, clock));
     }
 }

@@ -59,13 +59,38 @@ class RunStatusTest {
 
     @Test
     void aRunStoppedOnPurposeReportsTheStopAndTheLastFailure() throws Exception {
-        new SessionStore(dir).write(SessionState.builder("s-1").status(SessionStatus.INTERRUPTED).pid(deadPid()).step(300)
-                .totalSteps(1000).restarts(2).exit(new SessionState.Exit(143, "interrupted by SIGTERM")).build());
-        WatchdogState.LastFailure failure = WatchdogState.LastFailure.of(Instant.now(), OptionalInt.of(137), Optional.of("SIGKILL"),
-                "killed by SIGKILL", OptionalLong.of(250));
-        WatchdogState.write(dir, new WatchdogState(1, deadPid(), HostName.get(), config().toString(), Instant.now(),
-                WatchdogState.Phase.STOPPED, null, false, 4, 1, 5, 4, "2s", failure, "none: stopped on purpose (SIGTERM)", true, 0,
-                Instant.now()));
+        new SessionStore(dir)
+                .write(SessionState.builder("s-1")
+                        .status(SessionStatus.INTERRUPTED)
+                        .pid(deadPid())
+                        .step(300)
+                        .totalSteps(1000)
+                        .restarts(2)
+                        .exit(new SessionState.Exit(143, "interrupted by SIGTERM"))
+                        .build());
+        WatchdogState.LastFailure failure = WatchdogState.LastFailure.of(
+                Instant.now(), OptionalInt.of(137), Optional.of("SIGKILL"), "killed by SIGKILL", OptionalLong.of(250));
+        WatchdogState.write(
+                dir,
+                new WatchdogState(
+                        1,
+                        deadPid(),
+                        HostName.get(),
+                        config().toString(),
+                        Instant.now(),
+                        WatchdogState.Phase.STOPPED,
+                        null,
+                        false,
+                        4,
+                        1,
+                        5,
+                        4,
+                        "2s",
+                        failure,
+                        "none: stopped on purpose (SIGTERM)",
+                        true,
+                        0,
+                        Instant.now()));
         RunStatus status = RunStatus.inspect(config(), dir);
         assertEquals("none: stopped on purpose (SIGTERM)", status.nextAction());
         String text = printed(status);
@@ -100,9 +125,27 @@ class RunStatusTest {
     void aSupervisedRunShowsTheWatchdogsNextAction() throws Exception {
         try (WatchdogLock lock = WatchdogLock.acquire(dir, config())) {
             long me = lock.info().pid();
-            WatchdogState.write(dir, new WatchdogState(1, me, HostName.get(), config().toString(), Instant.now(),
-                    WatchdogState.Phase.SUPERVISING, me, true, 1, 0, 5, 5, "1s", null, "supervising trainer pid " + me, false, null,
-                    Instant.now()));
+            WatchdogState.write(
+                    dir,
+                    new WatchdogState(
+                            1,
+                            me,
+                            HostName.get(),
+                            config().toString(),
+                            Instant.now(),
+                            WatchdogState.Phase.SUPERVISING,
+                            me,
+                            true,
+                            1,
+                            0,
+                            5,
+                            5,
+                            "1s",
+                            null,
+                            "supervising trainer pid " + me,
+                            false,
+                            null,
+                            Instant.now()));
             RunStatus status = RunStatus.inspect(config(), dir);
             assertTrue(status.supervised());
             assertEquals(OptionalLong.of(me), status.trainerPid());
@@ -116,12 +159,22 @@ class RunStatusTest {
 
     @Test
     void whereTheLockCannotBeReadTheSessionFileNamesTheTrainer() throws Exception {
-        new SessionStore(dir).write(SessionState.builder("s-1").status(SessionStatus.RUNNING).build());
-        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), RunStatus.sessionTrainer(dir),
+        new SessionStore(dir)
+                .write(SessionState.builder("s-1").status(SessionStatus.RUNNING).build());
+        assertEquals(
+                OptionalLong.of(ProcessHandle.current().pid()),
+                RunStatus.sessionTrainer(dir),
                 "the builder records this process, which is alive and wrote the file");
-        new SessionStore(dir).write(SessionState.builder("s-1").status(SessionStatus.RUNNING).pid(deadPid()).build());
+        new SessionStore(dir)
+                .write(SessionState.builder("s-1")
+                        .status(SessionStatus.RUNNING)
+                        .pid(deadPid())
+                        .build());
         assertTrue(RunStatus.sessionTrainer(dir).isEmpty(), "a dead trainer");
-        new SessionStore(dir).write(SessionState.builder("s-1").status(SessionStatus.INTERRUPTED).build());
+        new SessionStore(dir)
+                .write(SessionState.builder("s-1")
+                        .status(SessionStatus.INTERRUPTED)
+                        .build());
         assertTrue(RunStatus.sessionTrainer(dir).isEmpty(), "a session that says the trainer ended");
     }
 
@@ -131,7 +184,8 @@ class RunStatusTest {
         long pid = ProcessHandle.current().pid();
         RunLock.LockInfo me = new RunLock.LockInfo(pid, HostName.get(), "", Instant.now());
         Files.write(dir.resolve(RunLock.FILE_NAME), Json.mapper().writeValueAsBytes(me));
-        Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.LOADING_DATA));
+        Heartbeat.write(
+                dir, new Heartbeat(pid, SessionStatus.STARTING, 0, 0, Instant.now(), Heartbeat.Phase.LOADING_DATA));
         RunStatus status = RunStatus.inspect(config(), dir);
         String text = printed(status);
         assertTrue(text.contains("heartbeat:      starting (loading data), "), text);
@@ -144,18 +198,26 @@ class RunStatusTest {
         long pid = ProcessHandle.current().pid();
         RunLock.LockInfo me = new RunLock.LockInfo(pid, HostName.get(), "s-1", Instant.now());
         Files.write(dir.resolve(RunLock.FILE_NAME), Json.mapper().writeValueAsBytes(me));
-        SessionState session = SessionState.builder("s-1").status(SessionStatus.RUNNING).step(0).totalSteps(400).build();
+        SessionState session = SessionState.builder("s-1")
+                .status(SessionStatus.RUNNING)
+                .step(0)
+                .totalSteps(400)
+                .build();
         new SessionStore(dir).write(session);
-        Instant later = new SessionStore(dir).read().state().orElseThrow().updatedAt().plusSeconds(3);
+        Instant later =
+                new SessionStore(dir).read().state().orElseThrow().updatedAt().plusSeconds(3);
         Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.RUNNING, 36, 36, later));
         RunStatus status = RunStatus.inspect(config(), dir);
         String text = printed(status);
-        assertTrue(text.contains("RUNNING, step 36 of 400 (9.0%) (from the heartbeat; the session file says step 0)"), text);
+        assertTrue(
+                text.contains("RUNNING, step 36 of 400 (9.0%) (from the heartbeat; the session file says step 0)"),
+                text);
         assertEquals(36L, status.toJson().get("step"));
         assertEquals(0L, status.toJson().get("session_step"));
 
         // an older heartbeat does not take the session file's place
         Heartbeat.write(dir, new Heartbeat(pid, SessionStatus.RUNNING, 36, 36, later.minusSeconds(60)));
-        assertTrue(printed(RunStatus.inspect(config(), dir)).contains("RUNNING, step 0 of 400 (0.0%), session updated"));
+        assertTrue(
+                printed(RunStatus.inspect(config(), dir)).contains("RUNNING, step 0 of 400 (0.0%), session updated"));
     }
 }

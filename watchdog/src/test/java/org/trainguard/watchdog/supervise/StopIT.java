@@ -21,7 +21,8 @@ class StopIT {
 
     @Test
     void aSecondWatchdogIsRefusedAndWatchdogStopStopsTheRunOnPurpose() throws Exception {
-        try (WatchdogHarness run = new WatchdogHarness(dir, LONG_RUN); WebhookInbox inbox = new WebhookInbox()) {
+        try (WatchdogHarness run = new WatchdogHarness(dir, LONG_RUN);
+                WebhookInbox inbox = new WebhookInbox()) {
             Process first = run.run("--webhook", inbox.url());
             run.awaitLog("trainer started pid");
 
@@ -33,7 +34,9 @@ class StopIT {
 
             Process stop = run.watchdog("stop", "--config", run.config.toString());
             assertEquals(0, run.awaitExit(stop), run.output(stop));
-            assertTrue(run.output(stop).contains("stopped: watchdog pid " + first.pid() + " has exited; the run is INTERRUPTED"),
+            assertTrue(
+                    run.output(stop)
+                            .contains("stopped: watchdog pid " + first.pid() + " has exited; the run is INTERRUPTED"),
                     run.output(stop));
             assertEquals(0, run.awaitExit(first), run.log());
             assertTrue(run.events().get(0).startsWith("signal-stop"), "the trainer got SIGTERM: " + run.events());
@@ -42,7 +45,9 @@ class StopIT {
             assertTrue(state.stoppedByUser());
             assertEquals(WatchdogState.Phase.STOPPED, state.phase());
             assertTrue(state.nextAction().contains("stopped on purpose (watchdog stop)"), state.nextAction());
-            assertEquals(SessionStatus.INTERRUPTED, new SessionStore(run.out).read().state().orElseThrow().status());
+            assertEquals(
+                    SessionStatus.INTERRUPTED,
+                    new SessionStore(run.out).read().state().orElseThrow().status());
             assertTrue(inbox.await("stopped").path("reason").asText().contains("stopped on purpose"));
             assertEquals(1, run.invocations().size(), "nothing restarted it");
         }
@@ -71,7 +76,11 @@ class StopIT {
     void stopWithoutAWatchdogSendsSigtermToTheTrainerAndRecordsTheStop() throws Exception {
         try (WatchdogHarness run = new WatchdogHarness(dir, LONG_RUN)) {
             Process byHand = run.trainerByHand();
-            run.await(() -> Heartbeat.read(run.out).filter(b -> b.pid() == byHand.pid()).isPresent(), "the trainer to beat");
+            run.await(
+                    () -> Heartbeat.read(run.out)
+                            .filter(b -> b.pid() == byHand.pid())
+                            .isPresent(),
+                    "the trainer to beat");
             Process stop = run.watchdog("stop", "--config", run.config.toString());
             assertEquals(0, run.awaitExit(stop), run.output(stop));
             assertTrue(run.output(stop).contains("no watchdog supervises"), run.output(stop));

@@ -14,7 +14,8 @@ import org.trainguard.watchdog.supervise.TrainerEnd.Kind;
 class TrainerEndTest {
 
     private static Optional<SessionState> session(SessionStatus status, Integer code, String reason) {
-        SessionState.Builder b = SessionState.builder("s-1").status(status).step(1458).totalSteps(5000);
+        SessionState.Builder b =
+                SessionState.builder("s-1").status(status).step(1458).totalSteps(5000);
         if (code != null) {
             b.exit(new SessionState.Exit(code, reason));
         }
@@ -33,13 +34,16 @@ class TrainerEndTest {
         TrainerEnd end = TrainerEnd.classify(OptionalInt.of(0), session(SessionStatus.RUNNING, null, ""));
         assertEquals(Kind.RESTARTABLE, end.kind());
         assertEquals("exited with 0 but the session says RUNNING", end.reason());
-        assertEquals(Kind.RESTARTABLE, TrainerEnd.classify(OptionalInt.of(0), Optional.empty()).kind());
+        assertEquals(
+                Kind.RESTARTABLE,
+                TrainerEnd.classify(OptionalInt.of(0), Optional.empty()).kind());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 7})
     void configurationDataDivergenceAndLockAreNeverRestarted(int code) {
-        TrainerEnd end = TrainerEnd.classify(OptionalInt.of(code), session(SessionStatus.FAILED, code, "the reason " + code));
+        TrainerEnd end =
+                TrainerEnd.classify(OptionalInt.of(code), session(SessionStatus.FAILED, code, "the reason " + code));
         assertEquals(Kind.NOT_RESTARTABLE, end.kind());
         assertEquals("the reason " + code, end.reason(), "the session's own words");
         assertEquals(code, end.watchdogExitCode());
@@ -64,12 +68,17 @@ class TrainerEndTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 129, 130, 134, 137, 143, 77})
     void everythingElseIsRestarted(int code) {
-        assertEquals(Kind.RESTARTABLE, TrainerEnd.classify(OptionalInt.of(code), Optional.empty()).kind());
+        assertEquals(
+                Kind.RESTARTABLE,
+                TrainerEnd.classify(OptionalInt.of(code), Optional.empty()).kind());
     }
 
     @Test
     void attachedTrainerIsClassifiedFromTheSession() {
-        assertEquals(Kind.COMPLETED, TrainerEnd.classify(OptionalInt.empty(), session(SessionStatus.COMPLETED, 0, "")).kind());
+        assertEquals(
+                Kind.COMPLETED,
+                TrainerEnd.classify(OptionalInt.empty(), session(SessionStatus.COMPLETED, 0, ""))
+                        .kind());
         TrainerEnd data = TrainerEnd.classify(OptionalInt.empty(), session(SessionStatus.FAILED, 3, "bad line 7"));
         assertEquals(Kind.NOT_RESTARTABLE, data.kind());
         assertEquals(3, data.watchdogExitCode());
@@ -79,7 +88,9 @@ class TrainerEndTest {
         assertEquals("interrupted by SIGTERM", interrupted.reason());
         TrainerEnd killed = TrainerEnd.classify(OptionalInt.empty(), session(SessionStatus.RUNNING, null, ""));
         assertEquals(Kind.RESTARTABLE, killed.kind());
-        assertEquals(Kind.RESTARTABLE, TrainerEnd.classify(OptionalInt.empty(), Optional.empty()).kind());
+        assertEquals(
+                Kind.RESTARTABLE,
+                TrainerEnd.classify(OptionalInt.empty(), Optional.empty()).kind());
     }
 
     @Test

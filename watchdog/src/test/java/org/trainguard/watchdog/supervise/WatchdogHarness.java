@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +80,12 @@ final class WatchdogHarness implements AutoCloseable {
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.put(Attributes.Name.MAIN_CLASS, FakeTrainer.class.getName());
-        main.put(Attributes.Name.CLASS_PATH, entries.stream().map(p -> p.toUri().toString()).collect(Collectors.joining(" ")));
+        main.put(
+                Attributes.Name.CLASS_PATH,
+                entries.stream().map(p -> p.toUri().toString()).collect(Collectors.joining(" ")));
         // The manifest is the whole jar: the classes come from the Class-Path entries.
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.flush();
         }
         fakeJar = jar;
@@ -126,7 +128,8 @@ final class WatchdogHarness implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // a leftover copy under target/ is harmless
         }
@@ -173,8 +176,14 @@ final class WatchdogHarness implements AutoCloseable {
      * @return the watchdog process
      */
     Process run(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "--config", config.toString(), "--trainer-jar", fakeJar().toString(),
-                "--no-audio", "--java-opt=-Dfake.plan=" + plan));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--config",
+                config.toString(),
+                "--trainer-jar",
+                fakeJar().toString(),
+                "--no-audio",
+                "--java-opt=-Dfake.plan=" + plan));
         FAST_JVM.forEach(o -> args.add("--java-opt=" + o));
         args.addAll(List.of(extra));
         return watchdog(args.toArray(String[]::new));
@@ -192,7 +201,10 @@ final class WatchdogHarness implements AutoCloseable {
 
     private Process start(List<String> cmd, String name) throws IOException {
         Path output = dir.resolve(name + "-" + (outputs.size() + 1) + ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         p.getOutputStream().close();
         outputs.put(p, output);
         return p;
@@ -266,7 +278,8 @@ final class WatchdogHarness implements AutoCloseable {
 
     /** @return the watchdog's state file */
     WatchdogState state() {
-        return WatchdogState.read(out).orElseThrow(() -> new AssertionError("no " + WatchdogState.FILE_NAME + "; log:\n" + log()));
+        return WatchdogState.read(out)
+                .orElseThrow(() -> new AssertionError("no " + WatchdogState.FILE_NAME + "; log:\n" + log()));
     }
 
     private static List<String> lines(Path file) {

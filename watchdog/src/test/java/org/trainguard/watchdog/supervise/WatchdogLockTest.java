@@ -33,8 +33,8 @@ class WatchdogLockTest {
     @Test
     void aSecondWatchdogIsRefusedNamingTheFirst() throws Exception {
         try (WatchdogLock first = WatchdogLock.acquire(dir, dir.resolve("a.yaml"))) {
-            WatchdogLock.HeldException e = assertThrows(WatchdogLock.HeldException.class,
-                    () -> WatchdogLock.acquire(dir, dir.resolve("a.yaml")));
+            WatchdogLock.HeldException e = assertThrows(
+                    WatchdogLock.HeldException.class, () -> WatchdogLock.acquire(dir, dir.resolve("a.yaml")));
             assertEquals(first.info().pid(), e.holder().orElseThrow().pid());
             assertTrue(e.getMessage().contains("pid " + first.info().pid()), e.getMessage());
         }
@@ -49,7 +49,11 @@ class WatchdogLockTest {
         write(new WatchdogLock.Holder(noSuchProcess, HostName.get(), "x.yaml", Instant.now()));
         assertTrue(WatchdogLock.holder(dir).isEmpty(), "dead pid");
         // This very process is alive but started long before the recorded time: a reused pid.
-        write(new WatchdogLock.Holder(ProcessHandle.current().pid(), HostName.get(), "x.yaml", Instant.now().plusSeconds(3600)));
+        write(new WatchdogLock.Holder(
+                ProcessHandle.current().pid(),
+                HostName.get(),
+                "x.yaml",
+                Instant.now().plusSeconds(3600)));
         assertTrue(WatchdogLock.holder(dir).isPresent(), "alive and started before the lock was taken");
         write(new WatchdogLock.Holder(ProcessHandle.current().pid(), "some-other-host", "x.yaml", Instant.now()));
         assertTrue(WatchdogLock.holder(dir).isEmpty(), "another host's process cannot be checked from here");
@@ -57,7 +61,8 @@ class WatchdogLockTest {
 
     @Test
     void aReusedPidIsNoHolder() throws Exception {
-        Instant longBefore = ProcessHandle.current().info().startInstant().orElseThrow().minusSeconds(3600);
+        Instant longBefore =
+                ProcessHandle.current().info().startInstant().orElseThrow().minusSeconds(3600);
         write(new WatchdogLock.Holder(ProcessHandle.current().pid(), HostName.get(), "x.yaml", longBefore));
         assertTrue(WatchdogLock.holder(dir).isEmpty(), "the process with that pid started after the lock was taken");
     }

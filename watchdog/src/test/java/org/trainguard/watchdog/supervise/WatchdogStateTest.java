@@ -21,10 +21,30 @@ class WatchdogStateTest {
     Path dir;
 
     private static WatchdogState sample() {
-        WatchdogState.LastFailure failure = WatchdogState.LastFailure.of(Instant.parse("2026-01-01T10:00:00Z"), OptionalInt.of(137),
-                Optional.of("SIGKILL"), "killed by SIGKILL", OptionalLong.of(1200));
-        return new WatchdogState(WatchdogState.SCHEMA_VERSION, 11, "host-a", "/runs/train.yaml", Instant.parse("2026-01-01T09:00:00Z"),
-                WatchdogState.Phase.SUPERVISING, 22L, false, 3, 2, 5, 3, "4s", failure, "supervising trainer pid 22", false, null,
+        WatchdogState.LastFailure failure = WatchdogState.LastFailure.of(
+                Instant.parse("2026-01-01T10:00:00Z"),
+                OptionalInt.of(137),
+                Optional.of("SIGKILL"),
+                "killed by SIGKILL",
+                OptionalLong.of(1200));
+        return new WatchdogState(
+                WatchdogState.SCHEMA_VERSION,
+                11,
+                "host-a",
+                "/runs/train.yaml",
+                Instant.parse("2026-01-01T09:00:00Z"),
+                WatchdogState.Phase.SUPERVISING,
+                22L,
+                false,
+                3,
+                2,
+                5,
+                3,
+                "4s",
+                failure,
+                "supervising trainer pid 22",
+                false,
+                null,
                 Instant.parse("2026-01-01T10:00:05Z"));
     }
 
@@ -32,7 +52,8 @@ class WatchdogStateTest {
     void writesSnakeCaseJsonAndReadsItBack() throws Exception {
         WatchdogState state = sample();
         WatchdogState.write(dir, state);
-        JsonNode json = Json.mapper().readTree(dir.resolve(WatchdogState.FILE_NAME).toFile());
+        JsonNode json =
+                Json.mapper().readTree(dir.resolve(WatchdogState.FILE_NAME).toFile());
         assertEquals(11, json.get("watchdog_pid").asLong());
         assertEquals(22, json.get("supervising").asLong());
         assertEquals(3, json.get("budget_left").asInt());
@@ -42,7 +63,9 @@ class WatchdogStateTest {
         assertTrue(json.has("updated_at"));
         assertEquals(state, WatchdogState.read(dir).orElseThrow());
         assertEquals(OptionalLong.of(22), state.supervisedPid());
-        assertEquals("exit 137 (SIGKILL) at step 1200: killed by SIGKILL", state.lastFailure().describe());
+        assertEquals(
+                "exit 137 (SIGKILL) at step 1200: killed by SIGKILL",
+                state.lastFailure().describe());
     }
 
     @Test
