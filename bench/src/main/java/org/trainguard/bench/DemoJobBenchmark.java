@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.trainguard.core.config.ConfigLoader;
-import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.config.ConfigLoader;
+import org.trainguard.config.TrainguardConfig;
 import org.trainguard.core.io.Json;
 
 /**

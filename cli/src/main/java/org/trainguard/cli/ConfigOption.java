@@ -1,8 +1,8 @@
 package org.trainguard.cli;
 
 import java.nio.file.Path;
-import org.trainguard.core.config.ConfigLoader;
-import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.config.ConfigLoader;
+import org.trainguard.config.TrainguardConfig;
 import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option of every command that works on one run (a picocli mixin). */
@@ -25,7 +25,7 @@ public final class ConfigOption {
      * Loads and checks the configuration.
      *
      * @return the configuration
-     * @throws org.trainguard.core.config.ConfigException naming the file, line, key and value when it is not usable
+     * @throws org.trainguard.config.ConfigException naming the file, line, key and value when it is not usable
      */
     public TrainguardConfig load() {
         return ConfigLoader.load(config);

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.trainguard.core.config.CheckpointConfig;
-import org.trainguard.core.config.EarlyStoppingConfig;
-import org.trainguard.core.config.EvalConfig;
-import org.trainguard.core.config.MirrorConfig;
-import org.trainguard.core.config.OnDivergence;
-import org.trainguard.core.config.SessionConfig;
-import org.trainguard.core.config.TrainingConfig;
+import org.trainguard.config.CheckpointConfig;
+import org.trainguard.config.EarlyStoppingConfig;
+import org.trainguard.config.EvalConfig;
+import org.trainguard.config.MirrorConfig;
+import org.trainguard.config.OnDivergence;
+import org.trainguard.config.SessionConfig;
+import org.trainguard.config.TrainingConfig;
 
 /**
  * How a {@link TrainingSessionManager} runs: where it writes, how long it trains, when it saves.

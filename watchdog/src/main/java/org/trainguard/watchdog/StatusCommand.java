@@ -3,7 +3,7 @@ package org.trainguard.watchdog;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.ConfigOption;
-import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.config.TrainguardConfig;
 import org.trainguard.core.io.Json;
 import org.trainguard.watchdog.supervise.RunStatus;
 import picocli.CommandLine.Command;

@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.config.ConfigLoader;
-import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.config.ConfigLoader;
+import org.trainguard.config.WatchdogConfig;
 import picocli.CommandLine;
 
 class RunCommandTest {

@@ -1,6 +1,6 @@
 package org.trainguard.session.mirror;
 
-import org.trainguard.core.config.MirrorConfig;
+import org.trainguard.config.MirrorConfig;
 import org.trainguard.core.mirror.FolderTarget;
 import org.trainguard.core.mirror.MirrorTarget;
 

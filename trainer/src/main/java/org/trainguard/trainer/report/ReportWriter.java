@@ -31,7 +31,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.config.Durations;
+import org.trainguard.config.Durations;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStore;

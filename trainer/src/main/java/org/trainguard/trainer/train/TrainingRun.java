@@ -13,11 +13,11 @@ import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.config.EmbeddingLayout;
+import org.trainguard.config.TrainguardConfig;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.config.EmbeddingLayout;
-import org.trainguard.core.config.TrainguardConfig;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
@@ -134,7 +134,7 @@ public final class TrainingRun {
                     NetworkFactory.layout(config.model(), NetworkFactory.cpuBackend(), recordedLayout(outputDir));
             if (accumulate > 1 && layout == EmbeddingLayout.SPARSE) {
                 if (config.model().embedding() == EmbeddingLayout.SPARSE) {
-                    throw new org.trainguard.core.config.ConfigException(
+                    throw new org.trainguard.config.ConfigException(
                             "training.gradient_accumulation_steps",
                             "training.gradient_accumulation_steps: " + accumulate
                                     + " needs model.embedding dense or auto (the row-sparse "

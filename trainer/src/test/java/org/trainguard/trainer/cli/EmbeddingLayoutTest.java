@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.config.EmbeddingLayout;
+import org.trainguard.config.EmbeddingLayout;
 import org.trainguard.trainer.model.NetworkFactory;
 
 /** The fastText table's layout: sparse by default on the CPU backend, dense kept for runs that have it. */

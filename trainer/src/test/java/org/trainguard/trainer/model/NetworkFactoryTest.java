@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.trainguard.core.config.CnnModel;
-import org.trainguard.core.config.ConfigException;
-import org.trainguard.core.config.EmbeddingLayout;
-import org.trainguard.core.config.FastTextModel;
-import org.trainguard.core.config.FeaturesConfig;
-import org.trainguard.core.config.ModelConfig;
+import org.trainguard.config.CnnModel;
+import org.trainguard.config.ConfigException;
+import org.trainguard.config.EmbeddingLayout;
+import org.trainguard.config.FastTextModel;
+import org.trainguard.config.FeaturesConfig;
+import org.trainguard.config.ModelConfig;
 
 class NetworkFactoryTest {
 

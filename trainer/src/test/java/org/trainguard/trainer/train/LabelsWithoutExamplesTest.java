@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.config.ConfigLoader;
-import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.config.ConfigLoader;
+import org.trainguard.config.TrainguardConfig;
 
 /** A configured label with no training examples is warned about at every start, with what it does to macro-F1. */
 class LabelsWithoutExamplesTest {

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.config.ConfigLoader;
-import org.trainguard.core.config.TrainguardConfig;
+import org.trainguard.config.ConfigLoader;
+import org.trainguard.config.TrainguardConfig;
 import org.trainguard.trainer.features.FeaturizedData;
 
 class RunDataTest {

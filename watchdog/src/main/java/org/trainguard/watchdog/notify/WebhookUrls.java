@@ -1,7 +1,7 @@
 package org.trainguard.watchdog.notify;
 
 import java.net.URI;
-import org.trainguard.core.config.Secrets;
+import org.trainguard.config.Secrets;
 
 /**
  * Webhook URLs as they may appear in logs ({@link Secrets} does the work, shared with the configuration). Slack, Discord and most chat services put the secret that

@@ -8,7 +8,7 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
-import org.trainguard.core.config.Durations;
+import org.trainguard.config.Durations;
 
 /**
  * Decides what happens after the trainer ended abnormally: restart after a back-off, restart from an older

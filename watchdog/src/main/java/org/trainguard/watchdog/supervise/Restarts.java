@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.config.Durations;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.config.Durations;
 import org.trainguard.core.run.RunFolder;
 
 /**

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.trainguard.core.config.Durations;
+import org.trainguard.config.Durations;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.run.HostName;

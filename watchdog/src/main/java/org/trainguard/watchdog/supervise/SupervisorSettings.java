@@ -3,8 +3,8 @@ package org.trainguard.watchdog.supervise;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.trainguard.core.config.Durations;
-import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.config.Durations;
+import org.trainguard.config.WatchdogConfig;
 import org.trainguard.watchdog.notify.WebhookUrls;
 
 /**

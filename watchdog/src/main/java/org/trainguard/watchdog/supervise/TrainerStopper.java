@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainguard.core.config.Durations;
-import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.config.Durations;
+import org.trainguard.config.WatchdogConfig;
 
 /**
  * Ends a trainer: SIGTERM (and SIGCONT, so a stopped one can still act on it), the stop timeout for its

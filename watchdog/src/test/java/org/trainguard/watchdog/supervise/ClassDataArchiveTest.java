@@ -20,7 +20,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainguard.core.config.WatchdogConfig;
+import org.trainguard.config.WatchdogConfig;
 import org.trainguard.testing.Processes;
 
 /** The class-data archive with real JVMs: recorded, built by {@code java -Xshare:dump}, and used. */
