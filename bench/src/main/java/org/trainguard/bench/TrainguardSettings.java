@@ -27,6 +27,7 @@ import java.util.OptionalDouble;
  * @param lrSchedule {@code training.lr_schedule}: cosine, linear or constant
  * @param warmupRatio {@code training.warmup_ratio}
  * @param optimizer {@code training.optimizer}: adam or sgd
+ * @param adamBeta1 {@code training.adam_beta1}
  * @param maxGradNorm {@code training.max_grad_norm}; empty turns clipping off
  */
 public record TrainguardSettings(
@@ -45,6 +46,7 @@ public record TrainguardSettings(
         String lrSchedule,
         double warmupRatio,
         String optimizer,
+        double adamBeta1,
         OptionalDouble maxGradNorm) {
 
     /** Names of the settings {@link #with} knows, as in the configuration. */
@@ -64,6 +66,7 @@ public record TrainguardSettings(
             "lr_schedule",
             "warmup_ratio",
             "optimizer",
+            "adam_beta1",
             "max_grad_norm");
 
     private static final Map<String, String> SHORT_NAMES = Map.of(
@@ -125,6 +128,7 @@ public record TrainguardSettings(
         m.put("lr_schedule", lrSchedule);
         m.put("warmup_ratio", Double.toString(warmupRatio));
         m.put("optimizer", optimizer);
+        m.put("adam_beta1", Double.toString(adamBeta1));
         m.put("max_grad_norm", maxGradNorm.isPresent() ? Double.toString(maxGradNorm.getAsDouble()) : "null");
         return m;
     }
@@ -147,6 +151,7 @@ public record TrainguardSettings(
                 m.get("lr_schedule").toLowerCase(Locale.ROOT),
                 number(m, "warmup_ratio"),
                 m.get("optimizer").toLowerCase(Locale.ROOT),
+                number(m, "adam_beta1"),
                 grad.equals("null") || grad.equals("off")
                         ? OptionalDouble.empty()
                         : OptionalDouble.of(number(m, "max_grad_norm")));
@@ -217,7 +222,8 @@ public record TrainguardSettings(
                 + (charNgrams ? ", char " + charNgramMin + "-" + charNgramMax : "")
                 + ", max " + maxLength + " ids"
                 + ", " + epochs + " epochs, batch " + batchSize + ", lr " + num(learningRate) + " " + lrSchedule
-                + (optimizer.equals("adam") ? "" : " " + optimizer) + (dropout > 0 ? ", dropout " + num(dropout) : "")
+                + (optimizer.equals("adam") ? "" : " " + optimizer)
+                + (optimizer.equals("adam") && adamBeta1 != 0.9 ? " beta1 " + num(adamBeta1) : "") + (dropout > 0 ? ", dropout " + num(dropout) : "")
                 + (weightDecay > 0 ? ", wd " + num(weightDecay) : "")
                 + (maxGradNorm.isPresent() ? "" : ", no clipping");
     }
@@ -250,6 +256,7 @@ public record TrainguardSettings(
                 + "  lr_schedule: " + lrSchedule + "\n"
                 + "  warmup_ratio: " + num(warmupRatio) + "\n"
                 + "  optimizer: " + optimizer + "\n"
+                + "  adam_beta1: " + num(adamBeta1) + "\n"
                 + "  max_grad_norm: " + (maxGradNorm.isPresent() ? num(maxGradNorm.getAsDouble()) : "null") + "\n"
                 + "  log_every_steps: 1000\n";
     }

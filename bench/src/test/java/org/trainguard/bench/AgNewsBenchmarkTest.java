@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.Yaml;
 class AgNewsBenchmarkTest {
 
     private static final TrainguardSettings TINY_TRAINGUARD = new TrainguardSettings(
-            4096, 64, 2, false, 2, 3, 8, 0.0, 8, 8, 0.05, 0.0, "constant", 0.0, "adam", OptionalDouble.of(1.0));
+            4096, 64, 2, false, 2, 3, 8, 0.0, 8, 8, 0.05, 0.0, "constant", 0.0, "adam", 0.9, OptionalDouble.of(1.0));
     private static final FastTextSettings TINY_FASTTEXT = new FastTextSettings(20, 0.5, 1, 10, 0, 0, 10_000, true);
 
     /** Four topics with words of their own, mixed with shared filler, in AG News's CSV layout. */
@@ -356,6 +356,7 @@ class AgNewsBenchmarkTest {
         assertEquals(c.weightDecay(), ((Number) training.get("weight_decay")).doubleValue());
         assertEquals(c.lrSchedule(), training.get("lr_schedule"));
         assertEquals(c.warmupRatio(), ((Number) training.get("warmup_ratio")).doubleValue());
+        assertEquals(c.adamBeta1(), ((Number) training.get("adam_beta1")).doubleValue());
         assertEquals((int) TrainguardSettings.SEED, training.get("seed"));
         assertEquals("../../shared/datasets/ag_news_half/dev.csv", data.get("train"));
         assertEquals(TrainguardSettings.TEST_SPLIT, ((Number) data.get("validation_split")).doubleValue());
