@@ -60,7 +60,23 @@ public final class AgNewsBenchmark {
      * row only when a batch uses it, so momentum, which dense Adam spends over the following steps, is lost.
      */
     public static final TrainguardSettings CHOSEN_TRAINGUARD = new TrainguardSettings(
-            131_072, 1024, 2, true, 3, 5, 16, 0.1, 4, 32, 0.05, 0.0, "cosine", 0.1, "adam", 0.0, OptionalDouble.of(1.0));
+            131_072,
+            1024,
+            2,
+            true,
+            3,
+            5,
+            16,
+            0.1,
+            4,
+            32,
+            0.05,
+            0.0,
+            "cosine",
+            0.1,
+            "adam",
+            0.0,
+            OptionalDouble.of(1.0));
 
     /** fastText's winning settings: word bigrams and character 3- to 6-grams, 50 epochs at lr 1.0 (see bench/README.md). */
     public static final FastTextSettings CHOSEN_FASTTEXT = new FastTextSettings(50, 1.0, 2, 100, 3, 6, 200_000, true);

@@ -223,7 +223,8 @@ public record TrainguardSettings(
                 + ", max " + maxLength + " ids"
                 + ", " + epochs + " epochs, batch " + batchSize + ", lr " + num(learningRate) + " " + lrSchedule
                 + (optimizer.equals("adam") ? "" : " " + optimizer)
-                + (optimizer.equals("adam") && adamBeta1 != 0.9 ? " beta1 " + num(adamBeta1) : "") + (dropout > 0 ? ", dropout " + num(dropout) : "")
+                + (optimizer.equals("adam") && adamBeta1 != 0.9 ? " beta1 " + num(adamBeta1) : "")
+                + (dropout > 0 ? ", dropout " + num(dropout) : "")
                 + (weightDecay > 0 ? ", wd " + num(weightDecay) : "")
                 + (maxGradNorm.isPresent() ? "" : ", no clipping");
     }
