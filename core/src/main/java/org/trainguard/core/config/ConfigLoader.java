@@ -49,7 +49,7 @@ public final class ConfigLoader {
     static final int MAX_ALIASES = 16;
 
     static final Set<String> SECTIONS = keys("labels", "model", "data", "training", "checkpoint", "session", "eval",
-            "loss", "watchdog");
+            "loss", "watchdog", "spark");
     static final Set<String> MODEL_KEYS = keys("type", "embedding_dim", "dropout", "conv_filters",
             "conv_kernel_size", "features", "embedding");
     static final Set<String> FEATURES_KEYS = keys("buckets", "max_length", "word_ngrams", "char_ngrams",
@@ -227,7 +227,7 @@ public final class ConfigLoader {
         LossConfig loss = loss(root.section("loss", LOSS_KEYS), labels);
         WatchdogConfig watchdog = watchdog(root.section("watchdog", WATCHDOG_KEYS), training.outputDir());
         return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog,
-                Optional.ofNullable(file), sha256);
+                SparkConfig.read(root, training), Optional.ofNullable(file), sha256);
     }
 
     private static ModelConfig model(YamlSection section) {

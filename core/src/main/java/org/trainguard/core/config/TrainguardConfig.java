@@ -36,13 +36,14 @@ import org.yaml.snakeyaml.Yaml;
  * @param eval       evaluation and choice of the best checkpoint
  * @param loss       the loss and class weights
  * @param watchdog   supervision by the watchdog
+ * @param spark      training on Apache Spark ({@code trainer-spark.jar}); empty trains on this machine
  * @param source     the config file this came from; empty when built in code or parsed from text
  * @param sha256     lowercase hex SHA-256 of the config file's bytes, or of {@link #toYaml()} (with the webhook URL unredacted) when built in code;
  *                   a resumed run compares it to tell whether the configuration changed
  */
 public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfig data, TrainingConfig training,
                                CheckpointConfig checkpoint, SessionConfig session, EvalConfig eval, LossConfig loss,
-                               WatchdogConfig watchdog, Optional<Path> source, String sha256) {
+                               WatchdogConfig watchdog, Optional<SparkConfig> spark, Optional<Path> source, String sha256) {
 
     /** The four classes of the default classifier, in output order. */
     public static final List<String> DEFAULT_LABELS = List.of("ALLOW", "ESCALATION", "DENY", "REFUSE");
@@ -62,6 +63,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         Checks.notNull("eval", eval);
         Checks.notNull("loss", loss);
         Checks.notNull("watchdog", watchdog);
+        Checks.notNull("spark", spark);
         Checks.notNull("source", source);
         Checks.notNull("sha256", sha256);
         if (!SHA256_HEX.matcher(sha256).matches()) {
@@ -133,7 +135,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
                                       TrainingConfig training, CheckpointConfig checkpoint, SessionConfig session,
                                       EvalConfig eval, LossConfig loss, WatchdogConfig watchdog) {
         TrainguardConfig pending = new TrainguardConfig(labels, model, data, training, checkpoint, session, eval,
-                loss, watchdog, Optional.empty(), PENDING_SHA256);
+                loss, watchdog, Optional.empty(), Optional.empty(), PENDING_SHA256);
         return pending.withSource(Optional.empty(), sha256Hex(yaml(pending.toMap(false)).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -153,7 +155,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
     }
 
     TrainguardConfig withSource(Optional<Path> newSource, String newSha256) {
-        return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog,
+        return new TrainguardConfig(labels, model, data, training, checkpoint, session, eval, loss, watchdog, spark,
                 newSource, newSha256);
     }
 
@@ -206,6 +208,7 @@ public record TrainguardConfig(List<String> labels, ModelConfig model, DataConfi
         map.put("eval", eval.toMap());
         map.put("loss", loss.toMap());
         map.put("watchdog", watchdog.toMap(redactSecrets));
+        spark.ifPresent(s -> map.put("spark", s.toMap()));
         return readOnly(map);
     }
 

@@ -316,7 +316,7 @@ class ConfigErrorsTest {
     @Test
     void theTopMustBeAMapOfSections() throws IOException {
         assertError("- a\n- b\n", "train.yaml:1: the configuration must be a map of sections (labels, model, data, "
-                + "training, checkpoint, session, eval, loss, watchdog), found a list", "", 1);
+                + "training, checkpoint, session, eval, loss, watchdog, spark), found a list", "", 1);
         assertError(DATA + "eval: {<<: 5}\n",
                 "train.yaml:2: a merge key (<<) must refer to a map or a list of maps, found 5", "eval", 2);
     }
