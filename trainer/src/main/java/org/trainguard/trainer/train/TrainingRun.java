@@ -103,6 +103,7 @@ public final class TrainingRun {
      */
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
+        Optional<StepEngine> engine = StepEngine.forConfig(config);
         try (RunLock lock = RunLock.acquire(outputDir, "");
              StartupHeartbeat startup = StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
             RunFiles.requireNoLink(outputDir.resolve("metrics.jsonl"), "the metrics log");
@@ -152,8 +153,8 @@ public final class TrainingRun {
                     LOG.info("{}", reason);
                     return new Result(ExitCode.COMPLETED.code(), reason, session.step(), Optional.empty());
                 }
-                Hooks hooks = new Hooks(net, data, metrics, outputDir);
-                try {
+                Hooks hooks = new Hooks(net, data, metrics, outputDir, engine);
+                try (hooks) {
                     TrainingSessionManager.Outcome outcome = session.fit(new FeaturizedIterator(data.train(), config.labels(),
                             config.training().batchSize(), config.training().seed(), config.data().shuffle()), hooks);
                     if (outcome.completed()) {
@@ -405,8 +406,10 @@ public final class TrainingRun {
     }
 
     /** Evaluation, metrics lines and plots. */
-    private final class Hooks implements TrainingHooks {
+    private final class Hooks implements TrainingHooks, AutoCloseable {
         private final MultiLayerNetwork net;
+        private final Optional<StepEngine> engine;
+        private StepEngine.Session engineSession;
         private final RunData data;
         private final MetricsLog metrics;
         private final ReportWriter report;
@@ -414,8 +417,9 @@ public final class TrainingRun {
         private final ModelEvaluator evaluator;
         private EvalResult latest;
 
-        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir) {
+        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir, Optional<StepEngine> engine) {
             this.net = net;
+            this.engine = engine;
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
@@ -424,6 +428,21 @@ public final class TrainingRun {
             int allow = labels.indexOf(config.eval().allowLabel());
             int[] harmful = config.eval().harmfulLabels().stream().mapToInt(labels::indexOf).toArray();
             this.evaluator = new ModelEvaluator(labels, allow, harmful, config.eval().batchSize());
+        }
+
+        @Override
+        public Optional<org.trainguard.session.StepTrainer> stepTrainer(org.deeplearning4j.nn.api.Model model) {
+            if (engine.isPresent() && engineSession == null) {
+                engineSession = engine.get().start(config, net);
+            }
+            return Optional.ofNullable(engineSession);
+        }
+
+        @Override
+        public void close() {
+            if (engineSession != null) {
+                engineSession.close();
+            }
         }
 
         @Override
