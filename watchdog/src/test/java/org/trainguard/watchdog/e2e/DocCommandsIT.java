@@ -52,7 +52,7 @@ class DocCommandsIT {
     private static final Map<Pattern, String> NOT_RUN = new LinkedHashMap<>();
 
     static {
-        notRun("mvn -q -DskipTests package$", "the build itself: this test runs on the jars it made");
+        notRun("mvn -q -DskipTests -pl trainer,watchdog -am package$", "the build itself: this test runs on the jars it made");
         notRun("mvn ", "a Maven build: the build that runs this test runs every module's tests itself "
                 + "(and `mvn install` would replace the shared ~/.m2 snapshots)");
         notRun("examples/jshell/classpath.sh", "resolves the examples' class path from ~/.m2, which needs `mvn install`;"
@@ -64,6 +64,9 @@ class DocCommandsIT {
         notRun("(systemctl|journalctl|loginctl|systemd-analyze) ", "talks to the user's systemd, which a build must not "
                 + "change (SystemdUnitTest checks the unit with systemd-analyze)");
         notRun("launchctl ", "macOS only");
+        notRun("java -jar \\S*trainer-spark\\.jar |java -jar \\S*watchdog\\.jar run .*--trainer-jar \\S*trainer-spark\\.jar",
+                "needs spark/target/trainer-spark.jar, which the spark module builds after this one; SparkTrainingIT runs the same "
+                + "trainer on the same kind of configuration");
         notRun("java -jar \\S*trainer\\.jar export --checkpoint ", "names checkpoint-1458 of the whole demo run, which this test "
                 + "shortens (and a completed run would leave the watchdog commands after it nothing to supervise); BestModelIT "
                 + "runs `trainer export --checkpoint DIR --to DIR` on a trained run's checkpoint");
