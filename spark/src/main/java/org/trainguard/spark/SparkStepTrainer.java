@@ -52,7 +52,7 @@ final class SparkStepTrainer implements StepEngine.Session {
                 .repartionData(Repartition.Never)
                 .storageLevel(null)
                 .trainingHooks(seeds)
-                .rngSeed(0L);
+                .rngSeed(0L); // DL4J draws from it only to split a larger data set into rounds: one round here, never used
         this.sparkNet = new SparkDl4jMultiLayer(sc, net, new OrderedAveragingMaster(b));
     }
 

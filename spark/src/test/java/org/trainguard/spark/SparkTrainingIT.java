@@ -58,10 +58,7 @@ class SparkTrainingIT {
     @Test
     void aDriverKilledWithSigkillResumesToTheSameModel(@TempDir Path tmp) throws Exception {
         Path dir = fixture(tmp, "");
-        Process first = start(dir, "first");
-        waitFor(() -> Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-25")) || !first.isAlive(), 300, "checkpoint-25");
-        Thread.sleep(500); // into the rounds after the checkpoint
-        assertTrue(first.isAlive(), () -> "ended before it was killed: " + log(dir, "first"));
+        Process first = startAndPassCheckpoint25(dir);
         first.destroyForcibly(); // SIGKILL
         assertEquals(137, first.waitFor());
 
@@ -74,10 +71,7 @@ class SparkTrainingIT {
     @Test
     void sigtermWritesACheckpointAfterTheRoundInFlightAndTheRunResumesToTheSameModel(@TempDir Path tmp) throws Exception {
         Path dir = fixture(tmp, "");
-        Process first = start(dir, "first");
-        waitFor(() -> Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-25")) || !first.isAlive(), 300, "checkpoint-25");
-        Thread.sleep(500);
-        assertTrue(first.isAlive(), () -> "ended before SIGTERM: " + log(dir, "first"));
+        Process first = startAndPassCheckpoint25(dir);
         first.destroy(); // SIGTERM
         assertEquals(143, first.waitFor(), () -> log(dir, "first"));
         SessionState stopped = new SessionStore(dir.resolve("run")).read().state().orElseThrow();
@@ -108,6 +102,15 @@ class SparkTrainingIT {
         Process p = start(dir, "run");
         assertEquals(2, p.waitFor(), () -> log(dir, "run"));
         assertTrue(log(dir, "run").contains("unknown key spark.wokers; did you mean spark.workers?"), () -> log(dir, "run"));
+    }
+
+    /** Starts a run (its log is first.log) and returns once it trains the rounds after checkpoint-25. */
+    private static Process startAndPassCheckpoint25(Path dir) throws Exception {
+        Process p = start(dir, "first");
+        waitFor(() -> Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-25")) || !p.isAlive(), 300, "checkpoint-25");
+        Thread.sleep(500);
+        assertTrue(p.isAlive(), () -> "ended before it was stopped: " + log(dir, "first"));
+        return p;
     }
 
     /** A small real job: the trainer tests' excerpt of the demo data, one epoch, a checkpoint every 25 steps. */
