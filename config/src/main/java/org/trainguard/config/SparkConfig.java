@@ -115,8 +115,9 @@ public record SparkConfig(
         if (training.gradientAccumulationSteps() != 1) {
             throw new ConfigException(
                     TrainingConfig.GRADIENT_ACCUMULATION_STEPS.path(),
-                    TrainingConfig.GRADIENT_ACCUMULATION_STEPS.path() + " must be 1 with a spark section (a step is one averaging"
-                            + " round), found " + training.gradientAccumulationSteps());
+                    TrainingConfig.GRADIENT_ACCUMULATION_STEPS.path()
+                            + " must be 1 with a spark section (a step is one averaging" + " round), found "
+                            + training.gradientAccumulationSteps());
         }
     }
 

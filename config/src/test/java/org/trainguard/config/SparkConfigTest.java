@@ -52,26 +52,44 @@ class SparkConfigTest {
 
     @Test
     void theBatchPerWorkerDefaultsToTheBatchSplitAcrossWorkersAndAveragings() throws IOException {
-        SparkConfig spark = load("spark: {workers: 4, averaging_frequency: 2}\n").section(SparkConfig.SECTION).orElseThrow();
+        SparkConfig spark = load("spark: {workers: 4, averaging_frequency: 2}\n")
+                .section(SparkConfig.SECTION)
+                .orElseThrow();
         assertEquals(new SparkConfig(Optional.empty(), 4, 2, 4, Map.of()), spark);
         assertEquals(32, spark.examplesPerStep());
-        assertEquals(new SparkConfig(Optional.empty(), 2, 1, 16, Map.of()), load("spark: {}\n").section(SparkConfig.SECTION).orElseThrow());
+        assertEquals(
+                new SparkConfig(Optional.empty(), 2, 1, 16, Map.of()),
+                load("spark: {}\n").section(SparkConfig.SECTION).orElseThrow());
     }
 
     @Test
     void aStepThatIsNotTheBatchIsRefusedWithEveryFactor() throws IOException {
-        assertError("spark:\n  workers: 2\n  batch_per_worker: 8\n",
+        assertError(
+                "spark:\n  workers: 2\n  batch_per_worker: 8\n",
                 "train.yaml:5: spark.batch_per_worker: workers 2 x averaging_frequency 1 x batch_per_worker 8 = 16 must equal "
-                        + "training.batch_size, found 32", "spark.batch_per_worker", 5);
+                        + "training.batch_size, found 32",
+                "spark.batch_per_worker",
+                5);
     }
 
     @Test
     void badValuesAndKeysAreNamed() throws IOException {
         assertError("spark:\n  workers: 0\n", "train.yaml:4: spark.workers must be > 0, found 0", "spark.workers", 4);
-        assertError("spark:\n  averaging_frequency: -1\n", "train.yaml:4: spark.averaging_frequency must be > 0, found -1",
-                "spark.averaging_frequency", 4);
-        assertError("spark:\n  wokers: 2\n", "train.yaml:4: unknown key spark.wokers; did you mean spark.workers?", "spark.wokers", 4);
-        assertError("spark:\n  master: \" \"\n", "train.yaml:4: spark.master must not be blank, found \" \"", "spark.master", 4);
+        assertError(
+                "spark:\n  averaging_frequency: -1\n",
+                "train.yaml:4: spark.averaging_frequency must be > 0, found -1",
+                "spark.averaging_frequency",
+                4);
+        assertError(
+                "spark:\n  wokers: 2\n",
+                "train.yaml:4: unknown key spark.wokers; did you mean spark.workers?",
+                "spark.wokers",
+                4);
+        assertError(
+                "spark:\n  master: \" \"\n",
+                "train.yaml:4: spark.master must not be blank, found \" \"",
+                "spark.master",
+                4);
     }
 
     @Test
@@ -89,7 +107,9 @@ class SparkConfigTest {
     void sparkPropertiesMustBeSparkProperties() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> load("spark:\n  conf: {executor.memory: 2g}\n"));
         assertEquals("spark.conf.executor.memory", e.key());
-        assertEquals("train.yaml:4: spark.conf.executor.memory: a Spark property name starts with \"spark.\", found "
-                + "\"executor.memory\"", e.getMessage());
+        assertEquals(
+                "train.yaml:4: spark.conf.executor.memory: a Spark property name starts with \"spark.\", found "
+                        + "\"executor.memory\"",
+                e.getMessage());
     }
 }

@@ -24,13 +24,19 @@ final class OrderedAveragingMaster extends ParameterAveragingTrainingMaster {
     }
 
     @Override
-    protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
-                                  JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+    protected void processResults(
+            SparkDl4jMultiLayer network,
+            SparkComputationGraph graph,
+            JavaRDD<ParameterAveragingTrainingResult> results,
+            int splitNum,
+            int totalSplits) {
         if (network == null) {
             throw new UnsupportedOperationException("trainguard trains MultiLayerNetwork models on Spark");
         }
         // DL4J's result type is not serializable: its aggregation adds results up on the executors
-        List<WorkerResult> all = results.map(r -> new WorkerResult(r.getParameters(), r.getUpdaterState(), r.getScore())).collect();
+        List<WorkerResult> all = results.map(
+                        r -> new WorkerResult(r.getParameters(), r.getUpdaterState(), r.getScore()))
+                .collect();
         INDArray params = null;
         INDArray state = null;
         double score = 0;
@@ -47,7 +53,8 @@ final class OrderedAveragingMaster extends ParameterAveragingTrainingMaster {
             n++;
         }
         if (n == 0) {
-            throw new IllegalStateException("no worker trained in this round (" + all.size() + " partitions, all empty)");
+            throw new IllegalStateException(
+                    "no worker trained in this round (" + all.size() + " partitions, all empty)");
         }
         MultiLayerNetwork net = network.getNetwork();
         net.setParameters(params.divi(n));
@@ -58,6 +65,5 @@ final class OrderedAveragingMaster extends ParameterAveragingTrainingMaster {
     }
 
     /** What one worker sends back: its parameters, optimizer state and last loss (nulls when its partition was empty). */
-    private record WorkerResult(INDArray params, INDArray state, double score) implements java.io.Serializable {
-    }
+    private record WorkerResult(INDArray params, INDArray state, double score) implements java.io.Serializable {}
 }

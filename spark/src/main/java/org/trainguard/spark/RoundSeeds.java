@@ -48,12 +48,10 @@ final class RoundSeeds implements TrainingHook {
     }
 
     @Override
-    public void postUpdate(DataSet minibatch, Model model) {
-    }
+    public void postUpdate(DataSet minibatch, Model model) {}
 
     @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
-    }
+    public void postUpdate(MultiDataSet minibatch, Model model) {}
 
     private void seed() {
         TaskContext task = TaskContext.get();
@@ -79,6 +77,7 @@ final class RoundSeeds implements TrainingHook {
         } catch (IOException e) {
             throw new IllegalStateException(FAIL_TASK_ONCE + ": cannot create " + marker + ": " + e, e);
         }
-        throw new IllegalStateException("task failed on purpose at step " + step + " (" + FAIL_TASK_ONCE + "); Spark retries it");
+        throw new IllegalStateException(
+                "task failed on purpose at step " + step + " (" + FAIL_TASK_ONCE + "); Spark retries it");
     }
 }

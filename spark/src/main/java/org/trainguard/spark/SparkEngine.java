@@ -15,7 +15,9 @@ public final class SparkEngine implements StepEngine {
 
     @Override
     public Session start(TrainguardConfig config, MultiLayerNetwork net) {
-        return SparkStepTrainer.start(config.section(SparkConfig.SECTION).orElseThrow(), net,
+        return SparkStepTrainer.start(
+                config.section(SparkConfig.SECTION).orElseThrow(),
+                net,
                 "trainguard " + config.training().outputDir().getFileName());
     }
 }

@@ -7,8 +7,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,17 +42,20 @@ final class SparkStepTrainer implements StepEngine.Session {
         this.spark = spark;
         this.net = net;
         this.sc = sc;
-        ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(spark.workers(), spark.batchPerWorker())
+        ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(
+                        spark.workers(), spark.batchPerWorker())
                 .batchSizePerWorker(spark.batchPerWorker())
                 .averagingFrequency(spark.averagingFrequency())
-                // the builder leaves it off although DL4J's documentation says it is on: without it Adam's state is lost at every round
+                // the builder leaves it off although DL4J's documentation says it is on: without it Adam's state is
+                // lost at every round
                 .saveUpdater(true)
                 // the partitions are cut here, one per worker; nothing is exported to disk or kept between rounds
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
                 .storageLevel(null)
                 .trainingHooks(seeds)
-                .rngSeed(0L); // DL4J draws from it only to split a larger data set into rounds: one round here, never used
+                .rngSeed(0L); // DL4J draws from it only to split a larger data set into rounds: one round here, never
+        // used
         this.sparkNet = new SparkDl4jMultiLayer(sc, net, new OrderedAveragingMaster(b));
     }
 
@@ -74,15 +77,21 @@ final class SparkStepTrainer implements StepEngine.Session {
         spark.conf().forEach(conf::set);
         quietSparkLogs();
         JavaSparkContext sc = new JavaSparkContext(conf);
-        LOG.info("training on Spark {} (master {}): {} workers x {} minibatches of {} examples per step, parameters and optimizer "
-                + "state averaged after each step", sc.version(), sc.master(), spark.workers(), spark.averagingFrequency(),
+        LOG.info(
+                "training on Spark {} (master {}): {} workers x {} minibatches of {} examples per step, parameters and optimizer "
+                        + "state averaged after each step",
+                sc.version(),
+                sc.master(),
+                spark.workers(),
+                spark.averagingFrequency(),
                 spark.batchPerWorker());
         return new SparkStepTrainer(spark, net, sc);
     }
 
     /** Spark and DL4J's Spark classes log several lines per job at INFO: one step would bury the trainer's own lines. */
     private static void quietSparkLogs() {
-        for (String name : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "org.deeplearning4j.spark")) {
+        for (String name :
+                List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "org.deeplearning4j.spark")) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l && l.getLevel() == null) {
                 l.setLevel(ch.qos.logback.classic.Level.WARN);
             }
@@ -125,8 +134,11 @@ final class SparkStepTrainer implements StepEngine.Session {
         List<DataSet> out = new ArrayList<>((n + size - 1) / size);
         for (int from = 0; from < n; from += size) {
             int to = Math.min(n, from + size);
-            out.add(new DataSet(rows(batch.getFeatures(), from, to), rows(batch.getLabels(), from, to),
-                    rows(batch.getFeaturesMaskArray(), from, to), rows(batch.getLabelsMaskArray(), from, to)));
+            out.add(new DataSet(
+                    rows(batch.getFeatures(), from, to),
+                    rows(batch.getLabels(), from, to),
+                    rows(batch.getFeaturesMaskArray(), from, to),
+                    rows(batch.getLabelsMaskArray(), from, to)));
         }
         return out;
     }

@@ -16,12 +16,24 @@ import org.trainguard.trainer.cli.TrainerCli;
 public final class SparkTrainer {
 
     /** The packages whose classes may be Java-deserialized in the driver (a {@code jdk.serialFilter} pattern). */
-    static final String ALLOWED = String.join(";", "java.**", "javax.**", "scala.**", "org.apache.spark.**", "org.sparkproject.**",
-            "org.deeplearning4j.**", "org.nd4j.**", "org.datavec.**", "org.trainguard.**", "org.apache.hadoop.**", "org.json4s.**",
-            "com.google.common.**", "org.roaringbitmap.**", "!*");
+    static final String ALLOWED = String.join(
+            ";",
+            "java.**",
+            "javax.**",
+            "scala.**",
+            "org.apache.spark.**",
+            "org.sparkproject.**",
+            "org.deeplearning4j.**",
+            "org.nd4j.**",
+            "org.datavec.**",
+            "org.trainguard.**",
+            "org.apache.hadoop.**",
+            "org.json4s.**",
+            "com.google.common.**",
+            "org.roaringbitmap.**",
+            "!*");
 
-    private SparkTrainer() {
-    }
+    private SparkTrainer() {}
 
     /**
      * Runs the {@code trainer} command.
@@ -42,8 +54,11 @@ public final class SparkTrainer {
         ObjectInputFilter.Config.setSerialFilter(info -> {
             ObjectInputFilter.Status s = patterns.checkInput(info);
             if (s == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
-                LoggerFactory.getLogger(SparkTrainer.class).error("refused to deserialize a {} (not a Java, Scala, Spark, DL4J, ND4J or "
-                        + "trainguard class)", info.serialClass().getName());
+                LoggerFactory.getLogger(SparkTrainer.class)
+                        .error(
+                                "refused to deserialize a {} (not a Java, Scala, Spark, DL4J, ND4J or "
+                                        + "trainguard class)",
+                                info.serialClass().getName());
             }
             return s;
         });

@@ -28,11 +28,14 @@ import org.trainguard.core.run.SessionStore;
  */
 class SparkTrainingIT {
 
-    private static final Path DATA = Path.of("..", "trainer", "src", "test", "resources", "four_class_small").toAbsolutePath().normalize();
+    private static final Path DATA = Path.of("..", "trainer", "src", "test", "resources", "four_class_small")
+            .toAbsolutePath()
+            .normalize();
     private static final int STEPS = 75; // 1,200 examples, 16 per step (2 workers x 8)
 
     @TempDir
     static Path shared;
+
     private static byte[] straight;
 
     @BeforeAll
@@ -69,14 +72,17 @@ class SparkTrainingIT {
     }
 
     @Test
-    void sigtermWritesACheckpointAfterTheRoundInFlightAndTheRunResumesToTheSameModel(@TempDir Path tmp) throws Exception {
+    void sigtermWritesACheckpointAfterTheRoundInFlightAndTheRunResumesToTheSameModel(@TempDir Path tmp)
+            throws Exception {
         Path dir = fixture(tmp, "");
         Process first = startAndPassCheckpoint25(dir);
         first.destroy(); // SIGTERM
         assertEquals(143, first.waitFor(), () -> log(dir, "first"));
-        SessionState stopped = new SessionStore(dir.resolve("run")).read().state().orElseThrow();
+        SessionState stopped =
+                new SessionStore(dir.resolve("run")).read().state().orElseThrow();
         assertTrue(stopped.step() > 25 && stopped.step() < STEPS, "stopped at " + stopped.step());
-        assertTrue(Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-" + stopped.step())),
+        assertTrue(
+                Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-" + stopped.step())),
                 () -> "no emergency checkpoint at step " + stopped.step() + ": " + log(dir, "first"));
 
         Process second = start(dir, "second");
@@ -101,13 +107,18 @@ class SparkTrainingIT {
         Path dir = fixture(tmp, "  wokers: 2\n");
         Process p = start(dir, "run");
         assertEquals(2, p.waitFor(), () -> log(dir, "run"));
-        assertTrue(log(dir, "run").contains("unknown key spark.wokers; did you mean spark.workers?"), () -> log(dir, "run"));
+        assertTrue(
+                log(dir, "run").contains("unknown key spark.wokers; did you mean spark.workers?"),
+                () -> log(dir, "run"));
     }
 
     /** Starts a run (its log is first.log) and returns once it trains the rounds after checkpoint-25. */
     private static Process startAndPassCheckpoint25(Path dir) throws Exception {
         Process p = start(dir, "first");
-        waitFor(() -> Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-25")) || !p.isAlive(), 300, "checkpoint-25");
+        waitFor(
+                () -> Files.isDirectory(dir.resolve("run/checkpoints/checkpoint-25")) || !p.isAlive(),
+                300,
+                "checkpoint-25");
         Thread.sleep(500);
         assertTrue(p.isAlive(), () -> "ended before it was stopped: " + log(dir, "first"));
         return p;

@@ -51,9 +51,11 @@ public interface StepEngine {
             }
         }
         if (config.section(SparkConfig.SECTION).isPresent()) {
-            throw new ConfigException("spark", config.source().map(f -> f + ": ").orElse("") + "spark: this trainer trains on one "
-                    + "machine only; run this configuration with trainer-spark.jar (build it with mvn -pl spark -am package; "
-                    + "see docs/spark.md), or remove the spark section");
+            throw new ConfigException(
+                    "spark",
+                    config.source().map(f -> f + ": ").orElse("") + "spark: this trainer trains on one "
+                            + "machine only; run this configuration with trainer-spark.jar (build it with mvn -pl spark -am package; "
+                            + "see docs/spark.md), or remove the spark section");
         }
         return Optional.empty();
     }

@@ -538,7 +538,12 @@ public final class TrainingRun {
         private final long totalSteps;
         private EvalResult latest;
 
-        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir, long totalSteps,
+        Hooks(
+                MultiLayerNetwork net,
+                RunData data,
+                MetricsLog metrics,
+                Path outputDir,
+                long totalSteps,
                 Optional<StepEngine> engine) {
             this.net = net;
             this.totalSteps = totalSteps;

@@ -109,7 +109,11 @@ class TrainerCliTest {
         Files.writeString(f.config, Files.readString(f.config) + "spark: {workers: 2}\n");
         TrainerFixture.CliRun r = TrainerFixture.cli("--config", f.config.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("spark: this trainer trains on one machine only; run this configuration with trainer-spark.jar"), r.err());
+        assertTrue(
+                r.err()
+                        .contains(
+                                "spark: this trainer trains on one machine only; run this configuration with trainer-spark.jar"),
+                r.err());
         assertFalse(Files.exists(f.output.resolve("trainguard.lock")), "refused before the run folder is touched");
     }
 
