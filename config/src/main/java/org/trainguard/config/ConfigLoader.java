@@ -219,7 +219,7 @@ public final class ConfigLoader {
         EvalConfig eval = EvalConfig.read(root.section(EvalConfig.KEYS), labels);
         LossConfig loss = LossConfig.read(root.section(LossConfig.KEYS), labels);
         WatchdogConfig watchdog = WatchdogConfig.read(root.section(WatchdogConfig.KEYS), training.outputDir());
-        Section.Context context = new Section.Context(lines.baseDir(), training.outputDir());
+        Section.Context context = new Section.Context(lines.baseDir(), training);
         Map<Section<?>, Object> extras = new HashMap<>();
         for (Section<?> extra : TrainguardConfig.EXTRA_SECTIONS) {
             extras.put(extra, extra.read(root.section(extra.keys()), context));

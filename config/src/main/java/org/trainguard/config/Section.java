@@ -41,10 +41,17 @@ public interface Section<T> {
     Map<String, Object> toMap(T value);
 
     /**
-     * What a section's defaults may depend on.
+     * What a section may depend on.
      *
-     * @param baseDir   the folder relative paths resolve against
-     * @param outputDir the run folder
+     * @param baseDir  the folder relative paths resolve against
+     * @param training the run's training section, read before every section of
+     *                 {@link TrainguardConfig#EXTRA_SECTIONS}
      */
-    record Context(java.nio.file.Path baseDir, java.nio.file.Path outputDir) {}
+    record Context(java.nio.file.Path baseDir, TrainingConfig training) {
+
+        /** @return the run folder */
+        public java.nio.file.Path outputDir() {
+            return training.outputDir();
+        }
+    }
 }

@@ -66,7 +66,7 @@ public record TrainguardConfig(
      * Top-level sections beyond the built-in ones, each declared in its own record file (see {@link Section}); adding
      * one to this list is all the loader, {@link #toMap()} and {@link #section(Section)} need.
      */
-    public static final List<Section<?>> EXTRA_SECTIONS = List.of();
+    public static final List<Section<?>> EXTRA_SECTIONS = List.of(SparkConfig.SECTION);
 
     /** Every top-level key: the labels, then each section, in documented order. */
     static Keys keys() {
@@ -214,7 +214,7 @@ public record TrainguardConfig(
             EvalConfig eval,
             LossConfig loss,
             WatchdogConfig watchdog) {
-        Section.Context context = new Section.Context(Path.of("").toAbsolutePath(), training.outputDir());
+        Section.Context context = new Section.Context(Path.of("").toAbsolutePath(), training);
         Map<Section<?>, Object> extras = new HashMap<>();
         EXTRA_SECTIONS.forEach(extra -> extras.put(extra, extra.defaults(context)));
         TrainguardConfig pending = new TrainguardConfig(
@@ -347,7 +347,7 @@ public record TrainguardConfig(
         T value = section(extra);
         Map<String, Object> written = extra.toMap(value);
         if (!written.equals(
-                extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(), training.outputDir()))))) {
+                extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(), training))))) {
             map.put(extra.keys().section(), written);
         }
     }

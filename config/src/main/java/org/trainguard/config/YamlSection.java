@@ -81,6 +81,9 @@ final class YamlSection {
     private final Lines lines;
     private final Map<String, Entry> entries;
 
+    /** Whether this section is written in its parent, even as {@code null} or empty. */
+    private boolean written;
+
     private YamlSection(String path, Lines lines, Map<String, Entry> entries) {
         this.path = path;
         this.lines = lines;
@@ -124,6 +127,7 @@ final class YamlSection {
                         })
                         .orElseGet(LinkedHashMap::new));
         section.rejectUnknownKeys(allowed);
+        section.written = has(name);
         return section;
     }
 
@@ -202,6 +206,11 @@ final class YamlSection {
     }
 
     // ---- presence -------------------------------------------------------------------------------------------
+
+    /** @return whether this section is written in its parent, even as {@code null} or as an empty map */
+    boolean isWritten() {
+        return written;
+    }
 
     /** Whether {@code name} is written in this section, even as {@code null}. */
     boolean has(String name) {

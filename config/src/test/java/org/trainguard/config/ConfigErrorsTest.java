@@ -455,7 +455,7 @@ class ConfigErrorsTest {
         assertError(
                 "- a\n- b\n",
                 "train.yaml:1: the configuration must be a map of sections (labels, model, data, "
-                        + "training, checkpoint, session, eval, loss, watchdog), found a list",
+                        + "training, checkpoint, session, eval, loss, watchdog, spark), found a list",
                 "",
                 1);
         assertError(

@@ -113,6 +113,7 @@ public final class TrainingRun {
      */
     public Result run() throws RunLock.LockHeldException, IOException {
         Path outputDir = config.training().outputDir();
+        Optional<StepEngine> engine = StepEngine.forConfig(config);
         try (RunLock lock = RunLock.acquire(outputDir, "");
                 StartupHeartbeat startup =
                         StartupHeartbeat.start(outputDir, config.session().heartbeatInterval())) {
@@ -185,8 +186,8 @@ public final class TrainingRun {
                     LOG.info("{}", reason);
                     return new Result(ExitCode.COMPLETED.code(), reason, session.step(), Optional.empty());
                 }
-                Hooks hooks = new Hooks(net, data, metrics, outputDir, totalSteps);
-                try {
+                Hooks hooks = new Hooks(net, data, metrics, outputDir, totalSteps, engine);
+                try (hooks) {
                     TrainingSessionManager.Outcome outcome = session.fit(
                             new FeaturizedIterator(
                                     data.train(),
@@ -525,8 +526,10 @@ public final class TrainingRun {
     }
 
     /** Evaluation, metrics lines and plots. */
-    private final class Hooks implements TrainingHooks {
+    private final class Hooks implements TrainingHooks, AutoCloseable {
         private final MultiLayerNetwork net;
+        private final Optional<StepEngine> engine;
+        private StepEngine.Session engineSession;
         private final RunData data;
         private final MetricsLog metrics;
         private final ReportWriter report;
@@ -535,9 +538,16 @@ public final class TrainingRun {
         private final long totalSteps;
         private EvalResult latest;
 
-        Hooks(MultiLayerNetwork net, RunData data, MetricsLog metrics, Path outputDir, long totalSteps) {
+        Hooks(
+                MultiLayerNetwork net,
+                RunData data,
+                MetricsLog metrics,
+                Path outputDir,
+                long totalSteps,
+                Optional<StepEngine> engine) {
             this.net = net;
             this.totalSteps = totalSteps;
+            this.engine = engine;
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
@@ -549,6 +559,21 @@ public final class TrainingRun {
                     .toArray();
             this.evaluator =
                     new ModelEvaluator(labels, allow, harmful, config.eval().batchSize());
+        }
+
+        @Override
+        public Optional<org.trainguard.session.StepTrainer> stepTrainer(org.deeplearning4j.nn.api.Model model) {
+            if (engine.isPresent() && engineSession == null) {
+                engineSession = engine.get().start(config, net);
+            }
+            return Optional.ofNullable(engineSession);
+        }
+
+        @Override
+        public void close() {
+            if (engineSession != null) {
+                engineSession.close();
+            }
         }
 
         @Override

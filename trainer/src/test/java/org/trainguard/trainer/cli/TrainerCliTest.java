@@ -1,6 +1,7 @@
 package org.trainguard.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -100,6 +101,20 @@ class TrainerCliTest {
 
         r = TrainerFixture.cli("--config", f.config.toString(), "--resume", "sometimes");
         assertEquals(2, r.code());
+    }
+
+    @Test
+    void aSparkSectionNeedsTheSparkTrainer(@TempDir Path tmp) throws Exception {
+        TrainerFixture f = TrainerFixture.create(tmp, 1, "", "");
+        Files.writeString(f.config, Files.readString(f.config) + "spark: {workers: 2}\n");
+        TrainerFixture.CliRun r = TrainerFixture.cli("--config", f.config.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(
+                r.err()
+                        .contains(
+                                "spark: this trainer trains on one machine only; run this configuration with trainer-spark.jar"),
+                r.err());
+        assertFalse(Files.exists(f.output.resolve("trainguard.lock")), "refused before the run folder is touched");
     }
 
     @Test

@@ -75,6 +75,10 @@ class DocCommandsIT {
                         + "change (SystemdUnitTest checks the unit with systemd-analyze)");
         notRun("launchctl ", "macOS only");
         notRun(
+                "java -jar \\S*trainer-spark\\.jar |java -jar \\S*watchdog\\.jar run .*--trainer-jar \\S*trainer-spark\\.jar",
+                "needs spark/target/trainer-spark.jar, which the spark module builds after this one; SparkTrainingIT"
+                        + " runs the same trainer on the same kind of configuration");
+        notRun(
                 "java -jar \\S*trainer\\.jar export --checkpoint ",
                 "names checkpoint-1458 of the whole demo run, which this test "
                         + "shortens (and a completed run would leave the watchdog commands after it nothing to supervise); BestModelIT "
