@@ -29,10 +29,7 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         epsilon = (float) c.getEpsilon();
         oneMinusBeta1 = 1f - beta1;
         oneMinusBeta2 = 1f - beta2;
-        float beta1T = (float) Math.pow(beta1, iteration + 1);
-        float beta2T = (float) Math.pow(beta2, iteration + 1);
-        float a = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
-        alpha = Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a;
+        alpha = alpha(beta1, beta2, epsilon, iteration, lr);
     }
 
     @Override
@@ -74,5 +71,13 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         r.put("M", state.get(NDArrayIndex.interval(0, size)));
         r.put("V", state.get(NDArrayIndex.interval(size, 2 * size)));
         return r;
+    }
+
+    /** The step size of ND4J's Adam kernel at an iteration (bias-corrected; epsilon where it is not a number). */
+    static float alpha(float beta1, float beta2, float epsilon, int iteration, double lr) {
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float a = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+        return Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a;
     }
 }

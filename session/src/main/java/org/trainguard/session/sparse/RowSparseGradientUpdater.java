@@ -81,21 +81,10 @@ abstract class RowSparseGradientUpdater<T extends RowSparseUpdater> implements G
         }
         int dim = (int) param.size(1);
         double lr = config.getLearningRate(iteration, epoch);
-        float l1 = 0f;
-        float l2 = 0f;
-        float decay = 0f;
-        for (Regularization r : layer.tableRegularization()) {
-            if (r instanceof L2Regularization x) {
-                l2 += (float) x.getL2().valueAt(iteration, epoch);
-            } else if (r instanceof L1Regularization x) {
-                l1 += (float) x.getL1().valueAt(iteration, epoch);
-            } else if (r instanceof WeightDecay x) {
-                decay += (float) (x.getCoeff().valueAt(iteration, epoch) * (x.isApplyLR() ? lr : 1.0));
-            } else {
-                throw new IllegalStateException("embedding table '" + layer.layerName() + "': regularization "
-                        + r.getClass().getSimpleName() + " cannot be applied row by row; use L1, L2 or weight decay");
-            }
-        }
+        float[] reg = regularization(layer, iteration, epoch, lr);
+        float l1 = reg[0];
+        float l2 = reg[1];
+        float decay = reg[2];
         prepare(iteration, lr);
         FloatBuffer g = gradient.data().asNioFloat();
         int gBase = (int) gradient.offset();
@@ -146,5 +135,30 @@ abstract class RowSparseGradientUpdater<T extends RowSparseUpdater> implements G
         for (int j = 0; j < dim; j++) {
             row[j] = step(s, sBase, first + j, row[j]);
         }
+    }
+
+    /**
+     * The table's regularization at a step, as the lazy updaters apply it to a touched row.
+     *
+     * @return {L1 coefficient, L2 coefficient, weight decay (times the learning rate where it applies it)}
+     * @throws IllegalStateException for a regularization that cannot be applied row by row
+     */
+    static float[] regularization(BagOfIdsEmbeddingLayer layer, int iteration, int epoch, double lr) {
+        float l1 = 0f;
+        float l2 = 0f;
+        float decay = 0f;
+        for (Regularization r : layer.tableRegularization()) {
+            if (r instanceof L2Regularization x) {
+                l2 += (float) x.getL2().valueAt(iteration, epoch);
+            } else if (r instanceof L1Regularization x) {
+                l1 += (float) x.getL1().valueAt(iteration, epoch);
+            } else if (r instanceof WeightDecay x) {
+                decay += (float) (x.getCoeff().valueAt(iteration, epoch) * (x.isApplyLR() ? lr : 1.0));
+            } else {
+                throw new IllegalStateException("embedding table '" + layer.layerName() + "': regularization "
+                        + r.getClass().getSimpleName() + " cannot be applied row by row; use L1, L2 or weight decay");
+            }
+        }
+        return new float[] {l1, l2, decay};
     }
 }

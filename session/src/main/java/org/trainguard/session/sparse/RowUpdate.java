@@ -32,10 +32,7 @@ record RowUpdate(
         float beta1 = (float) c.getBeta1();
         float beta2 = (float) c.getBeta2();
         float epsilon = (float) c.getEpsilon();
-        float beta1T = (float) Math.pow(beta1, iteration + 1);
-        float beta2T = (float) Math.pow(beta2, iteration + 1);
-        float a = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
-        return new float[] {beta1, beta2, epsilon, Float.isNaN(a) || Float.isInfinite(a) || a == 0f ? epsilon : a};
+        return new float[] {beta1, beta2, epsilon, LazyAdamUpdater.alpha(beta1, beta2, epsilon, iteration, lr)};
     }
 
     /** Updates one row's parameters (and moments) in place from its gradient. */

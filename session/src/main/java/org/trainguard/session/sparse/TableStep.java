@@ -1,7 +1,6 @@
 package org.trainguard.session.sparse;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,10 +13,6 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.regularization.L1Regularization;
-import org.nd4j.linalg.learning.regularization.L2Regularization;
-import org.nd4j.linalg.learning.regularization.Regularization;
-import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /**
  * The table's part of {@link FastTextTrainingStep}: the masked mean of the batch's rows, their
@@ -306,23 +301,8 @@ final class TableStep {
             }
         }
         double lr = optimizer.getLearningRate(iteration, epoch);
-        float l1 = 0f;
-        float l2c = 0f;
-        float decay = 0f;
-        List<Regularization> regs = table.tableRegularization();
-        for (Regularization r : regs) {
-            if (r instanceof L2Regularization x) {
-                l2c += (float) x.getL2().valueAt(iteration, epoch);
-            } else if (r instanceof L1Regularization x) {
-                l1 += (float) x.getL1().valueAt(iteration, epoch);
-            } else if (r instanceof WeightDecay x) {
-                decay += (float) (x.getCoeff().valueAt(iteration, epoch) * (x.isApplyLR() ? lr : 1.0));
-            } else {
-                throw new IllegalStateException("embedding table '" + table.layerName() + "': regularization "
-                        + r.getClass().getSimpleName() + " cannot be applied row by row; use L1, L2 or weight decay");
-            }
-        }
-        RowUpdate u = new RowUpdate(scale, clip, l1, l2c, decay, optimizer, iteration, lr);
+        float[] reg = RowSparseGradientUpdater.regularization(table, iteration, epoch, lr);
+        RowUpdate u = new RowUpdate(scale, clip, reg[0], reg[1], reg[2], optimizer, iteration, lr);
         INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
         FloatRawIndexer p = indexer(param);
         long pBase = param.offset();
