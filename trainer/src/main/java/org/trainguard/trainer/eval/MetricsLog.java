@@ -243,6 +243,16 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /**
+     * Reads this log's lines, as {@link #read} does, while no line is being appended by this process.
+     *
+     * @return the lines in file order
+     * @throws IOException when the file cannot be read
+     */
+    public synchronized List<Map<String, Object>> lines() throws IOException {
+        return read(file);
+    }
+
+    /**
      * Reads every line of a metrics.jsonl file, in file order, as maps (numbers as Integer, Long
      * or Double; NaN losses as {@link Double#NaN}). A file that does not exist yet reads as no lines.
      *

@@ -38,6 +38,7 @@ import org.trainguard.trainer.eval.EvalResult;
 import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.model.NetworkFactory;
+import org.trainguard.trainer.report.ReportDrawer;
 import org.trainguard.trainer.report.ReportWriter;
 
 /**
@@ -532,7 +533,7 @@ public final class TrainingRun {
         private StepEngine.Session engineSession;
         private final RunData data;
         private final MetricsLog metrics;
-        private final ReportWriter report;
+        private final ReportDrawer report;
         private final Path metricsFile;
         private final ModelEvaluator evaluator;
         private final long totalSteps;
@@ -551,7 +552,8 @@ public final class TrainingRun {
             this.data = data;
             this.metrics = metrics;
             this.metricsFile = metrics.path();
-            this.report = new ReportWriter(outputDir.resolve(RunLayout.REPORT)).withConfig(config.toYaml());
+            this.report = new ReportDrawer(
+                    new ReportWriter(outputDir.resolve(RunLayout.REPORT)).withConfig(config.toYaml()), metrics);
             List<String> labels = config.labels();
             int allow = labels.indexOf(config.eval().allowLabel());
             int[] harmful = config.eval().harmfulLabels().stream()
@@ -571,6 +573,7 @@ public final class TrainingRun {
 
         @Override
         public void close() {
+            report.close();
             if (engineSession != null) {
                 engineSession.close();
             }
@@ -589,8 +592,9 @@ public final class TrainingRun {
             try {
                 metrics.appendEval(r);
                 if (ctx.step() < totalSteps) {
-                    // the evaluation at the end is drawn once, with the run's end state, by refreshReport
-                    report.writeFrom(metricsFile);
+                    // drawn in the background, so that training goes on meanwhile; the evaluation at the end is
+                    // drawn once, with the run's end state, by refreshReport
+                    report.request();
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not record the evaluation at step {}: {}", ctx.step(), e.toString());
@@ -605,11 +609,7 @@ public final class TrainingRun {
 
         /** Redraws the report once the run has ended, so that its page shows how. */
         void refreshReport() {
-            try {
-                report.writeFrom(metricsFile);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("could not redraw the report: {}", e.toString());
-            }
+            report.drawNow();
         }
 
         @Override
