@@ -127,7 +127,7 @@ public final class FastTextTrainingStep {
 
     static boolean applies(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        if (!TableStep.available()
+        if (!TableStep.fits(net)
                 || conf.getBackpropType() != BackpropType.Standard
                 || net.getLayers().length != 2
                 || conf.getDataType() != DataType.FLOAT

@@ -1,13 +1,11 @@
 package org.trainguard.session.sparse;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
-import org.bytedeco.javacpp.indexer.FloatRawIndexer;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
@@ -17,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The table's part of {@link FastTextTrainingStep}: the masked mean of the batch's rows, their
  * gradients, and the row-sparse optimizer's update, read from and written to the network's own
- * parameter and updater-state buffers through JavaCPP's raw indexers (element access to native memory
- * without a copy). It computes what {@link BagOfIdsEmbeddingLayer}'s passes and {@link LazyAdam} or
+ * parameter and updater-state buffers a row at a time, through float buffers over their native memory
+ * (no copy of the table). It computes what {@link BagOfIdsEmbeddingLayer}'s passes and {@link LazyAdam} or
  * {@link SparseSgd} compute, fused into one pass per touched row, and leaves the layer's gradient view
  * alone (nothing reads it between steps).
  *
@@ -69,19 +67,15 @@ final class TableStep {
     private float[] vCopy = new float[64];
     private final double[] squares = new double[PARTS];
 
-    /** @return whether raw access to native memory is available here (JavaCPP's Unsafe-based indexers) */
-    static boolean available() {
-        return RAW_AVAILABLE;
-    }
-
-    private static final boolean RAW_AVAILABLE = rawAvailable();
-
-    private static boolean rawAvailable() {
-        try (FloatPointer probe = new FloatPointer(1)) {
-            return FloatIndexer.create(probe) instanceof FloatRawIndexer;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
+    /**
+     * @param net a network
+     * @return whether its parameter and updater-state buffers can be indexed with an int, as a float buffer
+     *     is (tables of up to 2^31 floats, 8 GB, per buffer)
+     */
+    static boolean fits(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+        INDArray state = net.getUpdater(true) == null ? null : net.getUpdater().getStateViewArray();
+        return net.params().data().length() <= Integer.MAX_VALUE
+                && (state == null || state.data().length() <= Integer.MAX_VALUE);
     }
 
     TableStep(BagOfIdsEmbeddingLayer table, UpdaterBlock block) {
@@ -108,26 +102,22 @@ final class TableStep {
         readInput(features, mask);
         assignSlots();
         INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
-        FloatRawIndexer t = indexer(param);
-        long tBase = param.offset();
+        FloatBuffer t = buffer(param);
+        int tBase = (int) param.offset();
         INDArray state = block.getUpdaterView();
         boolean moments = optimizer instanceof LazyAdam;
-        FloatRawIndexer st = moments ? indexer(state) : null;
-        long mBase = moments ? state.offset() : 0;
-        long vBase = mBase + param.length();
+        FloatBuffer st = moments ? buffer(state) : null;
+        int mBase = moments ? (int) state.offset() : 0;
+        int vBase = mBase + (int) param.length();
         int[] rowParts = split(count);
         parallel(part -> {
             for (int k = rowParts[part]; k < rowParts[part + 1]; k++) {
-                long first = (long) sorted[k] * dim;
+                int first = sorted[k] * dim;
                 int c = k * dim;
-                for (int j = 0; j < dim; j++) {
-                    rowCopy[c + j] = t.getRaw(tBase + first + j);
-                }
+                t.get(tBase + first, rowCopy, c, dim);
                 if (moments) {
-                    for (int j = 0; j < dim; j++) {
-                        mCopy[c + j] = st.getRaw(mBase + first + j);
-                        vCopy[c + j] = st.getRaw(vBase + first + j);
-                    }
+                    st.get(mBase + first, mCopy, c, dim);
+                    st.get(vBase + first, vCopy, c, dim);
                 }
             }
         });
@@ -304,28 +294,24 @@ final class TableStep {
         float[] reg = RowSparseGradientUpdater.regularization(table, iteration, epoch, lr);
         RowUpdate u = new RowUpdate(scale, clip, reg[0], reg[1], reg[2], optimizer, iteration, lr);
         INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
-        FloatRawIndexer p = indexer(param);
-        long pBase = param.offset();
+        FloatBuffer p = buffer(param);
+        int pBase = (int) param.offset();
         INDArray state = block.getUpdaterView();
-        FloatRawIndexer s = u.adam() ? indexer(state) : null;
-        long mBase = s == null ? 0 : state.offset();
-        long vBase = mBase + param.length();
+        FloatBuffer s = u.adam() ? buffer(state) : null;
+        int mBase = s == null ? 0 : (int) state.offset();
+        int vBase = mBase + (int) param.length();
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
                 u.row(gradients, rowCopy, mCopy, vCopy, k * dim, dim);
             }
             // written back in increasing address order, a row at a time
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
-                long first = (long) sorted[k] * dim;
+                int first = sorted[k] * dim;
                 int c = k * dim;
-                for (int j = 0; j < dim; j++) {
-                    p.putRaw(pBase + first + j, rowCopy[c + j]);
-                }
+                p.put(pBase + first, rowCopy, c, dim);
                 if (s != null) {
-                    for (int j = 0; j < dim; j++) {
-                        s.putRaw(mBase + first + j, mCopy[c + j]);
-                        s.putRaw(vBase + first + j, vCopy[c + j]);
-                    }
+                    s.put(mBase + first, mCopy, c, dim);
+                    s.put(vBase + first, vCopy, c, dim);
                 }
             }
         });
@@ -376,13 +362,15 @@ final class TableStep {
         }
     }
 
-    /** A raw indexer over the whole buffer of an array (index with the array's offset added). */
-    private static FloatRawIndexer indexer(INDArray a) {
+    /**
+     * The whole buffer behind an array, as a float buffer over its native memory (no copy; index with the
+     * array's offset added). Bulk reads and writes of a row through it are bounds-checked and copy the row
+     * in one call, about twice as fast as element-wise access.
+     */
+    private static FloatBuffer buffer(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalStateException("the fastText step needs FLOAT arrays, found " + a.dataType());
         }
-        FloatPointer fp = new FloatPointer(a.data().pointer());
-        fp.limit(fp.position() + a.data().length());
-        return new FloatRawIndexer(fp);
+        return a.data().asNioFloat();
     }
 }
