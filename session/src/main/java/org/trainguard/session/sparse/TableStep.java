@@ -66,6 +66,9 @@ final class TableStep {
     private float[] mCopy = new float[64];
     private float[] vCopy = new float[64];
     private final double[] squares = new double[PARTS];
+    // by part: the positions whose rows the part updates, in increasing order
+    private final int[][] positionsOfPart = new int[PARTS][0];
+    private final int[] positionCount = new int[PARTS];
 
     /**
      * @param net a network
@@ -204,39 +207,48 @@ final class TableStep {
     void backwardAndUpdate(float[] eps, int iteration, int epoch) {
         int[] bounds = split(count);
         float b = n;
-        int positions = n * length;
+        boolean needsNorm = needsNorm(table.layerConf().getGradientNormalization());
         parallel(part -> {
             int from = bounds[part];
             int to = bounds[part + 1];
             Arrays.fill(gradients, from * dim, to * dim, 0f);
-            for (int p = 0; p < positions; p++) {
-                int slot = slotAt[p];
-                if (slot < from || slot >= to) {
-                    continue;
-                }
+            int[] mine = positionsOfPart[part];
+            for (int q = 0, end = positionCount[part]; q < end; q++) {
+                int p = mine[q];
                 float w = weights[p];
-                int g = slot * dim;
+                int g = slotAt[p] * dim;
                 int e = (p / length) * dim;
                 for (int j = 0; j < dim; j++) {
                     gradients[g + j] += w * eps[e + j];
                 }
             }
-            double s = 0;
-            for (int k = from * dim, end = to * dim; k < end; k++) {
-                float v = gradients[k] / b;
-                gradients[k] = v;
-                s += (double) v * v;
+            if (needsNorm) {
+                double s = 0;
+                for (int k = from * dim, end = to * dim; k < end; k++) {
+                    float v = gradients[k] / b;
+                    gradients[k] = v;
+                    s += (double) v * v;
+                }
+                squares[part] = s;
             }
-            squares[part] = s;
         });
         double sumOfSquares = 0;
         for (double s : squares) {
             sumOfSquares += s;
         }
-        update(bounds, Math.sqrt(sumOfSquares), iteration, epoch);
+        // without a norm to compute, each row's sum is divided by the batch size just before its update
+        update(bounds, Math.sqrt(sumOfSquares), needsNorm ? 1f : b, iteration, epoch);
         for (int k = 0; k < count; k++) {
             slotOfRow[sorted[k]] = -1;
         }
+    }
+
+    /** Whether the gradient normalization needs the L2 norm of the table's whole gradient. */
+    private static boolean needsNorm(GradientNormalization gn) {
+        return gn == GradientNormalization.RenormalizeL2PerLayer
+                || gn == GradientNormalization.RenormalizeL2PerParamType
+                || gn == GradientNormalization.ClipL2PerLayer
+                || gn == GradientNormalization.ClipL2PerParamType;
     }
 
     private void assignSlots() {
@@ -261,8 +273,26 @@ final class TableStep {
             }
             rowBits[word] = 0;
         }
+        // each part's positions, in increasing order, so that a part's pass over the batch reads only its own
+        int[] bounds = split(count);
+        if (positionsOfPart[0].length < positions) {
+            for (int k = 0; k < PARTS; k++) {
+                positionsOfPart[k] = new int[positions];
+            }
+        }
+        Arrays.fill(positionCount, 0);
         for (int p = 0; p < positions; p++) {
-            slotAt[p] = weights[p] == 0f ? -1 : slotOfRow[ids[p]];
+            if (weights[p] == 0f) {
+                slotAt[p] = -1;
+                continue;
+            }
+            int slot = slotOfRow[ids[p]];
+            slotAt[p] = slot;
+            int part = 0;
+            while (slot >= bounds[part + 1]) {
+                part++;
+            }
+            positionsOfPart[part][positionCount[part]++] = p;
         }
         if (gradients.length < count * dim) {
             int size = sorted.length * dim;
@@ -273,7 +303,7 @@ final class TableStep {
         }
     }
 
-    private void update(int[] bounds, double l2, int iteration, int epoch) {
+    private void update(int[] bounds, double l2, float divisor, int iteration, int epoch) {
         GradientNormalization gn = table.layerConf().getGradientNormalization();
         double threshold = table.layerConf().getGradientNormalizationThreshold();
         float scale = 1f;
@@ -302,7 +332,13 @@ final class TableStep {
         int vBase = mBase + (int) param.length();
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
-                u.row(gradients, rowCopy, mCopy, vCopy, k * dim, dim);
+                int c = k * dim;
+                if (divisor != 1f) {
+                    for (int j = c, end = c + dim; j < end; j++) {
+                        gradients[j] = gradients[j] / divisor;
+                    }
+                }
+                u.row(gradients, rowCopy, mCopy, vCopy, c, dim);
             }
             // written back in increasing address order, a row at a time
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
