@@ -52,11 +52,12 @@ final class TableStep {
     private int n;
     private int length;
     private int[] ids = new int[0];
+    private float[] raw = new float[0];
     private float[] weights = new float[0];
     // the touched rows in increasing order (a row's slot is its place in it), and the slot of each
     // position (-1 when masked out); slotOfRow is -1 for rows the batch does not touch
     private final int[] slotOfRow;
-    private final long[] rowBits;
+    private final long[][] rowBits;
     private int[] sorted = new int[64];
     private int count;
     private int[] slotAt = new int[0];
@@ -68,7 +69,7 @@ final class TableStep {
     private final double[] squares = new double[PARTS];
     // by part: the positions whose rows the part updates, in increasing order
     private final int[][] positionsOfPart = new int[PARTS][0];
-    private final int[] positionCount = new int[PARTS];
+    private final int[][] positionCount = new int[PARTS][PARTS];
 
     /**
      * @param net a network
@@ -90,7 +91,7 @@ final class TableStep {
         this.dim = (int) w.size(1);
         this.slotOfRow = new int[rows];
         Arrays.fill(slotOfRow, -1);
-        this.rowBits = new long[(rows + 63) / 64];
+        this.rowBits = new long[PARTS][(rows + 63) / 64];
     }
 
     /**
@@ -171,29 +172,59 @@ final class TableStep {
         }
         n = (int) in.size(0);
         length = (int) in.size(1);
-        float[] raw = FastTextTrainingStep.floats(in);
-        if (ids.length < raw.length) {
-            ids = new int[raw.length];
-            weights = new float[raw.length];
-            slotAt = new int[raw.length];
+        if (mask != null && (mask.rank() != 2 || mask.size(0) != n || mask.size(1) != length)) {
+            throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': mask of shape "
+                    + Arrays.toString(mask.shape()) + " does not match ids of shape [" + n + ", " + length + "]");
         }
-        for (int p = 0; p < raw.length; p++) {
-            float v = raw[p];
-            if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
-                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v
-                        + " at position " + p + " of the batch is not an integer in [0, " + rows + ")");
+        int positions = n * length;
+        if (ids.length < positions) {
+            ids = new int[positions];
+            raw = new float[positions];
+            weights = new float[positions];
+            slotAt = new int[positions];
+            for (int k = 0; k < PARTS; k++) {
+                positionsOfPart[k] = new int[positions];
             }
-            ids[p] = (int) v;
         }
-        if (mask == null) {
-            Arrays.fill(weights, 0, raw.length, 1f);
-        } else {
-            if (mask.rank() != 2 || mask.size(0) != n || mask.size(1) != length) {
-                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': mask of shape "
-                        + Arrays.toString(mask.shape()) + " does not match ids of shape [" + n + ", " + length + "]");
+        FloatBuffer idBuffer = rowMajorFloats(in);
+        FloatBuffer maskBuffer = mask == null ? null : rowMajorFloats(mask);
+        int[] halves = positionHalves();
+        parallel(half -> {
+            int from = halves[half];
+            int to = halves[half + 1];
+            idBuffer.get(from, raw, from, to - from);
+            for (int p = from; p < to; p++) {
+                float v = raw[p];
+                if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
+                    throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v
+                            + " at position " + p + " of the batch is not an integer in [0, " + rows + ")");
+                }
+                ids[p] = (int) v;
             }
-            System.arraycopy(FastTextTrainingStep.floats(mask), 0, weights, 0, raw.length);
+            if (maskBuffer == null) {
+                Arrays.fill(weights, from, to, 1f);
+            } else {
+                maskBuffer.get(from, weights, from, to - from);
+            }
+        });
+    }
+
+    /** The buffer of an array whose elements are exactly its buffer, in row-major order (a copy when they are not). */
+    private static FloatBuffer rowMajorFloats(INDArray a) {
+        INDArray f = a.castTo(DataType.FLOAT);
+        if (f.ordering() != 'c' || f.isView() || f.data().length() != f.length()) {
+            f = f.dup('c');
         }
+        return f.data().asNioFloat();
+    }
+
+    /** The batch's positions in two halves by example (half k covers [bounds[k], bounds[k + 1])). */
+    private int[] positionHalves() {
+        int[] bounds = split(n);
+        for (int k = 0; k <= PARTS; k++) {
+            bounds[k] *= length;
+        }
+        return bounds;
     }
 
     /**
@@ -206,6 +237,7 @@ final class TableStep {
      */
     void backwardAndUpdate(float[] eps, int iteration, int epoch) {
         int[] bounds = split(count);
+        int[] halves = positionHalves();
         float b = n;
         boolean needsNorm = needsNorm(table.layerConf().getGradientNormalization());
         parallel(part -> {
@@ -213,13 +245,15 @@ final class TableStep {
             int to = bounds[part + 1];
             Arrays.fill(gradients, from * dim, to * dim, 0f);
             int[] mine = positionsOfPart[part];
-            for (int q = 0, end = positionCount[part]; q < end; q++) {
-                int p = mine[q];
-                float w = weights[p];
-                int g = slotAt[p] * dim;
-                int e = (p / length) * dim;
-                for (int j = 0; j < dim; j++) {
-                    gradients[g + j] += w * eps[e + j];
+            for (int half = 0; half < PARTS; half++) {
+                for (int q = halves[half], end = halves[half] + positionCount[half][part]; q < end; q++) {
+                    int p = mine[q];
+                    float w = weights[p];
+                    int g = slotAt[p] * dim;
+                    int e = (p / length) * dim;
+                    for (int j = 0; j < dim; j++) {
+                        gradients[g + j] += w * eps[e + j];
+                    }
                 }
             }
             if (needsNorm) {
@@ -252,16 +286,25 @@ final class TableStep {
     }
 
     private void assignSlots() {
-        int positions = n * length;
-        for (int p = 0; p < positions; p++) {
-            if (weights[p] != 0f) {
-                int row = ids[p];
-                rowBits[row >>> 6] |= 1L << row;
+        int[] halves = positionHalves();
+        parallel(half -> {
+            long[] bits = rowBits[half];
+            for (int p = halves[half], end = halves[half + 1]; p < end; p++) {
+                if (weights[p] != 0f) {
+                    int row = ids[p];
+                    bits[row >>> 6] |= 1L << row;
+                }
             }
-        }
+        });
         count = 0;
-        for (int word = 0; word < rowBits.length; word++) {
-            long bits = rowBits[word];
+        long[] first = rowBits[0];
+        for (int word = 0; word < first.length; word++) {
+            long bits = first[word];
+            for (int k = 1; k < PARTS; k++) {
+                bits |= rowBits[k][word];
+                rowBits[k][word] = 0;
+            }
+            first[word] = 0;
             while (bits != 0) {
                 if (count == sorted.length) {
                     sorted = Arrays.copyOf(sorted, count * 2);
@@ -271,29 +314,30 @@ final class TableStep {
                 sorted[count++] = row;
                 bits &= bits - 1;
             }
-            rowBits[word] = 0;
         }
-        // each part's positions, in increasing order, so that a part's pass over the batch reads only its own
+        // each part's positions, in increasing order, so that a part's pass over the batch reads only its own;
+        // each half of the batch lists its positions by part, and a part reads the halves' lists in order
         int[] bounds = split(count);
-        if (positionsOfPart[0].length < positions) {
-            for (int k = 0; k < PARTS; k++) {
-                positionsOfPart[k] = new int[positions];
+        parallel(half -> {
+            int from = halves[half];
+            int to = halves[half + 1];
+            int[] counts = positionCount[half];
+            Arrays.fill(counts, 0);
+            for (int p = from; p < to; p++) {
+                if (weights[p] == 0f) {
+                    slotAt[p] = -1;
+                    continue;
+                }
+                int slot = slotOfRow[ids[p]];
+                slotAt[p] = slot;
+                int part = 0;
+                while (slot >= bounds[part + 1]) {
+                    part++;
+                }
+                // a half's list for a part starts at the half's first position: the lists never overlap
+                positionsOfPart[part][from + counts[part]++] = p;
             }
-        }
-        Arrays.fill(positionCount, 0);
-        for (int p = 0; p < positions; p++) {
-            if (weights[p] == 0f) {
-                slotAt[p] = -1;
-                continue;
-            }
-            int slot = slotOfRow[ids[p]];
-            slotAt[p] = slot;
-            int part = 0;
-            while (slot >= bounds[part + 1]) {
-                part++;
-            }
-            positionsOfPart[part][positionCount[part]++] = p;
-        }
+        });
         if (gradients.length < count * dim) {
             int size = sorted.length * dim;
             gradients = new float[size];
@@ -385,7 +429,8 @@ final class TableStep {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while training a step", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            failure = failure == null ? e.getCause() : failure;
+            // the first part's failure wins, so that a bad batch is reported by its first bad position
+            failure = e.getCause();
         }
         if (failure instanceof RuntimeException r) {
             throw r;
