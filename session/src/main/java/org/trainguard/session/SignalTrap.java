@@ -1,23 +1,19 @@
 package org.trainguard.session;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.core.signal.SignalHandlers;
 
 /**
  * Turns SIGINT, SIGTERM and SIGHUP (and Ctrl+Break on Windows) into a stop request that the
  * training loop honours after the current step, with an emergency checkpoint. A second SIGINT
  * ends the process at once.
  *
- * <p>The JDK's signal API ({@code sun.misc.Signal}) is reached by reflection so that the build
- * stays free of internal-API warnings; where it is missing, the shutdown hook still saves the
- * session.
+ * <p>The handlers are {@link SignalHandlers}, which reach the JDK's signal API by reflection; where
+ * it is missing, the shutdown hook still saves the session.
  */
 public final class SignalTrap implements AutoCloseable {
 
@@ -30,11 +26,11 @@ public final class SignalTrap implements AutoCloseable {
     public record StopSignal(String name, int exitCode) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalTrap.class);
-    private static final String[][] SIGNALS = {{"INT", "130"}, {"TERM", "143"}, {"HUP", "129"}, {"BREAK", "149"}};
+    private static final List<String> SIGNALS = List.of("INT", "TERM", "HUP", "BREAK");
 
     private final AtomicReference<StopSignal> requested = new AtomicReference<>();
-    private final List<Object[]> previous = new ArrayList<>();
     private final Runnable onRequest;
+    private SignalHandlers handlers;
 
     private SignalTrap(Runnable onRequest) {
         this.onRequest = onRequest;
@@ -49,48 +45,27 @@ public final class SignalTrap implements AutoCloseable {
     public static SignalTrap install(Runnable onRequest) {
         SignalTrap trap = new SignalTrap(onRequest);
         try {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Constructor<?> ctor = signalClass.getConstructor(String.class);
-            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            Method getName = signalClass.getMethod("getName");
-            for (String[] s : SIGNALS) {
-                Object signal;
-                try {
-                    signal = ctor.newInstance(s[0]);
-                } catch (ReflectiveOperationException e) {
-                    continue; // this platform has no such signal (BREAK outside Windows, HUP on Windows)
-                }
-                int code = Integer.parseInt(s[1]);
-                Object handler = Proxy.newProxyInstance(
-                        SignalTrap.class.getClassLoader(), new Class<?>[] {handlerClass}, (proxy, method, args) -> {
-                            if (method.getName().equals("handle")) {
-                                trap.onSignal(new StopSignal((String) getName.invoke(args[0]), code));
-                                return null;
-                            }
-                            return switch (method.getName()) {
-                                case "toString" -> "trainguard signal handler";
-                                case "hashCode" -> System.identityHashCode(proxy);
-                                case "equals" -> proxy == args[0];
-                                default -> null;
-                            };
-                        });
-                try {
-                    Object old = handle.invoke(null, signal, handler);
-                    trap.previous.add(new Object[] {signal, old, handle});
-                } catch (ReflectiveOperationException e) {
-                    LOG.debug(
-                            "cannot handle SIG{}: {}",
-                            s[0],
-                            e.getCause() == null ? e : e.getCause().getMessage());
-                }
-            }
+            trap.handlers = SignalHandlers.install(
+                    "trainguard signal handler",
+                    SIGNALS,
+                    name -> trap.onSignal(new StopSignal(name, exitCode(name))),
+                    LOG);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn(
                     "signal handling is not available on this JVM ({}); a stop will still save the session file",
                     e.toString());
         }
         return trap;
+    }
+
+    /** @return the exit status that reports a stop by this signal: 128 + its number */
+    private static int exitCode(String signal) {
+        return switch (signal) {
+            case "INT" -> 130;
+            case "TERM" -> 143;
+            case "HUP" -> 129;
+            default -> 149; // BREAK
+        };
     }
 
     private void onSignal(StopSignal s) {
@@ -125,13 +100,8 @@ public final class SignalTrap implements AutoCloseable {
     /** Restores the handlers that were there before. */
     @Override
     public void close() {
-        for (Object[] p : previous) {
-            try {
-                ((Method) p[2]).invoke(null, p[0], p[1]);
-            } catch (ReflectiveOperationException e) {
-                LOG.debug("cannot restore a signal handler: {}", e.toString());
-            }
+        if (handlers != null) {
+            handlers.close();
         }
-        previous.clear();
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.UsageException;
 import org.trainguard.cli.VerboseOption;
 import org.trainguard.config.ConfigException;
 import org.trainguard.config.Durations;
@@ -196,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
      *
      * @param loaded the run's configuration
      * @return the settings in effect
-     * @throws WatchdogCli.UsageException naming the option and the value when one is wrong
+     * @throws UsageException naming the option and the value when one is wrong
      */
     WatchdogConfig effectiveSettings(TrainguardConfig loaded) {
         WatchdogConfig c = loaded.watchdog();
@@ -208,31 +209,30 @@ final class RunCommand implements Callable<Integer> {
         Duration max = positive("--backoff-max", backoffMax, c.backoffMax());
         Duration window = positive("--failure-window", failureWindow, c.crashLoopWindow());
         if (max.compareTo(initial) < 0) {
-            throw new WatchdogCli.UsageException("--backoff-max must be >= the initial back-off ("
-                    + Durations.format(initial) + "), found " + Durations.format(max));
+            throw new UsageException("--backoff-max must be >= the initial back-off (" + Durations.format(initial)
+                    + "), found " + Durations.format(max));
         }
         Duration beat = loaded.session().heartbeatInterval();
         if (hangTimeout != null && hang.compareTo(beat) <= 0) {
-            throw new WatchdogCli.UsageException("--hang-timeout must be longer than session.heartbeat_interval ("
+            throw new UsageException("--hang-timeout must be longer than session.heartbeat_interval ("
                     + Durations.format(beat) + "), found " + hangTimeout);
         }
         int failures = c.crashLoopFailures();
         if (maxFailures != null) {
             if (maxFailures < 1) {
-                throw new WatchdogCli.UsageException("--max-failures must be >= 1, found " + maxFailures);
+                throw new UsageException("--max-failures must be >= 1, found " + maxFailures);
             }
             failures = maxFailures;
         }
         if (noAudio && sound != null) {
-            throw new WatchdogCli.UsageException(
-                    "--no-audio and --sound " + sound + " contradict each other; give one");
+            throw new UsageException("--no-audio and --sound " + sound + " contradict each other; give one");
         }
         boolean audio = sound != null || (!noAudio && c.audio());
         Optional<Path> soundFile = c.sound();
         if (sound != null) {
             Path abs = sound.toAbsolutePath().normalize();
             if (!Files.isRegularFile(abs)) {
-                throw new WatchdogCli.UsageException("--sound: no such file " + abs);
+                throw new UsageException("--sound: no such file " + abs);
             }
             soundFile = Optional.of(abs);
         }
@@ -242,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
                 hook = Optional.of(WatchdogConfig.webhookUrl(webhook));
             } catch (ConfigException e) {
                 // The text may hold a secret; show only the start of it.
-                throw new WatchdogCli.UsageException(
+                throw new UsageException(
                         "--webhook must be an http or https URL with a host, found " + redactText(webhook));
             }
         }
@@ -258,7 +258,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Duration d = Durations.parse(option, text);
         if (d.isZero() || d.isNegative()) {
-            throw new WatchdogCli.UsageException(option + " must be > 0, found " + text);
+            throw new UsageException(option + " must be > 0, found " + text);
         }
         return d;
     }
@@ -275,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
         if (trainerJar != null) {
             Path abs = trainerJar.toAbsolutePath().normalize();
             if (!Files.isRegularFile(abs)) {
-                throw new WatchdogCli.UsageException("--trainer-jar: no such file " + abs);
+                throw new UsageException("--trainer-jar: no such file " + abs);
             }
             return abs;
         }
@@ -286,7 +286,7 @@ final class RunCommand implements Callable<Integer> {
                 return candidate;
             }
         }
-        throw new WatchdogCli.UsageException("trainer.jar not found"
+        throw new UsageException("trainer.jar not found"
                 + (candidates.isEmpty()
                         ? ""
                         : " (looked for "
@@ -321,7 +321,7 @@ final class RunCommand implements Callable<Integer> {
             Path p = Path.of(java);
             // A bare name ("java") is looked up on the PATH when the trainer starts.
             if (p.getParent() != null && !Files.isExecutable(p)) {
-                throw new WatchdogCli.UsageException("--java: " + p.toAbsolutePath() + " is not an executable file");
+                throw new UsageException("--java: " + p.toAbsolutePath() + " is not an executable file");
             }
             return p;
         }

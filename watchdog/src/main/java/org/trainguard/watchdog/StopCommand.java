@@ -3,6 +3,7 @@ package org.trainguard.watchdog;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.UsageException;
 import org.trainguard.config.Durations;
 import org.trainguard.config.TrainguardConfig;
 import org.trainguard.watchdog.supervise.RunStopper;
@@ -43,7 +44,7 @@ final class StopCommand implements Callable<Integer> {
         if (stopTimeout != null) {
             timeout = Durations.parse("--stop-timeout", stopTimeout);
             if (timeout.isZero()) {
-                throw new WatchdogCli.UsageException("--stop-timeout must be > 0, found " + stopTimeout);
+                throw new UsageException("--stop-timeout must be > 0, found " + stopTimeout);
             }
         }
         return RunStopper.stop(

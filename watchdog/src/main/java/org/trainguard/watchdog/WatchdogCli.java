@@ -3,6 +3,7 @@ package org.trainguard.watchdog;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.Cli;
+import org.trainguard.cli.ManifestVersion;
 import org.trainguard.core.ExitCode;
 import org.trainguard.watchdog.install.InstallCommand;
 import org.trainguard.watchdog.install.UninstallCommand;
@@ -76,25 +77,10 @@ public final class WatchdogCli implements Callable<Integer> {
         return Cli.commandLine(new WatchdogCli(), EnumSet.of(ExitCode.USAGE), INTERNAL_ERROR);
     }
 
-    /** A usage problem found after parsing: a bad option value, a missing file, a contradiction. */
-    static final class UsageException extends RuntimeException implements ExitCode.Source {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.USAGE;
-        }
-    }
-
     /** The version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return Cli.version("watchdog", WatchdogCli.class);
+    static final class Version extends ManifestVersion {
+        Version() {
+            super("watchdog", WatchdogCli.class);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.UsageException;
 import org.trainguard.config.TrainguardConfig;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
@@ -76,15 +77,13 @@ final class CheckpointsCommand implements Callable<Integer> {
             case "prune" -> {
                 int keep = keepLast == null ? c.checkpoint().keepLast() : keepLast;
                 if (keep < 1) {
-                    throw new TrainerCli.UsageException("--keep-last must be >= 1, found " + keep);
+                    throw new UsageException("--keep-last must be >= 1, found " + keep);
                 }
                 prune(outputDir, keep, c.checkpoint().keepBest(), out);
                 out.flush();
                 return 0;
             }
-            default ->
-                throw new TrainerCli.UsageException(
-                        "checkpoints takes list, verify or prune, found \"" + action + "\"");
+            default -> throw new UsageException("checkpoints takes list, verify or prune, found \"" + action + "\"");
         }
     }
 

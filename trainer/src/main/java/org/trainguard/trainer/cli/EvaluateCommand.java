@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.trainguard.cli.UsageException;
 import org.trainguard.config.ConfigLoader;
 import org.trainguard.config.TrainguardConfig;
 import org.trainguard.trainer.data.CsvLayout;
@@ -57,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
         InferenceModel m = InferenceModel.load(model);
         Path file = data.toAbsolutePath();
         if (!Files.isRegularFile(file)) {
-            throw new TrainerCli.UsageException("--data file not found: " + file);
+            throw new UsageException("--data file not found: " + file);
         }
         List<String> labels = m.labels();
         DataSpec spec0;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.trainguard.cli.UsageException;
 import org.trainguard.core.run.RunLayout;
 import org.trainguard.trainer.infer.InferenceModel;
 import org.trainguard.trainer.train.FinalBundle;
@@ -46,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path target = to.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyFolder(target)) {
-            throw new TrainerCli.UsageException("--to " + to
+            throw new UsageException("--to " + to
                     + (Files.isDirectory(target) ? " exists and is not empty" : " exists and is not a folder")
                     + "; name a new or empty folder (nothing was written)");
         }
@@ -73,7 +74,7 @@ final class ExportCommand implements Callable<Integer> {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         } catch (IOException e) {
-            throw new TrainerCli.UsageException(dir + " cannot be read: " + e.getMessage());
+            throw new UsageException(dir + " cannot be read: " + e.getMessage());
         }
     }
 

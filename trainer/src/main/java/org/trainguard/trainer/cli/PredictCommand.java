@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.trainguard.cli.UsageException;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.io.Json;
 import org.trainguard.trainer.data.InputTexts;
@@ -83,14 +84,14 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (input != null || output != null) {
             if (input == null || output == null) {
-                throw new TrainerCli.UsageException(
+                throw new UsageException(
                         "--input and --output go together, found only " + (input == null ? "--output" : "--input"));
             }
             if (!texts.isEmpty()) {
-                throw new TrainerCli.UsageException("give texts either on the command line or with --input, not both");
+                throw new UsageException("give texts either on the command line or with --input, not both");
             }
             if (!Files.isRegularFile(input)) {
-                throw new TrainerCli.UsageException("--input file not found: " + input.toAbsolutePath());
+                throw new UsageException("--input file not found: " + input.toAbsolutePath());
             }
         }
         InferenceModel m = InferenceModel.load(model);

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,7 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainguard.cli.UsageException;
 import org.trainguard.core.io.Json;
+import org.trainguard.core.signal.SignalHandlers;
 import org.trainguard.trainer.infer.InferenceModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,10 +83,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
-            throw new TrainerCli.UsageException("--port must be between 0 and 65535, found " + port);
+            throw new UsageException("--port must be between 0 and 65535, found " + port);
         }
         if (threads < 1) {
-            throw new TrainerCli.UsageException("--threads must be >= 1, found " + threads);
+            throw new UsageException("--threads must be >= 1, found " + threads);
         }
         InferenceModel m = InferenceModel.load(model);
         CountDownLatch stop = new CountDownLatch(1);
@@ -106,34 +106,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * SIGTERM and SIGINT end the server normally (exit 0) rather than the JVM. The JDK's signal API
-     * is reached by reflection, as in the session's SignalTrap, so that the build stays free of
-     * internal-API warnings; where it is missing, a signal ends the JVM as usual.
+     * is reached through core's SignalHandlers, by reflection; where it is missing, a signal ends the JVM as usual.
      */
     private static void onStopSignals(Runnable stop) {
         try {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            Object handler = Proxy.newProxyInstance(
-                    ServeCommand.class.getClassLoader(),
-                    new Class<?>[] {handlerClass},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "handle" -> {
-                            stop.run();
-                            yield null;
-                        }
-                        case "toString" -> "trainguard serve stop handler";
-                        case "hashCode" -> System.identityHashCode(proxy);
-                        case "equals" -> proxy == args[0];
-                        default -> null;
-                    });
-            for (String name : List.of("TERM", "INT")) {
-                try {
-                    handle.invoke(null, signalClass.getConstructor(String.class).newInstance(name), handler);
-                } catch (ReflectiveOperationException e) {
-                    LOG.debug("cannot handle SIG{}: {}", name, e.toString());
-                }
-            }
+            SignalHandlers.install("trainguard serve stop handler", List.of("TERM", "INT"), name -> stop.run(), LOG);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn(
                     "signal handling is not available on this JVM ({}); SIGTERM ends the server without a clean stop",
@@ -177,7 +154,7 @@ final class ServeCommand implements Callable<Integer> {
      * @param port the port, 0 for any free one
      * @param threads request threads
      * @return the running server
-     * @throws TrainerCli.UsageException when the port is taken or the address is not this machine's
+     * @throws UsageException when the port is taken or the address is not this machine's
      * @throws IOException when the server cannot start
      */
     static Server start(InferenceModel m, String host, int port, int threads) throws IOException {
@@ -190,7 +167,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 128);
         } catch (BindException e) {
-            throw new TrainerCli.UsageException(
+            throw new UsageException(
                     "cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): the port is taken or "
                             + "the address is not this machine's; choose another --port or --host");
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.cli.ConfigOption;
+import org.trainguard.cli.UsageException;
 import org.trainguard.cli.VerboseOption;
 import org.trainguard.config.ConfigLoader;
 import org.trainguard.config.TrainguardConfig;
@@ -67,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
             default -> {
                 Path p = Path.of(resume).toAbsolutePath();
                 if (!Files.isDirectory(p)) {
-                    throw new TrainerCli.UsageException(
+                    throw new UsageException(
                             "--resume must be auto, never or a checkpoint folder, found \"" + resume + "\"");
                 }
                 mode = ResumeMode.PATH;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import org.trainguard.cli.Cli;
+import org.trainguard.cli.ManifestVersion;
 import org.trainguard.cli.VerboseOption;
 import org.trainguard.core.ExitCode;
 import picocli.CommandLine;
@@ -97,25 +98,10 @@ public final class TrainerCli implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** A usage problem found after parsing (a missing file, a wrong combination). */
-    static final class UsageException extends RuntimeException implements ExitCode.Source {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.USAGE;
-        }
-    }
-
     /** The version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return Cli.version("trainer", TrainerCli.class);
+    static final class Version extends ManifestVersion {
+        Version() {
+            super("trainer", TrainerCli.class);
         }
     }
 }

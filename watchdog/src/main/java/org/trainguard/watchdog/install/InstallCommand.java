@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.trainguard.config.ConfigException;
 import org.trainguard.config.ConfigLoader;
 import org.trainguard.config.TrainguardConfig;
@@ -20,10 +19,7 @@ import org.trainguard.core.ExitCode;
 import org.trainguard.core.io.AtomicFiles;
 import org.trainguard.core.run.RunLayout;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code watchdog install --config F}: makes the watchdog start with the user's session, so a run goes on after a
@@ -41,13 +37,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "Start the watchdog for a run at logon (systemd user unit, Task Scheduler + Startup folder, "
                 + "or launchd agent).")
-public final class InstallCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ServiceTarget target;
+public final class InstallCommand extends ServiceSetupCommand {
 
     @Option(
             names = "--java",
@@ -74,19 +64,8 @@ public final class InstallCommand implements Callable<Integer> {
             description = "Show this help and exit.")
     boolean help;
 
-    private Optional<CommandRunner> commandRunner = Optional.empty();
-
     /** Creates the command (picocli does). */
     public InstallCommand() {}
-
-    /**
-     * Runs the service manager's commands with {@code runner} instead of the default: the programs on the PATH,
-     * or none at all when {@code --home} points somewhere else.
-     */
-    InstallCommand useCommandRunner(CommandRunner runner) {
-        this.commandRunner = Optional.of(runner);
-        return this;
-    }
 
     /**
      * Checks, then writes and registers the service, or prints what it would do.
@@ -94,18 +73,7 @@ public final class InstallCommand implements Callable<Integer> {
      * @return 0 installed (or printed), 1 a file could not be written, 2 a prerequisite failed
      */
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return install(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
-
-    private int install(PrintWriter out, PrintWriter err) {
+    int execute(PrintWriter out, PrintWriter err) {
         Platform platform = target.platform();
         boolean local = platform == Platform.current();
         String name = target.serviceName(out);
@@ -207,7 +175,7 @@ public final class InstallCommand implements Callable<Integer> {
             }
         }
 
-        Optional<CommandRunner> runner = target.commandRunner(commandRunner);
+        Optional<CommandRunner> runner = commandRunner();
         // A failed optional command (launchctl bootout of an agent that was not loaded) needs no follow-up.
         List<ServiceCommand> notRun = runner.isPresent()
                 ? PlanOutput.run(plan.commandsAfter(), runner.get(), out, err).notRun()

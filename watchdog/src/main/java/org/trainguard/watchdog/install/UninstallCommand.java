@@ -8,13 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.trainguard.core.ExitCode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code watchdog uninstall --config F}: undoes {@code install} for the same run: stops and unregisters the
@@ -27,13 +23,7 @@ import picocli.CommandLine.Spec;
         name = "uninstall",
         sortOptions = false,
         description = "Stop starting the watchdog for a run at logon, and remove what install wrote.")
-public final class UninstallCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ServiceTarget target;
+public final class UninstallCommand extends ServiceSetupCommand {
 
     @Option(
             names = {"-h", "--help"},
@@ -41,16 +31,8 @@ public final class UninstallCommand implements Callable<Integer> {
             description = "Show this help and exit.")
     boolean help;
 
-    private Optional<CommandRunner> commandRunner = Optional.empty();
-
     /** Creates the command (picocli does). */
     public UninstallCommand() {}
-
-    /** Runs the service manager's commands with {@code runner}; see {@link InstallCommand}. */
-    UninstallCommand useCommandRunner(CommandRunner runner) {
-        this.commandRunner = Optional.of(runner);
-        return this;
-    }
 
     /**
      * Unregisters the service and removes its files, or prints what it would do.
@@ -58,18 +40,7 @@ public final class UninstallCommand implements Callable<Integer> {
      * @return 0 removed or nothing to remove, 1 a file could not be removed, 2 a usage error
      */
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return uninstall(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
-
-    private int uninstall(PrintWriter out, PrintWriter err) {
+    int execute(PrintWriter out, PrintWriter err) {
         Platform platform = target.platform();
         String name = target.serviceName(out);
         ServiceLocations locations = target.locations();
@@ -107,7 +78,7 @@ public final class UninstallCommand implements Callable<Integer> {
             return ExitCode.COMPLETED.code();
         }
 
-        Optional<CommandRunner> runner = target.commandRunner(commandRunner);
+        Optional<CommandRunner> runner = commandRunner();
         List<ServiceCommand> notRun = new ArrayList<>(
                 runner.isPresent()
                         ? PlanOutput.run(plan.commandsBefore(), runner.get(), out, err)

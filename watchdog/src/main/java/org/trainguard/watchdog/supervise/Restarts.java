@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.config.Durations;
+import org.trainguard.config.WatchdogConfig;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.run.RunFolder;
 
@@ -45,6 +46,28 @@ final class Restarts {
         this.policy = policy;
         this.run = run;
         this.clock = clock;
+    }
+
+    /**
+     * The restarts of a run with the watchdog's back-off and crash-loop settings.
+     *
+     * @param config the watchdog's settings
+     * @param firstStep the step the run stands at when the watchdog starts
+     * @param run the run folder
+     * @param clock the watchdog's clock
+     * @return the restarts
+     */
+    static Restarts forRun(WatchdogConfig config, long firstStep, RunFolder run, Clock clock) {
+        return new Restarts(
+                new RestartPolicy(
+                        config.backoffInitial(),
+                        config.backoffMax(),
+                        config.crashLoopFailures(),
+                        config.crashLoopWindow(),
+                        firstStep,
+                        clock),
+                run,
+                clock);
     }
 
     /** @return the policy, for the state file */

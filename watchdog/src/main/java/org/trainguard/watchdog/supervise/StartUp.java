@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.run.HostName;
+import org.trainguard.core.run.RunFolder;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.watchdog.notify.EventKind;
@@ -40,6 +42,26 @@ sealed interface StartUp permits StartUp.Attach, StartUp.HeldElsewhere, StartUp.
      * @param reason for the notification
      */
     record Launch(EventKind kind, String reason) implements StartUp {}
+
+    /**
+     * Decides for a run from its folder: the run lock, the session file and the newest checkpoint.
+     *
+     * @param settings the run supervised
+     * @param run its folder
+     * @param before its session file
+     * @return what to do
+     */
+    static StartUp forRun(SupervisorSettings settings, RunFolder run, Optional<SessionState> before) {
+        Optional<RunLock.LockInfo> holder = run.lockHolder();
+        return decide(
+                holder,
+                holder.flatMap(h -> RunTrainers.liveHolder(settings.outputDir(), h)),
+                settings.outputDir().resolve(RunLock.FILE_NAME),
+                HostName.get(),
+                before,
+                settings.configSha256(),
+                run.newestCheckpoint());
+    }
 
     /**
      * Decides from what the run folder holds.

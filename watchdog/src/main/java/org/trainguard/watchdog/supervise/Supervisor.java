@@ -5,12 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,16 +15,13 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.config.Durations;
 import org.trainguard.config.WatchdogConfig;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
-import org.trainguard.core.run.HostName;
 import org.trainguard.core.run.RunFolder;
 import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.watchdog.notify.Event;
 import org.trainguard.watchdog.notify.EventKind;
 import org.trainguard.watchdog.notify.Notifier;
-import org.trainguard.watchdog.supervise.WatchdogState.LastFailure;
 import org.trainguard.watchdog.supervise.WatchdogState.Phase;
 
 /**
@@ -49,10 +43,6 @@ public final class Supervisor {
     private static final long MAX_POLL_MILLIS = 250;
     /** A wake-up this much later than asked means the watchdog itself was paused. */
     private static final Duration PAUSED = Duration.ofSeconds(10);
-    /** How often a progress line goes to the log while all is well. */
-    private static final Duration PROGRESS_LOG_EVERY = Duration.ofMinutes(10);
-    /** How long to look for the trainer that holds the run after one the watchdog started exited 5. */
-    private static final Duration LOCK_HOLDER_WAIT = Duration.ofSeconds(3);
 
     private sealed interface Wake permits Ended, StopAsked {}
 
@@ -73,8 +63,9 @@ public final class Supervisor {
     private final StateRecorder state;
     private final RunSteps steps;
     private final ClassDataArchive classData;
+    private final ProgressLog progress;
+    private final TrainerEnds ends;
     private final BlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
-    private final CountDownLatch finished = new CountDownLatch(1);
 
     private Restarts restarts;
     /** The latest trainer; null before the first. */
@@ -82,7 +73,6 @@ public final class Supervisor {
 
     private int attempts;
     private Instant nextCheck;
-    private Instant nextProgressLog;
     private Restarts.Pending pending;
 
     /**
@@ -107,6 +97,9 @@ public final class Supervisor {
         this.stops = new StopRequests(settings.outputDir());
         this.state = new StateRecorder(settings);
         this.steps = new RunSteps(run, () -> attempt);
+        this.progress = new ProgressLog(clock, steps, hang);
+        this.ends =
+                new TrainerEnds(settings, notifier, clock, run, console, stopper, hang, stops, state, steps, classData);
     }
 
     /**
@@ -135,8 +128,10 @@ public final class Supervisor {
      *         on another host holds the run
      */
     public int run() {
-        Thread hook = new Thread(this::onJvmShutdown, "watchdog-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        ShutdownStop shutdown = ShutdownStop.install(
+                classData::close,
+                () -> requestStop("JVM shutdown"),
+                config.stopTimeout().plus(TrainerStopper.KILL_WAIT).plusSeconds(5));
         try {
             int code = supervise();
             state.exit(code);
@@ -147,48 +142,26 @@ public final class Supervisor {
             LOG.warn("interrupted; stopping");
             return stop();
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to; it waits for this method to finish
-            }
+            shutdown.close();
         }
     }
 
     private int supervise() throws InterruptedException {
         Optional<SessionState> before = steps.readSession();
-        restarts = new Restarts(
-                new RestartPolicy(
-                        config.backoffInitial(),
-                        config.backoffMax(),
-                        config.crashLoopFailures(),
-                        config.crashLoopWindow(),
-                        before.map(SessionState::step).orElse(0L),
-                        clock),
-                run,
-                clock);
+        restarts = Restarts.forRun(config, before.map(SessionState::step).orElse(0L), run, clock);
         stops.clearFile();
         writeState();
         settings.log(LOG, classData);
 
-        Optional<RunLock.LockInfo> holder = run.lockHolder();
-        StartUp start = StartUp.decide(
-                holder,
-                holder.flatMap(h -> RunTrainers.liveHolder(settings.outputDir(), h)),
-                settings.outputDir().resolve(RunLock.FILE_NAME),
-                HostName.get(),
-                before,
-                settings.configSha256(),
-                run.newestCheckpoint());
+        StartUp start = StartUp.forRun(settings, run, before);
         if (start instanceof StartUp.HeldElsewhere held) {
             LOG.error(held.why());
-            return finish(
+            return finish(new Outcome.Finish(
                     Phase.FAILED,
                     ExitCode.LOCKED.code(),
                     "none: " + held.why(),
                     Optional.of(EventKind.FAILED),
-                    held.why());
+                    held.why()));
         } else if (start instanceof StartUp.Attach a) {
             attach(a.process(), a.how());
         } else if (start instanceof StartUp.Completed c) {
@@ -196,7 +169,7 @@ public final class Supervisor {
                     "the run already completed at step {} of {}; nothing to do",
                     c.session().step(),
                     c.session().totalSteps());
-            return finish(Phase.COMPLETED, 0, "none: the run completed", Optional.empty(), "");
+            return finish(new Outcome.Finish(Phase.COMPLETED, 0, "none: the run completed", Optional.empty(), ""));
         } else if (start instanceof StartUp.Launch l) {
             if (before.isPresent() && before.get().status().live()) {
                 LOG.warn(
@@ -233,7 +206,7 @@ public final class Supervisor {
                 return stop();
             }
             if (wake instanceof Ended ended && ended.trainer() == current() && !attempt.endHandled()) {
-                OptionalInt done = onEnded(ended.trainer(), ended.exitCode());
+                OptionalInt done = follow(ends.ended(attempt, ended.exitCode()));
                 if (done.isPresent()) {
                     return done.getAsInt();
                 }
@@ -286,24 +259,15 @@ public final class Supervisor {
             attach(alive.get().process(), alive.get().how());
             return OptionalInt.empty();
         }
-        int number = ++attempts;
-        List<String> cmd = launcher.command(resumeFrom, classData.jvmOptions());
         TrainerProcess trainer;
         try {
-            trainer = launcher.start(cmd, number);
-        } catch (IOException e) {
-            String why = "cannot start the trainer: " + e.getMessage() + " (command: " + String.join(" ", cmd)
-                    + "); check --java, --trainer-jar and watchdog.java_opts";
+            trainer = launcher.launch(resumeFrom, classData.jvmOptions(), ++attempts);
+        } catch (IOException cannotStart) {
+            String why = cannotStart.getMessage();
             LOG.error(why);
-            return OptionalInt.of(
-                    finish(Phase.FAILED, ExitCode.USAGE.code(), "none: " + why, Optional.of(EventKind.FAILED), why));
+            return OptionalInt.of(finish(new Outcome.Finish(
+                    Phase.FAILED, ExitCode.USAGE.code(), "none: " + why, Optional.of(EventKind.FAILED), why)));
         }
-        LOG.info(
-                "trainer started pid {} (attempt {}{}): {}",
-                trainer.pid(),
-                number,
-                resumeFrom.map(p -> ", rolling back to " + p.getFileName()).orElse(""),
-                String.join(" ", cmd));
         watch(trainer);
         notifier.notify(new Event(kind, settings.runName(), steps.known(), reason));
         return OptionalInt.empty();
@@ -326,7 +290,7 @@ public final class Supervisor {
         hang.watch(trainer.pid(), a::owns);
         Instant now = clock.instant();
         nextCheck = now.plus(config.checkInterval());
-        nextProgressLog = now.plus(PROGRESS_LOG_EVERY);
+        progress.restart(now);
         trainer.exit()
                 .whenComplete(
                         (code, error) -> wakes.add(new Ended(trainer, code == null ? OptionalInt.empty() : code)));
@@ -349,139 +313,25 @@ public final class Supervisor {
         }
         classData.poll();
         if (hang.hung()) {
-            return onHang();
+            return follow(ends.hung(attempt));
         }
-        Instant now = clock.instant();
-        if (!now.isBefore(nextProgressLog)) {
-            nextProgressLog = now.plus(PROGRESS_LOG_EVERY);
-            Optional<SessionState> s = steps.readSession();
-            LOG.info(
-                    "trainer pid {} is at step {} of {} ({}); last progress {} ago",
-                    attempt.trainer().pid(),
-                    describe(attempt.step()),
-                    s.map(SessionState::totalSteps).orElse(0L),
-                    s.map(x -> x.status().toString()).orElse("no session file"),
-                    Durations.format(hang.silence().withNanos(0)));
-        }
+        progress.logIfDue(attempt);
         writeState();
         return OptionalInt.empty();
     }
 
-    private OptionalInt onHang() throws InterruptedException {
-        TrainerProcess trainer = attempt.trainer();
-        attempt.handleEnd(); // its exit is handled here, not by the loop
-        long pid = trainer.pid();
-        String silence = Durations.format(hang.silence().withNanos(0));
-        boolean startingUp = hang.startingUp();
-        stopper.announceHang(trainer, hang, config);
-        notifier.notify(new Event(EventKind.HUNG, settings.runName(), steps.known(), "no progress for " + silence));
-        OptionalInt code = stopper.stopHung(trainer);
-        LOG.info("hung trainer pid {} ended{}", pid, code.isPresent() ? " with exit " + code.getAsInt() : "");
-        attempt.markGone();
-        steps.readSession().filter(s -> attempt.reported(s.pid())).ifPresent(s -> attempt.noteStep(s.step()));
-        String reason = startingUp
-                ? "hung in start-up: not training " + silence + " after its start"
-                : "hung: no progress for " + silence;
-        state.failed(LastFailure.of(
-                Instant.now(),
-                code,
-                code.isPresent() ? TrainerEnd.signalOf(code.getAsInt()) : Optional.empty(),
-                reason,
-                steps.atFailure()));
-        if (stops.requested()) {
+    // ------------------------------------------------------------------ after the end of a trainer
+
+    private OptionalInt follow(Outcome next) throws InterruptedException {
+        if (next instanceof Outcome.Finish f) {
+            return OptionalInt.of(finish(f));
+        } else if (next instanceof Outcome.Stop) {
             return OptionalInt.of(stop());
+        } else if (next instanceof Outcome.Attach a) {
+            attach(a.process(), a.how());
+            return OptionalInt.empty();
         }
-        return decide(reason);
-    }
-
-    // ------------------------------------------------------------------ the end of a trainer
-
-    private OptionalInt onEnded(TrainerProcess trainer, OptionalInt code) throws InterruptedException {
-        attempt.handleEnd();
-        attempt.markGone();
-        classData.buildIfReady();
-        // A start-up heartbeat carries no step: the trainer has not restored its checkpoint yet.
-        run.heartbeat()
-                .filter(b -> !b.phase().startUp())
-                .filter(b -> attempt.owns(b.pid()))
-                .ifPresent(b -> attempt.noteStep(b.step()));
-        Optional<SessionState> session = steps.readSession().filter(s -> attempt.reported(s.pid()));
-        session.ifPresent(s -> attempt.noteStep(s.step()));
-        TrainerEnd classified = TrainerEnd.classify(code, session);
-        TrainerEnd end = classified.explainedBy(session, trainer.attached(), console);
-        LOG.info(
-                "trainer pid {} ended: {} at step {}: {}",
-                trainer.pid(),
-                end.describeExit(),
-                steps.describe(),
-                end.reason());
-        String what = end.describeExit() + ": " + end.reason();
-        switch (end.kind()) {
-            case COMPLETED -> {
-                LOG.info(
-                        "the run completed at step {} of {}",
-                        steps.describe(),
-                        session.map(SessionState::totalSteps).orElse(0L));
-                return OptionalInt.of(
-                        finish(Phase.COMPLETED, 0, "none: the run completed", Optional.of(EventKind.COMPLETED), ""));
-            }
-            case NOT_RESTARTABLE -> {
-                if (end.exitCode().equals(OptionalInt.of(ExitCode.LOCKED.code())) && !trainer.attached()) {
-                    if (attachToLockHolder(trainer, what).isEmpty()) {
-                        return OptionalInt.empty();
-                    }
-                }
-                state.failed(
-                        LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
-                String why = "not restarting after " + what
-                        + "; restarting cannot fix this: fix it, then run `watchdog run --config "
-                        + settings.configFile() + "` again";
-                LOG.error(why);
-                return OptionalInt.of(finish(
-                        Phase.FAILED, end.watchdogExitCode(), "none: " + why, Optional.of(EventKind.FAILED), what));
-            }
-            default -> {
-                state.failed(
-                        LastFailure.of(Instant.now(), end.exitCode(), end.signal(), end.reason(), steps.atFailure()));
-                if (stops.requested()) {
-                    return OptionalInt.of(stop());
-                }
-                if (classified.unexplained(session, trainer.attached())) {
-                    List<String> tail = console.tail(20);
-                    if (!tail.isEmpty()) {
-                        LOG.warn(
-                                "last lines of {}:{}{}",
-                                console.file(),
-                                System.lineSeparator(),
-                                String.join(System.lineSeparator(), tail));
-                    }
-                }
-                return decide(what);
-            }
-        }
-    }
-
-    /**
-     * The trainer this watchdog started exited 5: another trainer holds the run. When that one is alive here (one a
-     * killed watchdog left starting, or one started by hand), the run is not left unsupervised: the watchdog
-     * attaches to it. When the lock is held from another machine, there is nothing to supervise here.
-     *
-     * @return empty when the watchdog attached to the holder; 5 when the run is held from another machine, or no
-     *         live holder is found (then, as before, the end is not restarted)
-     */
-    private OptionalInt attachToLockHolder(TrainerProcess trainer, String what) throws InterruptedException {
-        Optional<RunTrainers.Found> holder =
-                RunTrainers.awaitHolder(settings.outputDir(), settings.configFile(), clock, LOCK_HOLDER_WAIT);
-        if (holder.isEmpty()) {
-            return OptionalInt.of(ExitCode.LOCKED.code());
-        }
-        LOG.warn(
-                "trainer pid {} ended with {}: trainer pid {} of this run is alive; supervising it instead",
-                trainer.pid(),
-                what,
-                holder.get().process().pid());
-        attach(holder.get().process(), holder.get().how());
-        return OptionalInt.empty();
+        return decide(((Outcome.Restart) next).reason());
     }
 
     private OptionalInt decide(String reason) {
@@ -490,12 +340,12 @@ public final class Supervisor {
             String why = "giving up: " + giveUp.why() + "; the run needs a person: look at " + console.file()
                     + ", fix the cause, then run `watchdog run --config " + settings.configFile() + "` again";
             LOG.error(why);
-            return OptionalInt.of(finish(
+            return OptionalInt.of(finish(new Outcome.Finish(
                     Phase.FAILED,
                     ExitCode.FAILURE.code(),
                     "none: " + why,
                     Optional.of(EventKind.FAILED),
-                    giveUp.why()));
+                    giveUp.why())));
         }
         pending = restarts.schedule((RestartPolicy.Restart) decision, reason);
         state.enter(Phase.RESTARTING, "restart in " + pending.backoff() + " from " + pending.from());
@@ -509,24 +359,7 @@ public final class Supervisor {
         String source = stops.source();
         TrainerProcess trainer = current();
         if (trainer != null && !attempt.endHandled() && trainer.handle().isAlive()) {
-            attempt.handleEnd();
-            state.enter(
-                    Phase.STOPPING,
-                    "stopping trainer pid " + trainer.pid() + " (up to " + Durations.format(config.stopTimeout())
-                            + ")");
-            writeState();
-            LOG.info(
-                    "stop requested ({}): sending SIGTERM to trainer pid {}; it has {} to write its emergency checkpoint",
-                    source,
-                    trainer.pid(),
-                    Durations.format(config.stopTimeout()));
-            OptionalInt code = stopper.stop(trainer);
-            steps.readSession().filter(s -> attempt.reported(s.pid())).ifPresent(s -> attempt.noteStep(s.step()));
-            LOG.info(
-                    "trainer pid {} stopped{} at step {}",
-                    trainer.pid(),
-                    code.isPresent() ? " with exit " + code.getAsInt() : "",
-                    steps.describe());
+            ends.stop(attempt, source, this::writeState);
         } else {
             LOG.info("stop requested ({}); no trainer is running", source);
         }
@@ -534,52 +367,29 @@ public final class Supervisor {
             attempt.markGone();
         }
         state.stoppedByUser();
-        int code = finish(
+        int code = finish(new Outcome.Finish(
                 Phase.STOPPED,
                 0,
                 "none: stopped on purpose (" + source + "); nothing restarts the run until " + "`watchdog run --config "
                         + settings.configFile() + "` starts it again",
                 Optional.of(EventKind.STOPPED),
-                "stopped on purpose (" + source + ")");
+                "stopped on purpose (" + source + ")"));
         stops.clearFile();
         return code;
     }
 
-    private void onJvmShutdown() {
-        classData.close();
-        if (finished.getCount() == 0) {
-            return;
-        }
-        // Reached only where the signal handlers could not be installed: do the same orderly stop.
-        requestStop("JVM shutdown");
-        try {
-            finished.await(
-                    config.stopTimeout()
-                            .plus(TrainerStopper.KILL_WAIT)
-                            .plusSeconds(5)
-                            .toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     // ------------------------------------------------------------------ bookkeeping
 
-    private int finish(Phase end, int code, String action, Optional<EventKind> event, String reason) {
+    private int finish(Outcome.Finish f) {
         classData.close();
-        state.enter(end, action);
-        state.exit(code);
+        state.enter(f.end(), f.action());
+        state.exit(f.code());
         writeState();
-        event.ifPresent(kind -> notifier.notify(new Event(kind, settings.runName(), steps.known(), reason)));
-        return code;
+        f.event().ifPresent(kind -> notifier.notify(new Event(kind, settings.runName(), steps.known(), f.reason())));
+        return f.code();
     }
 
     private void writeState() {
         state.write(attempt, attempts, restarts == null ? null : restarts.policy());
-    }
-
-    private static String describe(OptionalLong step) {
-        return step.isPresent() ? Long.toString(step.getAsLong()) : "unknown";
     }
 }

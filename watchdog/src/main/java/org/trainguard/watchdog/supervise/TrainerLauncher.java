@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the trainer as a child process: {@code java [java_opts] -jar trainer.jar --config F [--resume PATH]},
@@ -14,6 +16,8 @@ import java.util.Optional;
  * one.
  */
 final class TrainerLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("watchdog");
 
     private final SupervisorSettings settings;
     private final ConsoleLog console;
@@ -54,6 +58,35 @@ final class TrainerLauncher {
             cmd.add(p.toAbsolutePath().toString());
         });
         return cmd;
+    }
+
+    /**
+     * Starts the trainer and logs its command line.
+     *
+     * @param resumeFrom a checkpoint folder to resume from instead of the newest
+     * @param jvmOptions JVM options of the watchdog's own, as for {@link #command(Optional, List)}
+     * @param attempt which start this is
+     * @return the running process
+     * @throws IOException when it cannot be started, with a message that says what to check
+     */
+    TrainerProcess launch(Optional<Path> resumeFrom, List<String> jvmOptions, int attempt) throws IOException {
+        List<String> cmd = command(resumeFrom, jvmOptions);
+        TrainerProcess trainer;
+        try {
+            trainer = start(cmd, attempt);
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot start the trainer: " + e.getMessage() + " (command: " + String.join(" ", cmd)
+                            + "); check --java, --trainer-jar and watchdog.java_opts",
+                    e);
+        }
+        LOG.info(
+                "trainer started pid {} (attempt {}{}): {}",
+                trainer.pid(),
+                attempt,
+                resumeFrom.map(p -> ", rolling back to " + p.getFileName()).orElse(""),
+                String.join(" ", cmd));
+        return trainer;
     }
 
     /**
