@@ -275,65 +275,9 @@ public record EvalResult(
             f1[i] = number(one, "f1", where).doubleValue();
             support[i] = number(one, "support", where).longValue();
         }
-        if (!map.containsKey("confusion") && map.containsKey("top_confusions")) {
-            return fromSummary(map, labels, precision, recall, f1, support);
-        }
-        List<Object> rows = asList(map.get("confusion"), "confusion");
-        long[][] confusion = new long[rows.size()][];
-        for (int t = 0; t < rows.size(); t++) {
-            List<Object> row = asList(rows.get(t), "confusion[" + t + "]");
-            confusion[t] = new long[row.size()];
-            for (int p = 0; p < row.size(); p++) {
-                if (!(row.get(p) instanceof Number count)) {
-                    throw new IllegalArgumentException(
-                            "confusion[" + t + "][" + p + "] must be a number, found " + row.get(p));
-                }
-                confusion[t][p] = count.longValue();
-            }
-        }
-        long harmful = optionalNumber(map, "harmful_count", 0).longValue();
-        long falseAllow = optionalNumber(map, "false_allow_count", 0).longValue();
-        return new EvalResult(
-                number(map, "step", "").intValue(),
-                labels,
-                confusion,
-                number(map, "loss", "").doubleValue(),
-                number(map, "accuracy", "").doubleValue(),
-                number(map, "f1_macro", "").doubleValue(),
-                precision,
-                recall,
-                f1,
-                support,
-                number(map, "false_allow_rate", "").doubleValue(),
-                falseAllow,
-                harmful);
-    }
-
-    /**
-     * A result whose line holds only the most frequent confusions (more than {@link #FULL_TABLE_LABELS} labels):
-     * the diagonal comes back from recall and support, the listed confusions exactly, other cells as 0.
-     */
-    private static EvalResult fromSummary(
-            Map<String, Object> map,
-            List<String> labels,
-            double[] precision,
-            double[] recall,
-            double[] f1,
-            long[] support) {
-        int n = labels.size();
-        long[][] confusion = new long[n][n];
-        for (int t = 0; t < n; t++) {
-            confusion[t][t] = Math.round(recall[t] * support[t]);
-        }
-        for (Object item : asList(map.get("top_confusions"), "top_confusions")) {
-            Map<String, Object> c = asMap(item, "top_confusions[]");
-            int t = labels.indexOf(String.valueOf(c.get("true")));
-            int p = labels.indexOf(String.valueOf(c.get("predicted")));
-            if (t < 0 || p < 0) {
-                throw new IllegalArgumentException("top_confusions names a label that is not in labels: " + c);
-            }
-            confusion[t][p] = number(c, "count", "top_confusions[]").longValue();
-        }
+        long[][] confusion = !map.containsKey("confusion") && map.containsKey("top_confusions")
+                ? confusionFromSummary(map, labels, recall, support)
+                : confusion(map);
         return new EvalResult(
                 number(map, "step", "").intValue(),
                 labels,
@@ -348,6 +292,48 @@ public record EvalResult(
                 number(map, "false_allow_rate", "").doubleValue(),
                 optionalNumber(map, "false_allow_count", 0).longValue(),
                 optionalNumber(map, "harmful_count", 0).longValue());
+    }
+
+    /** The confusion matrix of a line that holds it whole. */
+    private static long[][] confusion(Map<String, Object> map) {
+        List<Object> rows = asList(map.get("confusion"), "confusion");
+        long[][] confusion = new long[rows.size()][];
+        for (int t = 0; t < rows.size(); t++) {
+            List<Object> row = asList(rows.get(t), "confusion[" + t + "]");
+            confusion[t] = new long[row.size()];
+            for (int p = 0; p < row.size(); p++) {
+                if (!(row.get(p) instanceof Number count)) {
+                    throw new IllegalArgumentException(
+                            "confusion[" + t + "][" + p + "] must be a number, found " + row.get(p));
+                }
+                confusion[t][p] = count.longValue();
+            }
+        }
+        return confusion;
+    }
+
+    /**
+     * The confusion matrix of a line that holds only the most frequent confusions (more than
+     * {@link #FULL_TABLE_LABELS} labels): the diagonal comes back from recall and support, the listed
+     * confusions exactly, other cells as 0.
+     */
+    private static long[][] confusionFromSummary(
+            Map<String, Object> map, List<String> labels, double[] recall, long[] support) {
+        int n = labels.size();
+        long[][] confusion = new long[n][n];
+        for (int t = 0; t < n; t++) {
+            confusion[t][t] = Math.round(recall[t] * support[t]);
+        }
+        for (Object item : asList(map.get("top_confusions"), "top_confusions")) {
+            Map<String, Object> c = asMap(item, "top_confusions[]");
+            int t = labels.indexOf(String.valueOf(c.get("true")));
+            int p = labels.indexOf(String.valueOf(c.get("predicted")));
+            if (t < 0 || p < 0) {
+                throw new IllegalArgumentException("top_confusions names a label that is not in labels: " + c);
+            }
+            confusion[t][p] = number(c, "count", "top_confusions[]").longValue();
+        }
+        return confusion;
     }
 
     private static Number number(Map<String, Object> map, String key, String where) {
