@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -101,31 +102,12 @@ public final class ModelReader {
     public static MultiLayerNetwork readMultiLayerNetwork(Path zip, boolean withUpdater, Set<String> trustedClasses)
             throws IOException {
         Contents c = read(zip, withUpdater, trustedClasses);
-        MultiLayerConfiguration conf;
-        try {
-            conf = MultiLayerConfiguration.fromJson(c.configurationJson());
-        } catch (RuntimeException e) {
-            throw new ModelFileException(
-                    zip + ": " + CONFIGURATION + " is not a MultiLayerNetwork configuration DL4J can read ("
-                            + firstLine(e) + ")",
-                    e);
-        }
-        try {
-            c.params().ifPresent(p -> conf.setDataType(p.dataType()));
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init(c.params().orElse(null), false);
-            if (c.updaterState().isPresent()) {
-                checkUpdaterLength(
-                        zip,
-                        net.getUpdater(true).getStateViewArray(),
-                        c.updaterState().get());
-                net.getUpdater().setStateViewArray(net, c.updaterState().get(), false);
-            }
-            return net;
-        } catch (RuntimeException e) {
-            throw new ModelFileException(
-                    zip + ": its parameters do not fit its configuration (" + firstLine(e) + ")", e);
-        }
+        MultiLayerConfiguration conf = configuration(zip, c, "MultiLayerNetwork", MultiLayerConfiguration::fromJson);
+        return build(zip, c, params -> {
+                    params.ifPresent(p -> conf.setDataType(p.dataType()));
+                    return NetworkAdapter.MultiLayer.of(conf, params.orElse(null));
+                })
+                .model();
     }
 
     /**
@@ -154,31 +136,46 @@ public final class ModelReader {
     public static ComputationGraph readComputationGraph(Path zip, boolean withUpdater, Set<String> trustedClasses)
             throws IOException {
         Contents c = read(zip, withUpdater, trustedClasses);
-        ComputationGraphConfiguration conf;
-        try {
-            conf = ComputationGraphConfiguration.fromJson(c.configurationJson());
-        } catch (RuntimeException e) {
-            throw new ModelFileException(
-                    zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration DL4J can read ("
-                            + firstLine(e) + ")",
-                    e);
-        }
+        ComputationGraphConfiguration conf =
+                configuration(zip, c, "ComputationGraph", ComputationGraphConfiguration::fromJson);
         if (conf.getNetworkInputs() == null
                 || conf.getVertices() == null
                 || conf.getVertices().isEmpty()) {
             throw new ModelFileException(
                     zip + ": " + CONFIGURATION + " is not a ComputationGraph configuration (no inputs or vertices)");
         }
+        return build(zip, c, params -> {
+                    params.ifPresent(p -> conf.setDataType(p.dataType()));
+                    return NetworkAdapter.Graph.of(conf, params.orElse(null));
+                })
+                .model();
+    }
+
+    /** Parses the configuration JSON of a network of the given kind. */
+    private static <C> C configuration(Path zip, Contents c, String kind, Function<String, C> fromJson)
+            throws ModelFileException {
         try {
-            c.params().ifPresent(p -> conf.setDataType(p.dataType()));
-            ComputationGraph net = new ComputationGraph(conf);
-            net.init(c.params().orElse(null), false);
+            return fromJson.apply(c.configurationJson());
+        } catch (RuntimeException e) {
+            throw new ModelFileException(
+                    zip + ": " + CONFIGURATION + " is not a " + kind + " configuration DL4J can read (" + firstLine(e)
+                            + ")",
+                    e);
+        }
+    }
+
+    /**
+     * Builds the network with the zip's parameters and, when read, its optimizer state.
+     *
+     * @param create builds and initializes the network from the parameters (empty without any)
+     */
+    private static <A extends NetworkAdapter> A build(Path zip, Contents c, Function<Optional<INDArray>, A> create)
+            throws ModelFileException {
+        try {
+            A net = create.apply(c.params());
             if (c.updaterState().isPresent()) {
-                checkUpdaterLength(
-                        zip,
-                        net.getUpdater(true).getStateViewArray(),
-                        c.updaterState().get());
-                net.getUpdater().setStateViewArray(c.updaterState().get());
+                checkUpdaterLength(zip, net.updaterState(), c.updaterState().get());
+                net.setUpdaterState(c.updaterState().get());
             }
             return net;
         } catch (RuntimeException e) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -49,7 +51,16 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
     }
 
     /** @return the flattened updater state (a view), initializing the updater if needed */
-    INDArray updaterState();
+    default INDArray updaterState() {
+        return ((NeuralNetwork) model()).updaterState();
+    }
+
+    /**
+     * Copies an optimizer state into the network's updater.
+     *
+     * @param state the flattened state, as long as {@link #updaterState()}
+     */
+    void setUpdaterState(INDArray state);
 
     /** @return the network's iteration counter */
     int iterationCount();
@@ -139,44 +150,53 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         listeners().remove(listener);
     }
 
-    /** A {@link MultiLayerNetwork}. */
-    record MultiLayer(MultiLayerNetwork net) implements NetworkAdapter {
-        @Override
-        public Model model() {
-            return net;
+    /**
+     * @param model a {@link MultiLayerNetwork}
+     */
+    record MultiLayer(MultiLayerNetwork model) implements NetworkAdapter {
+
+        /**
+         * @param conf the configuration, used as it is
+         * @param params the parameters, used as they are; null to initialize them
+         * @return a new network, initialized
+         */
+        static MultiLayer of(MultiLayerConfiguration conf, INDArray params) {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init(params, false);
+            return new MultiLayer(net);
         }
 
         @Override
-        public INDArray updaterState() {
-            return net.getUpdater(true).getStateViewArray();
+        public void setUpdaterState(INDArray state) {
+            model.getUpdater().setStateViewArray(model, state, false);
         }
 
         @Override
         public int iterationCount() {
-            return net.getIterationCount();
+            return model.getIterationCount();
         }
 
         @Override
         public void setIterationCount(int n) {
-            net.setIterationCount(n);
+            model.setIterationCount(n);
         }
 
         @Override
         public void setEpochCount(int n) {
-            net.setEpochCount(n);
+            model.setEpochCount(n);
         }
 
         @Override
         public Collection<TrainingListener> listeners() {
-            return net.getListeners();
+            return model.getListeners();
         }
 
         @Override
         public List<Layer> layerConfigurations() {
             List<Layer> out = new ArrayList<>();
-            for (int i = 0; i < net.getnLayers(); i++) {
-                out.add(net.getLayerWiseConfigurations().getConf(i).getLayer());
-                Layer instance = net.getLayer(i).conf().getLayer();
+            for (int i = 0; i < model.getnLayers(); i++) {
+                out.add(model.getLayerWiseConfigurations().getConf(i).getLayer());
+                Layer instance = model.getLayer(i).conf().getLayer();
                 if (instance != out.get(out.size() - 1)) {
                     out.add(instance);
                 }
@@ -188,15 +208,12 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         public NetworkAdapter copy() {
             // Built from the configuration rather than clone(), which may share the listener list
             // with the original: the copy is only ever written, and the caller copies the state in.
-            MultiLayerNetwork c =
-                    new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
-            c.init(net.params().dup(), false);
-            return new MultiLayer(c);
+            return of(model.getLayerWiseConfigurations().clone(), model.params().dup());
         }
 
         @Override
         public String configurationJson() {
-            return net.getLayerWiseConfigurations().toJson();
+            return model.getLayerWiseConfigurations().toJson();
         }
 
         @Override
@@ -206,42 +223,51 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         }
     }
 
-    /** A {@link ComputationGraph}. */
-    record Graph(ComputationGraph net) implements NetworkAdapter {
-        @Override
-        public Model model() {
-            return net;
+    /**
+     * @param model a {@link ComputationGraph}
+     */
+    record Graph(ComputationGraph model) implements NetworkAdapter {
+
+        /**
+         * @param conf the configuration, used as it is
+         * @param params the parameters, used as they are; null to initialize them
+         * @return a new network, initialized
+         */
+        static Graph of(ComputationGraphConfiguration conf, INDArray params) {
+            ComputationGraph net = new ComputationGraph(conf);
+            net.init(params, false);
+            return new Graph(net);
         }
 
         @Override
-        public INDArray updaterState() {
-            return net.getUpdater(true).getStateViewArray();
+        public void setUpdaterState(INDArray state) {
+            model.getUpdater().setStateViewArray(state);
         }
 
         @Override
         public int iterationCount() {
-            return net.getIterationCount();
+            return model.getIterationCount();
         }
 
         @Override
         public void setIterationCount(int n) {
-            net.getConfiguration().setIterationCount(n);
+            model.getConfiguration().setIterationCount(n);
         }
 
         @Override
         public void setEpochCount(int n) {
-            net.getConfiguration().setEpochCount(n);
+            model.getConfiguration().setEpochCount(n);
         }
 
         @Override
         public Collection<TrainingListener> listeners() {
-            return net.getListeners();
+            return model.getListeners();
         }
 
         @Override
         public List<Layer> layerConfigurations() {
             List<Layer> out = new ArrayList<>();
-            for (var layer : net.getLayers()) {
+            for (var layer : model.getLayers()) {
                 out.add(layer.conf().getLayer());
             }
             return out;
@@ -251,14 +277,12 @@ public sealed interface NetworkAdapter permits NetworkAdapter.MultiLayer, Networ
         public NetworkAdapter copy() {
             // ComputationGraph.clone() shares the listener list with the original, so clearing the
             // copy's listeners would remove the caller's: build the copy from the configuration.
-            ComputationGraph c = new ComputationGraph(net.getConfiguration().clone());
-            c.init(net.params().dup(), false);
-            return new Graph(c);
+            return of(model.getConfiguration().clone(), model.params().dup());
         }
 
         @Override
         public String configurationJson() {
-            return net.getConfiguration().toJson();
+            return model.getConfiguration().toJson();
         }
 
         @Override

@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.config.OnDivergence;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.run.SessionStatus;
-import org.trainguard.session.sparse.FastTextTrainingStep;
-import org.trainguard.session.sparse.SparseTrainingStep;
 
 /**
  * One {@link TrainingSessionManager#fit}: trains step by step from the restored position, does what
@@ -74,40 +72,6 @@ final class TrainingLoop {
         BooleanIndexing.replaceWhere(state, 0.0, Conditions.absLessThan(smallestNormal));
     }
 
-    /**
-     * The application's step trainer, else the fastText shape's step, else a row-sparse step for
-     * another network with a row-sparse table; null to train with DL4J's {@code fit}.
-     */
-    private StepTrainer trainingStep(boolean log) {
-        var own = hooks.stepTrainer(run.net().model());
-        if (own.isPresent()) {
-            if (log) {
-                LOG.info(
-                        "training with the application's step trainer ({})",
-                        own.get().getClass().getName());
-            }
-            return own.get();
-        }
-        var fastStep = FastTextTrainingStep.forNetwork(run.net().model());
-        if (fastStep.isPresent()) {
-            if (log) {
-                LOG.info(
-                        "training with the fastText step (within {} of DL4J's fit() at start-up: {})",
-                        FastTextTrainingStep.TOLERANCE,
-                        FastTextTrainingStep.selfCheckDifference());
-            }
-            return fastStep.get()::fit;
-        }
-        var rowSparse = SparseTrainingStep.forNetwork(run.net().model());
-        if (rowSparse.isPresent()) {
-            if (log) {
-                LOG.info("training with the row-sparse step (checked bitwise against DL4J's fit() at start-up)");
-            }
-            return rowSparse.get()::fit;
-        }
-        return null;
-    }
-
     TrainingSessionManager.Outcome run(DataSetIterator data) {
         NetworkAdapter net = run.net();
         ProgressCallback progress = run.progress();
@@ -139,17 +103,7 @@ final class TrainingLoop {
                 batchesPerEpoch,
                 accumulate > 1 ? ", " + accumulate + " batches per step" : "",
                 pos.step > 0 ? ", starting at step " + pos.step : "");
-        if (accumulate > 1 && hooks.stepTrainer(net.model()).isPresent()) {
-            throw new IllegalArgumentException(
-                    "gradient accumulation cannot be combined with an application's step trainer");
-        }
-        if (accumulate > 1 && trainingStep(false) != null) {
-            throw new IllegalArgumentException(
-                    "gradient accumulation needs the dense embedding layout: the row-sparse step updates "
-                            + "only the rows of one batch");
-        }
-        StepTrainer ownStep = accumulate > 1 ? null : trainingStep(true);
-        GradientAccumulation accumulation = accumulate > 1 ? GradientAccumulation.of(net.model()) : null;
+        StepMethod stepMethod = new StepMethod(net, hooks, accumulate);
         long loopStart = System.nanoTime();
         double secondsBefore = pos.trainingSeconds;
         try {
@@ -171,7 +125,7 @@ final class TrainingLoop {
                     }
                     DataSet ds = data.next();
                     List<DataSet> batches = List.of(ds);
-                    if (accumulation != null) {
+                    if (stepMethod.accumulating()) {
                         batches = new ArrayList<>(accumulate);
                         batches.add(ds);
                         while (batches.size() < accumulate
@@ -183,13 +137,7 @@ final class TrainingLoop {
                     Nd4j.getRandom().setSeed(StepRandom.seedFor(options.seed(), pos.step));
                     double lr = net.learningRate(pos.epoch);
                     progress.learningRate(lr);
-                    if (accumulation != null) {
-                        accumulation.fit(batches);
-                    } else if (ownStep != null) {
-                        ownStep.fit(ds);
-                    } else {
-                        net.fit(ds);
-                    }
+                    stepMethod.fit(batches);
                     pos.step++;
                     if (pos.step % SUBNORMAL_FLUSH_EVERY_STEPS == 0) {
                         flushSubnormals(net.updaterState());
@@ -207,9 +155,7 @@ final class TrainingLoop {
                         }
                         restorer.rollBack(loss, hooks);
                         progress.position(pos.step, pos.totalSteps, pos.epoch, options.epochs());
-                        // a step of its own may hold state of the rows it touched: start it afresh on the restored
-                        // network
-                        ownStep = accumulate > 1 ? null : trainingStep(false);
+                        stepMethod.restart();
                         continue epochs;
                     }
                     afterStep();
@@ -235,9 +181,7 @@ final class TrainingLoop {
             }
             return complete();
         } finally {
-            if (accumulation != null) {
-                accumulation.close();
-            }
+            stepMethod.close();
             net.removeListener(progress);
             progress.breakLine();
         }

@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -17,17 +15,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.trainguard.core.ExitCode;
 import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
-import org.trainguard.core.run.SessionStore;
-import org.trainguard.session.mirror.MirrorCopier;
 
 /**
  * Runs training of any DL4J network so that it survives being killed: it owns the run lock, the
@@ -52,8 +45,6 @@ public final class TrainingSessionManager implements AutoCloseable {
      * @param reason a sentence for people
      */
     public record Outcome(boolean completed, long step, int exitCode, String reason) {}
-
-    private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionManager.class);
 
     /** The shortest pause of the process recorded in the session file (as the watchdog counts its own). */
     static final Duration PAUSE_THRESHOLD = Duration.ofSeconds(10);
@@ -158,68 +149,7 @@ public final class TrainingSessionManager implements AutoCloseable {
     }
 
     private void start() throws IOException {
-        SessionOptions options = run.options();
-        SessionRecorder recorder = run.recorder();
-        ResumePlanner planner = new ResumePlanner(options, run.store(), recorder, lock);
-        ResumePlan plan = planner.plan();
-        run.best().start(plan.best());
-        provenance.put("session_id", plan.sessionId());
-        provenance.putIfAbsent(
-                "trainguard_version",
-                Optional.ofNullable(TrainingSessionManager.class.getPackage().getImplementationVersion())
-                        .orElse("dev"));
-        provenance.put("java", System.getProperty("java.version"));
-        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        lock.updateSessionId(plan.sessionId());
-
-        SessionState.Builder b = planner.openingState(plan);
-        Optional<SessionState> prev = plan.previous();
-        Optional<CheckpointStore.Checkpoint> from = plan.from();
-        long step = 0;
-        if (from.isPresent()) {
-            restorer.restore(from.get());
-            step = run.position().step;
-            List<SessionState.Resume> resumes =
-                    new ArrayList<>(prev.map(SessionState::resumes).orElse(List.of()));
-            resumes.add(new SessionState.Resume(Instant.now(), step));
-            b.resumes(resumes);
-            b.lastCheckpoint(
-                    new SessionState.CheckpointRef(step, from.get().dir().toString(), Instant.now()));
-            restorer.continueRollback(prev);
-        } else if (prev.isPresent() && prev.get().step() > 0 && options.resume() == ResumeMode.AUTO) {
-            LOG.warn(
-                    "{} says step {}, but no checkpoint verifies: starting from step 0",
-                    SessionStore.FILE_NAME,
-                    prev.get().step());
-            b.step(0).lastCheckpoint(null);
-        }
-        b.best(run.best().sessionBest());
-        if (plan.mirror().isPresent()) {
-            CheckpointMirror mirror = plan.mirror().get();
-            String target = mirror.target().describe();
-            SessionState.Mirror initial = prev.flatMap(SessionState::mirrorState)
-                    .filter(m -> m.target().equals(target))
-                    .map(m -> new SessionState.Mirror(target, m.lastStep(), m.lastAt(), m.lastError(), m.errorAt(), 0))
-                    .orElse(new SessionState.Mirror(target, -1, null, null, null, 0));
-            b.mirror(initial);
-            MirrorCopier copier = new MirrorCopier(
-                    mirror, run.store(), options.keepLast(), run.best()::keptStep, initial, this::onMirrorState);
-            checkpoints.mirror(copier);
-            // a checkpoint committed just before the last process ended may never have reached the mirror
-            if (from.isPresent() && initial.lastStep() < from.get().step()) {
-                copier.submit(from.get());
-            }
-        }
-        recorder.set(b.build());
-        recorder.write();
-        recorder.reserveSpace();
-        run.writer().prepare();
-        room.refuseAtStart();
-    }
-
-    private void onMirrorState(SessionState.Mirror m) {
-        run.recorder().change(b -> b.mirror(m));
-        run.recorder().write();
+        new SessionOpening(run, lock, provenance, restorer, checkpoints, room).open();
     }
 
     // ------------------------------------------------------------------ training

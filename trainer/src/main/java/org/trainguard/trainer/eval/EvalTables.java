@@ -1,7 +1,9 @@
 package org.trainguard.trainer.eval;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Formats an {@link EvalResult} as fixed-width text for logs, the console and the report page.
@@ -57,47 +59,18 @@ public final class EvalTables {
             appendLowestF1(out, result);
             return;
         }
-        int labelWidth = Math.max(widest(labels), Math.max("label".length(), MACRO_ROW.length()));
-        long[] support = result.support();
-        int supportWidth = Math.max(
-                "support".length(), Long.toString(result.exampleCount()).length());
-        String row = "%-" + labelWidth + "s  %9s  %9s  %9s  %" + supportWidth + "s%n";
-        out.append(String.format(Locale.ROOT, row, "label", "precision", "recall", "f1", "support"));
-        double[] precision = result.precision();
-        double[] recall = result.recall();
-        double[] f1 = result.f1();
-        for (int i = 0; i < labels.size(); i++) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    row,
-                    labels.get(i),
-                    number(precision[i]),
-                    number(recall[i]),
-                    number(f1[i]),
-                    support[i]));
-        }
-        out.append(String.format(
-                Locale.ROOT,
-                row,
-                MACRO_ROW,
-                number(mean(precision)),
-                number(mean(recall)),
-                number(result.f1Macro()),
-                result.exampleCount()));
+        appendClassRows(out, result, IntStream.range(0, labels.size()).boxed().toList());
     }
 
     /** The labels with the lowest F1 among those with examples, worst first; all of them are in metrics.jsonl. */
     private static void appendLowestF1(StringBuilder out, EvalResult result) {
         List<String> labels = result.labels();
-        double[] precision = result.precision();
-        double[] recall = result.recall();
         double[] f1 = result.f1();
         long[] support = result.support();
-        List<Integer> shown = java.util.stream.IntStream.range(0, labels.size())
+        List<Integer> shown = IntStream.range(0, labels.size())
                 .filter(i -> support[i] > 0)
                 .boxed()
-                .sorted(java.util.Comparator.<Integer>comparingDouble(i -> f1[i])
-                        .thenComparingInt(i -> i))
+                .sorted(Comparator.<Integer>comparingDouble(i -> f1[i]).thenComparingInt(i -> i))
                 .limit(SUMMARY_ROWS)
                 .toList();
         out.append(String.format(
@@ -105,10 +78,23 @@ public final class EvalTables {
                 "%d labels: the %d with the lowest F1 (every label is in metrics.jsonl)%n",
                 labels.size(),
                 shown.size()));
+        appendClassRows(out, result, shown);
+    }
+
+    /**
+     * The per-class table: a header, a row for each of the given labels and the macro average row (over
+     * every label).
+     */
+    private static void appendClassRows(StringBuilder out, EvalResult result, List<Integer> shown) {
+        List<String> labels = result.labels();
         int labelWidth = Math.max("label".length(), MACRO_ROW.length());
         for (int i : shown) {
             labelWidth = Math.max(labelWidth, labels.get(i).length());
         }
+        double[] precision = result.precision();
+        double[] recall = result.recall();
+        double[] f1 = result.f1();
+        long[] support = result.support();
         int supportWidth = Math.max(
                 "support".length(), Long.toString(result.exampleCount()).length());
         String row = "%-" + labelWidth + "s  %9s  %9s  %9s  %" + supportWidth + "s%n";

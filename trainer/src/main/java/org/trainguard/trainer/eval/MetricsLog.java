@@ -71,9 +71,7 @@ public final class MetricsLog implements AutoCloseable {
      */
     public void appendTrain(long step, int epoch, double loss, double learningRate, double samplesPerSecond)
             throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "train");
-        line.put("time", now());
+        Map<String, Object> line = startLine("train");
         line.put("step", step);
         line.put("epoch", epoch);
         line.put("loss", loss);
@@ -89,9 +87,7 @@ public final class MetricsLog implements AutoCloseable {
      */
     public void appendEval(EvalResult result) throws IOException {
         Map<String, Object> fields = result.toMap();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", fields.remove("type"));
-        line.put("time", now());
+        Map<String, Object> line = startLine(fields.remove("type"));
         line.putAll(fields);
         append(line);
     }
@@ -108,9 +104,7 @@ public final class MetricsLog implements AutoCloseable {
      * @throws IOException when the line cannot be written
      */
     public void appendRollback(long step, String loss, long toStep, double lrFactor, String change) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "rollback");
-        line.put("time", now());
+        Map<String, Object> line = startLine("rollback");
         line.put("step", step);
         line.put("loss", loss);
         line.put("to_step", toStep);
@@ -119,8 +113,12 @@ public final class MetricsLog implements AutoCloseable {
         append(line);
     }
 
-    private String now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    /** A new line holding its type and then the time, the first two keys of every line. */
+    private Map<String, Object> startLine(Object type) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", type);
+        line.put("time", Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString());
+        return line;
     }
 
     private synchronized void append(Map<String, Object> line) throws IOException {
