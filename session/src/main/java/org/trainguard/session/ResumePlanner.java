@@ -22,6 +22,7 @@ import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.run.RunLayout;
 import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStateBuilder;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.mirror.Mirrors;
@@ -123,9 +124,9 @@ final class ResumePlanner {
      * @param plan the plan
      * @return the state, status {@link SessionStatus#STARTING}
      */
-    SessionState.Builder openingState(ResumePlan plan) {
+    SessionStateBuilder openingState(ResumePlan plan) {
         Optional<SessionState> prev = plan.previous();
-        SessionState.Builder b =
+        SessionStateBuilder b =
                 startOf(prev, plan.sessionId()).status(SessionStatus.STARTING).exit(null);
         if (prev.isPresent()) {
             SessionState p = prev.get();
@@ -148,7 +149,7 @@ final class ResumePlanner {
         return b;
     }
 
-    private SessionState.Builder startOf(Optional<SessionState> prev, String sessionId) {
+    private SessionStateBuilder startOf(Optional<SessionState> prev, String sessionId) {
         return prev.map(SessionState::toBuilder)
                 .orElseGet(() -> SessionState.builder(sessionId))
                 .pid(ProcessHandle.current().pid())

@@ -12,6 +12,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.mirror.CheckpointMirror;
 import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStateBuilder;
 import org.trainguard.core.run.SessionStore;
 import org.trainguard.session.mirror.MirrorCopier;
 
@@ -63,7 +64,7 @@ final class SessionOpening {
         recordProvenance(plan.sessionId());
         lock.updateSessionId(plan.sessionId());
 
-        SessionState.Builder b = planner.openingState(plan);
+        SessionStateBuilder b = planner.openingState(plan);
         Optional<SessionState> prev = plan.previous();
         Optional<CheckpointStore.Checkpoint> from = plan.from();
         if (from.isPresent()) {
@@ -110,7 +111,7 @@ final class SessionOpening {
      */
     private void startMirror(
             CheckpointMirror mirror,
-            SessionState.Builder b,
+            SessionStateBuilder b,
             Optional<SessionState> prev,
             Optional<CheckpointStore.Checkpoint> from) {
         String target = mirror.target().describe();

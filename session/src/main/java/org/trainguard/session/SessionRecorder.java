@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStateBuilder;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 
@@ -29,7 +30,7 @@ final class SessionRecorder {
     private final SessionStore store;
     private final RunPosition position;
     /** Adds the live figures (step, throughput, ETA ...) to a change. */
-    private final UnaryOperator<SessionState.Builder> figures;
+    private final UnaryOperator<SessionStateBuilder> figures;
 
     private SessionState session;
     private ScheduledExecutorService autosave;
@@ -40,7 +41,7 @@ final class SessionRecorder {
      * @param position the counters the heartbeat reports
      * @param figures adds the live figures to every {@link #update}
      */
-    SessionRecorder(Path outputDir, RunPosition position, UnaryOperator<SessionState.Builder> figures) {
+    SessionRecorder(Path outputDir, RunPosition position, UnaryOperator<SessionStateBuilder> figures) {
         this.outputDir = outputDir;
         this.store = new SessionStore(outputDir);
         this.position = position;
@@ -63,12 +64,12 @@ final class SessionRecorder {
     }
 
     /** @param change a change of the state with the live figures (not yet written) */
-    synchronized void update(UnaryOperator<SessionState.Builder> change) {
+    synchronized void update(UnaryOperator<SessionStateBuilder> change) {
         session = change.apply(figures.apply(session.toBuilder())).build();
     }
 
     /** @param change a change of the state that leaves the live figures as they were (not yet written) */
-    synchronized void change(UnaryOperator<SessionState.Builder> change) {
+    synchronized void change(UnaryOperator<SessionStateBuilder> change) {
         session = change.apply(session.toBuilder()).build();
     }
 

@@ -202,17 +202,17 @@ public record SessionState(
     }
 
     /** @return a builder holding this state's values */
-    public Builder toBuilder() {
-        return new Builder(this);
+    public SessionStateBuilder toBuilder() {
+        return new SessionStateBuilder(this);
     }
 
     /**
      * @param sessionId the new run's id
      * @return a builder for a new run's first state
      */
-    public static Builder builder(String sessionId) {
+    public static SessionStateBuilder builder(String sessionId) {
         Instant now = Instant.now();
-        return new Builder(new SessionState(
+        return new SessionStateBuilder(new SessionState(
                 SCHEMA_VERSION,
                 sessionId,
                 SessionStatus.STARTING,
@@ -240,215 +240,5 @@ public record SessionState(
                 List.of(),
                 null,
                 null));
-    }
-
-    /** Changes a few fields of a state without a long constructor call. */
-    public static final class Builder {
-        private String sessionId;
-        private SessionStatus status;
-        private long pid;
-        private String host;
-        private String configPath;
-        private String configSha256;
-        private Instant startedAt;
-        private long step;
-        private long totalSteps;
-        private int epoch;
-        private int totalEpochs;
-        private long samplesSeen;
-        private double stepsPerSecond;
-        private Instant eta;
-        private CheckpointRef lastCheckpoint;
-        private Best best;
-        private Map<String, Object> lastMetrics;
-        private int restarts;
-        private List<Resume> resumes;
-        private Exit exit;
-        private List<Pause> pauses;
-        private DiskShortage disk;
-        private List<Rollback> rollbacks;
-        private EarlyStopping earlyStopping;
-        private Mirror mirror;
-
-        private Builder(SessionState s) {
-            sessionId = s.sessionId;
-            status = s.status;
-            pid = s.pid;
-            host = s.host;
-            configPath = s.configPath;
-            configSha256 = s.configSha256;
-            startedAt = s.startedAt;
-            step = s.step;
-            totalSteps = s.totalSteps;
-            epoch = s.epoch;
-            totalEpochs = s.totalEpochs;
-            samplesSeen = s.samplesSeen;
-            stepsPerSecond = s.stepsPerSecond;
-            eta = s.eta;
-            lastCheckpoint = s.lastCheckpoint;
-            best = s.best;
-            lastMetrics = s.lastMetrics;
-            restarts = s.restarts;
-            resumes = s.resumes;
-            exit = s.exit;
-            pauses = s.pauses;
-            disk = s.disk;
-            rollbacks = s.rollbacks;
-            earlyStopping = s.earlyStopping;
-            mirror = s.mirror;
-        }
-
-        /** @param v value @return this */
-        public Builder status(SessionStatus v) {
-            status = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder pid(long v) {
-            pid = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder host(String v) {
-            host = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder configPath(String v) {
-            configPath = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder configSha256(String v) {
-            configSha256 = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder startedAt(Instant v) {
-            startedAt = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder step(long v) {
-            step = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder totalSteps(long v) {
-            totalSteps = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder epoch(int v) {
-            epoch = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder totalEpochs(int v) {
-            totalEpochs = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder samplesSeen(long v) {
-            samplesSeen = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder stepsPerSecond(double v) {
-            stepsPerSecond = v;
-            return this;
-        }
-        /** @param v value, null when unknown @return this */
-        public Builder eta(Instant v) {
-            eta = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder lastCheckpoint(CheckpointRef v) {
-            lastCheckpoint = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder best(Best v) {
-            best = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder lastMetrics(Map<String, Object> v) {
-            lastMetrics = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder restarts(int v) {
-            restarts = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder resumes(List<Resume> v) {
-            resumes = v;
-            return this;
-        }
-        /** @param v value, null while running @return this */
-        public Builder exit(Exit v) {
-            exit = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder pauses(List<Pause> v) {
-            pauses = v;
-            return this;
-        }
-        /** @param v value, null while the next checkpoint fits @return this */
-        public Builder disk(DiskShortage v) {
-            disk = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder rollbacks(List<Rollback> v) {
-            rollbacks = v;
-            return this;
-        }
-        /** @param v value @return this */
-        public Builder earlyStopping(EarlyStopping v) {
-            earlyStopping = v;
-            return this;
-        }
-        /** @param v value, null without a mirror @return this */
-        public Builder mirror(Mirror v) {
-            mirror = v;
-            return this;
-        }
-
-        /** @return the state, stamped with the current time */
-        public SessionState build() {
-            return new SessionState(
-                    SCHEMA_VERSION,
-                    sessionId,
-                    status,
-                    pid,
-                    host,
-                    configPath,
-                    configSha256,
-                    startedAt,
-                    Instant.now(),
-                    step,
-                    totalSteps,
-                    epoch,
-                    totalEpochs,
-                    samplesSeen,
-                    stepsPerSecond,
-                    eta,
-                    lastCheckpoint,
-                    best,
-                    lastMetrics,
-                    restarts,
-                    resumes,
-                    exit,
-                    pauses,
-                    disk,
-                    rollbacks,
-                    earlyStopping,
-                    mirror);
-        }
     }
 }

@@ -17,6 +17,7 @@ import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStateBuilder;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.core.run.SessionStore;
 
@@ -103,7 +104,7 @@ public final class FakeTrainer {
                         UUID.randomUUID().toString())
                 .build());
         long total = Long.parseLong(script.getOrDefault("total", "1000"));
-        SessionState.Builder session = base.toBuilder()
+        SessionStateBuilder session = base.toBuilder()
                 .pid(pid)
                 .status(SessionStatus.RUNNING)
                 .step(step)

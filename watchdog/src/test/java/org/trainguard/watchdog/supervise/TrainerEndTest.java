@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.trainguard.core.run.SessionState;
+import org.trainguard.core.run.SessionStateBuilder;
 import org.trainguard.core.run.SessionStatus;
 import org.trainguard.watchdog.supervise.TrainerEnd.Kind;
 
 class TrainerEndTest {
 
     private static Optional<SessionState> session(SessionStatus status, Integer code, String reason) {
-        SessionState.Builder b =
+        SessionStateBuilder b =
                 SessionState.builder("s-1").status(status).step(1458).totalSteps(5000);
         if (code != null) {
             b.exit(new SessionState.Exit(code, reason));
