@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +24,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.io.AtomicFiles;
+import org.trainguard.core.io.FileTrees;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.Json;
 import org.trainguard.core.run.RunLayout;
@@ -316,31 +314,7 @@ public final class CheckpointStore {
      * @return the deleted folders
      */
     public List<Path> prune(int keepLast, Set<Long> alsoKeep) {
-        if (keepLast < 1) {
-            throw new IllegalArgumentException("keepLast must be >= 1, found " + keepLast);
-        }
-        List<Checkpoint> all = list();
-        List<Path> deleted = new ArrayList<>();
-        for (int i = 0; i < all.size() - keepLast; i++) {
-            Checkpoint c = all.get(i);
-            if (alsoKeep.contains(c.step())) {
-                continue;
-            }
-            try {
-                delete(c);
-                deleted.add(c.dir());
-            } catch (IOException e) {
-                LOG.warn("could not delete old checkpoint {}: {}", c.name(), e.getMessage());
-            }
-        }
-        if (!deleted.isEmpty()) {
-            try {
-                AtomicFiles.fsyncDirectory(dir);
-            } catch (IOException e) {
-                LOG.warn("deleted {} old checkpoint(s), but {}", deleted.size(), e.getMessage());
-            }
-        }
-        return deleted;
+        return new CheckpointRotation(this).prune(keepLast, alsoKeep);
     }
 
     /**
@@ -388,31 +362,13 @@ public final class CheckpointStore {
     // ---------------------------------------------------------------- helpers
 
     /**
-     * Deletes a folder tree; a missing folder is fine.
+     * Deletes a folder tree; a missing folder is fine (see {@link FileTrees#deleteRecursively}).
      *
      * @param root the folder
      * @throws IOException when something cannot be deleted
      */
     public static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.deleteRecursively(root);
     }
 
     private static String firstLine(String s) {
