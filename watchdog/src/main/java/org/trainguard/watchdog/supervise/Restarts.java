@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.config.Durations;
 import org.trainguard.config.WatchdogConfig;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.folder.RunFolder;
 
 /**
  * Turns a failed trainer into a restart after a back-off, or a give-up on a crash loop ({@link RestartPolicy}),

@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.trainguard.config.Durations;
 import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.folder.RunFolder;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.HostName;
-import org.trainguard.core.run.RunFolder;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStatus;
 

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.folder.RunFolder;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.core.run.SessionStore;
 

@@ -11,9 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.trainguard.core.folder.RunFolder;
 import org.trainguard.core.lock.RunLock;
 import org.trainguard.core.run.HostName;
-import org.trainguard.core.run.RunFolder;
 
 /**
  * Finds a trainer of the run that is alive on this machine but is not this watchdog's child: one a killed watchdog

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.config.Durations;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.run.RunFolder;
+import org.trainguard.core.folder.RunFolder;
 import org.trainguard.core.run.SessionState;
 import org.trainguard.watchdog.notify.Event;
 import org.trainguard.watchdog.notify.EventKind;

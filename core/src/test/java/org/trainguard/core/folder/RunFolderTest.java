@@ -1,4 +1,4 @@
-package org.trainguard.core.run;
+package org.trainguard.core.folder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainguard.core.checkpoint.CheckpointStore;
+import org.trainguard.core.run.SessionStore;
 
 /** Reading a run folder: the newest checkpoint and the roll-back target, on real checkpoint folders. */
 class RunFolderTest {

@@ -1,4 +1,4 @@
-package org.trainguard.core.run;
+package org.trainguard.core.folder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +11,9 @@ import org.trainguard.core.checkpoint.CheckpointManifest;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.lock.RecordFileLock;
 import org.trainguard.core.lock.RunLock;
+import org.trainguard.core.run.Heartbeat;
+import org.trainguard.core.run.RunLayout;
+import org.trainguard.core.run.SessionStore;
 
 /**
  * Reads a run folder as the commands and the watchdog see it: the session file, the heartbeat, the run lock's
