@@ -190,7 +190,7 @@ public final class ConfigLoader {
         } catch (YAMLException malformed) {
             throw ConfigException.located(file, 0, "", "malformed YAML: " + malformed.getMessage(), malformed);
         }
-        if (root == null || YamlSection.isNull(root)) {
+        if (root == null || YamlNodes.isNull(root)) {
             throw ConfigException.located(
                     file, 0, "", file == null ? "the configuration is empty" : "config file is empty", null);
         }

@@ -26,7 +26,7 @@ public final class Key<T> {
     /** Turns the YAML node of a key into its value; errors name {@code fullKey}. */
     @FunctionalInterface
     interface Conversion<T> {
-        T convert(YamlSection section, String fullKey, Node node);
+        T convert(YamlValues values, String fullKey, Node node);
     }
 
     private final String section;
@@ -77,24 +77,24 @@ public final class Key<T> {
     }
 
     static Key<Integer> integer(String section, String name, Integer fallback) {
-        return of(section, name, "integer", YamlSection::toInt, v -> v, fallback, String::valueOf);
+        return of(section, name, "integer", YamlValues::toInt, v -> v, fallback, String::valueOf);
     }
 
     static Key<Long> longInteger(String section, String name, Long fallback) {
-        return of(section, name, "integer", YamlSection::toLong, v -> v, fallback, String::valueOf);
+        return of(section, name, "integer", YamlValues::toLong, v -> v, fallback, String::valueOf);
     }
 
     static Key<Double> number(String section, String name, Double fallback) {
-        return of(section, name, "number", YamlSection::toDouble, v -> v, fallback, v -> Double.toString(v)
+        return of(section, name, "number", YamlValues::toDouble, v -> v, fallback, v -> Double.toString(v)
                 .toLowerCase(Locale.ROOT));
     }
 
     static Key<Boolean> bool(String section, String name, Boolean fallback) {
-        return of(section, name, "boolean", YamlSection::toBoolean, v -> v, fallback, String::valueOf);
+        return of(section, name, "boolean", YamlValues::toBoolean, v -> v, fallback, String::valueOf);
     }
 
     static Key<String> text(String section, String name, String fallback) {
-        return of(section, name, "text", YamlSection::toText, v -> v, fallback, v -> v.isEmpty() ? "\"\"" : v);
+        return of(section, name, "text", YamlValues::toText, v -> v, fallback, v -> v.isEmpty() ? "\"\"" : v);
     }
 
     static <E extends Enum<E>> Key<E> choice(String section, String name, Class<E> type, E fallback) {
@@ -114,16 +114,16 @@ public final class Key<T> {
     }
 
     static Key<Duration> duration(String section, String name, Duration fallback) {
-        return of(section, name, "duration", YamlSection::toDuration, Durations::format, fallback, Durations::format);
+        return of(section, name, "duration", YamlValues::toDuration, Durations::format, fallback, Durations::format);
     }
 
     /** A path resolved against the config file's folder; its default, if any, depends on that folder. */
     static Key<Path> path(String section, String name) {
-        return of(section, name, "path", YamlSection::toPath, Path::toString, null, String::valueOf);
+        return of(section, name, "path", YamlValues::toPath, Path::toString, null, String::valueOf);
     }
 
     static Key<List<String>> texts(String section, String name, List<String> fallback) {
-        return of(section, name, "list of text", YamlSection::toStrings, ArrayList::new, fallback, v -> v.stream()
+        return of(section, name, "list of text", YamlValues::toStrings, ArrayList::new, fallback, v -> v.stream()
                 .collect(Collectors.joining(", ", "[", "]")));
     }
 
@@ -132,7 +132,7 @@ public final class Key<T> {
                 section,
                 name,
                 "map text → label",
-                YamlSection::toStringMap,
+                YamlValues::toStringMap,
                 LinkedHashMap::new,
                 fallback,
                 v -> v.isEmpty() ? "{}" : v.toString());
@@ -143,7 +143,7 @@ public final class Key<T> {
                 section,
                 name,
                 "map label → number",
-                YamlSection::toNumberMap,
+                YamlValues::toNumberMap,
                 LinkedHashMap::new,
                 fallback,
                 v -> v.isEmpty() ? "{}" : v.toString());
@@ -232,7 +232,7 @@ public final class Key<T> {
     }
 
     T convert(YamlSection yaml, Node node) {
-        return conversion.convert(yaml, yaml.key(name), node);
+        return conversion.convert(yaml.values(), yaml.key(name), node);
     }
 
     /** Puts the value, as the canonical YAML writes it, under the key's name; {@code null} stays {@code null}. */

@@ -1,17 +1,17 @@
 package org.trainguard.config;
 
-import java.nio.file.InvalidPathException;
+import static org.trainguard.config.YamlNodes.found;
+import static org.trainguard.config.YamlNodes.isNull;
+import static org.trainguard.config.YamlNodes.line;
+
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -20,16 +20,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * One mapping of the YAML node tree, read key by key into Java values. Errors name the full dotted key; the line
- * of every key read is recorded in the shared {@link Lines} so that errors raised later, by the records'
- * own checks, can be placed in the file too.
+ * One mapping of the YAML node tree, read key by key into Java values (by {@link YamlValues}). Errors name the full
+ * dotted key; the line of every key read is recorded in the shared {@link Lines} so that errors raised later, by the
+ * records' own checks, can be placed in the file too.
  */
 final class YamlSection {
 
-    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
-    private static final Set<String> TRUE = Set.of("true", "yes", "on");
-    private static final Set<String> FALSE = Set.of("false", "no", "off");
     /** Guards against merge keys that refer back to themselves. */
     private static final int MAX_MERGE_DEPTH = 32;
 
@@ -75,11 +71,13 @@ final class YamlSection {
         }
     }
 
-    private record Entry(ScalarNode key, Node value) {}
+    /** A key of a mapping and its value. */
+    record Entry(ScalarNode key, Node value) {}
 
     private final String path;
     private final Lines lines;
     private final Map<String, Entry> entries;
+    private final YamlValues values;
 
     /** Whether this section is written in its parent, even as {@code null} or empty. */
     private boolean written;
@@ -88,6 +86,7 @@ final class YamlSection {
         this.path = path;
         this.lines = lines;
         this.entries = entries;
+        this.values = new YamlValues(lines);
         entries.forEach((name, entry) -> lines.record(key(name), entry.key()));
     }
 
@@ -121,7 +120,7 @@ final class YamlSection {
                 present(name)
                         .map(node -> {
                             if (!(node instanceof MappingNode mapping)) {
-                                throw typeError(name, node, "a map of keys");
+                                throw values.mismatch(key(name), node, "a map of keys");
                             }
                             return entries(mapping, key(name), lines, 0);
                         })
@@ -148,7 +147,7 @@ final class YamlSection {
      * The entries of a mapping by key name, with YAML merge keys ({@code <<: *defaults}) expanded: keys written
      * in the mapping win over merged ones, and earlier merged mappings over later ones.
      */
-    private static Map<String, Entry> entries(MappingNode mapping, String path, Lines lines, int depth) {
+    static Map<String, Entry> entries(MappingNode mapping, String path, Lines lines, int depth) {
         if (depth > MAX_MERGE_DEPTH) {
             throw lines.error(
                     mapping,
@@ -255,202 +254,8 @@ final class YamlSection {
         return has(key.name());
     }
 
-    /** A map from names to strings; entry lines are recorded as {@code key.name}. */
-    Map<String, String> toStringMap(String fullKey, Node node) {
-        Map<String, String> values = new LinkedHashMap<>();
-        mapEntries(fullKey, node)
-                .forEach((entryName, entry) -> values.put(entryName, toText(fullKey + "." + entryName, entry.value())));
+    /** @return the typed readers of this section's values */
+    YamlValues values() {
         return values;
-    }
-
-    /** A map from names to numbers; entry lines are recorded as {@code key.name}. */
-    Map<String, Double> toNumberMap(String fullKey, Node node) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        mapEntries(fullKey, node)
-                .forEach((entryName, entry) ->
-                        values.put(entryName, toDouble(fullKey + "." + entryName, entry.value())));
-        return values;
-    }
-
-    private Map<String, Entry> mapEntries(String fullKey, Node node) {
-        if (!(node instanceof MappingNode mapping)) {
-            throw mismatch(fullKey, node, "a map");
-        }
-        Map<String, Entry> map = entries(mapping, fullKey, lines, 0);
-        map.forEach((entryName, entry) -> lines.record(fullKey + "." + entryName, entry.key()));
-        return map;
-    }
-
-    // ---- conversions ----------------------------------------------------------------------------------------
-
-    private ConfigException typeError(String name, Node node, String expected) {
-        return mismatch(key(name), node, expected);
-    }
-
-    private ConfigException mismatch(String fullKey, Node node, String expected) {
-        return lines.error(node, fullKey, fullKey + " must be " + expected + ", found " + found(node));
-    }
-
-    long toLong(String fullKey, Node node) {
-        String text = scalarText(node).map(t -> t.strip().replace("_", "")).orElse("");
-        if (!INTEGER.matcher(text).matches()) {
-            throw mismatch(fullKey, node, "an integer");
-        }
-        try {
-            return Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
-        } catch (NumberFormatException tooLarge) {
-            throw lines.error(node, fullKey, fullKey + " is too large, found " + found(node));
-        }
-    }
-
-    int toInt(String fullKey, Node node) {
-        long value = toLong(fullKey, node);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw lines.error(node, fullKey, fullKey + " is too large, found " + found(node));
-        }
-        return (int) value;
-    }
-
-    /** Accepts YAML ints and floats and also strings that read as numbers, since YAML 1.1 reads 1e-4 as a string. */
-    double toDouble(String fullKey, Node node) {
-        String text = scalarText(node).map(t -> t.strip().replace("_", "")).orElse("");
-        if (DECIMAL.matcher(text).matches()) {
-            return Double.parseDouble(text);
-        }
-        switch (text.toLowerCase(Locale.ROOT)) {
-            case ".inf", "+.inf" -> {
-                return Double.POSITIVE_INFINITY;
-            }
-            case "-.inf" -> {
-                return Double.NEGATIVE_INFINITY;
-            }
-            case ".nan" -> {
-                return Double.NaN;
-            }
-            default -> throw mismatch(fullKey, node, "a number");
-        }
-    }
-
-    boolean toBoolean(String fullKey, Node node) {
-        String text =
-                scalarText(node).map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
-        if (TRUE.contains(text)) {
-            return true;
-        }
-        if (FALSE.contains(text)) {
-            return false;
-        }
-        throw mismatch(fullKey, node, "true or false");
-    }
-
-    String toText(String fullKey, Node node) {
-        if (isNull(node)) {
-            throw mismatch(fullKey, node, "a string");
-        }
-        return scalarText(node).orElseThrow(() -> mismatch(fullKey, node, "a string"));
-    }
-
-    <E extends Enum<E>> E toChoice(String fullKey, Node node, Class<E> type) {
-        String text = scalarText(node).map(String::strip).orElse("");
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(text)) {
-                return constant;
-            }
-        }
-        throw mismatch(fullKey, node, "one of " + Checks.oneOf(List.of(type.getEnumConstants())));
-    }
-
-    String toName(String fullKey, Node node, List<String> names) {
-        String text = scalarText(node).map(String::strip).orElse("");
-        return names.stream()
-                .filter(name -> name.equalsIgnoreCase(text))
-                .findFirst()
-                .orElseThrow(() -> mismatch(fullKey, node, "one of " + String.join(", ", names)));
-    }
-
-    Duration toDuration(String fullKey, Node node) {
-        ScalarNode scalar = scalar(node).orElseThrow(() -> mismatch(fullKey, node, "a duration like 30s or 5m"));
-        String text = scalar.getValue().strip();
-        if (scalar.isPlain() && INTEGER.matcher(text).matches()) {
-            try {
-                // A bare number is seconds; passing it as a number keeps "found -5" unquoted in errors.
-                return Durations.parse(fullKey, Long.parseLong(text.startsWith("+") ? text.substring(1) : text));
-            } catch (NumberFormatException tooLarge) {
-                throw lines.error(
-                        node,
-                        fullKey,
-                        fullKey + " must be at most " + Durations.format(Durations.MAX) + ", found " + text);
-            }
-        }
-        if (isNull(node)) {
-            throw mismatch(fullKey, node, "a duration like 30s or 5m");
-        }
-        return Durations.parse(fullKey, text);
-    }
-
-    Path toPath(String fullKey, Node node) {
-        String text = scalarText(node)
-                .filter(t -> !isNull(node) && !t.isBlank())
-                .orElseThrow(() -> mismatch(fullKey, node, "a path"));
-        try {
-            return lines.baseDir().resolve(text.strip()).toAbsolutePath().normalize();
-        } catch (InvalidPathException invalid) {
-            throw lines.error(
-                    node,
-                    fullKey,
-                    fullKey + " is not a valid path (" + invalid.getReason() + "), found " + found(node));
-        }
-    }
-
-    List<String> toStrings(String fullKey, Node node) {
-        if (!(node instanceof SequenceNode sequence)) {
-            throw mismatch(fullKey, node, "a list");
-        }
-        List<String> values = new ArrayList<>();
-        List<Node> items = sequence.getValue();
-        for (int i = 0; i < items.size(); i++) {
-            String itemKey = fullKey + "[" + i + "]";
-            lines.record(itemKey, items.get(i));
-            values.add(toText(itemKey, items.get(i)));
-        }
-        return values;
-    }
-
-    // ---- node helpers ---------------------------------------------------------------------------------------
-
-    static boolean isNull(Node node) {
-        return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
-    }
-
-    private static Optional<ScalarNode> scalar(Node node) {
-        return node instanceof ScalarNode scalar ? Optional.of(scalar) : Optional.empty();
-    }
-
-    private static Optional<String> scalarText(Node node) {
-        return scalar(node).map(ScalarNode::getValue);
-    }
-
-    /** The 1-based line a node starts on. */
-    static int line(Node node) {
-        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
-    }
-
-    /**
-     * A value as written: numbers, booleans and null bare, text in quotes, collections by their kind.
-     */
-    static String found(Node node) {
-        if (node instanceof ScalarNode scalar) {
-            Tag tag = scalar.getTag();
-            boolean bare = scalar.isPlain()
-                    && (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag) || Tag.NULL.equals(tag));
-            if (bare) {
-                return scalar.getValue().isEmpty() ? "null" : scalar.getValue();
-            }
-            return Checks.quote(scalar.getValue());
-        }
-        if (node instanceof SequenceNode) {
-            return "a list";
-        }
-        return "a map";
     }
 }
