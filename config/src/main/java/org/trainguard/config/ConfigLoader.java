@@ -8,7 +8,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -219,11 +218,7 @@ public final class ConfigLoader {
         EvalConfig eval = EvalConfig.read(root.section(EvalConfig.KEYS), labels);
         LossConfig loss = LossConfig.read(root.section(LossConfig.KEYS), labels);
         WatchdogConfig watchdog = WatchdogConfig.read(root.section(WatchdogConfig.KEYS), training.outputDir());
-        Section.Context context = new Section.Context(lines.baseDir(), training);
-        Map<Section<?>, Object> extras = new HashMap<>();
-        for (Section<?> extra : TrainguardConfig.EXTRA_SECTIONS) {
-            extras.put(extra, extra.read(root.section(extra.keys()), context));
-        }
+        Map<Section<?>, Object> extras = ExtraSections.read(root, new Section.Context(lines.baseDir(), training));
         return new TrainguardConfig(
                 labels,
                 model,

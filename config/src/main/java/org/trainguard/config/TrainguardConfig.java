@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,9 +213,6 @@ public record TrainguardConfig(
             EvalConfig eval,
             LossConfig loss,
             WatchdogConfig watchdog) {
-        Section.Context context = new Section.Context(Path.of("").toAbsolutePath(), training);
-        Map<Section<?>, Object> extras = new HashMap<>();
-        EXTRA_SECTIONS.forEach(extra -> extras.put(extra, extra.defaults(context)));
         TrainguardConfig pending = new TrainguardConfig(
                 labels,
                 model,
@@ -227,7 +223,7 @@ public record TrainguardConfig(
                 eval,
                 loss,
                 watchdog,
-                extras,
+                ExtraSections.defaults(ExtraSections.inCode(training)),
                 Optional.empty(),
                 PENDING_SHA256);
         return pending.withSource(
@@ -346,8 +342,7 @@ public record TrainguardConfig(
     private <T> void putUnlessDefault(Map<String, Object> map, Section<T> extra) {
         T value = section(extra);
         Map<String, Object> written = extra.toMap(value);
-        if (!written.equals(
-                extra.toMap(extra.defaults(new Section.Context(Path.of("").toAbsolutePath(), training))))) {
+        if (!written.equals(extra.toMap(extra.defaults(ExtraSections.inCode(training))))) {
             map.put(extra.keys().section(), written);
         }
     }
