@@ -1,11 +1,13 @@
 package org.trainguard.core.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Checks on the files of a run folder before they are opened. Files that are appended to or rewritten in place
@@ -35,6 +37,27 @@ public final class RunFiles {
             throw new UnusablePathException(
                     file, what + " " + file + " is a folder, not a file: remove or rename it " + "and start again");
         }
+    }
+
+    /**
+     * Opens a file that is rewritten in place or appended to (a lock, a log) for reading and writing, creating it when
+     * missing, never through a symbolic link: {@link #requireNoLink} first, and {@code NOFOLLOW_LINKS} on the open,
+     * so that a link made between the check and the open fails the open instead of being followed.
+     *
+     * @param file the file
+     * @param what what the file is, for the message, e.g. {@code "the lock file"}
+     * @return the open channel; the caller closes it
+     * @throws UnusablePathException when it is a link or a folder
+     * @throws IOException when it cannot be opened
+     */
+    public static FileChannel openForUpdate(Path file, String what) throws IOException {
+        requireNoLink(file, what);
+        return FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

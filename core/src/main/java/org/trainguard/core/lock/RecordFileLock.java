@@ -115,14 +115,7 @@ public final class RecordFileLock<T> implements AutoCloseable {
             if (here.isPresent()) {
                 return new HeldByAnother<>(file, here.get().recordAs(type));
             }
-            RunFiles.requireNoLink(file, "the lock file");
-            // NOFOLLOW_LINKS too: a link made between the check and the open fails the open instead of being followed
-            FileChannel ch = FileChannel.open(
-                    file,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
+            FileChannel ch = RunFiles.openForUpdate(file, "the lock file");
             try {
                 FileLock lock = lockOrEmpty(ch).orElse(null);
                 if (lock == null) {
