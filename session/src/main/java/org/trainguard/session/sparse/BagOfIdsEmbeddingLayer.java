@@ -219,7 +219,12 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         for (int k = 0, n = count * dim; k < n; k++) {
             rowGradients[k] /= b;
         }
-        normalize(count * dim);
+        RowGradientNormalization.apply(
+                rowGradients,
+                count * dim,
+                layerConf().getGradientNormalization(),
+                layerConf().getGradientNormalizationThreshold(),
+                layerName());
 
         INDArray gradientView = gradientViews.get(BagOfIdsParamInitializer.WEIGHT_KEY);
         FloatBuffer gv = gradientView.data().asNioFloat();
@@ -248,54 +253,6 @@ public class BagOfIdsEmbeddingLayer extends BaseLayer<BagOfIdsEmbedding> {
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(BagOfIdsParamInitializer.WEIGHT_KEY, gradientView);
         return new Pair<>(ret, null);
-    }
-
-    /** DL4J's gradient normalization, over the touched rows: the other rows are zero, so the result is identical. */
-    private void normalize(int n) {
-        GradientNormalization gn = layerConf().getGradientNormalization();
-        if (gn == null || gn == GradientNormalization.None) {
-            return;
-        }
-        double threshold = layerConf().getGradientNormalizationThreshold();
-        switch (gn) {
-            case RenormalizeL2PerLayer, RenormalizeL2PerParamType -> {
-                double l2 = l2(n);
-                if (l2 == 0.0) {
-                    l2 = 1e-5;
-                }
-                scale(n, 1.0 / l2);
-            }
-            case ClipL2PerLayer, ClipL2PerParamType -> {
-                double l2 = l2(n);
-                if (l2 > threshold) {
-                    scale(n, threshold / l2);
-                }
-            }
-            case ClipElementWiseAbsoluteValue -> {
-                float limit = (float) threshold;
-                for (int k = 0; k < n; k++) {
-                    rowGradients[k] = Math.max(-limit, Math.min(limit, rowGradients[k]));
-                }
-            }
-            default ->
-                throw new IllegalStateException(
-                        "BagOfIdsEmbedding '" + layerName() + "': gradient normalization " + gn + " is not supported");
-        }
-    }
-
-    private double l2(int n) {
-        double s = 0;
-        for (int k = 0; k < n; k++) {
-            s += (double) rowGradients[k] * rowGradients[k];
-        }
-        return Math.sqrt(s);
-    }
-
-    private void scale(int n, double factor) {
-        float f = (float) factor;
-        for (int k = 0; k < n; k++) {
-            rowGradients[k] *= f;
-        }
     }
 
     @Override

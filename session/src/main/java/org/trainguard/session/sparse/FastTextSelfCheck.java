@@ -1,19 +1,9 @@
 package org.trainguard.session.sparse;
 
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +12,8 @@ final class FastTextSelfCheck {
     private static final Logger LOG = LoggerFactory.getLogger(FastTextSelfCheck.class);
     private static volatile String result;
     private static volatile double difference = Double.NaN;
+    /** The class weights of the small network's loss. */
+    private static final float[] CLASS_WEIGHTS = {1f, 3f, 5f};
 
     private FastTextSelfCheck() {}
 
@@ -47,8 +39,8 @@ final class FastTextSelfCheck {
         try {
             double worst = 0;
             for (boolean adam : new boolean[] {true, false}) {
-                MultiLayerNetwork reference = tinyNetwork(adam);
-                MultiLayerNetwork mine = tinyNetwork(adam);
+                MultiLayerNetwork reference = SparseTrainingStep.tinyNetwork(adam, CLASS_WEIGHTS);
+                MultiLayerNetwork mine = SparseTrainingStep.tinyNetwork(adam, CLASS_WEIGHTS);
                 FastTextTrainingStep step = new FastTextTrainingStep(mine);
                 java.util.Random r = new java.util.Random(11);
                 for (int i = 0; i < 5; i++) {
@@ -105,34 +97,5 @@ final class FastTextSelfCheck {
             }
         }
         return worst;
-    }
-
-    private static MultiLayerNetwork tinyNetwork(boolean adam) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(3)
-                .updater(adam ? new Adam(0.05) : new Sgd(0.1))
-                .weightInit(WeightInit.XAVIER)
-                .weightDecay(0.01, true)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                .gradientNormalizationThreshold(0.5)
-                .trainingWorkspaceMode(WorkspaceMode.NONE)
-                .inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .list()
-                .layer(new BagOfIdsEmbedding.Builder()
-                        .nIn(40)
-                        .nOut(5)
-                        .weightInit(WeightInit.NORMAL)
-                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null))
-                        .build())
-                .layer(new OutputLayer.Builder(new LossMCXENT(
-                                Nd4j.create(new float[] {1f, 3f, 5f}, new long[] {1, 3}, DataType.FLOAT)))
-                        .nIn(5)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .dropOut(0.8)
-                        .build())
-                .build());
-        net.init();
-        return net;
     }
 }

@@ -25,7 +25,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * One training step of a {@link MultiLayerNetwork} that holds a {@link BagOfIdsEmbedding} table with a
@@ -169,8 +170,8 @@ public final class SparseTrainingStep {
         }
         long savedSeed = Nd4j.getRandom().getSeed();
         try {
-            MultiLayerNetwork reference = tinyNetwork();
-            MultiLayerNetwork mine = tinyNetwork();
+            MultiLayerNetwork reference = tinyNetwork(true, null);
+            MultiLayerNetwork mine = tinyNetwork(true, null);
             SparseTrainingStep step = new SparseTrainingStep(mine);
             java.util.Random r = new java.util.Random(11);
             String problem = null;
@@ -211,10 +212,18 @@ public final class SparseTrainingStep {
         return null;
     }
 
-    private static MultiLayerNetwork tinyNetwork() {
+    /**
+     * The small fastText network of this package's start-up self-checks: a 40-row table of width 5 and
+     * three classes, with weight decay, clipping and dropout.
+     *
+     * @param adam Adam (the table with {@link LazyAdam}) rather than SGD (the table with {@link SparseSgd})
+     * @param classWeights the loss's class weights; null for plain cross-entropy
+     * @return the initialized network
+     */
+    static MultiLayerNetwork tinyNetwork(boolean adam, float[] classWeights) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3)
-                .updater(new Adam(0.05))
+                .updater(adam ? new Adam(0.05) : new Sgd(0.1))
                 .weightInit(WeightInit.XAVIER)
                 .weightDecay(0.01, true)
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
@@ -226,9 +235,13 @@ public final class SparseTrainingStep {
                         .nIn(40)
                         .nOut(5)
                         .weightInit(WeightInit.NORMAL)
-                        .updater(new LazyAdam(0.05, null, 0.9, 0.999, 1e-8))
+                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null))
                         .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .layer(new OutputLayer.Builder(new LossMCXENT(
+                                classWeights == null
+                                        ? null
+                                        : Nd4j.create(
+                                                classWeights, new long[] {1, classWeights.length}, DataType.FLOAT)))
                         .nIn(5)
                         .nOut(3)
                         .activation(Activation.SOFTMAX)

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
-import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link SparseSgd} compute, fused into one pass per touched row, and leaves the layer's gradient view
  * alone (nothing reads it between steps).
  *
- * <p>The batch's distinct rows are first copied, in increasing row order, into a compact array that the
+ * <p>The batch's distinct rows ({@link BatchRows}) are first copied, in increasing row order, into a compact array that the
  * forward pass and the update read (a batch of AG News touches about 8,000 of 131,072 rows: reading each
  * once and in address order costs far fewer cache misses than reading a row per position); the update
  * writes each row back once, again in increasing order.
@@ -46,30 +45,15 @@ final class TableStep {
     private final UpdaterBlock block;
     private final RowSparseUpdater optimizer;
     private final int dim;
-    private final int rows;
 
-    // the batch: ids, and each position's weight in its example's mean
-    private int n;
-    private int length;
-    private int[] ids = new int[0];
-    private float[] raw = new float[0];
-    private float[] weights = new float[0];
-    // the touched rows in increasing order (a row's slot is its place in it), and the slot of each
-    // position (-1 when masked out); slotOfRow is -1 for rows the batch does not touch
-    private final int[] slotOfRow;
-    private final long[][] rowBits;
-    private int[] sorted = new int[64];
-    private int count;
-    private int[] slotAt = new int[0];
+    // the batch's ids, weights and touched rows
+    private final BatchRows batch;
     // by slot: the rows' gradients, parameters and (Adam) moments, copied out of the network's buffers
     private float[] gradients = new float[64];
     private float[] rowCopy = new float[64];
     private float[] mCopy = new float[64];
     private float[] vCopy = new float[64];
     private final double[] squares = new double[PARTS];
-    // by part: the positions whose rows the part updates, in increasing order
-    private final int[][] positionsOfPart = new int[PARTS][0];
-    private final int[][] positionCount = new int[PARTS][PARTS];
 
     /**
      * @param net a network
@@ -87,11 +71,8 @@ final class TableStep {
         this.block = block;
         this.optimizer = ((RowSparseGradientUpdater<?>) block.getGradientUpdater()).getConfig();
         INDArray w = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
-        this.rows = (int) w.size(0);
         this.dim = (int) w.size(1);
-        this.slotOfRow = new int[rows];
-        Arrays.fill(slotOfRow, -1);
-        this.rowBits = new long[PARTS][(rows + 63) / 64];
+        this.batch = new BatchRows(table.layerName(), (int) w.size(0));
     }
 
     /**
@@ -103,8 +84,21 @@ final class TableStep {
      * @return the batch size
      */
     int forward(INDArray features, INDArray mask, float[] x) {
-        readInput(features, mask);
-        assignSlots();
+        batch.read(features, mask);
+        int n = batch.n;
+        int length = batch.length;
+        float[] weights = batch.weights;
+        int[] sorted = batch.sorted;
+        int[] slotAt = batch.slotAt;
+        int count = batch.count;
+        // room for the copies of every touched row
+        if (gradients.length < count * dim) {
+            int size = sorted.length * dim;
+            gradients = new float[size];
+            rowCopy = new float[size];
+            mCopy = new float[size];
+            vCopy = new float[size];
+        }
         INDArray param = table.getParam(BagOfIdsParamInitializer.WEIGHT_KEY);
         FloatBuffer t = buffer(param);
         int tBase = (int) param.offset();
@@ -161,72 +155,6 @@ final class TableStep {
         return n;
     }
 
-    private void readInput(INDArray features, INDArray mask) {
-        INDArray in = features;
-        if (in.rank() == 3 && in.size(1) == 1) {
-            in = in.reshape(in.ordering(), in.size(0), in.size(2));
-        }
-        if (in.rank() != 2) {
-            throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName()
-                    + "' expects ids of shape [batch, length], found " + Arrays.toString(features.shape()));
-        }
-        n = (int) in.size(0);
-        length = (int) in.size(1);
-        if (mask != null && (mask.rank() != 2 || mask.size(0) != n || mask.size(1) != length)) {
-            throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': mask of shape "
-                    + Arrays.toString(mask.shape()) + " does not match ids of shape [" + n + ", " + length + "]");
-        }
-        int positions = n * length;
-        if (ids.length < positions) {
-            ids = new int[positions];
-            raw = new float[positions];
-            weights = new float[positions];
-            slotAt = new int[positions];
-            for (int k = 0; k < PARTS; k++) {
-                positionsOfPart[k] = new int[positions];
-            }
-        }
-        FloatBuffer idBuffer = rowMajorFloats(in);
-        FloatBuffer maskBuffer = mask == null ? null : rowMajorFloats(mask);
-        int[] halves = positionHalves();
-        parallel(half -> {
-            int from = halves[half];
-            int to = halves[half + 1];
-            idBuffer.get(from, raw, from, to - from);
-            for (int p = from; p < to; p++) {
-                float v = raw[p];
-                if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
-                    throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + table.layerName() + "': id " + v
-                            + " at position " + p + " of the batch is not an integer in [0, " + rows + ")");
-                }
-                ids[p] = (int) v;
-            }
-            if (maskBuffer == null) {
-                Arrays.fill(weights, from, to, 1f);
-            } else {
-                maskBuffer.get(from, weights, from, to - from);
-            }
-        });
-    }
-
-    /** The buffer of an array whose elements are exactly its buffer, in row-major order (a copy when they are not). */
-    private static FloatBuffer rowMajorFloats(INDArray a) {
-        INDArray f = a.castTo(DataType.FLOAT);
-        if (f.ordering() != 'c' || f.isView() || f.data().length() != f.length()) {
-            f = f.dup('c');
-        }
-        return f.data().asNioFloat();
-    }
-
-    /** The batch's positions in two halves by example (half k covers [bounds[k], bounds[k + 1])). */
-    private int[] positionHalves() {
-        int[] bounds = split(n);
-        for (int k = 0; k <= PARTS; k++) {
-            bounds[k] *= length;
-        }
-        return bounds;
-    }
-
     /**
      * Gradients of the touched rows from the gradient of the means, averaged over the batch, then the
      * optimizer's update of those rows, as the layer's backward pass and its row-sparse updater would.
@@ -236,9 +164,14 @@ final class TableStep {
      * @param epoch the step's epoch
      */
     void backwardAndUpdate(float[] eps, int iteration, int epoch) {
-        int[] bounds = split(count);
-        int[] halves = positionHalves();
-        float b = n;
+        int length = batch.length;
+        float[] weights = batch.weights;
+        int[] slotAt = batch.slotAt;
+        int[][] positionsOfPart = batch.positionsOfPart;
+        int[][] positionCount = batch.positionCount;
+        int[] bounds = split(batch.count);
+        int[] halves = batch.positionHalves();
+        float b = batch.n;
         boolean needsNorm = needsNorm(table.layerConf().getGradientNormalization());
         parallel(part -> {
             int from = bounds[part];
@@ -272,9 +205,7 @@ final class TableStep {
         }
         // without a norm to compute, each row's sum is divided by the batch size just before its update
         update(bounds, Math.sqrt(sumOfSquares), needsNorm ? 1f : b, iteration, epoch);
-        for (int k = 0; k < count; k++) {
-            slotOfRow[sorted[k]] = -1;
-        }
+        batch.releaseRows();
     }
 
     /** Whether the gradient normalization needs the L2 norm of the table's whole gradient. */
@@ -283,68 +214,6 @@ final class TableStep {
                 || gn == GradientNormalization.RenormalizeL2PerParamType
                 || gn == GradientNormalization.ClipL2PerLayer
                 || gn == GradientNormalization.ClipL2PerParamType;
-    }
-
-    private void assignSlots() {
-        int[] halves = positionHalves();
-        parallel(half -> {
-            long[] bits = rowBits[half];
-            for (int p = halves[half], end = halves[half + 1]; p < end; p++) {
-                if (weights[p] != 0f) {
-                    int row = ids[p];
-                    bits[row >>> 6] |= 1L << row;
-                }
-            }
-        });
-        count = 0;
-        long[] first = rowBits[0];
-        for (int word = 0; word < first.length; word++) {
-            long bits = first[word];
-            for (int k = 1; k < PARTS; k++) {
-                bits |= rowBits[k][word];
-                rowBits[k][word] = 0;
-            }
-            first[word] = 0;
-            while (bits != 0) {
-                if (count == sorted.length) {
-                    sorted = Arrays.copyOf(sorted, count * 2);
-                }
-                int row = (word << 6) + Long.numberOfTrailingZeros(bits);
-                slotOfRow[row] = count;
-                sorted[count++] = row;
-                bits &= bits - 1;
-            }
-        }
-        // each part's positions, in increasing order, so that a part's pass over the batch reads only its own;
-        // each half of the batch lists its positions by part, and a part reads the halves' lists in order
-        int[] bounds = split(count);
-        parallel(half -> {
-            int from = halves[half];
-            int to = halves[half + 1];
-            int[] counts = positionCount[half];
-            Arrays.fill(counts, 0);
-            for (int p = from; p < to; p++) {
-                if (weights[p] == 0f) {
-                    slotAt[p] = -1;
-                    continue;
-                }
-                int slot = slotOfRow[ids[p]];
-                slotAt[p] = slot;
-                int part = 0;
-                while (slot >= bounds[part + 1]) {
-                    part++;
-                }
-                // a half's list for a part starts at the half's first position: the lists never overlap
-                positionsOfPart[part][from + counts[part]++] = p;
-            }
-        });
-        if (gradients.length < count * dim) {
-            int size = sorted.length * dim;
-            gradients = new float[size];
-            rowCopy = new float[size];
-            mCopy = new float[size];
-            vCopy = new float[size];
-        }
     }
 
     private void update(int[] bounds, double l2, float divisor, int iteration, int epoch) {
@@ -374,6 +243,7 @@ final class TableStep {
         FloatBuffer s = u.adam() ? buffer(state) : null;
         int mBase = s == null ? 0 : (int) state.offset();
         int vBase = mBase + (int) param.length();
+        int[] sorted = batch.sorted;
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
                 int c = k * dim;
@@ -398,7 +268,7 @@ final class TableStep {
     }
 
     /** Part k covers [bounds[k], bounds[k + 1]). */
-    private static int[] split(int size) {
+    static int[] split(int size) {
         int[] bounds = new int[PARTS + 1];
         for (int k = 0; k <= PARTS; k++) {
             bounds[k] = (int) ((long) size * k / PARTS);
@@ -407,7 +277,7 @@ final class TableStep {
     }
 
     /** Runs every part, the first on the helper thread and the rest on this one (all here on one core). */
-    private static void parallel(IntConsumer part) {
+    static void parallel(IntConsumer part) {
         if (!TWO_THREADS) {
             for (int k = 0; k < PARTS; k++) {
                 part.accept(k);

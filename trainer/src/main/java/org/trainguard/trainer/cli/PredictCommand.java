@@ -24,6 +24,7 @@ import org.trainguard.core.io.Json;
 import org.trainguard.trainer.data.InputTexts;
 import org.trainguard.trainer.infer.InferenceModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,12 +46,8 @@ final class PredictCommand implements Callable<Integer> {
     /** Texts classified together; also how many waiting stdin lines are answered at once. */
     private static final int BATCH = 256;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR",
-            description = "A run's final/ folder, a folder made by `trainer export`, or a checkpoint folder.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--json", description = "One JSON object per text (standard output).")
     boolean json;
@@ -94,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new UsageException("--input file not found: " + input.toAbsolutePath());
             }
         }
-        InferenceModel m = InferenceModel.load(model);
+        InferenceModel m = InferenceModel.load(model.dir);
         if (input != null) {
             return batch(m);
         }

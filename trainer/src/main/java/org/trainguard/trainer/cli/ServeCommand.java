@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.trainguard.core.io.Json;
 import org.trainguard.core.signal.SignalHandlers;
 import org.trainguard.trainer.infer.InferenceModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,12 +49,8 @@ final class ServeCommand implements Callable<Integer> {
     /** The most texts in one request. */
     static final int MAX_TEXTS = 1000;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR",
-            description = "A run's final/ folder, a folder made by `trainer export`, or a checkpoint folder.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(
             names = "--port",
@@ -88,12 +84,12 @@ final class ServeCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be >= 1, found " + threads);
         }
-        InferenceModel m = InferenceModel.load(model);
+        InferenceModel m = InferenceModel.load(model.dir);
         CountDownLatch stop = new CountDownLatch(1);
         Server server = start(m, host, port, threads);
         onStopSignals(stop::countDown);
         var out = spec.commandLine().getOut();
-        out.println("serving " + model + " (step " + m.description().step() + ", labels "
+        out.println("serving " + model.dir + " (step " + m.description().step() + ", labels "
                 + String.join(", ", m.labels()) + ") on http://" + host + ":" + server.port()
                 + " (POST /predict, GET /health); SIGTERM or Ctrl+C stops it");
         out.flush();
