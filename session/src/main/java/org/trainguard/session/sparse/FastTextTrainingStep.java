@@ -266,16 +266,7 @@ public final class FastTextTrainingStep {
         tableStep.backwardAndUpdate(eps, iteration, epoch);
         outputUpdate.apply(iteration, epoch, n, w, g, params, pBase);
 
-        for (TrainingListener l : listeners) {
-            l.iterationDone(net, iteration, epoch);
-        }
-        net.setIterationCount(iteration + 1);
-        net.clearLayerMaskArrays();
-        net.clearLayersStates();
-        for (Layer l : net.getLayers()) {
-            l.setIterationCount(iteration + 1);
-            l.setEpochCount(epoch);
-        }
+        SparseTrainingStep.endStep(net, listeners, iteration, epoch);
     }
 
     /** The first n rows of a [*, dim] scratch array, as a new array (uninitialized, then one bulk copy: cheaper than Nd4j.create). */

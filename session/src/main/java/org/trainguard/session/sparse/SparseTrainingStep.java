@@ -106,6 +106,11 @@ public final class SparseTrainingStep {
                         (int) batch.getFeatures().size(0),
                         workspaces);
         subtractUpdate();
+        endStep(net, listeners, iteration, epoch);
+    }
+
+    /** What {@code fit()} does after an update: listeners' {@code iterationDone}, the counters, and clearing the inputs' state. */
+    static void endStep(MultiLayerNetwork net, List<TrainingListener> listeners, int iteration, int epoch) {
         for (TrainingListener l : listeners) {
             l.iterationDone(net, iteration, epoch);
         }
