@@ -1,10 +1,7 @@
 package org.trainguard.trainer.features;
 
-import java.text.Normalizer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -46,19 +43,8 @@ import java.util.Objects;
  */
 public final class Featurizer {
 
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
-
     /** Tagged string of the one feature an empty text gets. */
     static final String EMPTY_FEATURE = "e:";
-
-    private static final int NOT_YET = 0;
-    private static final int OTHER = 1;
-    private static final int HAN = 2;
-    private static final int HIRAGANA = 3;
-    private static final int KATAKANA = 4;
-    private static final int HANGUL = 5;
-    private static final int CONTINUES = 6;
 
     private final FeatureSettings settings;
     private final int emptyId;
@@ -124,12 +110,12 @@ public final class Featurizer {
     }
 
     private int wordNgramAt(List<String> words, int n, int start) {
-        long h = fnv(FNV_OFFSET, ngramTag(n));
+        long h = FeatureHash.fnv(FeatureHash.FNV_OFFSET, ngramTag(n));
         for (int k = 0; k < n; k++) {
             if (k > 0) {
-                h = step(h, ' ');
+                h = FeatureHash.step(h, ' ');
             }
-            h = fnv(h, words.get(start + k));
+            h = FeatureHash.fnv(h, words.get(start + k));
         }
         return toBucket(h);
     }
@@ -174,13 +160,13 @@ public final class Featurizer {
             i += Character.charCount(cp);
         }
         points[p] = '>';
-        long tag = fnv(FNV_OFFSET, "c:");
+        long tag = FeatureHash.fnv(FeatureHash.FNV_OFFSET, "c:");
         int min = settings.charNgramMin();
         int max = settings.charNgramMax();
         for (int start = 0; start < points.length; start++) {
             long h = tag;
             for (int length = 1; length <= max && start + length <= points.length; length++) {
-                h = fnvCodePoint(h, points[start + length - 1]);
+                h = FeatureHash.fnvCodePoint(h, points[start + length - 1]);
                 if (length < min || (length == 1 && (start == 0 || start == points.length - 1))) {
                     continue;
                 }
@@ -202,14 +188,14 @@ public final class Featurizer {
         IntList[] ids = new IntList[kinds];
         for (int n = 1; n <= settings.wordNgrams(); n++) {
             IntList list = new IntList(Math.max(words.size() - n + 1, 0));
-            long tag = fnv(FNV_OFFSET, ngramTag(n));
+            long tag = FeatureHash.fnv(FeatureHash.FNV_OFFSET, ngramTag(n));
             for (int start = 0; start + n <= words.size(); start++) {
                 long h = tag;
                 for (int k = 0; k < n; k++) {
                     if (k > 0) {
-                        h = step(h, ' ');
+                        h = FeatureHash.step(h, ' ');
                     }
-                    h = fnv(h, words.get(start + k));
+                    h = FeatureHash.fnv(h, words.get(start + k));
                 }
                 list.add(toBucket(h));
             }
@@ -233,7 +219,7 @@ public final class Featurizer {
         int min = settings.charNgramMin();
         int max = settings.charNgramMax();
         IntList list = new IntList(words.size() * 8);
-        long tag = fnv(FNV_OFFSET, "c:");
+        long tag = FeatureHash.fnv(FeatureHash.FNV_OFFSET, "c:");
         for (String word : words) {
             int[] points = new int[word.codePointCount(0, word.length()) + 2];
             points[0] = '<';
@@ -248,7 +234,7 @@ public final class Featurizer {
                 long h = tag;
                 // each length extends the previous gram by one code point, so the hash is extended too
                 for (int length = 1; length <= max && start + length <= points.length; length++) {
-                    h = fnvCodePoint(h, points[start + length - 1]);
+                    h = FeatureHash.fnvCodePoint(h, points[start + length - 1]);
                     if (length < min) {
                         continue;
                     }
@@ -348,62 +334,7 @@ public final class Featurizer {
      * @return the words in text order; empty when the text has none
      */
     public List<String> words(String text) {
-        String normal = Normalizer.normalize(text, Normalizer.Form.NFKC);
-        if (settings.lowercase()) {
-            normal = normal.toLowerCase(Locale.ROOT);
-        }
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        int wordScript = NOT_YET;
-        for (int i = 0; i < normal.length(); ) {
-            int cp = normal.codePointAt(i);
-            i += Character.charCount(cp);
-            if (Character.isLetterOrDigit(cp)) {
-                int script = script(cp);
-                if (script != CONTINUES) {
-                    if (wordScript != NOT_YET && script != wordScript && !word.isEmpty()) {
-                        words.add(word.toString());
-                        word.setLength(0);
-                    }
-                    wordScript = script;
-                }
-                word.appendCodePoint(cp);
-            } else if (isMark(cp) && !word.isEmpty()) {
-                word.appendCodePoint(cp);
-            } else if (!word.isEmpty()) {
-                words.add(word.toString());
-                word.setLength(0);
-                wordScript = NOT_YET;
-            } else {
-                wordScript = NOT_YET;
-            }
-        }
-        if (!word.isEmpty()) {
-            words.add(word.toString());
-        }
-        return words;
-    }
-
-    private static boolean isMark(int cp) {
-        int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK
-                || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK;
-    }
-
-    /** Script class of a letter or digit; only changes between CJK classes and the rest split words. */
-    private static int script(int cp) {
-        if (Character.isDigit(cp)) {
-            return OTHER;
-        }
-        return switch (Character.UnicodeScript.of(cp)) {
-            case HAN -> HAN;
-            case HIRAGANA -> HIRAGANA;
-            case KATAKANA -> KATAKANA;
-            case HANGUL -> HANGUL;
-            case COMMON, INHERITED -> CONTINUES;
-            default -> OTHER;
-        };
+        return WordSplitter.words(text, settings.lowercase());
     }
 
     /**
@@ -413,7 +344,7 @@ public final class Featurizer {
      * @return its id in {@code [1, buckets)}
      */
     public int bucket(String feature) {
-        return toBucket(fnv(FNV_OFFSET, feature));
+        return toBucket(FeatureHash.fnv(FeatureHash.FNV_OFFSET, feature));
     }
 
     /**
@@ -423,41 +354,11 @@ public final class Featurizer {
      * @return the hash, to be read as unsigned
      */
     public static long fnv1a64(String text) {
-        return fnv(FNV_OFFSET, text);
+        return FeatureHash.fnv(FeatureHash.FNV_OFFSET, text);
     }
 
     private int toBucket(long hash) {
         return (int) Long.remainderUnsigned(hash, settings.buckets() - 1L) + 1;
-    }
-
-    private static long fnv(long hash, String text) {
-        long h = hash;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            h = fnvCodePoint(h, cp);
-        }
-        return h;
-    }
-
-    /** Feeds the UTF-8 bytes of one code point, without building a byte array per feature. */
-    private static long fnvCodePoint(long hash, int cp) {
-        if (cp < 0x80) {
-            return step(hash, cp);
-        }
-        if (cp < 0x800) {
-            return step(step(hash, 0xC0 | (cp >>> 6)), 0x80 | (cp & 0x3F));
-        }
-        if (cp < 0x10000) {
-            return step(step(step(hash, 0xE0 | (cp >>> 12)), 0x80 | ((cp >>> 6) & 0x3F)), 0x80 | (cp & 0x3F));
-        }
-        return step(
-                step(step(step(hash, 0xF0 | (cp >>> 18)), 0x80 | ((cp >>> 12) & 0x3F)), 0x80 | ((cp >>> 6) & 0x3F)),
-                0x80 | (cp & 0x3F));
-    }
-
-    private static long step(long hash, int octet) {
-        return (hash ^ (octet & 0xFF)) * FNV_PRIME;
     }
 
     /** A growable int array; avoids boxing a few hundred ids per text. */
