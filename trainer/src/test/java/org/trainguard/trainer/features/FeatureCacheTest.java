@@ -146,7 +146,7 @@ class FeatureCacheTest {
         Path file = cacheFiles().get(0);
         byte[] bytes = Files.readAllBytes(file);
         // first example's id count: make it larger than max_length
-        int countAt = FeatureCache.HEADER_BYTES + 4;
+        int countAt = FeatureCacheFile.HEADER_BYTES + 4;
         bytes[countAt] = 0x7F;
         Files.write(file, bytes);
         assertFalse(load(data, SETTINGS, "").fromCache());
