@@ -1,8 +1,5 @@
 package org.trainguard.trainer.report;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -21,14 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trainguard.config.Durations;
@@ -68,11 +59,6 @@ public final class ReportWriter {
     public static final String INDEX_HTML = "index.html";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
-
-    // More points than pixels only slows drawing down.
-    private static final int MAX_POINTS = 2000;
-    // Sparse series (evaluations) get markers so single points stay visible.
-    private static final int MARKER_LIMIT = 40;
 
     static {
         // Only when the user has not chosen: a desktop application embedding this keeps its display.
@@ -145,22 +131,22 @@ public final class ReportWriter {
         Files.createDirectories(reportDir);
         MetricsHistory history = MetricsHistory.of(metricsLines);
         List<Path> written = new ArrayList<>();
-        Optional<XYChart> loss = lossChart(history);
+        Optional<XYChart> loss = ReportCharts.loss(history);
         if (loss.isPresent()) {
             written.add(savePng(loss.get(), LOSS_PNG));
         }
-        Optional<XYChart> learningRate = learningRateChart(history);
+        Optional<XYChart> learningRate = ReportCharts.learningRate(history);
         if (learningRate.isPresent()) {
             written.add(savePng(learningRate.get(), LEARNING_RATE_PNG));
         }
-        Optional<XYChart> evalMetrics = evalMetricsChart(history);
+        Optional<XYChart> evalMetrics = ReportCharts.evalMetrics(history);
         if (evalMetrics.isPresent()) {
             written.add(savePng(evalMetrics.get(), EVAL_METRICS_PNG));
         }
         // a heat map of thousands of labels has no readable cell and its drawing runs out of memory; the page lists
         // the most frequent confusions instead
         if (latest.isPresent() && latest.get().labels().size() <= EvalResult.FULL_TABLE_LABELS) {
-            written.add(savePng(confusionChart(latest.get()), CONFUSION_MATRIX_PNG));
+            written.add(savePng(ReportCharts.confusion(latest.get()), CONFUSION_MATRIX_PNG));
         }
         written.add(writeIndex(history, latest, written));
         LOG.info(
@@ -170,135 +156,6 @@ public final class ReportWriter {
                 metricsLines.size(),
                 (System.nanoTime() - started) / 1_000_000);
         return Collections.unmodifiableList(written);
-    }
-
-    private static Optional<XYChart> lossChart(MetricsHistory history) {
-        MetricsHistory.Series train = history.series("train", "loss");
-        MetricsHistory.Series eval = history.series("eval", "loss");
-        if (train.isEmpty() && eval.isEmpty()) {
-            return Optional.empty();
-        }
-        XYChart chart = lineChart("Loss", "loss");
-        addLine(chart, "train loss", train);
-        addLine(chart, "eval loss", eval);
-        return Optional.of(chart);
-    }
-
-    private static Optional<XYChart> learningRateChart(MetricsHistory history) {
-        MetricsHistory.Series rate = history.series("train", "learning_rate");
-        if (rate.isEmpty()) {
-            return Optional.empty();
-        }
-        XYChart chart = lineChart("Learning rate", "learning rate");
-        chart.getStyler().setLegendVisible(false);
-        // Rates like 1e-4 read as 0.0001 or 0.0 in plain decimals.
-        chart.getStyler().setYAxisDecimalPattern("0.0#E0");
-        chart.getStyler().setYAxisMin(0.0);
-        addLine(chart, "learning rate", rate);
-        return Optional.of(chart);
-    }
-
-    private static Optional<XYChart> evalMetricsChart(MetricsHistory history) {
-        MetricsHistory.Series accuracy = history.series("eval", "accuracy");
-        MetricsHistory.Series f1Macro = history.series("eval", "f1_macro");
-        if (accuracy.isEmpty() && f1Macro.isEmpty()) {
-            return Optional.empty();
-        }
-        XYChart chart = lineChart("Evaluation", "value");
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(1.0);
-        chart.getStyler().setYAxisDecimalPattern("0.0#");
-        addLine(chart, "accuracy", accuracy);
-        addLine(chart, "macro-F1", f1Macro);
-        addLine(chart, "false-allow rate", falseAllowSeries(history));
-        return Optional.of(chart);
-    }
-
-    /** The false-allow rate only where the evaluation held harmful examples; elsewhere it is undefined. */
-    private static MetricsHistory.Series falseAllowSeries(MetricsHistory history) {
-        List<Map<String, Object>> defined = new ArrayList<>();
-        for (Map<String, Object> line : history.lines()) {
-            boolean noHarmful = line.get("harmful_count") instanceof Number harmful && harmful.longValue() == 0;
-            if (!noHarmful) {
-                defined.add(line);
-            }
-        }
-        return MetricsHistory.of(defined).series("eval", "false_allow_rate");
-    }
-
-    private static XYChart lineChart(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title(title)
-                .xAxisTitle("step")
-                .yAxisTitle(yTitle)
-                .build();
-        Styler styler = chart.getStyler();
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setPlotBackgroundColor(Color.WHITE);
-        // Below the plot, because inside it the legend hides the latest points, which matter most.
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setLegendBorderColor(Color.LIGHT_GRAY);
-        styler.setChartTitleBoxVisible(false);
-        styler.setPlotBorderVisible(true);
-        styler.setPlotBorderColor(Color.LIGHT_GRAY);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
-        chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
-        chart.getStyler().setPlotGridLinesStroke(new BasicStroke(1f));
-        return chart;
-    }
-
-    private static void addLine(XYChart chart, String name, MetricsHistory.Series series) {
-        if (series.isEmpty()) {
-            return;
-        }
-        MetricsHistory.Series shown = series.thinnedTo(MAX_POINTS);
-        XYSeries line = chart.addSeries(name, shown.steps(), shown.values());
-        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        line.setMarker(shown.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-    }
-
-    private static HeatMapChart confusionChart(EvalResult result) {
-        List<String> labels = result.labels();
-        long[][] confusion = result.confusion();
-        int n = labels.size();
-        HeatMapChart chart = new HeatMapChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title("Confusion matrix at step " + result.step())
-                .xAxisTitle("predicted")
-                .yAxisTitle("true")
-                .build();
-        // The heat map puts its first row at the bottom; rows are reversed so the first label
-        // reads at the top, as in the text table.
-        List<String> rowLabels = new ArrayList<>(labels);
-        Collections.reverse(rowLabels);
-        List<Number[]> cells = new ArrayList<>();
-        long max = 1;
-        for (int t = 0; t < n; t++) {
-            for (int p = 0; p < n; p++) {
-                cells.add(new Number[] {p, n - 1 - t, confusion[t][p]});
-                max = Math.max(max, confusion[t][p]);
-            }
-        }
-        chart.addSeries("examples", labels, rowLabels, cells);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setChartTitleBoxVisible(false);
-        chart.getStyler().setShowValue(true);
-        chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        chart.getStyler().setValueFontColor(Color.BLACK);
-        chart.getStyler().setHeatMapValueDecimalPattern("0");
-        chart.getStyler().setMin(0);
-        chart.getStyler().setMax(max);
-        // Light colours keep the black counts readable on every cell.
-        chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214)});
-        chart.getStyler().setDrawBorder(true);
-        // Every cell carries its count, so a colour scale would only repeat them (and XChart 3.8.8
-        // labels its ends as decimals, "205.0").
-        chart.getStyler().setLegendVisible(false);
-        return chart;
     }
 
     private Path savePng(Chart<?, ?> chart, String fileName) throws IOException {
