@@ -26,6 +26,8 @@ final class EvaluationHooks implements TrainingHooks, AutoCloseable {
     /** Logged under the training run's name, as the run's other lines are. */
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
+    private final TrainguardConfig config;
+    private final PrintStream out;
     private final MultiLayerNetwork net;
     private final Optional<StepEngine> engine;
     private StepEngine.Session engineSession;
@@ -35,8 +37,6 @@ final class EvaluationHooks implements TrainingHooks, AutoCloseable {
     private final Path metricsFile;
     private final ModelEvaluator evaluator;
     private final long totalSteps;
-    private final TrainguardConfig config;
-    private final PrintStream out;
     private EvalResult latest;
 
     EvaluationHooks(
