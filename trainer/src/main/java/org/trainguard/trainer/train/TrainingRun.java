@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,30 +15,20 @@ import org.slf4j.LoggerFactory;
 import org.trainguard.config.EmbeddingLayout;
 import org.trainguard.config.TrainguardConfig;
 import org.trainguard.core.ExitCode;
-import org.trainguard.core.checkpoint.BestCheckpoint;
 import org.trainguard.core.checkpoint.CheckpointStore;
 import org.trainguard.core.io.Hashing;
 import org.trainguard.core.io.RunFiles;
 import org.trainguard.core.lock.RunLock;
-import org.trainguard.core.mirror.CheckpointMirror;
-import org.trainguard.core.mirror.MirrorTarget;
 import org.trainguard.core.run.Heartbeat;
 import org.trainguard.core.run.RunLayout;
-import org.trainguard.session.ModelFileException;
-import org.trainguard.session.ModelReader;
 import org.trainguard.session.ResumeMode;
 import org.trainguard.session.SessionOptions;
-import org.trainguard.session.SleepInhibitor;
 import org.trainguard.session.TrainingDivergedException;
 import org.trainguard.session.TrainingHooks;
 import org.trainguard.session.TrainingSessionManager;
-import org.trainguard.session.mirror.Mirrors;
 import org.trainguard.trainer.eval.EvalResult;
-import org.trainguard.trainer.eval.EvalTables;
 import org.trainguard.trainer.eval.MetricsLog;
 import org.trainguard.trainer.model.NetworkFactory;
-import org.trainguard.trainer.report.ReportDrawer;
-import org.trainguard.trainer.report.ReportWriter;
 
 /**
  * The whole training job of the {@code trainer} command: data, network, session, evaluation,
@@ -65,6 +54,7 @@ public final class TrainingRun {
     private final PrintStream out;
     private final PrintStream terminal;
     private final Warmup warmup;
+    private final FinalModel finalModel;
 
     /**
      * @param config the run's configuration
@@ -103,6 +93,7 @@ public final class TrainingRun {
         this.resumePath = resumePath;
         this.out = out;
         this.terminal = terminal;
+        this.finalModel = new FinalModel(config);
     }
 
     /**
@@ -163,7 +154,7 @@ public final class TrainingRun {
             try (TrainingSessionManager session =
                             TrainingSessionManager.open(net, options(data, totalSteps), lock, terminal);
                     MetricsLog metrics = new MetricsLog(RunLayout.metrics(outputDir));
-                    Awake awake = keepAwake(outputDir)) {
+                    KeepAwake awake = KeepAwake.during(config, outputDir)) {
                 startup.close();
                 if (session.step() >= totalSteps || session.stoppedEarly().isPresent()) {
                     String reason = "the run in " + outputDir + " already completed " + session.step() + " steps"
@@ -179,7 +170,7 @@ public final class TrainingRun {
                                     config.training().seed(),
                                     config.data().shuffle()),
                             TrainingHooks.NONE);
-                    ensureFinal(session, outputDir, net);
+                    finalModel.ensure(session, outputDir, net);
                     if (!outcome.completed()) {
                         return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.empty());
                     }
@@ -187,7 +178,8 @@ public final class TrainingRun {
                     LOG.info("{}", reason);
                     return new Result(ExitCode.COMPLETED.code(), reason, session.step(), Optional.empty());
                 }
-                Hooks hooks = new Hooks(net, data, metrics, outputDir, totalSteps, engine);
+                EvaluationHooks hooks =
+                        new EvaluationHooks(config, out, net, data, metrics, outputDir, totalSteps, engine);
                 try (hooks) {
                     TrainingSessionManager.Outcome outcome = session.fit(
                             new FeaturizedIterator(
@@ -199,9 +191,14 @@ public final class TrainingRun {
                             hooks);
                     if (outcome.completed()) {
                         try {
-                            writeFinal(
+                            finalModel.write(
                                     outputDir,
-                                    chooseFinal(session, net, hooks.latest == null ? Map.of() : hooks.latest.toMap()));
+                                    finalModel.choose(
+                                            session,
+                                            net,
+                                            hooks.latest() == null
+                                                    ? Map.of()
+                                                    : hooks.latest().toMap()));
                         } catch (IOException e) {
                             session.fail(
                                     ExitCode.FAILURE.code(),
@@ -215,7 +212,7 @@ public final class TrainingRun {
                                 + outputDir.resolve(FinalBundle.DIR_NAME));
                     }
                     return new Result(
-                            outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest));
+                            outcome.exitCode(), outcome.reason(), outcome.step(), Optional.ofNullable(hooks.latest()));
                 } catch (TrainingDivergedException e) {
                     session.fail(ExitCode.DIVERGED.code(), e.getMessage());
                     throw e;
@@ -225,21 +222,6 @@ public final class TrainingRun {
                 }
             }
         }
-    }
-
-    /** A request to stay awake, released by closing it. */
-    private interface Awake extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** While the run trains the machine must not sleep ({@code session.inhibit_sleep}). */
-    private Awake keepAwake(Path outputDir) {
-        if (!config.session().inhibitSleep()) {
-            return () -> {};
-        }
-        Optional<SleepInhibitor> inhibitor = SleepInhibitor.acquire("trainguard training run in " + outputDir);
-        return () -> inhibitor.ifPresent(SleepInhibitor::close);
     }
 
     /**
@@ -326,196 +308,6 @@ public final class TrainingRun {
         return m;
     }
 
-    /** The model {@code final/} is built from: the last step's, or the best checkpoint's with {@code eval.load_best_at_end}. */
-    private record FinalSource(MultiLayerNetwork net, long step, Map<String, Object> metrics, String source) {}
-
-    private void writeFinal(Path outputDir, FinalSource f) throws IOException {
-        FinalBundle.Description d = new FinalBundle.Description(
-                FinalBundle.FORMAT_VERSION,
-                config.labels(),
-                RunData.featureSettings(config),
-                config.eval().allowLabel(),
-                config.eval().harmfulLabels(),
-                f.step(),
-                Instant.now(),
-                Optional.ofNullable(TrainingRun.class.getPackage().getImplementationVersion())
-                        .orElse("dev"),
-                f.source());
-        FinalBundle.write(outputDir, f.net(), d, f.metrics(), config.toYaml());
-        mirrorFinal(outputDir);
-    }
-
-    /** Copies {@code final/} to {@code checkpoint.mirror}; a failure is logged, never fails the run. */
-    private void mirrorFinal(Path outputDir) {
-        config.checkpoint().mirror().ifPresent(m -> {
-            try (MirrorTarget target = Mirrors.open(m)) {
-                new CheckpointMirror(target).copyFinal(outputDir.resolve(FinalBundle.DIR_NAME));
-                LOG.info("mirrored {}/ to {} and verified it", FinalBundle.DIR_NAME, target.describe());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn(
-                        "mirroring {}/ to {} failed: {}; the mirrored checkpoints still hold the model",
-                        FinalBundle.DIR_NAME,
-                        m.describe(),
-                        e.getMessage());
-            }
-        });
-    }
-
-    /**
-     * With {@code eval.load_best_at_end}, the best checkpoint by {@code eval.metric} (read back through
-     * the model reader after verifying it); otherwise, or when there is no best checkpoint that
-     * verifies, the network as the last step left it. {@code metrics.json} gets the evaluation at the
-     * chosen step and says which was chosen.
-     */
-    private FinalSource chooseFinal(
-            TrainingSessionManager session, MultiLayerNetwork last, Map<String, Object> lastMetrics)
-            throws IOException {
-        long end = session.step();
-        Path metricsJsonl = RunLayout.metrics(config.training().outputDir());
-        if (config.eval().loadBestAtEnd()) {
-            Optional<BestCheckpoint> best = session.best();
-            if (best.isEmpty()) {
-                LOG.warn(
-                        "eval.load_best_at_end is on, but no evaluation ranked a checkpoint (is there validation data?); {}/ holds the last "
-                                + "step, {}",
-                        FinalBundle.DIR_NAME,
-                        end);
-            } else if (best.get().step() == end) {
-                LOG.info(
-                        "the last step, {}, is also the best by {} ({}); {}/ holds it",
-                        end,
-                        best.get().metric(),
-                        best.get().value(),
-                        FinalBundle.DIR_NAME);
-                return new FinalSource(
-                        last,
-                        end,
-                        selection(
-                                lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics,
-                                FinalBundle.SOURCE_BEST,
-                                best.get(),
-                                end),
-                        FinalBundle.SOURCE_BEST);
-            } else {
-                Path dir = session.checkpoints()
-                        .dir()
-                        .resolve(CheckpointStore.PREFIX + best.get().step());
-                CheckpointStore.Verification v = Files.isDirectory(dir)
-                        ? session.checkpoints().verify(dir)
-                        : new CheckpointStore.Verification(false, "it no longer exists", Optional.empty());
-                if (v.ok()) {
-                    MultiLayerNetwork net =
-                            ModelReader.readMultiLayerNetwork(dir.resolve(FinalBundle.MODEL_ZIP), false);
-                    LOG.info(
-                            "eval.load_best_at_end: {}/ holds {} (best {} = {}), not the last step {}",
-                            FinalBundle.DIR_NAME,
-                            dir.getFileName(),
-                            best.get().metric(),
-                            best.get().value(),
-                            end);
-                    return new FinalSource(
-                            net,
-                            best.get().step(),
-                            selection(
-                                    FinalBundle.evaluationAt(
-                                            metricsJsonl, best.get().step()),
-                                    FinalBundle.SOURCE_BEST,
-                                    best.get(),
-                                    end),
-                            FinalBundle.SOURCE_BEST);
-                }
-                LOG.warn(
-                        "eval.load_best_at_end is on, but the best checkpoint {} does not verify ({}); {}/ holds the last step, {}",
-                        dir.getFileName(),
-                        v.problem(),
-                        FinalBundle.DIR_NAME,
-                        end);
-            }
-        }
-        Map<String, Object> m = lastMetrics.isEmpty() ? FinalBundle.evaluationAt(metricsJsonl, end) : lastMetrics;
-        return new FinalSource(
-                last,
-                end,
-                config.eval().loadBestAtEnd() ? selection(m, FinalBundle.SOURCE_LAST, null, end) : m,
-                FinalBundle.SOURCE_LAST);
-    }
-
-    private static Map<String, Object> selection(
-            Map<String, Object> metrics, String source, BestCheckpoint best, long end) {
-        Map<String, Object> m = new LinkedHashMap<>(metrics);
-        Map<String, Object> sel = new LinkedHashMap<>();
-        sel.put("source", source);
-        if (best != null) {
-            sel.put("metric", best.metric());
-            sel.put("value", best.value());
-            sel.put("step", best.step());
-        }
-        sel.put("last_step", end);
-        m.put("selected", sel);
-        return m;
-    }
-
-    /**
-     * A completed run must end with a {@code final/} that verifies: a kill after the last checkpoint
-     * and before {@code final/} was committed, or a damaged {@code final/}, is repaired from the
-     * last checkpoint, which the session has restored into {@code net}.
-     */
-    private void ensureFinal(TrainingSessionManager session, Path outputDir, MultiLayerNetwork net) throws IOException {
-        Path dir = outputDir.resolve(FinalBundle.DIR_NAME);
-        FinalBundle.Check check = FinalBundle.check(dir);
-        FinalSource wanted = null;
-        String why;
-        if (check.state() == FinalBundle.State.OK) {
-            long held;
-            try {
-                held = FinalBundle.read(dir).step();
-            } catch (ModelFileException e) {
-                held = -1;
-            }
-            long expected = config.eval().loadBestAtEnd()
-                    ? session.best().map(BestCheckpoint::step).orElse(session.step())
-                    : session.step();
-            if (held != expected) {
-                wanted = chooseFinal(session, net, Map.of());
-            }
-            if (wanted == null || held == wanted.step()) {
-                FinalBundle.removeUnfinished(outputDir);
-                return;
-            }
-            why = held < 0
-                    ? "has a " + FinalBundle.BUNDLE_JSON + " that cannot be read"
-                    : "holds step " + held + ", but eval.load_best_at_end is "
-                            + config.eval().loadBestAtEnd() + ", which selects step " + wanted.step();
-        } else {
-            why = check.state() == FinalBundle.State.MISSING
-                    ? "is missing (a trainer was stopped before writing it, or it was removed)"
-                    : "does not verify (" + check.problem() + ")";
-        }
-        if (wanted == null) {
-            wanted = chooseFinal(session, net, Map.of());
-        }
-        String from = wanted.step() == session.step()
-                ? session.state()
-                        .lastCheckpointRef()
-                        .map(c -> Path.of(c.path()).getFileName().toString())
-                        .orElse("the last checkpoint")
-                : CheckpointStore.PREFIX + wanted.step();
-        LOG.warn("{} {}: rebuilding it from {} (step {})", dir, why, from, wanted.step());
-        try {
-            writeFinal(outputDir, wanted);
-        } catch (IOException e) {
-            session.fail(
-                    ExitCode.FAILURE.code(),
-                    "the run completed, but " + FinalBundle.DIR_NAME + "/ could not be rebuilt: " + e);
-            throw e;
-        }
-        FinalBundle.Check after = FinalBundle.check(dir);
-        if (after.state() != FinalBundle.State.OK) {
-            throw new IOException(dir + " does not verify after rebuilding it: " + after.problem());
-        }
-        LOG.info("rebuilt {} from {}; it verifies", dir, from);
-    }
-
     /** A stop signal after the last step does not interrupt anything left: say what became of it. */
     private static void reportLateSignal(TrainingSessionManager session) {
         session.stopSignal()
@@ -526,136 +318,10 @@ public final class TrainingRun {
                         FinalBundle.DIR_NAME));
     }
 
-    /** Evaluation, metrics lines and plots. */
-    private final class Hooks implements TrainingHooks, AutoCloseable {
-        private final MultiLayerNetwork net;
-        private final Optional<StepEngine> engine;
-        private StepEngine.Session engineSession;
-        private final RunData data;
-        private final MetricsLog metrics;
-        private final ReportDrawer report;
-        private final Path metricsFile;
-        private final ModelEvaluator evaluator;
-        private final long totalSteps;
-        private EvalResult latest;
-
-        Hooks(
-                MultiLayerNetwork net,
-                RunData data,
-                MetricsLog metrics,
-                Path outputDir,
-                long totalSteps,
-                Optional<StepEngine> engine) {
-            this.net = net;
-            this.totalSteps = totalSteps;
-            this.engine = engine;
-            this.data = data;
-            this.metrics = metrics;
-            this.metricsFile = metrics.path();
-            this.report = new ReportDrawer(
-                    new ReportWriter(outputDir.resolve(RunLayout.REPORT)).withConfig(config.toYaml()), metrics);
-            List<String> labels = config.labels();
-            int allow = labels.indexOf(config.eval().allowLabel());
-            int[] harmful = config.eval().harmfulLabels().stream()
-                    .mapToInt(labels::indexOf)
-                    .toArray();
-            this.evaluator =
-                    new ModelEvaluator(labels, allow, harmful, config.eval().batchSize());
-        }
-
-        @Override
-        public Optional<org.trainguard.session.StepTrainer> stepTrainer(org.deeplearning4j.nn.api.Model model) {
-            if (engine.isPresent() && engineSession == null) {
-                engineSession = engine.get().start(config, net);
-            }
-            return Optional.ofNullable(engineSession);
-        }
-
-        @Override
-        public void close() {
-            report.close();
-            if (engineSession != null) {
-                engineSession.close();
-            }
-        }
-
-        @Override
-        public Optional<Map<String, Double>> evaluate(EvalContext ctx) {
-            if (data.validation().isEmpty()) {
-                return Optional.empty();
-            }
-            EvalResult r = evaluator.evaluate(net, data.validation().get(), ctx.step(), ctx.progress());
-            latest = r;
-            out.println();
-            out.println(EvalTables.format(r));
-            out.flush();
-            try {
-                metrics.appendEval(r);
-                if (ctx.step() < totalSteps) {
-                    // drawn in the background, so that training goes on meanwhile; the evaluation at the end is
-                    // drawn once, with the run's end state, by refreshReport
-                    report.request();
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("could not record the evaluation at step {}: {}", ctx.step(), e.toString());
-            }
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("accuracy", r.accuracy());
-            m.put("f1_macro", r.f1Macro());
-            m.put("loss", r.loss());
-            m.put("false_allow_rate", r.falseAllowRate());
-            return Optional.of(m);
-        }
-
-        /** Redraws the report once the run has ended, so that its page shows how. */
-        void refreshReport() {
-            report.drawNow();
-        }
-
-        @Override
-        public void onRollback(org.trainguard.core.run.SessionState.Rollback r) {
-            try {
-                metrics.appendRollback(r.atStep(), r.loss(), r.toStep(), r.lrFactor(), r.change());
-            } catch (IOException e) {
-                LOG.warn("could not append to {}: {}", metricsFile, e.toString());
-            }
-        }
-
-        @Override
-        public void onProgress(Progress p) {
-            pauseForTest(p.step());
-            try {
-                metrics.appendTrain(p.step(), p.epoch(), p.loss(), p.learningRate(), p.samplesPerSecond());
-            } catch (IOException e) {
-                LOG.warn("could not append to {}: {}", metricsFile, e.toString());
-            }
-        }
-    }
-
     /**
      * A property for tests of what happens between two steps ({@code STEP:FILE}): on the training thread, after
      * step STEP's progress, the trainer writes FILE and waits until it is deleted (at most 10 minutes). Unset in
      * normal use.
      */
     public static final String STEP_PAUSE_PROPERTY = "trainguard.test.step_pause";
-
-    private static void pauseForTest(long step) {
-        String value = System.getProperty(STEP_PAUSE_PROPERTY);
-        int colon = value == null ? -1 : value.indexOf(':');
-        if (colon < 0 || !value.substring(0, colon).equals(Long.toString(step))) {
-            return;
-        }
-        Path marker = Path.of(value.substring(colon + 1));
-        try {
-            Files.writeString(marker, "paused after step " + step + "\n");
-            long deadline = System.nanoTime() + 600_000_000_000L;
-            while (Files.exists(marker) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        } catch (IOException e) {
-            LOG.warn("{} is set but {} cannot be written: {}", STEP_PAUSE_PROPERTY, marker, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
