@@ -36,6 +36,8 @@ public final class CheckpointMirror {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointMirror.class);
     private static final String DIR = CheckpointStore.DIR_NAME + "/";
     private static final String FINAL = "final/";
+    private static final Pattern CHECKPOINT_KEY =
+            Pattern.compile(Pattern.quote(DIR + CheckpointStore.PREFIX) + "(\\d+)/.+");
     private static final Pattern MANIFEST_KEY = Pattern.compile(
             Pattern.quote(DIR + CheckpointStore.PREFIX) + "(\\d+)/" + Pattern.quote(CheckpointManifest.FILE_NAME));
 
@@ -210,7 +212,35 @@ public final class CheckpointMirror {
             }
             removed.add(step);
         }
+        removeLeftovers(steps, removed);
         return removed;
+    }
+
+    /**
+     * Deletes the files of checkpoints older than the newest that have no manifest: what a copy or a rotation
+     * cut short (the trainer killed) leaves behind. Nothing reads them, and without this they would stay for good.
+     */
+    private void removeLeftovers(List<Long> steps, List<Long> removed) throws IOException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        long newest = steps.get(steps.size() - 1);
+        TreeSet<Long> leftovers = new TreeSet<>();
+        for (String k : target.list(DIR)) {
+            Matcher m = CHECKPOINT_KEY.matcher(k);
+            if (m.matches()) {
+                long step = Long.parseLong(m.group(1));
+                if (step < newest && !steps.contains(step)) {
+                    target.delete(k);
+                    leftovers.add(step);
+                }
+            }
+        }
+        for (long step : leftovers) {
+            if (!removed.contains(step)) {
+                removed.add(step);
+            }
+        }
     }
 
     /**

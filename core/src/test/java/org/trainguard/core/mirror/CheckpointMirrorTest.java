@@ -43,6 +43,27 @@ class CheckpointMirrorTest {
     }
 
     @Test
+    void filesOfACopyOrRotationCutShortAreRemovedAtTheNextRotation() throws Exception {
+        CheckpointStore local = new CheckpointStore(tmp.resolve("run"));
+        CheckpointMirror mirror = new CheckpointMirror(new FolderTarget(tmp.resolve("nas")));
+        mirror.copy(commit(local, 10));
+        mirror.copy(commit(local, 20));
+        // a rotation of 10 killed after deleting its manifest: its model is left without one
+        Files.delete(tmp.resolve(
+                "nas/checkpoints/checkpoint-10/" + org.trainguard.core.checkpoint.CheckpointManifest.FILE_NAME));
+        mirror.copy(commit(local, 30));
+        assertEquals(List.of(20L, 30L), mirror.steps());
+        assertTrue(Files.exists(tmp.resolve("nas/checkpoints/checkpoint-10/model.zip")));
+
+        List<Long> removed = mirror.rotate(5, OptionalLong.empty());
+
+        assertEquals(List.of(10L), removed);
+        assertFalse(Files.exists(tmp.resolve("nas/checkpoints/checkpoint-10")), "the leftover files are gone");
+        assertEquals(List.of(20L, 30L), mirror.steps());
+        assertEquals(Optional.empty(), mirror.verify(30));
+    }
+
+    @Test
     void aDamagedCopyDoesNotVerifyAndRestoreTakesTheNewestThatDoes() throws Exception {
         CheckpointStore local = new CheckpointStore(tmp.resolve("run"));
         CheckpointMirror mirror = new CheckpointMirror(new FolderTarget(tmp.resolve("nas")));
