@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -742,26 +741,7 @@ public final class CheckpointBenchmark {
         FeaturizedIterator inner = batches(data, o.batchSize());
         CpuClock cpu = new CpuClock(o.warmupSteps());
         TimedIterator it = new TimedIterator(inner, cpu);
-        // defaults (autosave every 5 minutes, heartbeat every 10 s, progress every 50 steps); the only
-        // checkpoint is the one at the end, after the measured steps. Signal handling is off so that
-        // Ctrl+C ends the benchmark; it costs nothing per step either way.
-        SessionOptions options = SessionOptions.builder(dir)
-                .seed(SEED)
-                .epochs(epochsFor(steps, inner))
-                .maxSteps(steps)
-                .checkpointEverySteps(steps)
-                .keepLast(1)
-                .keepBest(false)
-                .evalEverySteps(Long.MAX_VALUE / 2)
-                .resume(ResumeMode.NEVER)
-                .autosaveInterval(Duration.ofMinutes(5))
-                .handleSignals(false)
-                .build();
-        try (TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
-            s.fit(it);
-        } catch (IOException | RunLock.LockHeldException e) {
-            throw new BenchmarkException("trainguard run in " + dir + " failed: " + e, e);
-        }
+        MeasuredSession.run(net, it, dir, SEED, epochsFor(steps, inner), steps, "trainguard");
         delete(dir);
         net.setListeners();
         return rate(it.times(), clock, cpu, o);

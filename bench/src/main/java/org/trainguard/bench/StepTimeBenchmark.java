@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,9 +15,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.factory.Nd4j;
 import org.trainguard.core.checkpoint.CheckpointStore;
-import org.trainguard.core.lock.RunLock;
-import org.trainguard.session.ResumeMode;
-import org.trainguard.session.SessionOptions;
 import org.trainguard.session.TrainingSessionManager;
 import org.trainguard.trainer.features.FeaturizedData;
 import org.trainguard.trainer.train.FeaturizedIterator;
@@ -201,23 +197,7 @@ public final class StepTimeBenchmark {
                 }
             }
             case SESSION -> {
-                SessionOptions options = SessionOptions.builder(dir)
-                        .seed(SEED)
-                        .epochs((int) (steps / it.batchesPerEpoch() + 1))
-                        .maxSteps(steps)
-                        .checkpointEverySteps(steps)
-                        .keepLast(1)
-                        .keepBest(false)
-                        .evalEverySteps(Long.MAX_VALUE / 2)
-                        .resume(ResumeMode.NEVER)
-                        .autosaveInterval(Duration.ofMinutes(5))
-                        .handleSignals(false)
-                        .build();
-                try (TrainingSessionManager s = TrainingSessionManager.open(net, options)) {
-                    s.fit(it);
-                } catch (IOException | RunLock.LockHeldException e) {
-                    throw new BenchmarkException("session run in " + dir + " failed: " + e, e);
-                }
+                MeasuredSession.run(net, it, dir, SEED, (int) (steps / it.batchesPerEpoch() + 1), steps, "session");
             }
             default -> throw new IllegalStateException(mode.name());
         }

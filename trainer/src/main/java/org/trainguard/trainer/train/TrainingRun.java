@@ -162,14 +162,7 @@ public final class TrainingRun {
                                     .map(why -> " (" + why + ")")
                                     .orElse("") + "; " + RunLayout.finalDir(outputDir)
                             + " holds the model (train again with --resume never, which archives this run)";
-                    TrainingSessionManager.Outcome outcome = session.fit(
-                            new FeaturizedIterator(
-                                    data.train(),
-                                    config.labels(),
-                                    config.training().batchSize(),
-                                    config.training().seed(),
-                                    config.data().shuffle()),
-                            TrainingHooks.NONE);
+                    TrainingSessionManager.Outcome outcome = session.fit(trainBatches(data), TrainingHooks.NONE);
                     finalModel.ensure(session, outputDir, net);
                     if (!outcome.completed()) {
                         return new Result(outcome.exitCode(), outcome.reason(), outcome.step(), Optional.empty());
@@ -181,14 +174,7 @@ public final class TrainingRun {
                 EvaluationHooks hooks =
                         new EvaluationHooks(config, out, net, data, metrics, outputDir, totalSteps, engine);
                 try (hooks) {
-                    TrainingSessionManager.Outcome outcome = session.fit(
-                            new FeaturizedIterator(
-                                    data.train(),
-                                    config.labels(),
-                                    config.training().batchSize(),
-                                    config.training().seed(),
-                                    config.data().shuffle()),
-                            hooks);
+                    TrainingSessionManager.Outcome outcome = session.fit(trainBatches(data), hooks);
                     if (outcome.completed()) {
                         try {
                             finalModel.write(
@@ -324,4 +310,14 @@ public final class TrainingRun {
      * normal use.
      */
     public static final String STEP_PAUSE_PROPERTY = "trainguard.test.step_pause";
+
+    /** The training part's batches, in the order the run's seed gives. */
+    private FeaturizedIterator trainBatches(RunData data) {
+        return new FeaturizedIterator(
+                data.train(),
+                config.labels(),
+                config.training().batchSize(),
+                config.training().seed(),
+                config.data().shuffle());
+    }
 }
