@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
@@ -197,48 +200,53 @@ public final class CheckpointMirror {
      * @throws IOException when listing or deleting fails
      */
     public List<Long> rotate(int keepLast, OptionalLong bestStep) throws IOException {
-        List<Long> steps = steps();
+        // one listing: every checkpoint's keys, and which checkpoints have a manifest
+        TreeMap<Long, List<String>> keysByStep = new TreeMap<>();
+        TreeSet<Long> withManifest = new TreeSet<>();
+        for (String k : target.list(DIR)) {
+            Matcher m = CHECKPOINT_KEY.matcher(k);
+            if (m.matches()) {
+                long step = Long.parseLong(m.group(1));
+                keysByStep.computeIfAbsent(step, s -> new ArrayList<>()).add(k);
+                if (MANIFEST_KEY.matcher(k).matches()) {
+                    withManifest.add(step);
+                }
+            }
+        }
+        List<Long> steps = new ArrayList<>(withManifest);
         List<Long> removed = new ArrayList<>();
         for (int i = 0; i < steps.size() - keepLast; i++) {
             long step = steps.get(i);
             if (bestStep.isPresent() && bestStep.getAsLong() == step) {
                 continue;
             }
-            String prefix = DIR + CheckpointStore.PREFIX + step + "/";
-            // the manifest goes first: a rotation cut short leaves files that no longer count as a checkpoint
-            target.delete(prefix + CheckpointManifest.FILE_NAME);
-            for (String k : target.list(prefix)) {
-                target.delete(k);
-            }
+            delete(step, keysByStep.get(step));
             removed.add(step);
         }
-        removeLeftovers(steps, removed);
-        return removed;
-    }
-
-    /**
-     * Deletes the files of checkpoints older than the newest that have no manifest: what a copy or a rotation
-     * cut short (the trainer killed) leaves behind. Nothing reads them, and without this they would stay for good.
-     */
-    private void removeLeftovers(List<Long> steps, List<Long> removed) throws IOException {
-        if (steps.isEmpty()) {
-            return;
-        }
-        long newest = steps.get(steps.size() - 1);
-        TreeSet<Long> leftovers = new TreeSet<>();
-        for (String k : target.list(DIR)) {
-            Matcher m = CHECKPOINT_KEY.matcher(k);
-            if (m.matches()) {
-                long step = Long.parseLong(m.group(1));
-                if (step < newest && !steps.contains(step)) {
-                    target.delete(k);
-                    leftovers.add(step);
+        // files of older checkpoints without a manifest: what a copy or a rotation cut short (the trainer killed)
+        // leaves behind; nothing reads them, and without this they would stay for good
+        if (!steps.isEmpty()) {
+            long newest = steps.get(steps.size() - 1);
+            for (Map.Entry<Long, List<String>> e : keysByStep.headMap(newest).entrySet()) {
+                if (!withManifest.contains(e.getKey())) {
+                    delete(e.getKey(), e.getValue());
+                    removed.add(e.getKey());
                 }
             }
         }
-        for (long step : leftovers) {
-            if (!removed.contains(step)) {
-                removed.add(step);
+        Collections.sort(removed);
+        return removed;
+    }
+
+    /** Deletes a mirrored checkpoint's keys, the manifest first: a deletion cut short leaves files that no longer count. */
+    private void delete(long step, List<String> keys) throws IOException {
+        String manifest = DIR + CheckpointStore.PREFIX + step + "/" + CheckpointManifest.FILE_NAME;
+        if (keys.contains(manifest)) {
+            target.delete(manifest);
+        }
+        for (String k : keys) {
+            if (!k.equals(manifest)) {
+                target.delete(k);
             }
         }
     }
