@@ -7,31 +7,42 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The batch's bookkeeping for {@link TableStep}: its ids and mask, read and checked, and the table rows
- * it touches, each given a slot (its place among the touched rows in increasing row order), with each
- * part's positions listed so that a part's pass over the batch reads only its own.
+ * The batch's bookkeeping for {@link TableStep}: the positions that count (ids whose weight is not 0), in
+ * batch order and without padding, and the table rows they touch, each given a slot (its place among the
+ * touched rows in increasing row order), with each part's positions listed so that a part's pass over the
+ * batch reads only its own.
  *
- * <p>The arrays are reused from batch to batch and grow as needed; {@link TableStep} reads them directly.
+ * <p>The ids come from a {@link BagOfIdsDataSet}'s ints when it has them, otherwise from the padded features
+ * and mask arrays. The arrays are reused from batch to batch and grow as needed; {@link TableStep} reads them
+ * directly.
  */
 final class BatchRows {
     private final String layerName;
     /** Rows in the table. */
     private final int rows;
 
-    // the batch: ids, and each position's weight in its example's mean
+    /** Examples in the batch. */
     int n;
-    int length;
+    /** Positions that count; example e's are [start[e], start[e + 1]). */
+    int positions;
+
+    int[] start = new int[1];
+    // by position: the id, its weight in its example's mean (the mask's value until the forward pass
+    // divides it by the example's total), its example and its row's slot
     int[] ids = new int[0];
-    private float[] raw = new float[0];
     float[] weights = new float[0];
-    // the touched rows in increasing order (a row's slot is its place in it), and the slot of each
-    // position (-1 when masked out); slotOfRow is -1 for rows the batch does not touch
+    int[] exampleOf = new int[0];
+    int[] slotAt = new int[0];
+    private float[] raw = new float[0];
+    private float[] mask = new float[0];
+    // the touched rows in increasing order (a row's slot is its place in it); slotOfRow is -1 for rows the
+    // batch does not touch; rowBits marks each half's rows
     private final int[] slotOfRow;
     private final long[][] rowBits;
     int[] sorted = new int[64];
     int count;
-    int[] slotAt = new int[0];
-    // by part: the positions whose rows the part updates, in increasing order
+    // by part: the positions whose rows the part updates, in increasing order; the list a half of the
+    // positions makes for a part starts at that half's first position, so the lists never overlap
     final int[][] positionsOfPart = new int[TableStep.PARTS][0];
     final int[][] positionCount = new int[TableStep.PARTS][TableStep.PARTS];
 
@@ -48,17 +59,64 @@ final class BatchRows {
     }
 
     /**
-     * Reads a batch: its ids and the weight of each position (the mask, or 1), then the rows it touches.
+     * Reads a batch, its ids and the weight of each position, and finds the rows it touches (not yet their
+     * slots: see {@link #assignSlots(int)}).
      *
-     * @param features ids, [batch, length] (or [batch, 1, length])
-     * @param mask 1 for a position that counts, 0 for padding; null when all count
+     * @param batch the batch (a {@link BagOfIdsDataSet} with its ints is read from them)
      */
-    void read(INDArray features, INDArray mask) {
-        readInput(features, mask);
-        assignSlots();
+    void read(org.nd4j.linalg.dataset.api.DataSet batch) {
+        int[][] examples = batch instanceof BagOfIdsDataSet b ? b.examples() : null;
+        if (examples != null && batch.getFeatures().size(0) == examples.length) {
+            readExamples(examples);
+        } else {
+            readArrays(batch.getFeatures(), batch.getFeaturesMaskArray());
+        }
+        mergeRows();
     }
 
-    private void readInput(INDArray features, INDArray mask) {
+    private void readExamples(int[][] examples) {
+        n = examples.length;
+        growStart();
+        int total = 0;
+        for (int e = 0; e < n; e++) {
+            start[e] = total;
+            total += examples[e].length;
+        }
+        start[n] = total;
+        grow(total);
+        positions = total;
+        int[] halves = positionHalves();
+        TableStep.parallel(half -> {
+            long[] bits = rowBits[half];
+            int e = exampleAt(halves[half]);
+            for (int p = halves[half], end = halves[half + 1]; p < end; p++) {
+                while (p >= start[e + 1]) {
+                    e++;
+                }
+                int id = examples[e][p - start[e]];
+                if (id < 0 || id >= rows) {
+                    throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName + "': id " + id
+                            + " at position " + (p - start[e]) + " of example " + e
+                            + " of the batch is not an integer in [0, " + rows + ")");
+                }
+                ids[p] = id;
+                weights[p] = 1f;
+                exampleOf[p] = e;
+                bits[id >>> 6] |= 1L << id;
+            }
+        });
+    }
+
+    /** The example whose positions include p (the first of several when some are empty). */
+    private int exampleAt(int p) {
+        int e = 0;
+        while (e < n - 1 && p >= start[e + 1]) {
+            e++;
+        }
+        return e;
+    }
+
+    private void readArrays(INDArray features, INDArray maskArray) {
         INDArray in = features;
         if (in.rank() == 3 && in.size(1) == 1) {
             in = in.reshape(in.ordering(), in.size(0), in.size(2));
@@ -68,42 +126,67 @@ final class BatchRows {
                     + "' expects ids of shape [batch, length], found " + Arrays.toString(features.shape()));
         }
         n = (int) in.size(0);
-        length = (int) in.size(1);
-        if (mask != null && (mask.rank() != 2 || mask.size(0) != n || mask.size(1) != length)) {
+        int length = (int) in.size(1);
+        if (maskArray != null && (maskArray.rank() != 2 || maskArray.size(0) != n || maskArray.size(1) != length)) {
             throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName + "': mask of shape "
-                    + Arrays.toString(mask.shape()) + " does not match ids of shape [" + n + ", " + length + "]");
+                    + Arrays.toString(maskArray.shape()) + " does not match ids of shape [" + n + ", " + length
+                    + "]");
         }
-        int positions = n * length;
-        if (ids.length < positions) {
-            ids = new int[positions];
-            raw = new float[positions];
-            weights = new float[positions];
-            slotAt = new int[positions];
-            for (int k = 0; k < TableStep.PARTS; k++) {
-                positionsOfPart[k] = new int[positions];
+        int all = n * length;
+        if (raw.length < all) {
+            raw = new float[all];
+            mask = new float[all];
+        }
+        rowMajorFloats(in).get(0, raw, 0, all);
+        if (maskArray == null) {
+            Arrays.fill(mask, 0, all, 1f);
+        } else {
+            rowMajorFloats(maskArray).get(0, mask, 0, all);
+        }
+        for (int p = 0; p < all; p++) {
+            float v = raw[p];
+            if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
+                throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName + "': id " + v + " at position "
+                        + p + " of the batch is not an integer in [0, " + rows + ")");
             }
         }
-        FloatBuffer idBuffer = rowMajorFloats(in);
-        FloatBuffer maskBuffer = mask == null ? null : rowMajorFloats(mask);
-        int[] halves = positionHalves();
-        TableStep.parallel(half -> {
-            int from = halves[half];
-            int to = halves[half + 1];
-            idBuffer.get(from, raw, from, to - from);
-            for (int p = from; p < to; p++) {
-                float v = raw[p];
-                if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
-                    throw new DL4JInvalidInputException("BagOfIdsEmbedding '" + layerName + "': id " + v
-                            + " at position " + p + " of the batch is not an integer in [0, " + rows + ")");
+        growStart();
+        grow(all);
+        int q = 0;
+        long[] bits = rowBits[0];
+        for (int e = 0; e < n; e++) {
+            start[e] = q;
+            for (int p = e * length, end = p + length; p < end; p++) {
+                if (mask[p] != 0f) {
+                    int id = (int) raw[p];
+                    ids[q] = id;
+                    weights[q] = mask[p];
+                    exampleOf[q] = e;
+                    bits[id >>> 6] |= 1L << id;
+                    q++;
                 }
-                ids[p] = (int) v;
             }
-            if (maskBuffer == null) {
-                Arrays.fill(weights, from, to, 1f);
-            } else {
-                maskBuffer.get(from, weights, from, to - from);
+        }
+        start[n] = q;
+        positions = q;
+    }
+
+    private void growStart() {
+        if (start.length < n + 1) {
+            start = new int[n + 1];
+        }
+    }
+
+    private void grow(int size) {
+        if (ids.length < size) {
+            ids = new int[size];
+            weights = new float[size];
+            exampleOf = new int[size];
+            slotAt = new int[size];
+            for (int k = 0; k < TableStep.PARTS; k++) {
+                positionsOfPart[k] = new int[size];
             }
-        });
+        }
     }
 
     /** The buffer of an array whose elements are exactly its buffer, in row-major order (a copy when they are not). */
@@ -115,26 +198,13 @@ final class BatchRows {
         return f.data().asNioFloat();
     }
 
-    /** The batch's positions in two halves by example (half k covers [bounds[k], bounds[k + 1])). */
+    /** The positions in two halves (half k covers [bounds[k], bounds[k + 1])). */
     int[] positionHalves() {
-        int[] bounds = TableStep.split(n);
-        for (int k = 0; k <= TableStep.PARTS; k++) {
-            bounds[k] *= length;
-        }
-        return bounds;
+        return TableStep.split(positions);
     }
 
-    private void assignSlots() {
-        int[] halves = positionHalves();
-        TableStep.parallel(half -> {
-            long[] bits = rowBits[half];
-            for (int p = halves[half], end = halves[half + 1]; p < end; p++) {
-                if (weights[p] != 0f) {
-                    int row = ids[p];
-                    bits[row >>> 6] |= 1L << row;
-                }
-            }
-        });
+    /** The touched rows, in increasing order, from the halves' marks (which it clears). */
+    private void mergeRows() {
         count = 0;
         long[] first = rowBits[0];
         for (int word = 0; word < first.length; word++) {
@@ -154,29 +224,30 @@ final class BatchRows {
                 bits &= bits - 1;
             }
         }
-        // each part's positions, in increasing order, so that a part's pass over the batch reads only its own;
-        // each half of the batch lists its positions by part, and a part reads the halves' lists in order
+    }
+
+    /**
+     * Gives one half of the positions its rows' slots and lists its positions by the part that updates
+     * their rows.
+     *
+     * @param half which half of the positions
+     */
+    void assignSlots(int half) {
+        int[] halves = positionHalves();
         int[] bounds = TableStep.split(count);
-        TableStep.parallel(half -> {
-            int from = halves[half];
-            int to = halves[half + 1];
-            int[] counts = positionCount[half];
-            Arrays.fill(counts, 0);
-            for (int p = from; p < to; p++) {
-                if (weights[p] == 0f) {
-                    slotAt[p] = -1;
-                    continue;
-                }
-                int slot = slotOfRow[ids[p]];
-                slotAt[p] = slot;
-                int part = 0;
-                while (slot >= bounds[part + 1]) {
-                    part++;
-                }
-                // a half's list for a part starts at the half's first position: the lists never overlap
-                positionsOfPart[part][from + counts[part]++] = p;
+        int from = halves[half];
+        int to = halves[half + 1];
+        int[] counts = positionCount[half];
+        Arrays.fill(counts, 0);
+        for (int p = from; p < to; p++) {
+            int slot = slotOfRow[ids[p]];
+            slotAt[p] = slot;
+            int part = 0;
+            while (slot >= bounds[part + 1]) {
+                part++;
             }
-        });
+            positionsOfPart[part][from + counts[part]++] = p;
+        }
     }
 
     /** Forgets the batch's rows (their slots), ready for the next batch. */

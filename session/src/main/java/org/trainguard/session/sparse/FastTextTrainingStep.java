@@ -18,11 +18,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -45,8 +45,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Counters, score and listeners follow {@code fit()}: listeners get {@code onGradientCalculation}
  * before the update and {@code iterationDone} after it, the score is the data loss plus the
- * regularization term, and dropout draws its mask from ND4J's random generator through the layer's own
- * dropout, so a run seeded per step (see {@code StepRandom}) is reproducible and resumes exactly.
+ * regularization term, and dropout draws its mask from ND4J's random generator as the layer's own
+ * dropout does, so a run seeded per step (see {@code StepRandom}) is reproducible and resumes exactly.
  *
  * <p>The arithmetic differs from ND4J's kernels in summation order only, so the result equals
  * {@code fit()} within float rounding, not bit for bit; a start-up self-check measures that difference on a
@@ -60,11 +60,11 @@ public final class FastTextTrainingStep {
     private final MultiLayerNetwork net;
     private final BagOfIdsEmbeddingLayer table;
     private final Layer out;
-    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
     private final TableStep tableStep;
     private final OutputLayerUpdate outputUpdate;
     private final List<UpdaterBlock> outBlocks = new ArrayList<>();
     private final IDropout dropout;
+    private final double retainProbability;
     private final float[] classWeights;
     private final double softmaxClipEps;
     private final int dim;
@@ -76,6 +76,8 @@ public final class FastTextTrainingStep {
     private float[] x = new float[0];
     private float[] delta = new float[0];
     private float[] eps = new float[0];
+    private float[] mask = new float[0];
+    private INDArray maskArray;
     private final float[] w;
     private final float[] g;
 
@@ -85,6 +87,7 @@ public final class FastTextTrainingStep {
         this.out = net.getLayer(1);
         BaseOutputLayer conf = (BaseOutputLayer) out.conf().getLayer();
         this.dropout = conf.getIDropout();
+        this.retainProbability = dropout == null ? 1.0 : ((Dropout) dropout).getP();
         INDArray weights = ((LossMCXENT) conf.getLossFn()).getWeights();
         this.classWeights =
                 weights == null ? null : weights.castTo(DataType.FLOAT).toFloatVector();
@@ -234,13 +237,15 @@ public final class FastTextTrainingStep {
             x = new float[n * dim];
             delta = new float[n * classes];
             eps = new float[n * dim];
+            mask = new float[n * dim];
         }
-        tableStep.forward(batch.getFeatures(), batch.getFeaturesMaskArray(), x);
+        tableStep.forward(batch, x);
         if (dropout != null) {
-            // the layer's own dropout on the pooled means, with ND4J's random generator, as fit() applies it
-            INDArray h = array(x, n);
-            h = dropout.applyDropout(h, h, iteration, epoch, workspaces);
-            h.data().asNioFloat().get((int) h.offset(), x, 0, n * dim);
+            // the dropout mask on the pooled means, drawn as the layer's own dropout draws it in fit()
+            dropoutMask(n);
+            for (int k = 0, end = n * dim; k < end; k++) {
+                x[k] *= mask[k];
+            }
         }
         float[] y = floats(labels, n * classes);
 
@@ -259,9 +264,9 @@ public final class FastTextTrainingStep {
         }
 
         if (dropout != null) {
-            INDArray epsilon = array(eps, n);
-            dropout.backprop(epsilon, epsilon, iteration, epoch);
-            epsilon.data().asNioFloat().get((int) epsilon.offset(), eps, 0, n * dim);
+            for (int k = 0, end = n * dim; k < end; k++) {
+                eps[k] *= mask[k];
+            }
         }
         tableStep.backwardAndUpdate(eps, iteration, epoch);
         outputUpdate.apply(iteration, epoch, n, w, g, params, pBase);
@@ -269,11 +274,19 @@ public final class FastTextTrainingStep {
         SparseTrainingStep.endStep(net, listeners, iteration, epoch);
     }
 
-    /** The first n rows of a [*, dim] scratch array, as a new array (uninitialized, then one bulk copy: cheaper than Nd4j.create). */
-    private INDArray array(float[] values, int n) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, dim}, 'c');
-        a.data().asNioFloat().put((int) a.offset(), values, 0, n * dim);
-        return a;
+    /**
+     * Draws the step's dropout mask into {@link #mask}, as DL4J's {@code Dropout.applyDropout} draws it: an
+     * [n, dim] array of ones through ND4J's {@code DropOutInverted} with the retain probability, which leaves
+     * 0 or 1/p in each element and takes the same numbers from ND4J's random generator. The forward pass
+     * multiplies the means by it and the backward pass the gradient, as {@code fit()} does.
+     */
+    private void dropoutMask(int n) {
+        if (maskArray == null || maskArray.size(0) != n) {
+            maskArray = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, dim}, 'c');
+        }
+        maskArray.assign(1.0);
+        Nd4j.getExecutioner().exec(new DropOutInverted(maskArray, maskArray, retainProbability));
+        maskArray.data().asNioFloat().get((int) maskArray.offset(), mask, 0, n * dim);
     }
 
     /** The elements in row-major order; copies through a native op only when the array is not already laid out so. */

@@ -9,6 +9,10 @@ import org.nd4j.linalg.schedule.ISchedule;
  * step touched only (the "lazy" Adam of TensorFlow, PyTorch's SparseAdam). On the first step it equals
  * DL4J's Adam; afterwards rows absent from a batch keep their moments and values instead of drifting
  * with their old momentum. Bias correction uses the network's iteration count.
+ *
+ * <p>With {@code beta1} 0 the first moment of a row is its gradient of the step: the table's first-moment
+ * array is then neither read nor written (it stays as it was, zero for a new network), which saves a third
+ * of the memory traffic of an update.
  */
 public final class LazyAdam extends RowSparseUpdater {
     private static final long serialVersionUID = 1L;

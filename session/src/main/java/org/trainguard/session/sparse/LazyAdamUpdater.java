@@ -36,9 +36,12 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
     float step(FloatBuffer s, int sBase, int index, float g) {
         int mAt = sBase + index;
         int vAt = mAt + (int) size;
-        float m = beta1 * s.get(mAt) + g * oneMinusBeta1;
+        // without momentum (beta1 0) the first moment is the gradient, and is not kept
+        float m = beta1 == 0f ? g : beta1 * s.get(mAt) + g * oneMinusBeta1;
         float v = beta2 * s.get(vAt) + g * g * oneMinusBeta2;
-        s.put(mAt, m);
+        if (beta1 != 0f) {
+            s.put(mAt, m);
+        }
         s.put(vAt, v);
         return m * alpha / ((float) Math.sqrt(v) + epsilon);
     }
@@ -51,17 +54,22 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         }
         int mAt = sBase + first;
         int vAt = mAt + (int) size;
-        s.get(mAt, m, 0, dim);
+        boolean momentum = beta1 != 0f;
+        if (momentum) {
+            s.get(mAt, m, 0, dim);
+        }
         s.get(vAt, v, 0, dim);
         for (int j = 0; j < dim; j++) {
             float g = row[j];
-            float mj = beta1 * m[j] + g * oneMinusBeta1;
+            float mj = momentum ? beta1 * m[j] + g * oneMinusBeta1 : g;
             float vj = beta2 * v[j] + g * g * oneMinusBeta2;
             m[j] = mj;
             v[j] = vj;
             row[j] = mj * alpha / ((float) Math.sqrt(vj) + epsilon);
         }
-        s.put(mAt, m, 0, dim);
+        if (momentum) {
+            s.put(mAt, m, 0, dim);
+        }
         s.put(vAt, v, 0, dim);
     }
 

@@ -35,6 +35,11 @@ record RowUpdate(
         return new float[] {beta1, beta2, epsilon, LazyAdamUpdater.alpha(beta1, beta2, epsilon, iteration, lr)};
     }
 
+    /** @return whether the optimizer keeps a first moment (Adam with beta1 other than 0) */
+    boolean firstMoment() {
+        return adam && beta1 != 0f;
+    }
+
     /** Updates one row's parameters (and moments) in place from its gradient. */
     void row(float[] g, float[] params, float[] ms, float[] vs, int at, int dim) {
         boolean usesParam = l1 != 0f || l2 != 0f || decay != 0f;
@@ -57,9 +62,12 @@ record RowUpdate(
             }
             float update;
             if (adam) {
-                float m = beta1 * ms[i] + gj * oneMinusBeta1;
+                // without momentum (beta1 0) the first moment is the gradient, and is not kept
+                float m = beta1 == 0f ? gj : beta1 * ms[i] + gj * oneMinusBeta1;
                 float v = beta2 * vs[i] + gj * gj * oneMinusBeta2;
-                ms[i] = m;
+                if (beta1 != 0f) {
+                    ms[i] = m;
+                }
                 vs[i] = v;
                 update = m * alpha / ((float) Math.sqrt(v) + epsilon);
             } else {

@@ -78,22 +78,18 @@ final class TableStep {
     /**
      * The masked mean of each example's rows.
      *
-     * @param features ids, [batch, length] (or [batch, 1, length])
-     * @param mask 1 for a position that counts, 0 for padding; null when all count
+     * @param input the batch: ids [batch, length] (or [batch, 1, length]) with their mask (1 for a position
+     *     that counts, 0 for padding; absent when all count), or a {@link BagOfIdsDataSet}'s ints
      * @param x receives the means, [batch, dim] row-major; at least batch * dim long
      * @return the batch size
      */
-    int forward(INDArray features, INDArray mask, float[] x) {
-        batch.read(features, mask);
+    int forward(org.nd4j.linalg.dataset.api.DataSet input, float[] x) {
+        batch.read(input);
         int n = batch.n;
-        int length = batch.length;
-        float[] weights = batch.weights;
-        int[] sorted = batch.sorted;
-        int[] slotAt = batch.slotAt;
         int count = batch.count;
         // room for the copies of every touched row
         if (gradients.length < count * dim) {
-            int size = sorted.length * dim;
+            int size = batch.sorted.length * dim;
             gradients = new float[size];
             rowCopy = new float[size];
             mCopy = new float[size];
@@ -104,32 +100,37 @@ final class TableStep {
         int tBase = (int) param.offset();
         INDArray state = block.getUpdaterView();
         boolean moments = optimizer instanceof LazyAdam;
+        boolean firstMoment = moments && ((LazyAdam) optimizer).getBeta1() != 0;
         FloatBuffer st = moments ? buffer(state) : null;
         int mBase = moments ? (int) state.offset() : 0;
         int vBase = mBase + (int) param.length();
+        int[] sorted = batch.sorted;
         int[] rowParts = split(count);
         parallel(part -> {
+            batch.assignSlots(part);
             for (int k = rowParts[part]; k < rowParts[part + 1]; k++) {
                 int first = sorted[k] * dim;
                 int c = k * dim;
                 t.get(tBase + first, rowCopy, c, dim);
-                if (moments) {
+                if (firstMoment) {
                     st.get(mBase + first, mCopy, c, dim);
+                }
+                if (moments) {
                     st.get(vBase + first, vCopy, c, dim);
                 }
             }
         });
+        float[] weights = batch.weights;
+        int[] slotAt = batch.slotAt;
+        int[] start = batch.start;
         int[] bounds = split(n);
         parallel(part -> {
             float[] sum = new float[dim];
             for (int i = bounds[part]; i < bounds[part + 1]; i++) {
                 Arrays.fill(sum, 0f);
                 float total = 0f;
-                for (int p = i * length, end = p + length; p < end; p++) {
+                for (int p = start[i], end = start[i + 1]; p < end; p++) {
                     float m = weights[p];
-                    if (m == 0f) {
-                        continue;
-                    }
                     total += m;
                     int c = slotAt[p] * dim;
                     if (m == 1f) {
@@ -147,7 +148,7 @@ final class TableStep {
                     x[xe + j] = total != 0f ? sum[j] / total : 0f;
                 }
                 // each position's weight in the mean, for the backward pass
-                for (int p = i * length, end = p + length; p < end; p++) {
+                for (int p = start[i], end = start[i + 1]; p < end; p++) {
                     weights[p] = total == 0f ? 0f : weights[p] / total;
                 }
             }
@@ -164,9 +165,9 @@ final class TableStep {
      * @param epoch the step's epoch
      */
     void backwardAndUpdate(float[] eps, int iteration, int epoch) {
-        int length = batch.length;
         float[] weights = batch.weights;
         int[] slotAt = batch.slotAt;
+        int[] exampleOf = batch.exampleOf;
         int[][] positionsOfPart = batch.positionsOfPart;
         int[][] positionCount = batch.positionCount;
         int[] bounds = split(batch.count);
@@ -183,7 +184,7 @@ final class TableStep {
                     int p = mine[q];
                     float w = weights[p];
                     int g = slotAt[p] * dim;
-                    int e = (p / length) * dim;
+                    int e = exampleOf[p] * dim;
                     for (int j = 0; j < dim; j++) {
                         gradients[g + j] += w * eps[e + j];
                     }
@@ -260,7 +261,9 @@ final class TableStep {
                 int c = k * dim;
                 p.put(pBase + first, rowCopy, c, dim);
                 if (s != null) {
-                    s.put(mBase + first, mCopy, c, dim);
+                    if (u.firstMoment()) {
+                        s.put(mBase + first, mCopy, c, dim);
+                    }
                     s.put(vBase + first, vCopy, c, dim);
                 }
             }

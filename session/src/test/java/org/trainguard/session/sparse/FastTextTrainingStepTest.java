@@ -3,6 +3,7 @@ package org.trainguard.session.sparse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,98 @@ class FastTextTrainingStepTest {
             assertEquals(fitProgress.loss(), stepProgress.loss(), 1e-4 * Math.abs(fitProgress.loss()));
         }
         assertEquals(4, stepProgress.step());
+    }
+
+    @Test
+    void aBatchThatCarriesItsIdsAsIntsTrainsExactlyAsItsPaddedArrays() {
+        SparseNets.Settings s = new SparseNets.Settings(false, 0.01, 0.5, 0.2);
+        MultiLayerNetwork viaArrays = SparseNets.sparse(7, s);
+        MultiLayerNetwork viaInts = SparseNets.sparse(7, s);
+        FastTextTrainingStep arraysStep =
+                FastTextTrainingStep.forNetwork(viaArrays).orElseThrow();
+        FastTextTrainingStep intsStep = FastTextTrainingStep.forNetwork(viaInts).orElseThrow();
+        List<DataSet> data = SparseNets.batches(10, 8, 47);
+        // an example without ids (all of it masked out)
+        data.get(3).getFeaturesMaskArray().getRow(2).assign(0);
+        for (int i = 0; i < data.size(); i++) {
+            DataSet plain = data.get(i);
+            BagOfIdsDataSet withInts = withInts(plain);
+            assertTrue(withInts.examples().length == 8 && withInts.examples()[0].length > 0);
+            Nd4j.getRandom().setSeed(StepRandom.seedFor(5, i));
+            arraysStep.fit(plain);
+            Nd4j.getRandom().setSeed(StepRandom.seedFor(5, i));
+            intsStep.fit(withInts);
+            assertEquals(viaArrays.score(), viaInts.score(), "score at step " + i);
+        }
+        assertArrayEquals(viaArrays.params().toFloatVector(), viaInts.params().toFloatVector());
+        assertArrayEquals(
+                viaArrays.getUpdater().getStateViewArray().toFloatVector(),
+                viaInts.getUpdater().getStateViewArray().toFloatVector());
+    }
+
+    @Test
+    void anIdOutsideTheTableIsNamedWithItsExampleAndPosition() {
+        MultiLayerNetwork net = SparseNets.sparse(7, SparseNets.Settings.adam());
+        FastTextTrainingStep step = FastTextTrainingStep.forNetwork(net).orElseThrow();
+        BagOfIdsDataSet batch = withInts(SparseNets.batches(1, 4, 48).get(0));
+        batch.examples()[1] = new int[] {3, 4, SparseNets.ROWS};
+        DL4JInvalidInputException e = assertThrows(DL4JInvalidInputException.class, () -> step.fit(batch));
+        assertTrue(e.getMessage().contains("id " + SparseNets.ROWS + " at position 2 of example 1"), e.getMessage());
+        assertEquals(0, net.getIterationCount(), "nothing was trained");
+    }
+
+    @Test
+    void withoutMomentumTheFirstMomentIsNotKeptAndTheStepFollowsFit() {
+        SparseNets.Settings s = SparseNets.Settings.adam();
+        LazyAdam noMomentum = new LazyAdam(0.05, null, 0.0, 0.999, 1e-8);
+        MultiLayerNetwork viaFit = new MultiLayerNetwork(SparseNets.sparseConf(3, s, noMomentum));
+        viaFit.init();
+        MultiLayerNetwork viaStep = new MultiLayerNetwork(SparseNets.sparseConf(3, s, noMomentum));
+        viaStep.init();
+        float[] initial = viaStep.params().toFloatVector();
+        FastTextTrainingStep step = FastTextTrainingStep.forNetwork(viaStep).orElseThrow();
+        for (DataSet ds : SparseNets.batches(6, 8, 49)) {
+            viaFit.fit(ds);
+            step.fit(ds);
+        }
+        float[] a = viaFit.params().toFloatVector();
+        float[] b = viaStep.params().toFloatVector();
+        int table = SparseNets.ROWS * SparseNets.DIM;
+        boolean moved = false;
+        for (int k = 0; k < a.length; k++) {
+            assertEquals(a[k], b[k], 1e-4f * Math.max(1f, Math.abs(a[k])), "parameter " + k);
+            moved |= k < table && b[k] != initial[k];
+        }
+        assertTrue(moved, "the table trained");
+        for (MultiLayerNetwork net : List.of(viaFit, viaStep)) {
+            float[] state = net.getUpdater().getStateViewArray().toFloatVector();
+            for (int k = 0; k < table; k++) {
+                assertEquals(0f, state[k], "the table's first moment " + k + " stays zero");
+            }
+            boolean secondMoment = false;
+            for (int k = table; k < 2 * table; k++) {
+                secondMoment |= state[k] != 0f;
+            }
+            assertTrue(secondMoment, "the table's second moment is kept");
+        }
+    }
+
+    /** The batch with its examples' ids as ints too, read from its arrays where the mask is 1. */
+    private static BagOfIdsDataSet withInts(DataSet d) {
+        float[][] ids = d.getFeatures().toFloatMatrix();
+        float[][] mask = d.getFeaturesMaskArray().toFloatMatrix();
+        int[][] examples = new int[ids.length][];
+        for (int e = 0; e < ids.length; e++) {
+            int[] x = new int[ids[e].length];
+            int n = 0;
+            for (int t = 0; t < ids[e].length; t++) {
+                if (mask[e][t] != 0f) {
+                    x[n++] = (int) ids[e][t];
+                }
+            }
+            examples[e] = java.util.Arrays.copyOf(x, n);
+        }
+        return new BagOfIdsDataSet(d.getFeatures(), d.getLabels(), d.getFeaturesMaskArray(), examples);
     }
 
     @Test

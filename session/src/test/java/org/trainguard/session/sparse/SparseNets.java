@@ -77,13 +77,18 @@ final class SparseNets {
     }
 
     static MultiLayerConfiguration sparseConf(long seed, Settings s) {
+        return sparseConf(seed, s, s.table());
+    }
+
+    /** The sparse network with the table's optimizer given. */
+    static MultiLayerConfiguration sparseConf(long seed, Settings s, IUpdater table) {
         return s.base(seed)
                 .list()
                 .layer(new BagOfIdsEmbedding.Builder()
                         .nIn(ROWS)
                         .nOut(DIM)
                         .weightInit(WeightInit.NORMAL)
-                        .updater(s.table())
+                        .updater(table)
                         .build())
                 .layer(s.output())
                 .build();

@@ -4,10 +4,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.trainguard.session.sparse.BagOfIdsDataSet;
 
 /**
  * Turns featurized examples into DL4J batches: feature ids padded to the longest example of the
- * batch, with a mask that hides the padding from the pooling layer.
+ * batch, with a mask that hides the padding from the pooling layer; the batch also carries the ids
+ * as ints ({@link BagOfIdsDataSet}) for the fastText training step.
  */
 public final class Batches {
 
@@ -31,8 +33,10 @@ public final class Batches {
         float[] features = new float[n * len];
         float[] mask = new float[n * len];
         float[] oneHot = labels == null ? null : new float[n * classes];
+        int[][] examples = new int[n][];
         for (int r = 0; r < n; r++) {
             int[] x = ids[order[from + r]];
+            examples[r] = x;
             for (int j = 0; j < x.length; j++) {
                 features[r * len + j] = x[j];
                 mask[r * len + j] = 1f;
@@ -44,7 +48,7 @@ public final class Batches {
         INDArray f = array(features, n, len);
         INDArray m = array(mask, n, len);
         INDArray l = oneHot == null ? null : array(oneHot, n, classes);
-        return new DataSet(f, l, m, null);
+        return new BagOfIdsDataSet(f, l, m, examples);
     }
 
     /**
