@@ -125,28 +125,12 @@ final class TableStep {
         int[] start = batch.start;
         int[] bounds = split(n);
         parallel(part -> {
-            float[] sum = new float[dim];
             for (int i = bounds[part]; i < bounds[part + 1]; i++) {
-                Arrays.fill(sum, 0f);
                 float total = 0f;
                 for (int p = start[i], end = start[i + 1]; p < end; p++) {
-                    float m = weights[p];
-                    total += m;
-                    int c = slotAt[p] * dim;
-                    if (m == 1f) {
-                        for (int j = 0; j < dim; j++) {
-                            sum[j] += rowCopy[c + j];
-                        }
-                    } else {
-                        for (int j = 0; j < dim; j++) {
-                            sum[j] += m * rowCopy[c + j];
-                        }
-                    }
+                    total += weights[p];
                 }
-                int xe = i * dim;
-                for (int j = 0; j < dim; j++) {
-                    x[xe + j] = total != 0f ? sum[j] / total : 0f;
-                }
+                RowSums.mean(rowCopy, dim, slotAt, weights, start[i], start[i + 1], total, x, i * dim);
                 // each position's weight in the mean, for the backward pass
                 for (int p = start[i], end = start[i + 1]; p < end; p++) {
                     weights[p] = total == 0f ? 0f : weights[p] / total;
@@ -180,15 +164,16 @@ final class TableStep {
             Arrays.fill(gradients, from * dim, to * dim, 0f);
             int[] mine = positionsOfPart[part];
             for (int half = 0; half < PARTS; half++) {
-                for (int q = halves[half], end = halves[half] + positionCount[half][part]; q < end; q++) {
-                    int p = mine[q];
-                    float w = weights[p];
-                    int g = slotAt[p] * dim;
-                    int e = exampleOf[p] * dim;
-                    for (int j = 0; j < dim; j++) {
-                        gradients[g + j] += w * eps[e + j];
-                    }
-                }
+                RowSums.scatter(
+                        gradients,
+                        dim,
+                        mine,
+                        halves[half],
+                        halves[half] + positionCount[half][part],
+                        slotAt,
+                        exampleOf,
+                        weights,
+                        eps);
             }
             if (needsNorm) {
                 double s = 0;
