@@ -1,5 +1,7 @@
 package org.trainguard.trainer.train;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -30,23 +32,37 @@ public final class Batches {
         for (int i = from; i < to; i++) {
             len = Math.max(len, ids[order[i]].length);
         }
-        float[] features = new float[n * len];
-        float[] mask = new float[n * len];
+        // written a row at a time straight into the arrays' memory: no batch-sized copies on the heap
+        INDArray f = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, len}, 'c');
+        INDArray m = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, len}, 'c');
+        FloatBuffer fb = f.data().asNioFloat();
+        FloatBuffer mb = m.data().asNioFloat();
+        int fBase = (int) f.offset();
+        int mBase = (int) m.offset();
+        float[] row = new float[len];
+        float[] maskRow = new float[len];
         float[] oneHot = labels == null ? null : new float[n * classes];
         int[][] examples = new int[n][];
+        int filled = 0;
         for (int r = 0; r < n; r++) {
             int[] x = ids[order[from + r]];
             examples[r] = x;
             for (int j = 0; j < x.length; j++) {
-                features[r * len + j] = x[j];
-                mask[r * len + j] = 1f;
+                row[j] = x[j];
             }
+            Arrays.fill(row, x.length, len, 0f);
+            if (x.length > filled) {
+                Arrays.fill(maskRow, filled, x.length, 1f);
+            } else {
+                Arrays.fill(maskRow, x.length, filled, 0f);
+            }
+            filled = x.length;
+            fb.put(fBase + r * len, row, 0, len);
+            mb.put(mBase + r * len, maskRow, 0, len);
             if (oneHot != null) {
                 oneHot[r * classes + labels[order[from + r]]] = 1f;
             }
         }
-        INDArray f = array(features, n, len);
-        INDArray m = array(mask, n, len);
         INDArray l = oneHot == null ? null : array(oneHot, n, classes);
         return new BagOfIdsDataSet(f, l, m, examples);
     }
