@@ -22,9 +22,10 @@ final class FastTextSelfCheck {
     }
 
     /**
-     * Trains two copies of a small fastText network (Adam, class weights, weight decay, clipping, dropout,
-     * masks) for a few steps, one with {@code fit()} and one with this step, and compares parameters,
-     * optimizer state and score. Runs once per JVM.
+     * Trains two copies of a small fastText network (Adam with and without momentum or SGD, class weights,
+     * weight decay, clipping, dropout, masks; its ids as ints for this step, as arrays for {@code fit()}) for
+     * a few steps, one with {@code fit()} and one with this step, and compares parameters, optimizer state and
+     * score. Runs once per JVM.
      *
      * @throws IllegalStateException when the largest relative difference exceeds {@link FastTextTrainingStep#TOLERANCE}
      */
@@ -38,9 +39,11 @@ final class FastTextSelfCheck {
         long savedSeed = Nd4j.getRandom().getSeed();
         try {
             double worst = 0;
-            for (boolean adam : new boolean[] {true, false}) {
-                MultiLayerNetwork reference = SparseTrainingStep.tinyNetwork(adam, CLASS_WEIGHTS);
-                MultiLayerNetwork mine = SparseTrainingStep.tinyNetwork(adam, CLASS_WEIGHTS);
+            // Adam with momentum, Adam without (beta1 0: no first moment kept), and SGD
+            for (double beta1 : new double[] {0.9, 0.0, Double.NaN}) {
+                boolean adam = !Double.isNaN(beta1);
+                MultiLayerNetwork reference = SparseTrainingStep.tinyNetwork(adam, beta1, CLASS_WEIGHTS);
+                MultiLayerNetwork mine = SparseTrainingStep.tinyNetwork(adam, beta1, CLASS_WEIGHTS);
                 FastTextTrainingStep step = new FastTextTrainingStep(mine);
                 java.util.Random r = new java.util.Random(11);
                 for (int i = 0; i < 5; i++) {

@@ -175,8 +175,8 @@ public final class SparseTrainingStep {
         }
         long savedSeed = Nd4j.getRandom().getSeed();
         try {
-            MultiLayerNetwork reference = tinyNetwork(true, null);
-            MultiLayerNetwork mine = tinyNetwork(true, null);
+            MultiLayerNetwork reference = tinyNetwork(true, 0.9, null);
+            MultiLayerNetwork mine = tinyNetwork(true, 0.9, null);
             SparseTrainingStep step = new SparseTrainingStep(mine);
             java.util.Random r = new java.util.Random(11);
             String problem = null;
@@ -217,15 +217,19 @@ public final class SparseTrainingStep {
         return null;
     }
 
+    /** The small networks' embedding width: one full group of eight columns and a remainder (see {@link RowSums}). */
+    static final int TINY_DIM = 13;
+
     /**
-     * The small fastText network of this package's start-up self-checks: a 40-row table of width 5 and
-     * three classes, with weight decay, clipping and dropout.
+     * The small fastText network of this package's start-up self-checks: a 40-row table of width
+     * {@link #TINY_DIM} and three classes, with weight decay, clipping and dropout.
      *
      * @param adam Adam (the table with {@link LazyAdam}) rather than SGD (the table with {@link SparseSgd})
+     * @param beta1 Adam's first-moment decay (unused with SGD)
      * @param classWeights the loss's class weights; null for plain cross-entropy
      * @return the initialized network
      */
-    static MultiLayerNetwork tinyNetwork(boolean adam, float[] classWeights) {
+    static MultiLayerNetwork tinyNetwork(boolean adam, double beta1, float[] classWeights) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3)
                 .updater(adam ? new Adam(0.05) : new Sgd(0.1))
@@ -238,16 +242,16 @@ public final class SparseTrainingStep {
                 .list()
                 .layer(new BagOfIdsEmbedding.Builder()
                         .nIn(40)
-                        .nOut(5)
+                        .nOut(TINY_DIM)
                         .weightInit(WeightInit.NORMAL)
-                        .updater(adam ? new LazyAdam(0.05, null, 0.9, 0.999, 1e-8) : new SparseSgd(0.1, null))
+                        .updater(adam ? new LazyAdam(0.05, null, beta1, 0.999, 1e-8) : new SparseSgd(0.1, null))
                         .build())
                 .layer(new OutputLayer.Builder(new LossMCXENT(
                                 classWeights == null
                                         ? null
                                         : Nd4j.create(
                                                 classWeights, new long[] {1, classWeights.length}, DataType.FLOAT)))
-                        .nIn(5)
+                        .nIn(TINY_DIM)
                         .nOut(3)
                         .activation(Activation.SOFTMAX)
                         .dropOut(0.8)
@@ -257,25 +261,31 @@ public final class SparseTrainingStep {
         return net;
     }
 
-    /** A small batch of random ids, masks and labels for the start-up self-checks of this package. */
+    /**
+     * A small batch of random ids, masks and labels for the start-up self-checks of this package, carrying its
+     * ids as ints too, as trainguard's own batches do ({@link BagOfIdsDataSet}).
+     */
     static DataSet tinyBatch(java.util.Random r) {
         int n = 6;
         int len = 5;
         float[] ids = new float[n * len];
         float[] mask = new float[n * len];
         float[] labels = new float[n * 3];
+        int[][] examples = new int[n][];
         for (int i = 0; i < n; i++) {
             int used = 1 + r.nextInt(len);
+            examples[i] = new int[used];
             for (int t = 0; t < used; t++) {
-                ids[i * len + t] = r.nextInt(40);
+                examples[i][t] = r.nextInt(40);
+                ids[i * len + t] = examples[i][t];
                 mask[i * len + t] = 1f;
             }
             labels[i * 3 + r.nextInt(3)] = 1f;
         }
-        return new DataSet(
+        return new BagOfIdsDataSet(
                 Nd4j.create(ids, new long[] {n, len}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, 3}, DataType.FLOAT),
                 Nd4j.create(mask, new long[] {n, len}, DataType.FLOAT),
-                null);
+                examples);
     }
 }
