@@ -45,6 +45,14 @@ public final class LazyAdam extends RowSparseUpdater {
         return beta1;
     }
 
+    /**
+     * @return whether the first moment is kept: not with {@code beta1} 0 (in float, the precision of the
+     *     update), where it equals the step's gradient
+     */
+    public boolean keepsFirstMoment() {
+        return (float) beta1 != 0f;
+    }
+
     /** @return second-moment decay */
     public double getBeta2() {
         return beta2;

@@ -9,6 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** {@link LazyAdam}'s step, in float arithmetic following the formula of ND4J's Adam kernel. */
 final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
     private float beta1;
+    private boolean momentum;
     private float beta2;
     private float oneMinusBeta1;
     private float oneMinusBeta2;
@@ -25,6 +26,7 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
     void prepare(int iteration, double lr) {
         LazyAdam c = getConfig();
         beta1 = (float) c.getBeta1();
+        momentum = c.keepsFirstMoment();
         beta2 = (float) c.getBeta2();
         epsilon = (float) c.getEpsilon();
         oneMinusBeta1 = 1f - beta1;
@@ -37,9 +39,9 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         int mAt = sBase + index;
         int vAt = mAt + (int) size;
         // without momentum (beta1 0) the first moment is the gradient, and is not kept
-        float m = beta1 == 0f ? g : beta1 * s.get(mAt) + g * oneMinusBeta1;
+        float m = momentum ? beta1 * s.get(mAt) + g * oneMinusBeta1 : g;
         float v = beta2 * s.get(vAt) + g * g * oneMinusBeta2;
-        if (beta1 != 0f) {
+        if (momentum) {
             s.put(mAt, m);
         }
         s.put(vAt, v);
@@ -54,7 +56,6 @@ final class LazyAdamUpdater extends RowSparseGradientUpdater<LazyAdam> {
         }
         int mAt = sBase + first;
         int vAt = mAt + (int) size;
-        boolean momentum = beta1 != 0f;
         if (momentum) {
             s.get(mAt, m, 0, dim);
         }

@@ -100,7 +100,7 @@ final class TableStep {
         int tBase = (int) param.offset();
         INDArray state = block.getUpdaterView();
         boolean moments = optimizer instanceof LazyAdam;
-        boolean firstMoment = moments && ((LazyAdam) optimizer).getBeta1() != 0;
+        boolean firstMoment = optimizer instanceof LazyAdam a && a.keepsFirstMoment();
         FloatBuffer st = moments ? buffer(state) : null;
         int mBase = moments ? (int) state.offset() : 0;
         int vBase = mBase + (int) param.length();
@@ -230,6 +230,7 @@ final class TableStep {
         int mBase = s == null ? 0 : (int) state.offset();
         int vBase = mBase + (int) param.length();
         int[] sorted = batch.sorted;
+        boolean firstMoment = u.firstMoment();
         parallel(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
                 int c = k * dim;
@@ -246,7 +247,7 @@ final class TableStep {
                 int c = k * dim;
                 p.put(pBase + first, rowCopy, c, dim);
                 if (s != null) {
-                    if (u.firstMoment()) {
+                    if (firstMoment) {
                         s.put(mBase + first, mCopy, c, dim);
                     }
                     s.put(vBase + first, vCopy, c, dim);
