@@ -86,7 +86,7 @@ final class BatchRows {
         grow(total);
         positions = total;
         int[] halves = positionHalves();
-        TableStep.parallel(half -> {
+        Parts.run(half -> {
             long[] bits = rowBits[half];
             int e = exampleAt(halves[half]);
             for (int p = halves[half], end = halves[half + 1]; p < end; p++) {

@@ -2,10 +2,6 @@ package org.trainguard.session.sparse;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntConsumer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,21 +21,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * writes each row back once, again in increasing order.
  *
  * <p>The work is split into {@link #PARTS} fixed parts (examples for the forward pass, touched rows for
- * the rest) that run on two threads when the machine has two cores. The split does not depend on the
- * threads: each row's sum runs over the batch's positions in order, whichever thread computes it, and
+ * the rest) that run on two threads when the machine has two cores ({@link Parts}: each part is run by
+ * whichever thread is free first). The split does not depend on the threads: each row's sum runs over the batch's positions in order, whichever thread computes it, and
  * the gradient norm adds the parts' sums in a fixed order, so a run is the same on any machine and a
  * resumed run continues exactly.
  */
 final class TableStep {
     /** Fixed number of parts the work is split into. */
-    static final int PARTS = 2;
-
-    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "trainguard-table-step");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final boolean TWO_THREADS = Runtime.getRuntime().availableProcessors() > 1;
+    static final int PARTS = Parts.COUNT;
 
     private final BagOfIdsEmbeddingLayer table;
     private final UpdaterBlock block;
@@ -106,7 +95,7 @@ final class TableStep {
         int vBase = mBase + (int) param.length();
         int[] sorted = batch.sorted;
         int[] rowParts = split(count);
-        parallel(part -> {
+        Parts.run(part -> {
             batch.assignSlots(part);
             for (int k = rowParts[part]; k < rowParts[part + 1]; k++) {
                 int first = sorted[k] * dim;
@@ -124,7 +113,7 @@ final class TableStep {
         int[] slotAt = batch.slotAt;
         int[] start = batch.start;
         int[] bounds = split(n);
-        parallel(part -> {
+        Parts.run(part -> {
             for (int i = bounds[part]; i < bounds[part + 1]; i++) {
                 float total = 0f;
                 for (int p = start[i], end = start[i + 1]; p < end; p++) {
@@ -158,7 +147,7 @@ final class TableStep {
         int[] halves = batch.positionHalves();
         float b = batch.n;
         boolean needsNorm = needsNorm(table.layerConf().getGradientNormalization());
-        parallel(part -> {
+        Parts.run(part -> {
             int from = bounds[part];
             int to = bounds[part + 1];
             Arrays.fill(gradients, from * dim, to * dim, 0f);
@@ -231,7 +220,7 @@ final class TableStep {
         int vBase = mBase + (int) param.length();
         int[] sorted = batch.sorted;
         boolean firstMoment = u.firstMoment();
-        parallel(part -> {
+        Parts.run(part -> {
             for (int k = bounds[part]; k < bounds[part + 1]; k++) {
                 int c = k * dim;
                 if (divisor != 1f) {
@@ -263,43 +252,6 @@ final class TableStep {
             bounds[k] = (int) ((long) size * k / PARTS);
         }
         return bounds;
-    }
-
-    /** Runs every part, the first on the helper thread and the rest on this one (all here on one core). */
-    static void parallel(IntConsumer part) {
-        if (!TWO_THREADS) {
-            for (int k = 0; k < PARTS; k++) {
-                part.accept(k);
-            }
-            return;
-        }
-        Future<?> first = HELPER.submit(() -> part.accept(0));
-        Throwable failure = null;
-        try {
-            for (int k = 1; k < PARTS; k++) {
-                part.accept(k);
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        try {
-            first.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training a step", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            // the first part's failure wins, so that a bad batch is reported by its first bad position
-            failure = e.getCause();
-        }
-        if (failure instanceof RuntimeException r) {
-            throw r;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
-        }
     }
 
     /**
