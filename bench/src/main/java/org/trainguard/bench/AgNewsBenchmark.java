@@ -211,6 +211,9 @@ public final class AgNewsBenchmark {
         }
     }
 
+    /** trainguard's training speed target on this 2-core machine, samples/s. */
+    static final int SPEED_TARGET = 10_000;
+
     /**
      * Both systems, with the chosen settings, on one held-out test split of the whole file.
      *
@@ -260,6 +263,27 @@ public final class AgNewsBenchmark {
                     .mapToDouble(t -> system.apply(t).accuracy())
                     .average()
                     .orElseThrow();
+        }
+
+        /**
+         * @param system which system's figures
+         * @return its training speed over all test splits: examples trained on (times epochs) over the summed
+         *     training time
+         */
+        public double samplesPerSecond(java.util.function.Function<TestSplit, SystemResult> system) {
+            double samples = 0;
+            double seconds = 0;
+            for (TestSplit t : testSplits) {
+                SystemResult r = system.apply(t);
+                samples += r.samplesPerSecond() * r.trainSeconds();
+                seconds += r.trainSeconds();
+            }
+            return samples / seconds;
+        }
+
+        /** @return trainguard's {@link #samplesPerSecond} divided by fastText's */
+        public double speedRatio() {
+            return samplesPerSecond(TestSplit::trainguard) / samplesPerSecond(TestSplit::fastText);
         }
 
         /**
@@ -409,7 +433,7 @@ public final class AgNewsBenchmark {
 
         String table = table(List.of(tg, ft), Optional.of(ft));
         if (tests.size() > 1) {
-            table += "\n" + splitsTable(tests);
+            table += "\n" + splitsTable(tests) + "\n" + splitsSpeedTable(tests);
         }
         out.println();
         out.printf(
@@ -429,6 +453,16 @@ public final class AgNewsBenchmark {
                     report.meanAccuracy(TestSplit::trainguard),
                     report.meanAccuracy(TestSplit::fastText),
                     report.accuracyRatio());
+            double tgSpeed = report.samplesPerSecond(TestSplit::trainguard);
+            out.printf(
+                    Locale.ROOT,
+                    "speed (trainguard samples/s >= fastText's and >= %,d, all %d test splits): %s (%,.0f vs %,.0f, ratio %.3f)%n",
+                    SPEED_TARGET,
+                    tests.size(),
+                    report.speedRatio() >= 1 && tgSpeed >= SPEED_TARGET ? "met" : "NOT met",
+                    tgSpeed,
+                    report.samplesPerSecond(TestSplit::fastText),
+                    report.speedRatio());
         } else {
             out.printf(
                     Locale.ROOT,
@@ -792,6 +826,44 @@ public final class AgNewsBenchmark {
                 + tests.get(tests.size() - 1).seed() + "):\n" + t.render()
                 + String.format(
                         Locale.ROOT, "trainguard ahead on %d of %d splits, level on %d%n", wins, tests.size(), ties);
+    }
+
+    /**
+     * @param tests the test splits, the main one first
+     * @return a table of both systems' training speed on every test split, and over all of them: the examples
+     *     trained on (times epochs) over the summed training time, so that a split disturbed by other work on
+     *     the machine counts for what it took and no more
+     */
+    static String splitsSpeedTable(List<TestSplit> tests) {
+        TextTable t = new TextTable(
+                List.of("test split", "trainguard samples/s", "fastText samples/s (median time)", "speed ratio"), 1);
+        double[] samples = new double[2];
+        double[] seconds = new double[2];
+        for (TestSplit s : tests) {
+            SystemResult[] both = {s.trainguard(), s.fastText()};
+            for (int i = 0; i < 2; i++) {
+                samples[i] += both[i].samplesPerSecond() * both[i].trainSeconds();
+                seconds[i] += both[i].trainSeconds();
+            }
+            t.row(List.of(
+                    "seed " + s.seed() + (s.seed() == TrainguardSettings.SEED ? " (above)" : ""),
+                    perSecond(s.trainguard().samplesPerSecond()),
+                    perSecond(s.fastText().samplesPerSecond()),
+                    String.format(
+                            Locale.ROOT,
+                            "%.3f",
+                            s.trainguard().samplesPerSecond() / s.fastText().samplesPerSecond())));
+        }
+        double tg = samples[0] / seconds[0];
+        double ft = samples[1] / seconds[1];
+        t.row(List.of(
+                "all " + tests.size(), perSecond(tg), perSecond(ft), String.format(Locale.ROOT, "%.3f", tg / ft)));
+        return "Training speed on the same splits (all " + tests.size()
+                + ": every example trained on, times epochs, over the summed training time):\n" + t.render();
+    }
+
+    private static String perSecond(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
     }
 
     private static String runRange(SystemResult r) {

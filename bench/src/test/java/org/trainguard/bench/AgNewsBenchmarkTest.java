@@ -159,6 +159,34 @@ class AgNewsBenchmarkTest {
         assertEquals(tgMean >= ftMean, r.targetMet(), printed);
         assertTrue(printed.contains("held-out test splits") && printed.contains("mean of 2"), printed);
         assertTrue(printed.contains("target (trainguard accuracy >= fastText's, mean of 2 test splits)"), printed);
+        // speed over both splits: all examples trained on over the summed training time, per system
+        for (java.util.function.Function<AgNewsBenchmark.TestSplit, AgNewsBenchmark.SystemResult> system :
+                List.<java.util.function.Function<AgNewsBenchmark.TestSplit, AgNewsBenchmark.SystemResult>>of(
+                        AgNewsBenchmark.TestSplit::trainguard, AgNewsBenchmark.TestSplit::fastText)) {
+            double samples = 0;
+            double seconds = 0;
+            for (AgNewsBenchmark.TestSplit t : r.testSplits()) {
+                samples += system.apply(t).samplesPerSecond() * system.apply(t).trainSeconds();
+                seconds += system.apply(t).trainSeconds();
+            }
+            assertEquals(samples / seconds, r.samplesPerSecond(system), 1e-6 * samples / seconds, printed);
+            double lowest = r.testSplits().stream()
+                    .mapToDouble(t -> system.apply(t).samplesPerSecond())
+                    .min()
+                    .orElseThrow();
+            double highest = r.testSplits().stream()
+                    .mapToDouble(t -> system.apply(t).samplesPerSecond())
+                    .max()
+                    .orElseThrow();
+            assertTrue(
+                    r.samplesPerSecond(system) >= lowest * (1 - 1e-9)
+                            && r.samplesPerSecond(system) <= highest * (1 + 1e-9),
+                    printed);
+        }
+        assertTrue(printed.contains("Training speed on the same splits") && printed.contains("all 2"), printed);
+        assertTrue(
+                printed.contains("speed (trainguard samples/s >= fastText's and >= 10,000, all 2 test splits): "),
+                printed);
     }
 
     @Test
