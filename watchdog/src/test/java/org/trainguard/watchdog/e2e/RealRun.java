@@ -1,5 +1,6 @@
 package org.trainguard.watchdog.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,9 @@ final class RealRun implements AutoCloseable {
 
     /** Steps of the whole run: one epoch of 1,200 rows at batch 16. */
     static final int STEPS = 75;
+
+    /** What a trainer logs when it trains the default model with the fastText step (row-sparse table). */
+    static final String FAST_STEP = "training with the fastText step";
     /** Generous: the machine these run on is shared, and a JVM with ND4J takes seconds to start there. */
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
@@ -179,6 +183,9 @@ final class RealRun implements AutoCloseable {
             if (code != 0) {
                 fail("the uninterrupted reference run ended with exit " + code + ":\n" + run.output(trainer));
             }
+            assertTrue(
+                    run.output(trainer).contains(FAST_STEP),
+                    "the reference run trains the default model with the fastText step:\n" + run.output(trainer));
             reference = coefficients(run.out);
         } finally {
             deleteTree(tmp);

@@ -96,6 +96,11 @@ class SigkillRestartIT {
                     state.maxFailures(), state.budgetLeft(), "a kill after progress does not count against the budget");
             assertEquals(137, state.lastFailure().exitCode());
 
+            String console = run.trainerConsole();
+            assertEquals(
+                    KILLS + 1,
+                    console.split(RealRun.FAST_STEP, -1).length - 1,
+                    "every trainer trained with the fastText step; " + context + "\ntrainer console:\n" + console);
             assertArrayEquals(
                     reference,
                     RealRun.coefficients(run.out),
